@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# One idempotent setup step used by every entry point (build, demo, test, bench, CI).
+# A second run only checks what is there and downloads nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+WB_VERSION="$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)"
+[ -n "$WB_VERSION" ] || { echo "setup: cannot read the pinned wasm-bindgen version from Cargo.toml" >&2; exit 1; }
+step() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+# 1. Rust: nightly with rust-src and the wasm target (rust-toolchain.toml selects nightly).
+if ! rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^rust-src'; then
+  step "rustup: installing nightly rust-src"
+  rustup toolchain install nightly --profile minimal >/dev/null 2>&1 || true
+  rustup component add rust-src --toolchain nightly
+fi
+if ! rustup target list --toolchain nightly --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
+  step "rustup: adding target wasm32-unknown-unknown to nightly"
+  rustup target add wasm32-unknown-unknown --toolchain nightly
+fi
+
+# 2. wasm-bindgen-cli, exactly the version Cargo.toml pins, in a project-local root.
+WB="$ROOT/.tools/bin/wasm-bindgen"
+if [ ! -x "$WB" ] || [ "$("$WB" --version 2>/dev/null | awk '{print $2}')" != "$WB_VERSION" ]; then
+  step "cargo install wasm-bindgen-cli $WB_VERSION into .tools (takes ~4 minutes once)"
+  # No --locked: the registry here lacks one of its pinned dependencies.
+  cargo +stable install wasm-bindgen-cli --version "$WB_VERSION" --root "$ROOT/.tools" --force
+fi
+
+# 3. A Chromium for the browser tests: CHROME_PATH, else Debian's chromium, else apt-get it.
+find_chrome() {
+  for c in "${CHROME_PATH:-}" /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome /usr/bin/google-chrome-stable; do
+    [ -n "$c" ] && [ -x "$c" ] && { echo "$c"; return 0; }
+  done
+  return 1
+}
+if ! find_chrome >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    step "apt-get: installing chromium and chromium-driver"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq chromium chromium-driver >/dev/null
+  else
+    echo "setup: no Chrome/Chromium found. Install Debian's 'chromium' and 'chromium-driver' packages, or set CHROME_PATH." >&2
+    exit 1
+  fi
+fi
+
+# 4. npm packages (playwright-core, the bench competitors, typescript). Never downloads a browser.
+LOCK_SUM="$(cat package.json package-lock.json 2>/dev/null | sha1sum | cut -c1-40)"
+if [ ! -d node_modules ] || [ "$(cat node_modules/.wasmpool-setup 2>/dev/null)" != "$LOCK_SUM" ]; then
+  step "npm ci"
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+  echo "$LOCK_SUM" > node_modules/.wasmpool-setup
+fi
+step "ready (chromium: $(find_chrome), wasm-bindgen $WB_VERSION)"
