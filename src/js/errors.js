@@ -1,0 +1,47 @@
+// The typed errors of wasmpool. Each says what happened and what to do.
+
+/** Base class of every error wasmpool itself raises. */
+export class PoolError extends Error {
+  constructor(message, options) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The page is not cross-origin isolated, so SharedArrayBuffer is unavailable. */
+export class NotIsolatedError extends PoolError {
+  constructor() {
+    super(
+      'wasmpool needs a cross-origin isolated page (SharedArrayBuffer and shared WebAssembly memory). ' +
+        'Serve the page with the headers "Cross-Origin-Opener-Policy: same-origin" and ' +
+        '"Cross-Origin-Embedder-Policy: require-corp" (or "credentialless").',
+    );
+  }
+}
+
+/** The pool was shut down (or closed/terminated) before or while the task ran. */
+export class ShutdownError extends PoolError {}
+
+/** Python's BrokenExecutor: the pool cannot run tasks any more (e.g. its initializer failed). */
+export class BrokenPoolError extends PoolError {}
+
+/** The future was cancelled. */
+export class CancelledError extends PoolError {
+  constructor(message = 'the task was cancelled') {
+    super(message);
+  }
+}
+
+/** A wait or a task ran out of time. */
+export class TimeoutError extends PoolError {
+  constructor(message = 'timed out') {
+    super(message);
+  }
+}
+
+/** The worker running the task died (crashed, was closed, ran out of memory). */
+export class WorkerCrashedError extends PoolError {}
+
+/** Rust code in the task panicked; `message` carries the panic message. */
+export class PanicError extends PoolError {}
+

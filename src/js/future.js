@@ -1,0 +1,143 @@
+// Future: the result of one submitted task (Python's concurrent.futures.Future,
+// shaped for JS: it is a thenable, so `await future` works).
+
+import { CancelledError, TimeoutError } from './errors.js';
+
+const PENDING = 0;
+const RUNNING = 1;
+const FINISHED = 2;
+const CANCELLED = 3;
+
+const noop = () => {};
+
+/** Rejects with TimeoutError after `timeout` ms unless `promise` settles first. */
+export function withTimeout(promise, timeout, what) {
+  if (timeout === undefined || timeout === null || timeout === Infinity) return promise;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new TimeoutError(`${what} did not finish within ${timeout} ms`)), timeout);
+    promise.then(
+      (v) => { clearTimeout(timer); resolve(v); },
+      (e) => { clearTimeout(timer); reject(e); },
+    );
+  });
+}
+
+export class Future {
+  #state = PENDING;
+  #ok = false;
+  #value = undefined;
+  #callbacks = [];
+  #promise;
+  #resolve;
+  #reject;
+  // Supplied by the pool: tries to withdraw the task; true if it will not run.
+  #withdraw;
+  // Supplied by the pool: whether a worker is running the task now.
+  #isRunning;
+
+  /** @internal Futures are made by Pool.submit. */
+  constructor(withdraw = () => false, isRunning = () => false) {
+    this.#withdraw = withdraw;
+    this.#isRunning = isRunning;
+    this.#promise = new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    // A future holds its error until asked (as in Python); an unobserved
+    // failure is not an unhandled rejection.
+    this.#promise.catch(noop);
+  }
+
+  then(onFulfilled, onRejected) {
+    return this.#promise.then(onFulfilled, onRejected);
+  }
+  catch(onRejected) {
+    return this.#promise.catch(onRejected);
+  }
+  finally(onFinally) {
+    return this.#promise.finally(onFinally);
+  }
+  get [Symbol.toStringTag]() {
+    return 'Future';
+  }
+
+  /** Cancels the task if no worker has started it. True if it is (now) cancelled. */
+  cancel() {
+    if (this.#state === CANCELLED) return true;
+    if (this.#state !== PENDING || this.#isRunning()) return false;
+    if (!this.#withdraw()) return false;
+    this.#settle(CANCELLED, false, new CancelledError());
+    return true;
+  }
+  cancelled() {
+    return this.#state === CANCELLED;
+  }
+  running() {
+    return this.#state === RUNNING || (this.#state === PENDING && this.#isRunning());
+  }
+  done() {
+    return this.#state === FINISHED || this.#state === CANCELLED;
+  }
+
+  /** Promise of the result; `timeout` (ms) rejects with TimeoutError and leaves the task running. */
+  result({ timeout } = {}) {
+    return withTimeout(this.#promise, timeout, 'the task');
+  }
+
+  /** Promise of the task's error, or null if it succeeded. */
+  exception({ timeout } = {}) {
+    const outcome = this.#promise.then(
+      () => null,
+      (error) => {
+        if (this.#state === CANCELLED) throw error;
+        return error;
+      },
+    );
+    return withTimeout(outcome, timeout, 'the task');
+  }
+
+  /** Calls `callback(future)` when done (at once if it already is). */
+  addDoneCallback(callback) {
+    if (typeof callback !== 'function') throw new TypeError('addDoneCallback needs a function');
+    if (this.done()) invoke(callback, this);
+    else this.#callbacks.push(callback);
+  }
+
+  /** @internal */
+  _setRunning() {
+    if (this.#state === PENDING) this.#state = RUNNING;
+  }
+  /** @internal */
+  _resolve(value) {
+    this.#settle(FINISHED, true, value);
+  }
+  /** @internal */
+  _reject(error) {
+    this.#settle(FINISHED, false, error);
+  }
+  /** @internal Whether the future succeeded (only meaningful when done). */
+  _succeeded() {
+    return this.#state === FINISHED && this.#ok;
+  }
+
+  #settle(state, ok, value) {
+    if (this.done()) return;
+    this.#state = state;
+    this.#ok = ok;
+    this.#value = value;
+    if (ok) this.#resolve(value);
+    else this.#reject(value);
+    const callbacks = this.#callbacks;
+    this.#callbacks = [];
+    for (const cb of callbacks) invoke(cb, this);
+  }
+}
+
+// A done-callback that throws is reported and never breaks the pool.
+function invoke(callback, future) {
+  try {
+    callback(future);
+  } catch (error) {
+    console.error('wasmpool: exception in a done-callback', error);
+  }
+}

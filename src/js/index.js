@@ -1,0 +1,8 @@
+// wasmpool: a Web Worker pool whose threads share one WebAssembly memory.
+export { Pool, MAX_WORKERS } from './pool.js';
+export { Future } from './future.js';
+export {
+  PoolError, NotIsolatedError, ShutdownError, BrokenPoolError, CancelledError, TimeoutError,
+  WorkerCrashedError, PanicError,
+} from './errors.js';
+export { CloneError } from './codec.js';

@@ -1,0 +1,530 @@
+// Pool: the page side of a wasmpool pool.
+//
+// Submitting writes the task into a slot of shared memory and publishes it on
+// the Rust core's injector ring; an idle worker sleeping on an atomic is woken
+// by it. Completions come back on the completion ring; the page waits for them
+// with Atomics.waitAsync (never a blocking wait: the main thread must not
+// block). The protocol and its invariants: src/sched/README.md.
+
+import { loadRuntime, assertIsolated, THREAD_STACK_SIZE } from './runtime.js';
+import { Encoder, decode } from './codec.js';
+import { Future } from './future.js';
+import { BrokenPoolError, ShutdownError, WorkerCrashedError, PanicError } from './errors.js';
+import {
+  P, FLAG_ARGS_HEAP, FLAG_NAMED, INLINE_BYTES, STATUS_OK, STATUS_ERROR, STATUS_PANIC, STATUS_CRASHED,
+  W, SHUTDOWN_NOW,
+} from './protocol.js';
+
+/** Most workers one pool may have (the size of its worker table). */
+export const MAX_WORKERS = 256;
+const DEFAULT_SLOTS = 1024;
+const HAS_WAIT_ASYNC = typeof Atomics.waitAsync === 'function';
+const EXIT_GRACE_MS = 2000;
+
+// Unique ids for worker occupants across all pools of the page.
+let nextWorkerUid = 1;
+
+function checkCount(name, value, { min = 1, max = Infinity } = {}) {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function defaultWorkers() {
+  const n = globalThis.navigator && navigator.hardwareConcurrency;
+  return Number.isInteger(n) && n > 0 ? Math.min(n, MAX_WORKERS) : 4;
+}
+
+export class Pool {
+  #rt = null; // { wasm, module, memory, layout } once loaded
+  #ptr = 0; // the Rust control block
+  #slotsPtr = 0;
+  #inlineBase = 0;
+  #slotCount;
+  #workerCount;
+  #modules;
+  #workers = []; // index -> { worker, uid, exited: Promise }
+  #tasks = []; // slot index -> task record
+  #backlog = []; // tasks waiting for a free slot (or for start-up)
+  #outstanding = 0; // tasks in slots
+  #functions = new WeakMap(); // Function -> code entry
+  #codes = new Map(); // source or name -> code entry
+  #nextFnId = 1;
+  #encoder = new Encoder();
+  #u8 = null;
+  #u32 = null;
+  #i32 = null;
+  #pumping = false;
+  #wake = null; // resolves the pump's wait when postMessage wakes are used
+  #closed = false;
+  #broken = null; // BrokenPoolError once the pool cannot run tasks
+  #ready;
+  #shutdownPromise = null;
+  #idleWaiters = [];
+
+  /**
+   * @param {object} [options]
+   * @param {number} [options.workers] worker threads (default navigator.hardwareConcurrency)
+   * @param {Array<string|URL>|string|URL} [options.module] task module(s) every worker imports
+   * @param {number} [options.slots] tasks in shared memory at once (more wait in a page-side backlog)
+   */
+  constructor({ workers = defaultWorkers(), module, slots = DEFAULT_SLOTS } = {}) {
+    assertIsolated();
+    this.#workerCount = checkCount('workers', workers, { max: MAX_WORKERS });
+    this.#slotCount = checkCount('slots', slots, { max: 1 << 16 });
+    this.#modules = (module === undefined ? [] : Array.isArray(module) ? module : [module]).map((m) =>
+      new URL(String(m), globalThis.location && location.href).href,
+    );
+    this.#ready = this.#start();
+    this.#ready.catch((error) => this.#breakPool(error));
+  }
+
+  /** Resolves when every worker has started (and imported the task modules). */
+  get ready() {
+    return this.#ready.then(() => undefined);
+  }
+
+  /** Number of worker threads. */
+  get workers() {
+    return this.#workerCount;
+  }
+
+  /**
+   * Runs `fn(...args)` in a worker. `fn` is a function (sent as source, so it
+   * must not use variables from the page) or the name of a task-module export.
+   * @returns {Future}
+   */
+  submit(fn, ...args) {
+    this.#checkOpen('submit');
+    const code = this.#code(fn);
+    const bytes = this.#encoder.encodeArgs(args);
+    return this.#enqueue(code, bytes);
+  }
+
+  /**
+   * Stops the pool. Every task already submitted still runs (unless
+   * `cancelFutures`); afterwards the workers exit and their memory is freed.
+   */
+  shutdown({ wait = true, cancelFutures = false } = {}) {
+    this.#closed = true;
+    if (cancelFutures) this.#cancelPending();
+    this.#shutdownPromise ??= this.#finish();
+    return wait ? this.#shutdownPromise : Promise.resolve();
+  }
+
+  [Symbol.asyncDispose]() {
+    return this.shutdown();
+  }
+
+  // ---- submission ----
+
+  #checkOpen(what) {
+    if (this.#closed) throw new ShutdownError(`cannot ${what}: the pool has been shut down`);
+    if (this.#broken) throw this.#broken;
+  }
+
+  #code(fn) {
+    if (typeof fn === 'function') {
+      let entry = this.#functions.get(fn);
+      if (entry === undefined) {
+        entry = this.#codeEntry(Function.prototype.toString.call(fn), false);
+        this.#functions.set(fn, entry);
+      }
+      return entry;
+    }
+    if (typeof fn === 'string') {
+      if (this.#modules.length === 0) {
+        throw new TypeError(`cannot run task "${fn}" by name: the pool has no task module (new Pool({ module: url }))`);
+      }
+      return this.#codeEntry(fn, true);
+    }
+    throw new TypeError(`a task must be a function or the name of a task-module export, got ${describe(fn)}`);
+  }
+
+  // One entry per distinct source (a fresh arrow function per call shares it).
+  #codeEntry(text, named) {
+    const key = (named ? 'n:' : 'f:') + text;
+    let entry = this.#codes.get(key);
+    if (entry === undefined) {
+      entry = { id: this.#nextFnId++, text, named, ptr: 0, len: 0 };
+      this.#codes.set(key, entry);
+    }
+    return entry;
+  }
+
+  #enqueue(code, bytes) {
+    const task = { future: null, code, bytes: null, id: -1, argsHeap: 0, argsLen: 0 };
+    task.future = new Future(
+      () => this.#withdraw(task),
+      () => task.id >= 0 && this.#slotState(task.id) === 3,
+    );
+    if (this.#rt === null || this.#backlog.length > 0 || !this.#dispatch(task, bytes)) {
+      task.bytes = bytes.slice(); // the encoder reuses its buffer
+      this.#backlog.push(task);
+    }
+    return task.future;
+  }
+
+  // Writes the task into a free slot and publishes it. False if none is free.
+  #dispatch(task, bytes) {
+    const { wasm, layout } = this.#rt;
+    const id = wasm.wp_reserve(this.#ptr);
+    if (id < 0) return false;
+    const slot = id & 0xffff;
+    const code = task.code;
+    if (code.ptr === 0) this.#storeCode(code);
+    let argsPtr = this.#inlineBase + slot * INLINE_BYTES;
+    let flags = code.named ? FLAG_NAMED : 0;
+    if (bytes.length > INLINE_BYTES) {
+      argsPtr = wasm.wp_alloc(bytes.length);
+      flags |= FLAG_ARGS_HEAP;
+      task.argsHeap = argsPtr;
+      task.argsLen = bytes.length;
+    }
+    this.#refresh();
+    this.#u8.set(bytes, argsPtr);
+    const w = (this.#slotsPtr + slot * layout.slotBytes + layout.slotPayload) >>> 2;
+    const u32 = this.#u32;
+    u32[w + P.FN] = code.id;
+    u32[w + P.CODE_PTR] = code.ptr;
+    u32[w + P.CODE_LEN] = code.len;
+    u32[w + P.ARGS_PTR] = argsPtr;
+    u32[w + P.ARGS_LEN] = bytes.length;
+    u32[w + P.FLAGS] = flags;
+    task.id = id;
+    task.bytes = null;
+    this.#tasks[slot] = task;
+    this.#outstanding++;
+    wasm.wp_publish(this.#ptr, id);
+    this.#pump();
+    return true;
+  }
+
+  // Function sources and task names live in shared memory for the pool's life.
+  #storeCode(code) {
+    const bytes = new TextEncoder().encode(code.text);
+    code.len = bytes.length;
+    code.ptr = this.#rt.wasm.wp_alloc(bytes.length);
+    this.#refresh();
+    this.#u8.set(bytes, code.ptr);
+  }
+
+  #flushBacklog() {
+    while (this.#backlog.length > 0) {
+      const task = this.#backlog[0];
+      if (!this.#dispatch(task, task.bytes)) return;
+      this.#backlog.shift();
+    }
+  }
+
+  // Future.cancel(): out of the backlog, or a CAS QUEUED -> CANCELLED in the core.
+  #withdraw(task) {
+    if (task.id < 0) {
+      const i = this.#backlog.indexOf(task);
+      if (i < 0) return false;
+      this.#backlog.splice(i, 1);
+      this.#checkIdle();
+      return true;
+    }
+    if (this.#rt === null || !this.#rt.wasm.wp_cancel(this.#ptr, task.id)) return false;
+    // The worker that pops the stale id releases the slot (core invariant 2);
+    // the arguments are never read, so they are freed here.
+    const slot = task.id & 0xffff;
+    if (task.argsHeap) this.#rt.wasm.wp_free(task.argsHeap, task.argsLen);
+    this.#tasks[slot] = undefined;
+    this.#outstanding--;
+    this.#checkIdle();
+    return true;
+  }
+
+  #cancelPending() {
+    for (const task of [...this.#backlog]) task.future.cancel();
+    for (const task of this.#tasks) if (task) task.future.cancel();
+  }
+
+  #slotState(id) {
+    const { layout } = this.#rt;
+    const word = Atomics.load(this.#i32, (this.#slotsPtr + (id & 0xffff) * layout.slotBytes + layout.slotState) >>> 2);
+    return (word >>> 8) === (id >>> 16) ? word & 0xff : -1;
+  }
+
+  // ---- completion ----
+
+  #refresh() {
+    const buffer = this.#rt.memory.buffer;
+    if (this.#u8 === null || this.#u8.byteLength !== buffer.byteLength) {
+      this.#u8 = new Uint8Array(buffer);
+      this.#u32 = new Uint32Array(buffer);
+      this.#i32 = new Int32Array(buffer);
+    }
+  }
+
+  #pump() {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    this.#pumpLoop().catch((error) => console.error('wasmpool: completion loop failed', error));
+  }
+
+  // Core invariant 6: announce, read the event, drain, then wait on the value read.
+  async #pumpLoop() {
+    const { layout } = this.#rt;
+    const waitingIdx = (this.#ptr + layout.mainWaiting) >>> 2;
+    const eventIdx = (this.#ptr + layout.completionEvent) >>> 2;
+    try {
+      while (this.#outstanding > 0) {
+        this.#refresh();
+        const i32 = this.#i32;
+        Atomics.store(i32, waitingIdx, 1);
+        const seen = Atomics.load(i32, eventIdx);
+        if (this.#drain() > 0) {
+          // Let the resolved futures' reactions run before the next batch.
+          await null;
+          continue;
+        }
+        if (this.#outstanding === 0) break;
+        if (HAS_WAIT_ASYNC) {
+          const r = Atomics.waitAsync(i32, eventIdx, seen);
+          if (r.async) await r.value;
+        } else {
+          await new Promise((resolve) => { this.#wake = resolve; });
+          this.#wake = null;
+        }
+      }
+    } finally {
+      this.#pumping = false;
+      if (this.#rt && this.#ptr) Atomics.store(this.#i32, waitingIdx, 0);
+    }
+  }
+
+  // Wakes the pump from the page itself (a worker died, a task was abandoned).
+  #kick() {
+    if (!this.#ptr) return;
+    const eventIdx = (this.#ptr + this.#rt.layout.completionEvent) >>> 2;
+    Atomics.add(this.#i32, eventIdx, 1);
+    Atomics.notify(this.#i32, eventIdx);
+    this.#wake?.();
+  }
+
+  #drain() {
+    const { wasm } = this.#rt;
+    let n = 0;
+    for (let id = wasm.wp_pop_completion(this.#ptr); id >= 0; id = wasm.wp_pop_completion(this.#ptr)) {
+      this.#settle(id);
+      n++;
+    }
+    if (n > 0) {
+      if (this.#backlog.length > 0) this.#flushBacklog();
+      this.#checkIdle();
+    }
+    return n;
+  }
+
+  // Reads a DONE slot's result, gives the slot back, settles the future.
+  #settle(id) {
+    const { wasm, layout } = this.#rt;
+    const slot = id & 0xffff;
+    const task = this.#tasks[slot];
+    this.#tasks[slot] = undefined;
+    this.#refresh();
+    const w = (this.#slotsPtr + slot * layout.slotBytes + layout.slotPayload) >>> 2;
+    const u32 = this.#u32;
+    const status = u32[w + P.STATUS];
+    const ptr = u32[w + P.RESULT_PTR];
+    const len = u32[w + P.RESULT_LEN];
+    let value;
+    let ok = status === STATUS_OK;
+    if (status === STATUS_CRASHED) {
+      value = new WorkerCrashedError('the worker running this task died');
+    } else {
+      try {
+        value = decode(this.#u8.subarray(ptr, ptr + len));
+      } catch (error) {
+        ok = false;
+        value = error;
+      }
+      if (status === STATUS_PANIC) value = new PanicError(`Rust code panicked: ${value}`);
+      if (u32[w + P.RESULT_HEAP]) wasm.wp_free(ptr, len);
+    }
+    wasm.wp_release(this.#ptr, id);
+    this.#outstanding--;
+    if (task === undefined) return;
+    if (ok) task.future._resolve(value);
+    else task.future._reject(value);
+  }
+
+  #checkIdle() {
+    if (this.#outstanding === 0 && this.#backlog.length === 0 && this.#idleWaiters.length > 0) {
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  #idle() {
+    if (this.#outstanding === 0 && this.#backlog.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  // ---- workers ----
+
+  async #start() {
+    const rt = await loadRuntime();
+    const { wasm } = rt;
+    this.#ptr = wasm.wp_pool_new(this.#slotCount, this.#workerCount);
+    this.#slotsPtr = wasm.wp_slots_ptr(this.#ptr);
+    this.#inlineBase = wasm.wp_alloc(this.#slotCount * INLINE_BYTES);
+    this.#rt = rt;
+    this.#refresh();
+    const started = [];
+    for (let index = 0; index < this.#workerCount; index++) started.push(this.#spawn(index));
+    this.#flushBacklog();
+    await Promise.all(started);
+  }
+
+  #spawn(index) {
+    const { wasm, module, memory, layout } = this.#rt;
+    const uid = nextWorkerUid++;
+    wasm.wp_occupy(this.#ptr, index, uid);
+    const WorkerClass = globalThis.Worker;
+    const worker = new WorkerClass(new URL('./worker.js', import.meta.url), { type: 'module', name: `wasmpool-${uid}` });
+    let markExited;
+    const record = { worker, uid, index, exited: new Promise((r) => { markExited = r; }), gone: false };
+    this.#workers[index] = record;
+    let started = false;
+    const ready = new Promise((resolve, reject) => {
+      worker.onmessage = ({ data }) => {
+        switch (data && data.type) {
+          case 'ready': started = true; resolve(); break;
+          case 'error': reject(new BrokenPoolError(`a worker failed to start: ${data.message}`)); break;
+          case 'wake': this.#wake?.(); break;
+          case 'exited': record.gone = true; markExited(); break;
+          case 'panicked': this.#replace(record); break;
+        }
+      };
+      worker.onerror = (event) => {
+        event.preventDefault?.();
+        const message = event.message || 'the worker script failed to load';
+        if (!started) {
+          // A worker that cannot even start would fail again if replaced.
+          record.gone = true;
+          reject(new BrokenPoolError(`a worker failed to start: ${message}`));
+        } else {
+          this.#replace(record);
+        }
+      };
+    });
+    worker.postMessage({
+      module, memory, pool: this.#ptr, index, uid, layout, stackSize: THREAD_STACK_SIZE,
+      slotsPtr: this.#slotsPtr, inlineBase: this.#inlineBase, modules: this.#modules,
+      fallbackWake: !HAS_WAIT_ASYNC,
+    });
+    return ready;
+  }
+
+  // A worker died or trapped: settle its task, free its thread memory, start another.
+  async #replace(record) {
+    if (record.gone || this.#workers[record.index] !== record) return;
+    record.gone = true;
+    await this.#terminate(record);
+    if (!this.#closed && !this.#broken) this.#spawn(record.index).catch((e) => this.#breakPool(e));
+  }
+
+  // Kill handshake (core invariant 4), then terminate, then clean up after it.
+  async #terminate(record) {
+    const { wasm } = this.#rt;
+    wasm.wp_request_kill(this.#ptr, record.index);
+    for (let spins = 0; !wasm.wp_safe_to_terminate(this.#ptr, record.index); spins++) {
+      if (spins < 1000) continue;
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    record.worker.terminate();
+    record.gone = true;
+    const id = wasm.wp_abandon(this.#ptr, record.index);
+    if (id >= 0) this.#writeCrash(id);
+    this.#freeThreadMemory(record.index);
+    this.#kick();
+  }
+
+  #writeCrash(id) {
+    const { layout } = this.#rt;
+    this.#refresh();
+    const w = (this.#slotsPtr + (id & 0xffff) * layout.slotBytes + layout.slotPayload) >>> 2;
+    this.#u32[w + P.STATUS] = STATUS_CRASHED;
+    this.#u32[w + P.RESULT_HEAP] = 0;
+    this.#settle(id);
+  }
+
+  // The stack and TLS a dead worker allocated for itself (a worker that exits
+  // normally frees its own and zeroes these words first).
+  #freeThreadMemory(index) {
+    const { wasm } = this.#rt;
+    this.#refresh();
+    const rec = wasm.wp_worker_ptr(this.#ptr, index);
+    const tls = Atomics.load(this.#u32, (rec + W.TLS_BASE) >>> 2);
+    const stack = Atomics.load(this.#u32, (rec + W.STACK_ALLOC) >>> 2);
+    if (tls || stack) wasm.__wbindgen_thread_destroy(tls || undefined, stack || undefined, THREAD_STACK_SIZE);
+    Atomics.store(this.#u32, (rec + W.TLS_BASE) >>> 2, 0);
+    Atomics.store(this.#u32, (rec + W.STACK_ALLOC) >>> 2, 0);
+  }
+
+  #breakPool(error) {
+    if (this.#broken) return;
+    this.#broken = error instanceof BrokenPoolError ? error : new BrokenPoolError(String(error && error.message || error), { cause: error });
+    for (const task of this.#backlog.splice(0)) task.future._reject(this.#broken);
+    for (const task of this.#tasks) if (task) task.future._reject(this.#broken);
+    this.#checkIdle();
+    if (!this.#closed) this.shutdown({ wait: false, cancelFutures: true });
+  }
+
+  // ---- shutdown ----
+
+  async #finish() {
+    try {
+      await this.#ready;
+    } catch {
+      // A pool that failed to start still has to free what it made.
+    }
+    if (!this.#broken) await this.#idle();
+    if (this.#rt === null) return;
+    const { wasm } = this.#rt;
+    wasm.wp_begin_shutdown(this.#ptr, SHUTDOWN_NOW);
+    const live = this.#workers.filter((r) => r && !r.gone);
+    await Promise.race([
+      Promise.all(live.map((r) => r.exited)),
+      new Promise((r) => setTimeout(r, EXIT_GRACE_MS)),
+    ]);
+    for (const record of this.#workers) {
+      if (!record) continue;
+      if (!record.gone) await this.#terminate(record);
+      else record.worker.terminate();
+    }
+    // Anything still queued (a broken pool) is cancelled with a clear error.
+    for (const id of takeVec(wasm, wasm.wp_drain_queued(this.#ptr))) {
+      const task = this.#tasks[id & 0xffff];
+      this.#tasks[id & 0xffff] = undefined;
+      task?.future._reject(new ShutdownError('the pool was shut down before this task ran'));
+    }
+    for (const task of this.#tasks) task?.future._reject(new ShutdownError('the pool was shut down'));
+    this.#tasks = [];
+    this.#outstanding = 0;
+    this.#kick();
+    for (const code of this.#codes.values()) if (code.ptr) wasm.wp_free(code.ptr, code.len);
+    this.#codes.clear();
+    wasm.wp_free(this.#inlineBase, this.#slotCount * INLINE_BYTES);
+    wasm.wp_pool_free(this.#ptr);
+    this.#ptr = 0;
+  }
+}
+
+function takeVec(wasm, [ptr, len]) {
+  const out = Array.from(new Uint32Array(wasm.memory.buffer, ptr, len));
+  if (len) wasm.__wbindgen_free(ptr, len * 4, 4);
+  return out;
+}
+
+function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? `an object (${Object.prototype.toString.call(value)})` : `${typeof value} ${String(value)}`;
+}

@@ -1,0 +1,42 @@
+// What the payload words of a task slot mean to the JS layer (the Rust core
+// treats them as opaque; see src/sched/README.md for the state machine).
+// Shared by the page side (pool.js) and the worker side (worker.js).
+
+/** Payload word indices (each a u32 at slot + layout.slotPayload + 4 * index). */
+export const P = Object.freeze({
+  FN: 0, // function id, unique per pool
+  CODE_PTR: 1, // address of the function's source (or task name), UTF-8
+  CODE_LEN: 2,
+  ARGS_PTR: 3, // encoded arguments (codec.js)
+  ARGS_LEN: 4,
+  FLAGS: 5, // FLAG_* below
+  STATUS: 6, // STATUS_* below, written with the result
+  RESULT_PTR: 7,
+  RESULT_LEN: 8,
+  RESULT_HEAP: 9, // 1 if the result bytes were allocated (the page frees them)
+});
+
+export const FLAG_ARGS_HEAP = 1; // args were allocated, not in the slot's inline area
+export const FLAG_NAMED = 2; // CODE is a task-module export name, not source
+
+export const STATUS_OK = 1;
+export const STATUS_ERROR = 2; // the task threw; the result is the encoded error
+export const STATUS_PANIC = 3; // Rust code panicked; the result is the message
+export const STATUS_CRASHED = 4; // the worker died running it (written by the page)
+
+/** Bytes of inline argument/result space per slot; larger payloads are allocated. */
+export const INLINE_BYTES = 224;
+
+/** Codes returned by wp_worker_next/try_next instead of a task id. */
+export const NEXT_EXIT = -1;
+export const NEXT_KILLED = -2;
+export const NEXT_EMPTY = -3;
+
+/** Byte offsets in a worker record (src/sched/worker.rs, repr(C)). */
+export const W = Object.freeze({
+  STATUS: 0, CURRENT: 4, CRITICAL: 8, KILL: 12, TASKS_DONE: 16, UID: 20, TLS_BASE: 24, STACK_ALLOC: 28,
+});
+
+/** Values of the pool's shutdown word. */
+export const SHUTDOWN_DRAIN = 1;
+export const SHUTDOWN_NOW = 2;

@@ -1,0 +1,188 @@
+// The worker side of a wasmpool pool: one module Web Worker = one pool thread.
+//
+// It instantiates the page's compiled module on the page's shared memory, then
+// loops: claim a task from the shared injector (blocking in wasm on an atomic
+// while idle), run it, write the result into shared memory, complete it. No
+// message crosses per task; postMessage is used only at start-up and exit.
+
+import { initSync } from '../../pkg/wasmpool.js';
+import { Encoder, decode } from './codec.js';
+import {
+  P, FLAG_ARGS_HEAP, FLAG_NAMED, INLINE_BYTES, STATUS_OK, STATUS_ERROR, STATUS_PANIC, NEXT_KILLED,
+} from './protocol.js';
+
+self.onmessage = (event) => {
+  self.onmessage = null;
+  start(event.data).catch((error) => {
+    // Only start-up failures land here; task errors are results.
+    self.postMessage({ type: 'error', message: String(error && error.message || error), stack: error && error.stack });
+  });
+};
+
+async function start(init) {
+  const { module, memory, pool, index, uid, layout, stackSize, slotsPtr, inlineBase, modules, fallbackWake } = init;
+  const wasm = initSync({ module, memory, thread_stack_size: stackSize });
+  wasm.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
+
+  // Task modules are imported before the first task (Python's "importable").
+  const named = new Map();
+  for (const url of modules) {
+    let exports;
+    try {
+      exports = await import(url);
+    } catch (error) {
+      throw new Error(`cannot load task module ${url}: ${error && error.message || error}`);
+    }
+    for (const [name, value] of Object.entries(exports)) if (typeof value === 'function') named.set(name, value);
+  }
+  self.wasmpool = Object.freeze({ workerId: uid, workerIndex: index });
+
+  let u8 = new Uint8Array(memory.buffer);
+  let u32 = new Uint32Array(memory.buffer);
+  // Shared memory can grow under us (any thread may allocate); views are
+  // rebuilt when the buffer got longer.
+  const refresh = () => {
+    if (u8.byteLength !== memory.buffer.byteLength) {
+      u8 = new Uint8Array(memory.buffer);
+      u32 = new Uint32Array(memory.buffer);
+    }
+  };
+  const encoder = new Encoder();
+  const functions = new Map();
+  const utf8 = new TextDecoder();
+
+  const lookup = (w) => {
+    const id = u32[w + P.FN];
+    let fn = functions.get(id);
+    if (fn === undefined) {
+      const ptr = u32[w + P.CODE_PTR];
+      // TextDecoder refuses views on shared memory: decode a private copy.
+      const code = utf8.decode(u8.slice(ptr, ptr + u32[w + P.CODE_LEN]));
+      fn = u32[w + P.FLAGS] & FLAG_NAMED ? named.get(code) : compile(code);
+      if (typeof fn !== 'function') {
+        throw new TypeError(`no task named "${code}": the task modules export ${[...named.keys()].map((n) => `"${n}"`).join(', ') || 'no functions'}`);
+      }
+      functions.set(id, fn);
+    }
+    return fn;
+  };
+
+  const writeResult = (id, w, status, value) => {
+    let bytes;
+    try {
+      bytes = encoder.encode(value, 'result');
+    } catch (error) {
+      status = STATUS_ERROR;
+      bytes = encoder.encode(error, 'result');
+    }
+    refresh();
+    let ptr = inlineBase + (id & 0xffff) * INLINE_BYTES;
+    let heap = 0;
+    if (bytes.length > INLINE_BYTES) {
+      ptr = wasm.wp_alloc(bytes.length);
+      heap = 1;
+      refresh();
+    }
+    u8.set(bytes, ptr);
+    u32[w + P.STATUS] = status;
+    u32[w + P.RESULT_PTR] = ptr;
+    u32[w + P.RESULT_LEN] = bytes.length;
+    u32[w + P.RESULT_HEAP] = heap;
+    if (wasm.wp_worker_complete(pool, index, id) === 2 && fallbackWake) self.postMessage({ type: 'wake' });
+  };
+
+  self.postMessage({ type: 'ready' });
+
+  for (;;) {
+    const id = wasm.wp_worker_next(pool, index, -1);
+    if (id < 0) {
+      if (id === NEXT_KILLED) return parkForever(); // the page terminates us
+      break;
+    }
+    refresh();
+    const w = (slotsPtr + (id & 0xffff) * layout.slotBytes + layout.slotPayload) >>> 2;
+    let status = STATUS_OK;
+    let value;
+    let inline = false;
+    try {
+      const fn = lookup(w);
+      inline = !(u32[w + P.FLAGS] & FLAG_NAMED);
+      const argsPtr = u32[w + P.ARGS_PTR];
+      const args = decode(u8.subarray(argsPtr, argsPtr + u32[w + P.ARGS_LEN]));
+      if (u32[w + P.FLAGS] & FLAG_ARGS_HEAP) wasm.wp_free(argsPtr, u32[w + P.ARGS_LEN]);
+      value = fn(...args);
+      // Only thenables cost an await: synchronous tasks never leave the loop.
+      if (value !== null && typeof value === 'object' && typeof value.then === 'function') value = await value;
+    } catch (error) {
+      if (error instanceof WebAssembly.RuntimeError) {
+        // Rust code trapped (a panic with panic=abort). This instance is now
+        // unusable: report the panic, then leave so the page replaces us.
+        status = STATUS_PANIC;
+        value = panicMessage(wasm, error);
+        writeResult(id, w, status, value);
+        self.postMessage({ type: 'panicked' });
+        return parkForever();
+      }
+      status = STATUS_ERROR;
+      value = inline ? explainClosure(error) : error;
+    }
+    writeResult(id, w, status, value);
+  }
+
+  wasm.wp_worker_exit(pool, index);
+  // Gives this thread's stack and TLS back to the shared allocator.
+  wasm.__wbindgen_thread_destroy();
+  self.postMessage({ type: 'exited' });
+  self.close();
+}
+
+// Inline functions are compiled from their source, once per worker.
+function compile(source) {
+  try {
+    return (0, eval)(`(${source})\n//# sourceURL=wasmpool-task.js`);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+  }
+  // Method shorthand (`name(a) { ... }`) is not an expression on its own.
+  try {
+    const holder = (0, eval)(`({${source}})`);
+    const fn = Object.values(holder)[0];
+    if (typeof fn === 'function') return fn;
+  } catch {
+    // fall through
+  }
+  throw new TypeError(
+    `cannot compile the task function in a worker: ${source.length > 80 ? source.slice(0, 77) + '...' : source}. ` +
+      'Built-in and bound functions cannot be sent; use a function expression or a task module.',
+  );
+}
+
+// A closure over page variables fails in the worker with a bare
+// ReferenceError; say why and what to do instead.
+function explainClosure(error) {
+  if (error instanceof ReferenceError && / is not defined$/.test(error.message)) {
+    error.message +=
+      ' (task functions run in a worker and cannot use variables from the page: pass the value as an argument, ' +
+      'e.g. pool.submit((x, y) => ..., x, y), or put the code in a task module)';
+  }
+  return error;
+}
+
+function panicMessage(wasm, trap) {
+  let message = '';
+  try {
+    message = wasm.wp_last_panic ? readPanic(wasm) : '';
+  } catch {
+    // The instance may be too broken even for this.
+  }
+  return message || `Rust code trapped: ${trap.message}`;
+}
+
+function readPanic(wasm) {
+  const [ptr, len] = wasm.wp_last_panic();
+  return new TextDecoder().decode(new Uint8Array(wasm.memory.buffer).slice(ptr, ptr + len));
+}
+
+function parkForever() {
+  return new Promise(() => {});
+}

@@ -1,0 +1,12 @@
+#![cfg_attr(target_arch = "wasm32", feature(stdarch_wasm_atomic_wait))]
+//! wasmpool: a Web Worker pool whose threads share one WebAssembly memory.
+//!
+//! The scheduling protocol lives in [`sched`] and is target-independent; the
+//! `wasm_bindgen` glue in `bindings` is a thin layer over it.
+
+pub mod sched;
+
+#[cfg(target_arch = "wasm32")]
+mod bindings;
+#[cfg(target_arch = "wasm32")]
+mod panic;

@@ -1,0 +1,277 @@
+//! The control block shared by the main thread and the workers of one pool.
+
+use super::queue::Ring;
+use super::sleep::Sleep;
+use super::task::{state, Slot, TaskId};
+use super::worker::{status, Critical, Killed, WorkerRecord, NO_TASK};
+use super::futex;
+use core::sync::atomic::{AtomicU32, Ordering::*};
+
+/// Values of `Shared::shutdown`.
+pub mod shutdown {
+    pub const RUNNING: u32 = 0;
+    /// Finish what is queued, then exit.
+    pub const DRAIN: u32 = 1;
+    /// Exit before claiming anything else.
+    pub const NOW: u32 = 2;
+}
+
+/// What a worker gets when it asks for work.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Next {
+    Task(TaskId),
+    /// Nothing queued right now (non-blocking asks only).
+    Empty,
+    /// The pool is shutting down and this worker should exit.
+    Exit,
+    /// This worker is being killed; it must stop touching shared state.
+    Killed,
+}
+
+/// Outcome of [`Shared::complete`].
+#[derive(Debug, PartialEq, Eq)]
+pub enum Completed {
+    No,
+    Yes,
+    /// Completed, and the main thread had announced it was waiting (it was
+    /// notified; the caller may need to wake it by other means too).
+    YesMainWasWaiting,
+}
+
+/// The words JS touches directly come first, at fixed offsets (`layout`).
+#[repr(C)]
+pub struct Shared {
+    /// Bumped after every completion; the main thread `waitAsync`s on it.
+    pub completion_event: AtomicU32,
+    /// 1 while the main thread is (about to be) waiting on `completion_event`.
+    pub main_waiting: AtomicU32,
+    /// One of [`shutdown`].
+    pub shutdown: AtomicU32,
+    /// Bumped whenever a worker record changes status (exits, starts).
+    pub worker_event: AtomicU32,
+    sleep: Sleep,
+    slots: Box<[Slot]>,
+    free: Ring,
+    injector: Ring,
+    completions: Ring,
+    workers: Box<[WorkerRecord]>,
+}
+
+/// Byte offsets of the directly-read words of [`Shared`].
+pub mod layout {
+    pub const COMPLETION_EVENT: u32 = 0;
+    pub const MAIN_WAITING: u32 = 4;
+    pub const SHUTDOWN: u32 = 8;
+    pub const WORKER_EVENT: u32 = 12;
+}
+
+impl Shared {
+    pub fn new(slots: u32, max_workers: u32) -> Shared {
+        assert!(slots >= 1 && slots <= TaskId::MAX_SLOTS, "slot count out of range");
+        let free = Ring::with_capacity(slots);
+        for i in 0..slots {
+            free.push(i).expect("free ring sized to the slot count");
+        }
+        Shared {
+            completion_event: AtomicU32::new(0),
+            main_waiting: AtomicU32::new(0),
+            shutdown: AtomicU32::new(shutdown::RUNNING),
+            worker_event: AtomicU32::new(0),
+            sleep: Sleep::default(),
+            slots: (0..slots).map(|_| Slot::default()).collect(),
+            free,
+            injector: Ring::with_capacity(slots),
+            completions: Ring::with_capacity(slots),
+            workers: (0..max_workers).map(|_| WorkerRecord::default()).collect(),
+        }
+    }
+
+    pub fn slot_count(&self) -> u32 {
+        self.slots.len() as u32
+    }
+    pub fn slot(&self, index: u32) -> &Slot {
+        &self.slots[index as usize]
+    }
+    pub fn slots_ptr(&self) -> *const Slot {
+        self.slots.as_ptr()
+    }
+    pub fn worker(&self, index: u32) -> &WorkerRecord {
+        &self.workers[index as usize]
+    }
+    pub fn max_workers(&self) -> u32 {
+        self.workers.len() as u32
+    }
+    pub fn queued(&self) -> u32 {
+        self.injector.len()
+    }
+    pub fn sleepers(&self) -> u32 {
+        self.sleep.sleepers()
+    }
+
+    // ---- main thread (the submitter) ----
+
+    /// Takes a free slot, or None when all are in use (the caller keeps a
+    /// backlog and retries after completions).
+    pub fn reserve(&self) -> Option<TaskId> {
+        let index = self.free.pop()?;
+        Some(self.slot(index).reserve(index))
+    }
+
+    /// Publishes a reserved task (its payload already written) and wakes a worker.
+    pub fn publish(&self, id: TaskId) {
+        self.slot(id.slot()).publish(id);
+        // Cannot be full: invariant 2 (one queued id per slot at most).
+        self.injector.push(id.0).expect("injector ring overflow breaks invariant 2");
+        self.sleep.wake_one();
+    }
+
+    /// Cancels a task no worker has claimed. True if it is now CANCELLED.
+    pub fn cancel(&self, id: TaskId) -> bool {
+        self.slot(id.slot()).cancel(id)
+    }
+
+    /// Next finished task, if any.
+    pub fn pop_completion(&self) -> Option<TaskId> {
+        self.completions.pop().map(TaskId)
+    }
+
+    /// Gives a DONE slot back after its result was read.
+    pub fn release(&self, id: TaskId) -> bool {
+        let slot = self.slot(id.slot());
+        if slot.release(id) {
+            self.free.push(id.slot()).expect("free ring sized to the slot count");
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Settles the task of a worker that died (invariant 7). True if the task
+    /// was still RUNNING there (the caller then writes a failure result);
+    /// false if it had completed (its completion is on the ring).
+    pub fn abandon(&self, worker: u32) -> Option<TaskId> {
+        let rec = self.worker(worker);
+        let current = rec.current.swap(NO_TASK, SeqCst);
+        rec.status.store(status::EXITED, SeqCst);
+        if current == NO_TASK {
+            return None;
+        }
+        let id = TaskId(current);
+        self.slot(id.slot()).finish(id).then_some(id)
+    }
+
+    /// Asks workers to exit (after draining, or now) and wakes them all.
+    pub fn begin_shutdown(&self, mode: u32) {
+        self.shutdown.fetch_max(mode, SeqCst);
+        self.sleep.wake_all();
+    }
+
+    /// After shutdown: takes every id still on the injector. Returns the ones
+    /// that were live and are now CANCELLED (the caller rejects their futures);
+    /// stale ids of already-cancelled tasks are released here.
+    pub fn drain_queued(&self) -> Vec<TaskId> {
+        let mut cancelled = Vec::new();
+        while let Some(raw) = self.injector.pop() {
+            let id = TaskId(raw);
+            let slot = self.slot(id.slot());
+            if slot.cancel(id) {
+                cancelled.push(id);
+            } else if slot.is(id, state::CANCELLED) {
+                self.release(id);
+            }
+        }
+        cancelled
+    }
+
+    /// Wakes idle workers so they notice a kill request or retirement.
+    pub fn wake_all(&self) {
+        self.sleep.wake_all();
+    }
+
+    // ---- workers ----
+
+    fn enter(&self, worker: u32) -> Result<Critical<'_>, Killed> {
+        self.worker(worker).enter()
+    }
+
+    /// One non-blocking attempt to claim a task.
+    pub fn try_next(&self, worker: u32) -> Next {
+        let rec = self.worker(worker);
+        loop {
+            let Ok(_critical) = self.enter(worker) else { return Next::Killed };
+            let mode = self.shutdown.load(SeqCst);
+            if mode == shutdown::NOW {
+                return Next::Exit;
+            }
+            let Some(raw) = self.injector.pop() else {
+                return if mode == shutdown::DRAIN { Next::Exit } else { Next::Empty };
+            };
+            let id = TaskId(raw);
+            let slot = self.slot(id.slot());
+            // `current` is set before the claim so that a death between the
+            // claim and the return is still attributed to this worker.
+            rec.current.store(raw, SeqCst);
+            if slot.claim(id, worker) {
+                rec.status.store(status::RUNNING, SeqCst);
+                return Next::Task(id);
+            }
+            rec.current.store(NO_TASK, SeqCst);
+            if slot.is(id, state::CANCELLED) {
+                // We consumed the stale id of a cancelled task: its slot can be
+                // reused now (invariant 2).
+                self.release(id);
+            }
+        }
+    }
+
+    /// Blocks until there is a task for `worker`, or it must exit.
+    /// `timeout_ms` bounds each sleep (a safety net, not a correctness need).
+    pub fn next(&self, worker: u32, timeout_ms: Option<u32>) -> Next {
+        let rec = self.worker(worker);
+        loop {
+            match self.try_next(worker) {
+                Next::Empty => {}
+                other => return other,
+            }
+            rec.status.store(status::IDLE, SeqCst);
+            let drowsy = self.sleep.announce();
+            if !self.injector.looks_empty() || self.shutdown.load(SeqCst) != shutdown::RUNNING || rec.killed() {
+                continue;
+            }
+            drowsy.sleep(timeout_ms);
+        }
+    }
+
+    /// Finishes the worker's current task: its result words are written.
+    /// `No` if the task had been abandoned (the worker was declared dead
+    /// meanwhile) or the worker is being killed.
+    pub fn complete(&self, worker: u32, id: TaskId) -> Completed {
+        let rec = self.worker(worker);
+        let Ok(_critical) = self.enter(worker) else { return Completed::No };
+        if rec.current.load(SeqCst) != id.0 || !self.slot(id.slot()).finish(id) {
+            return Completed::No;
+        }
+        rec.current.store(NO_TASK, SeqCst);
+        rec.tasks_done.fetch_add(1, Relaxed);
+        rec.status.store(status::IDLE, SeqCst);
+        self.completions.push(id.0).expect("completion ring sized to the slot count");
+        self.completion_event.fetch_add(1, SeqCst);
+        if self.main_waiting.swap(0, SeqCst) == 1 {
+            futex::wake(&self.completion_event, u32::MAX);
+            return Completed::YesMainWasWaiting;
+        }
+        Completed::Yes
+    }
+
+    /// The worker leaves the pool (shutdown or retirement).
+    pub fn exit(&self, worker: u32) {
+        let rec = self.worker(worker);
+        rec.current.store(NO_TASK, SeqCst);
+        // The worker frees its own stack and TLS right after this; nobody else must.
+        rec.tls_base.store(0, SeqCst);
+        rec.stack_alloc.store(0, SeqCst);
+        rec.status.store(status::EXITED, SeqCst);
+        self.worker_event.fetch_add(1, SeqCst);
+        futex::wake(&self.worker_event, u32::MAX);
+    }
+}
