@@ -396,7 +396,10 @@ export class Pool {
       worker.onmessage = ({ data }) => {
         switch (data && data.type) {
           case 'ready': started = true; resolve(); break;
-          case 'error': reject(new BrokenPoolError(`a worker failed to start: ${data.message}`)); break;
+          case 'error':
+            if (started) console.error(`wasmpool: worker ${uid} failed: ${data.message}`);
+            reject(new BrokenPoolError(`a worker failed to start: ${data.message}`));
+            break;
           case 'wake': this.#wake?.(); break;
           case 'exited': record.gone = true; markExited(); break;
           case 'panicked': this.#replace(record); break;

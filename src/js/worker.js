@@ -129,9 +129,12 @@ async function start(init) {
     writeResult(id, w, status, value);
   }
 
+  const tls = wasm.__tls_base.value;
+  const stack = wasm.__stack_alloc.value;
   wasm.wp_worker_exit(pool, index);
   // Gives this thread's stack and TLS back to the shared allocator.
-  wasm.__wbindgen_thread_destroy();
+  // (Explicit arguments: the no-argument form faults in wasm-bindgen 0.2.130.)
+  wasm.__wbindgen_thread_destroy(tls, stack, stackSize);
   self.postMessage({ type: 'exited' });
   self.close();
 }

@@ -1,0 +1,77 @@
+// A dependency-free static server for the demo and the browser tests.
+// Isolated mode sends COOP/COEP/CORP so pages get SharedArrayBuffer.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm', '.css': 'text/css; charset=utf-8', '.json': 'application/json',
+  '.svg': 'image/svg+xml', '.png': 'image/png', '.map': 'application/json', '.ts': 'text/plain; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8', '.md': 'text/plain; charset=utf-8',
+};
+const ISOLATION = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+export function startServer({ root = PROJECT_ROOT, host = '127.0.0.1', port = 0, isolated = true } = {}) {
+  const base = path.resolve(root);
+  const server = http.createServer((req, res) => {
+    const headers = { 'Cache-Control': 'no-store', ...(isolated ? ISOLATION : {}) };
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    } catch {
+      res.writeHead(400, headers).end('bad request');
+      return;
+    }
+    if (pathname === '/') {
+      res.writeHead(302, { ...headers, Location: '/www/' }).end();
+      return;
+    }
+    let file = path.join(base, pathname);
+    if (file !== base && !file.startsWith(base + path.sep)) {
+      res.writeHead(403, headers).end('forbidden');
+      return;
+    }
+    fs.stat(file, (err, st) => {
+      if (!err && st.isDirectory()) file = path.join(file, 'index.html');
+      fs.readFile(file, (err2, data) => {
+        if (err2) {
+          res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end(`not found: ${pathname}`);
+          return;
+        }
+        const ext = file.endsWith('.d.ts') ? '.ts' : path.extname(file);
+        res.writeHead(200, { ...headers, 'Content-Type': TYPES[ext] || 'application/octet-stream' }).end(data);
+      });
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const actual = server.address().port;
+      resolve({ url: `http://${host}:${actual}`, port: actual, close: () => new Promise((r) => server.close(r)) });
+    });
+  });
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
+  const host = opt('--host', '127.0.0.1');
+  const root = opt('--root', PROJECT_ROOT);
+  const isolated = !args.includes('--no-isolation');
+  let port = Number(opt('--port', 8080));
+  let srv;
+  try {
+    srv = await startServer({ root, host, port, isolated });
+  } catch (e) {
+    if (e.code !== 'EADDRINUSE') throw e;
+    srv = await startServer({ root, host, port: 0, isolated });
+  }
+  console.log(`wasmpool demo: ${srv.url}/www/`);
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# npm test: native Rust tests of the scheduling core, then browser tests in
+# real headless Chromium. Every suite runs; the exit code says if any failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || exit 1
+WASMPOOL_SKIP_SETUP=1 bash scripts/build.sh || exit 1
+
+grep_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --grep) grep_args+=("--test-name-pattern=$2"); shift 2 ;;
+    *) shift ;;
+  esac
+done
+
+failed=0
+suite() {
+  local name="$1"; shift
+  printf '\033[1m[test]\033[0m %s\n' "$name"
+  if "$@"; then echo "[test] $name: passed"; else echo "[test] $name: failed"; failed=1; fi
+}
+
+suite "rust (native cargo test)" cargo test --lib --tests
+mapfile -t node_tests < <(find tests/node -name '*.test.mjs' 2>/dev/null | sort)
+if [ ${#node_tests[@]} -gt 0 ]; then
+  suite "node (codec)" node --test "${grep_args[@]}" "${node_tests[@]}"
+fi
+mapfile -t browser_tests < <(find tests/browser -name '*.test.mjs' | sort)
+suite "browser (headless Chromium)" node --test --test-concurrency=1 "${grep_args[@]}" "${browser_tests[@]}"
+if [ -f tests/examples/run.sh ]; then
+  suite "examples (packaged tarball in Vite, webpack, plain page)" bash tests/examples/run.sh
+fi
+exit $failed
