@@ -1,0 +1,148 @@
+// The argument/result codec: round trips, identity, shared-memory input,
+// by-reference values, rejections with paths, and a randomized property test.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Encoder, decode, CloneError } from '../../src/js/codec.js';
+
+const enc = new Encoder();
+const roundTrip = (v) => decode(enc.encode(v));
+
+test('primitives, strings and BigInt', () => {
+  for (const v of [undefined, null, true, false, 0, -0, 1, -1, 2 ** 31, -(2 ** 31) - 1, 1.5, NaN, Infinity, -Infinity,
+    '', 'ascii', 'ü', '日本語 text', '😀 emoji', 'x'.repeat(1000) + 'é', 0n, 123n, -(2n ** 200n), 2n ** 64n]) {
+    assert.ok(Object.is(roundTrip(v), v), `round trip of ${String(v)}`);
+  }
+});
+
+test('containers, dates, regexps, binary', () => {
+  const v = {
+    a: [1, 'two', { three: 3 }], m: new Map([[1, 'a'], ['k', { x: 1 }]]), s: new Set([1, 'b']),
+    d: new Date(1700000000000), bad: new Date(NaN), r: /ab+c/gi, buf: new Uint8Array([1, 2, 3]).buffer,
+    f64: new Float64Array([1.5, -2]), i16: new Int16Array([1, -1]), big: new BigInt64Array([5n, -5n]),
+    dv: new DataView(new Uint8Array([9, 8, 7, 6]).buffer, 1, 2), nested: { 'weird key': null }, nullProto: Object.assign(Object.create(null), { z: 1 }),
+  };
+  const out = roundTrip(v);
+  assert.deepEqual(out.a, v.a);
+  assert.deepEqual(out.m, v.m);
+  assert.deepEqual(out.s, v.s);
+  assert.equal(out.d.getTime(), v.d.getTime());
+  assert.ok(Number.isNaN(out.bad.getTime()));
+  assert.equal(out.r.source, 'ab+c');
+  assert.equal(out.r.flags, 'gi');
+  assert.deepEqual(new Uint8Array(out.buf), new Uint8Array([1, 2, 3]));
+  assert.deepEqual(out.f64, v.f64);
+  assert.deepEqual(out.i16, v.i16);
+  assert.deepEqual(out.big, v.big);
+  assert.deepEqual([...new Uint8Array(out.dv.buffer)], [8, 7]);
+  assert.deepEqual(out.nested, v.nested);
+  assert.equal(out.nullProto.z, 1);
+});
+
+test('errors keep class, name, message, stack, cause', () => {
+  const cause = new RangeError('inner');
+  const e = new TypeError('outer', { cause });
+  const out = roundTrip(e);
+  assert.ok(out instanceof TypeError);
+  assert.equal(out.name, 'TypeError');
+  assert.equal(out.message, 'outer');
+  assert.equal(out.stack, e.stack);
+  assert.ok(out.cause instanceof RangeError);
+  assert.equal(out.cause.message, 'inner');
+  class MyError extends Error { constructor(m) { super(m); this.name = 'MyError'; } }
+  const custom = roundTrip(new MyError('mine'));
+  assert.equal(custom.name, 'MyError');
+  assert.ok(custom instanceof Error);
+  const agg = roundTrip(new AggregateError([new Error('a')], 'many'));
+  assert.equal(agg.errors[0].message, 'a');
+});
+
+test('shared references and cycles keep their identity', () => {
+  const shared = { x: 1 };
+  const cyc = { shared, again: shared, list: [shared] };
+  cyc.self = cyc;
+  const out = roundTrip(cyc);
+  assert.equal(out.self, out);
+  assert.equal(out.shared, out.again);
+  assert.equal(out.list[0], out.shared);
+});
+
+test('decodes from a view on a SharedArrayBuffer, into private copies', () => {
+  const bytes = enc.encode(['héllo wörld, a longer string than sixty-four bytes for the slow path', new Uint8Array([5, 6])]);
+  const sab = new SharedArrayBuffer(bytes.length + 16);
+  const view = new Uint8Array(sab, 8, bytes.length);
+  view.set(bytes);
+  const out = decode(view);
+  assert.match(out[0], /^héllo wörld/);
+  assert.ok(!(out[1].buffer instanceof SharedArrayBuffer));
+  view.fill(0);
+  assert.deepEqual([...out[1]], [5, 6], 'decoded arrays do not alias the input');
+});
+
+test('by-reference values alias the registered buffer', () => {
+  const sab = new SharedArrayBuffer(64);
+  const arr = new Float64Array(sab, 8, 4);
+  const e2 = new Encoder({ externalRef: (v) => ((v.buffer ?? v) === sab ? 7 : undefined) });
+  const out = decode(e2.encode([arr]), { externalBuffer: (id) => (id === 7 ? sab : undefined) })[0];
+  assert.ok(out instanceof Float64Array);
+  assert.equal(out.length, 4);
+  out[1] = 42;
+  assert.equal(arr[1], 42);
+});
+
+test('unsendable values are TypeErrors naming their path', () => {
+  const cases = [
+    [[1, { onDone() {} }], /function \(onDone\) at args\[1\]\.onDone/],
+    [[Symbol('s')], /symbol .* at args\[0\]/],
+    [[{ 'weird key': new WeakMap() }], /WeakMap at args\[0\]\["weird key"\]/],
+    [[new Map([['k', Promise.resolve()]])], /Promise at args\[0\]\.get\("k"\)/],
+    [[new (class Point { constructor() { this.x = 1; } })()], /Point at args\[0\].*convert it to a plain object/],
+    [[new Uint8Array(new SharedArrayBuffer(4))], /SharedArrayBuffer that is not registered/],
+  ];
+  for (const [value, pattern] of cases) {
+    assert.throws(() => enc.encodeArgs(value), (e) => e instanceof TypeError && e instanceof CloneError && pattern.test(e.message), String(pattern));
+  }
+  // The encoder is still usable afterwards.
+  assert.deepEqual(decode(enc.encodeArgs([1, 2])), [1, 2]);
+});
+
+test('the returned view is reused: copy before the next encode', () => {
+  const a = enc.encode({ a: 1 }).slice();
+  const b = enc.encode({ b: 2 });
+  assert.deepEqual(decode(a), { a: 1 });
+  assert.deepEqual(decode(b), { b: 2 });
+});
+
+test('randomized round trips (2,000 seeded cases)', () => {
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const gen = (depth) => {
+    const k = Math.floor(rnd() * (depth > 3 ? 6 : 10));
+    switch (k) {
+      case 0: return Math.floor(rnd() * 2 ** 32) - 2 ** 31;
+      case 1: return rnd() * 1e6 - 5e5;
+      case 2: return String.fromCharCode(...Array.from({ length: Math.floor(rnd() * 20) }, () => Math.floor(rnd() * 0xd7ff)));
+      case 3: return rnd() < 0.5;
+      case 4: return rnd() < 0.5 ? null : undefined;
+      case 5: return BigInt(Math.floor(rnd() * 1e9)) * (rnd() < 0.5 ? -1n : 1n) * 10n ** 20n;
+      case 6: return Array.from({ length: Math.floor(rnd() * 5) }, () => gen(depth + 1));
+      case 7: return Object.fromEntries(Array.from({ length: Math.floor(rnd() * 5) }, (_, i) => ['k' + i + String(rnd()), gen(depth + 1)]));
+      case 8: return new Map(Array.from({ length: Math.floor(rnd() * 4) }, () => [gen(depth + 1), gen(depth + 1)]));
+      default: return new Float32Array(Array.from({ length: Math.floor(rnd() * 6) }, () => Math.fround(rnd())));
+    }
+  };
+  for (let i = 0; i < 2000; i++) {
+    const v = gen(0);
+    assert.deepEqual(roundTrip(v), v);
+  }
+});
+
+test('round trips stay correct over many reuses (speed printed, not asserted)', () => {
+  for (const [label, v] of [['[42]', [42]], ["[1.5,'hello',true]", [1.5, 'hello', true]], ['1,000 numbers', Array.from({ length: 1000 }, (_, i) => i * 1.5)]]) {
+    const n = label.startsWith('1,000') ? 5_000 : 500_000;
+    const t = performance.now();
+    let out;
+    for (let i = 0; i < n; i++) out = decode(enc.encode(v));
+    assert.deepEqual(out, v);
+    console.log(`codec encode+decode ${label}: ${Math.round(n / ((performance.now() - t) / 1000)).toLocaleString('en')} ops/s`);
+  }
+});
