@@ -1,6 +1,8 @@
 // wasmpool: a Web Worker pool whose threads share one WebAssembly memory.
 export { Pool, MAX_WORKERS } from './pool.js';
 export { Future } from './future.js';
+export { MapResult, defaultChunksize } from './map.js';
+export { asCompleted, wait, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED } from './waiting.js';
 export {
   PoolError, NotIsolatedError, ShutdownError, BrokenPoolError, CancelledError, TimeoutError,
   WorkerCrashedError, PanicError,

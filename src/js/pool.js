@@ -9,9 +9,10 @@
 import { loadRuntime, assertIsolated, THREAD_STACK_SIZE } from './runtime.js';
 import { Encoder, decode } from './codec.js';
 import { Future } from './future.js';
+import { MapResult, parseMapArgs } from './map.js';
 import { BrokenPoolError, ShutdownError, WorkerCrashedError, PanicError } from './errors.js';
 import {
-  P, FLAG_ARGS_HEAP, FLAG_NAMED, INLINE_BYTES, STATUS_OK, STATUS_ERROR, STATUS_PANIC, STATUS_CRASHED,
+  P, FLAG_ARGS_HEAP, FLAG_NAMED, FLAG_CHUNK, INLINE_BYTES, STATUS_OK, STATUS_ERROR, STATUS_PANIC, STATUS_CRASHED,
   W, SHUTDOWN_NOW,
 } from './protocol.js';
 
@@ -62,6 +63,8 @@ export class Pool {
   #ready;
   #shutdownPromise = null;
   #idleWaiters = [];
+  #initializer = null;
+  #initargs = [];
 
   /**
    * @param {object} [options]
@@ -69,8 +72,17 @@ export class Pool {
    * @param {Array<string|URL>|string|URL} [options.module] task module(s) every worker imports
    * @param {number} [options.slots] tasks in shared memory at once (more wait in a page-side backlog)
    */
-  constructor({ workers = defaultWorkers(), module, slots = DEFAULT_SLOTS } = {}) {
+  constructor({ workers = defaultWorkers(), module, slots = DEFAULT_SLOTS, initializer, initargs = [] } = {}) {
     assertIsolated();
+    if (initializer !== undefined && typeof initializer !== 'function' && typeof initializer !== 'string') {
+      throw new TypeError('initializer must be a function or the name of a task-module export');
+    }
+    if (!Array.isArray(initargs)) throw new TypeError('initargs must be an array');
+    this.#initializer = initializer === undefined ? null : {
+      code: typeof initializer === 'function' ? Function.prototype.toString.call(initializer) : initializer,
+      named: typeof initializer === 'string',
+    };
+    this.#initargs = initargs;
     this.#workerCount = checkCount('workers', workers, { max: MAX_WORKERS });
     this.#slotCount = checkCount('slots', slots, { max: 1 << 16 });
     this.#modules = (module === undefined ? [] : Array.isArray(module) ? module : [module]).map((m) =>
@@ -100,6 +112,51 @@ export class Pool {
     const code = this.#code(fn);
     const bytes = this.#encoder.encodeArgs(args);
     return this.#enqueue(code, bytes);
+  }
+
+  /**
+   * Applies `fn` to every item (several iterables are zipped, stopping at the
+   * shortest). Options (a last plain-object argument): `timeout` (ms, from the
+   * call), `chunksize` (items per task; default ceil(n / (4 × workers)) for
+   * sized inputs, 1 for generators/async iterables), `buffersize` (chunks in
+   * flight for generators/async iterables; default 4 × workers).
+   * @returns {MapResult} awaitable (array in input order) and async-iterable
+   */
+  map(fn, ...rest) {
+    return this._mapWith(fn, rest, { what: 'map' });
+  }
+
+  /**
+   * Like map, but results come in completion order (multiprocessing's
+   * imap_unordered).
+   */
+  imapUnordered(fn, ...rest) {
+    return this._mapWith(fn, rest, { what: 'imapUnordered', ordered: false });
+  }
+
+  /** Like map, but each item is an argument list (multiprocessing's starmap). */
+  starmap(fn, iterable, options) {
+    return this._mapWith(fn, options === undefined ? [iterable] : [iterable, options], { what: 'starmap', star: true });
+  }
+
+  /** @internal map, imapUnordered and starmap: one chunk of items per task. */
+  _mapWith(fn, rest, { what, star = false, ordered = true } = {}) {
+    this.#checkOpen(what);
+    const code = this.#code(fn);
+    const { iterables, options } = parseMapArgs(what, rest);
+    return new MapResult({
+      iterables, options, workers: this.#workerCount, star, ordered,
+      submitChunk: (tuples) => this.#submitChunk(code, tuples),
+    });
+  }
+
+  #submitChunk(code, tuples) {
+    if (this.#closed || this.#broken) {
+      const f = new Future();
+      f._reject(this.#broken ?? new ShutdownError('the pool was shut down while map was still submitting'));
+      return f;
+    }
+    return this.#enqueue(code, this.#encoder.encode([tuples], 'items'), FLAG_CHUNK);
   }
 
   /**
@@ -153,8 +210,8 @@ export class Pool {
     return entry;
   }
 
-  #enqueue(code, bytes) {
-    const task = { future: null, code, bytes: null, id: -1, argsHeap: 0, argsLen: 0 };
+  #enqueue(code, bytes, flags = 0) {
+    const task = { future: null, code, flags, bytes: null, id: -1, argsHeap: 0, argsLen: 0 };
     task.future = new Future(
       () => this.#withdraw(task),
       () => task.id >= 0 && this.#slotState(task.id) === 3,
@@ -175,7 +232,7 @@ export class Pool {
     const code = task.code;
     if (code.ptr === 0) this.#storeCode(code);
     let argsPtr = this.#inlineBase + slot * INLINE_BYTES;
-    let flags = code.named ? FLAG_NAMED : 0;
+    let flags = task.flags | (code.named ? FLAG_NAMED : 0);
     if (bytes.length > INLINE_BYTES) {
       argsPtr = wasm.wp_alloc(bytes.length);
       flags |= FLAG_ARGS_HEAP;
@@ -420,6 +477,7 @@ export class Pool {
     worker.postMessage({
       module, memory, pool: this.#ptr, index, uid, layout, stackSize: THREAD_STACK_SIZE,
       slotsPtr: this.#slotsPtr, inlineBase: this.#inlineBase, modules: this.#modules,
+      initializer: this.#initializer, initargs: this.#initargs,
       fallbackWake: !HAS_WAIT_ASYNC,
     });
     return ready;

@@ -18,6 +18,7 @@ export const P = Object.freeze({
 
 export const FLAG_ARGS_HEAP = 1; // args were allocated, not in the slot's inline area
 export const FLAG_NAMED = 2; // CODE is a task-module export name, not source
+export const FLAG_CHUNK = 4; // args are [[args of item 0], [args of item 1], ...]; result is [[ok, value], ...]
 
 export const STATUS_OK = 1;
 export const STATUS_ERROR = 2; // the task threw; the result is the encoded error

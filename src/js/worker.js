@@ -8,7 +8,7 @@
 import { initSync } from '../../pkg/wasmpool.js';
 import { Encoder, decode } from './codec.js';
 import {
-  P, FLAG_ARGS_HEAP, FLAG_NAMED, INLINE_BYTES, STATUS_OK, STATUS_ERROR, STATUS_PANIC, NEXT_KILLED,
+  P, FLAG_ARGS_HEAP, FLAG_NAMED, FLAG_CHUNK, INLINE_BYTES, STATUS_OK, STATUS_ERROR, STATUS_PANIC, NEXT_KILLED,
 } from './protocol.js';
 
 self.onmessage = (event) => {
@@ -36,6 +36,16 @@ async function start(init) {
     for (const [name, value] of Object.entries(exports)) if (typeof value === 'function') named.set(name, value);
   }
   self.wasmpool = Object.freeze({ workerId: uid, workerIndex: index });
+  if (init.initializer) {
+    const fn = init.initializer.named ? named.get(init.initializer.code) : compile(init.initializer.code);
+    if (typeof fn !== 'function') throw new Error(`initializer: no task named "${init.initializer.code}"`);
+    try {
+      const r = fn(...init.initargs);
+      if (isThenable(r)) await r;
+    } catch (error) {
+      throw new Error(`the initializer failed: ${error && error.name ? error.name + ': ' : ''}${error && error.message || error}`);
+    }
+  }
 
   let u8 = new Uint8Array(memory.buffer);
   let u32 = new Uint32Array(memory.buffer);
@@ -110,9 +120,14 @@ async function start(init) {
       const argsPtr = u32[w + P.ARGS_PTR];
       const args = decode(u8.subarray(argsPtr, argsPtr + u32[w + P.ARGS_LEN]));
       if (u32[w + P.FLAGS] & FLAG_ARGS_HEAP) wasm.wp_free(argsPtr, u32[w + P.ARGS_LEN]);
-      value = fn(...args);
-      // Only thenables cost an await: synchronous tasks never leave the loop.
-      if (value !== null && typeof value === 'object' && typeof value.then === 'function') value = await value;
+      if (u32[w + P.FLAGS] & FLAG_CHUNK) {
+        value = runChunk(fn, args[0], inline);
+        if (value instanceof Promise) value = await value;
+      } else {
+        value = fn(...args);
+        // Only thenables cost an await: synchronous tasks never leave the loop.
+        if (isThenable(value)) value = await value;
+      }
     } catch (error) {
       if (error instanceof WebAssembly.RuntimeError) {
         // Rust code trapped (a panic with panic=abort). This instance is now
@@ -137,6 +152,40 @@ async function start(init) {
   wasm.__wbindgen_thread_destroy(tls, stack, stackSize);
   self.postMessage({ type: 'exited' });
   self.close();
+}
+
+const isThenable = (v) => v !== null && typeof v === 'object' && typeof v.then === 'function';
+
+// A map chunk: one [ok, value] pair per item, so that an item's error
+// surfaces at that item. Synchronous unless an item returns a thenable.
+function runChunk(fn, tuples, inline) {
+  const out = new Array(tuples.length);
+  for (let i = 0; i < tuples.length; i++) {
+    let v;
+    try {
+      v = fn(...tuples[i]);
+    } catch (error) {
+      if (error instanceof WebAssembly.RuntimeError) throw error;
+      out[i] = [0, inline ? explainClosure(error) : error];
+      continue;
+    }
+    if (isThenable(v)) return finishChunkAsync(fn, tuples, inline, out, i, v);
+    out[i] = [1, v];
+  }
+  return out;
+}
+
+async function finishChunkAsync(fn, tuples, inline, out, i, pending) {
+  for (; i < tuples.length; i++) {
+    try {
+      out[i] = [1, await (pending ?? fn(...tuples[i]))];
+    } catch (error) {
+      if (error instanceof WebAssembly.RuntimeError) throw error;
+      out[i] = [0, inline ? explainClosure(error) : error];
+    }
+    pending = undefined;
+  }
+  return out;
 }
 
 // Inline functions are compiled from their source, once per worker.

@@ -1,0 +1,245 @@
+// map: Python's Executor.map / Pool.map / imap, over chunks of items.
+//
+// Each chunk is one task: the worker calls the function once per item of the
+// chunk and returns one [ok, value] pair per item, so an item's error surfaces
+// exactly when iteration reaches that item. Finite, sized inputs (arrays,
+// typed arrays, Sets, Maps) are split and submitted at once; other iterables
+// (generators, async iterables, endless ones) are pulled lazily with at most
+// `buffersize` chunks in flight, so memory stays flat.
+
+import { TimeoutError } from './errors.js';
+import { checkTimeout } from './waiting.js';
+
+/** CPython's Pool.map default: ceil(len / (4 × workers)). */
+export function defaultChunksize(length, workers) {
+  return Math.max(1, Math.ceil(length / (4 * workers)));
+}
+
+function isIterable(x) {
+  return x != null && (typeof x[Symbol.iterator] === 'function' || typeof x[Symbol.asyncIterator] === 'function');
+}
+function isSized(x) {
+  return Array.isArray(x) || ArrayBuffer.isView(x) || x instanceof Set || x instanceof Map || typeof x === 'string';
+}
+
+/** Splits `map(fn, ...iterables, options)` arguments; validates at the call site. */
+export function parseMapArgs(what, rest) {
+  let options = {};
+  const last = rest[rest.length - 1];
+  if (rest.length > 0 && last !== null && typeof last === 'object' && !isIterable(last)) options = rest.pop();
+  if (rest.length === 0) throw new TypeError(`${what} needs at least one iterable of inputs`);
+  rest.forEach((it, i) => {
+    if (!isIterable(it)) throw new TypeError(`${what}: argument ${i + 1} is not iterable (got ${it === null ? 'null' : typeof it})`);
+  });
+  const { timeout, chunksize, buffersize } = options;
+  checkTimeout(timeout);
+  for (const [name, v] of [['chunksize', chunksize], ['buffersize', buffersize]]) {
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) {
+      throw new RangeError(`${what}: ${name} must be an integer >= 1, got ${String(v)}`);
+    }
+  }
+  return { iterables: rest, options };
+}
+
+/**
+ * The result of map: `await` it for the array of results in input order, or
+ * `for await` over it to get each result as soon as it and its predecessors
+ * are done.
+ *
+ * `submitChunk(tuples)` submits one chunk (an array of argument lists) and
+ * returns its Future.
+ */
+export class MapResult {
+  #iterator = null;
+  #started;
+
+  constructor({ iterables, options, workers, submitChunk, star = false, ordered = true }) {
+    const start = performance.now();
+    const timeout = checkTimeout(options.timeout);
+    const deadline = timeout === undefined ? Infinity : start + timeout;
+    const sized = iterables.every(isSized);
+    let chunks;
+    let chunksize = options.chunksize;
+    if (sized) {
+      // Eager: zip now, so unsendable items fail at the call site.
+      const tuples = zipSized(iterables, star);
+      chunksize ??= defaultChunksize(tuples.length, workers);
+      chunks = [];
+      for (let i = 0; i < tuples.length; i += chunksize) chunks.push(submitChunk(tuples.slice(i, i + chunksize)));
+      this.#started = { eager: chunks };
+    } else {
+      chunksize ??= 1;
+      const buffersize = options.buffersize ?? 4 * workers;
+      this.#started = { lazy: zipLazy(iterables, star), chunksize, buffersize };
+    }
+    this.#iterator = (ordered ? orderedResults : unorderedResults)(this.#started, submitChunk, deadline, timeout);
+  }
+
+  [Symbol.asyncIterator]() {
+    return this.#iterator;
+  }
+
+  /** Collects every result, in input order. */
+  then(onFulfilled, onRejected) {
+    return collect(this.#iterator).then(onFulfilled, onRejected);
+  }
+  catch(onRejected) {
+    return this.then(undefined, onRejected);
+  }
+  finally(onFinally) {
+    return collect(this.#iterator).finally(onFinally);
+  }
+}
+
+const collecting = new WeakMap();
+function collect(iterator) {
+  let p = collecting.get(iterator);
+  if (!p) {
+    p = (async () => {
+      const out = [];
+      for await (const v of iterator) out.push(v);
+      return out;
+    })();
+    collecting.set(iterator, p);
+  }
+  return p;
+}
+
+function zipSized(iterables, star) {
+  const arrays = iterables.map((it) => (Array.isArray(it) ? it : Array.from(it)));
+  const n = Math.min(...arrays.map((a) => a.length));
+  const tuples = new Array(n);
+  for (let i = 0; i < n; i++) {
+    if (star) {
+      const args = arrays[0][i];
+      if (args == null || typeof args[Symbol.iterator] !== 'function') {
+        throw new TypeError(`starmap: item ${i} is not an argument list (got ${args === null ? 'null' : typeof args})`);
+      }
+      tuples[i] = [...args];
+    } else {
+      tuples[i] = arrays.map((a) => a[i]);
+    }
+  }
+  return tuples;
+}
+
+async function* zipLazy(iterables, star) {
+  const its = iterables.map((it) => (typeof it[Symbol.asyncIterator] === 'function' ? it[Symbol.asyncIterator]() : it[Symbol.iterator]()));
+  try {
+    for (;;) {
+      const steps = await Promise.all(its.map((it) => it.next()));
+      if (steps.some((s) => s.done)) return;
+      yield star ? [...steps[0].value] : steps.map((s) => s.value);
+    }
+  } finally {
+    await Promise.all(its.map((it) => it.return?.()));
+  }
+}
+
+async function withDeadline(promise, deadline, timeout) {
+  if (deadline === Infinity) return promise;
+  const left = deadline - performance.now();
+  if (left <= 0) throw new TimeoutError(`map did not finish within ${timeout} ms`);
+  let timer;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise((_, reject) => { timer = setTimeout(() => reject(new TimeoutError(`map did not finish within ${timeout} ms`)), left); }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// Yields the chunk futures in submission order, keeping the lazy source's
+// buffer topped up.
+async function* chunkFutures(started, submitChunk) {
+  if (started.eager) {
+    yield* started.eager;
+    return;
+  }
+  const { lazy, chunksize, buffersize } = started;
+  const inFlight = [];
+  let exhausted = false;
+  const fill = async () => {
+    while (!exhausted && inFlight.length < buffersize) {
+      const chunk = [];
+      while (chunk.length < chunksize) {
+        const step = await lazy.next();
+        if (step.done) { exhausted = true; break; }
+        chunk.push(step.value);
+      }
+      if (chunk.length) inFlight.push(submitChunk(chunk));
+    }
+  };
+  try {
+    await fill();
+    while (inFlight.length) {
+      yield inFlight.shift();
+      await fill();
+    }
+  } finally {
+    for (const f of inFlight) f.cancel();
+    await lazy.return();
+  }
+}
+
+async function* orderedResults(started, submitChunk, deadline, timeout) {
+  const futures = chunkFutures(started, submitChunk);
+  const pending = [];
+  try {
+    for await (const future of futures) {
+      pending.push(future);
+      const pairs = await withDeadline(future, deadline, timeout);
+      pending.shift();
+      for (const [ok, value] of pairs) {
+        if (!ok) throw value;
+        yield value;
+      }
+    }
+  } finally {
+    // Python cancels what is left when the consumer stops early or fails.
+    for (const f of pending) f.cancel();
+    if (started.eager) for (const f of started.eager) f.cancel();
+    await futures.return();
+  }
+}
+
+async function* unorderedResults(started, submitChunk, deadline, timeout) {
+  // Completion order: chunks are awaited as they finish, keeping the same
+  // in-flight bound for lazy sources.
+  const futures = chunkFutures(started, submitChunk);
+  const running = new Set();
+  let sourceDone = false;
+  const ready = [];
+  let wake = null;
+  const track = (f) => {
+    running.add(f);
+    f.then(() => 0, () => 0).then(() => { running.delete(f); ready.push(f); wake?.(); });
+  };
+  try {
+    const limit = started.eager ? Infinity : started.buffersize;
+    for (;;) {
+      while (!sourceDone && running.size < limit) {
+        const step = await futures.next();
+        if (step.done) { sourceDone = true; break; }
+        track(step.value);
+      }
+      if (ready.length === 0) {
+        if (sourceDone && running.size === 0) return;
+        await withDeadline(new Promise((r) => { wake = r; }), deadline, timeout);
+        wake = null;
+        continue;
+      }
+      const pairs = await ready.shift();
+      for (const [ok, value] of pairs) {
+        if (!ok) throw value;
+        yield value;
+      }
+    }
+  } finally {
+    for (const f of running) f.cancel();
+    if (started.eager) for (const f of started.eager) f.cancel();
+    await futures.return();
+  }
+}
