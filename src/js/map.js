@@ -151,11 +151,12 @@ async function withDeadline(promise, deadline, timeout) {
   }
 }
 
-// Yields the chunk futures in submission order, keeping the lazy source's
-// buffer topped up.
+// Yields `{ future }` for each chunk in submission order, keeping the lazy
+// source's buffer topped up. (Wrapped: an async generator would otherwise
+// await a yielded thenable, with no deadline.)
 async function* chunkFutures(started, submitChunk) {
   if (started.eager) {
-    yield* started.eager;
+    for (const future of started.eager) yield { future };
     return;
   }
   const { lazy, chunksize, buffersize } = started;
@@ -175,7 +176,7 @@ async function* chunkFutures(started, submitChunk) {
   try {
     await fill();
     while (inFlight.length) {
-      yield inFlight.shift();
+      yield { future: inFlight.shift() };
       await fill();
     }
   } finally {
@@ -188,7 +189,7 @@ async function* orderedResults(started, submitChunk, deadline, timeout) {
   const futures = chunkFutures(started, submitChunk);
   const pending = [];
   try {
-    for await (const future of futures) {
+    for await (const { future } of futures) {
       pending.push(future);
       const pairs = await withDeadline(future, deadline, timeout);
       pending.shift();
@@ -223,7 +224,7 @@ async function* unorderedResults(started, submitChunk, deadline, timeout) {
       while (!sourceDone && running.size < limit) {
         const step = await futures.next();
         if (step.done) { sourceDone = true; break; }
-        track(step.value);
+        track(step.value.future);
       }
       if (ready.length === 0) {
         if (sourceDone && running.size === 0) return;

@@ -177,8 +177,8 @@ export class Pool {
   // ---- submission ----
 
   #checkOpen(what) {
-    if (this.#closed) throw new ShutdownError(`cannot ${what}: the pool has been shut down`);
     if (this.#broken) throw this.#broken;
+    if (this.#closed) throw new ShutdownError(`cannot ${what}: the pool has been shut down`);
   }
 
   #code(fn) {
