@@ -26,6 +26,7 @@ mapfile -t node_tests < <(find tests/node -name '*.test.mjs' 2>/dev/null | sort)
 if [ ${#node_tests[@]} -gt 0 ]; then
   suite "node (codec)" node --test "${grep_args[@]}" "${node_tests[@]}"
 fi
+suite "types (tsc --noEmit)" node_modules/.bin/tsc -p tests/types/tsconfig.json
 mapfile -t browser_tests < <(find tests/browser -name '*.test.mjs' | sort)
 suite "browser (headless Chromium)" node --test --test-concurrency=1 "${grep_args[@]}" "${browser_tests[@]}"
 if [ -f tests/examples/run.sh ]; then

@@ -8,11 +8,49 @@ export declare const MAX_WORKERS: number;
 export interface PoolOptions {
   /** Worker threads; default `navigator.hardwareConcurrency`. An integer from 1 to MAX_WORKERS. */
   workers?: number;
+  /** Runs in every worker before its first task (a function or a task-module export name). */
+  initializer?: ((...args: any[]) => unknown) | string;
+  /** Arguments of the initializer. */
+  initargs?: unknown[];
   /** Task module URL(s) every worker imports before its first task. */
   module?: string | URL | Array<string | URL>;
   /** Tasks held in shared memory at once (more wait in a page-side backlog). Default 1024. */
   slots?: number;
 }
+
+export interface MapOptions {
+  /** Milliseconds from the call; exceeded → TimeoutError when iteration reaches an unfinished item. */
+  timeout?: number;
+  /** Items per task. Default ceil(n / (4 × workers)) for sized inputs, 1 for generators/async iterables. */
+  chunksize?: number;
+  /** Chunks in flight for generators/async iterables (default 4 × workers). */
+  buffersize?: number;
+}
+
+/** The result of map: await it for the ordered array, or iterate it with for await. */
+export declare class MapResult<T> implements PromiseLike<T[]>, AsyncIterable<T> {
+  private constructor();
+  [Symbol.asyncIterator](): AsyncIterator<T>;
+  then<R1 = T[], R2 = never>(
+    onFulfilled?: ((value: T[]) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2>;
+  catch<R = never>(onRejected?: ((reason: any) => R | PromiseLike<R>) | null): Promise<T[] | R>;
+  finally(onFinally?: (() => void) | null): Promise<T[]>;
+}
+
+type Input<T> = Iterable<T> | AsyncIterable<T>;
+
+export declare function defaultChunksize(length: number, workers: number): number;
+export declare const FIRST_COMPLETED: 'FIRST_COMPLETED';
+export declare const FIRST_EXCEPTION: 'FIRST_EXCEPTION';
+export declare const ALL_COMPLETED: 'ALL_COMPLETED';
+export type ReturnWhen = typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION | typeof ALL_COMPLETED;
+export declare function asCompleted<T>(futures: Iterable<Future<T>>, options?: TimeoutOption): AsyncIterableIterator<Future<T>>;
+export declare function wait<T>(
+  futures: Iterable<Future<T>>,
+  options?: { timeout?: number; returnWhen?: ReturnWhen },
+): Promise<{ done: Set<Future<T>>; notDone: Set<Future<T>> }>;
 
 export interface ShutdownOptions {
   /** Resolve only when every submitted task has finished and the workers exited (default true). */
@@ -58,6 +96,14 @@ export declare class Pool {
   submit<F extends TaskFunction>(fn: F, ...args: Parameters<F>): Future<Awaited_<ReturnType<F>>>;
   /** Runs the task-module export `name` in a worker. */
   submit<T = unknown>(name: string, ...args: unknown[]): Future<T>;
+  /** fn over the items (several iterables are zipped), results in input order. */
+  map<A, R>(fn: (a: A) => R, items: Input<A>, options?: MapOptions): MapResult<Awaited_<R>>;
+  map<A, B, R>(fn: (a: A, b: B) => R, a: Input<A>, b: Input<B>, options?: MapOptions): MapResult<Awaited_<R>>;
+  map<R = unknown>(fn: TaskFunction | string, ...iterablesAndOptions: unknown[]): MapResult<R>;
+  /** Like map, results in completion order. */
+  imapUnordered<A, R>(fn: (a: A) => R, items: Input<A>, options?: MapOptions): MapResult<Awaited_<R>>;
+  /** Each item is an argument list. */
+  starmap<R = unknown>(fn: TaskFunction | string, items: Input<unknown[]>, options?: MapOptions): MapResult<R>;
   shutdown(options?: ShutdownOptions): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }

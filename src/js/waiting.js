@@ -36,28 +36,41 @@ export function asCompleted(futures, { timeout } = {}) {
   const list = uniqueFutures(futures, 'asCompleted');
   const ms = checkTimeout(timeout);
   const deadline = ms === undefined ? Infinity : performance.now() + ms;
-  return (async function* () {
-    const finished = list.filter((f) => f.done());
-    const queue = [...finished];
-    let wake = null;
-    for (const f of list) {
-      if (!f.done()) f.addDoneCallback((g) => { queue.push(g); wake?.(); });
-    }
-    let yielded = 0;
-    while (yielded < list.length) {
-      if (queue.length > 0) {
-        yielded++;
-        yield queue.shift();
-        continue;
+  // Already finished ones first, then in completion order.
+  const queue = list.filter((f) => f.done());
+  let wake = null;
+  for (const f of list) {
+    if (!f.done()) f.addDoneCallback((g) => { queue.push(g); wake?.(); });
+  }
+  let yielded = 0;
+  // A hand-written iterator, not an async generator: a generator would await
+  // each yielded Future (it is a thenable) and yield its result instead.
+  const iterator = {
+    async next() {
+      if (yielded >= list.length) return { done: true, value: undefined };
+      while (queue.length === 0) {
+        const left = deadline - performance.now();
+        if (left <= 0) {
+          yielded = list.length;
+          throw new TimeoutError(`${list.length - queue.length - yielded} of ${list.length} futures unfinished after ${ms} ms`);
+        }
+        await new Promise((resolve) => {
+          const timer = left === Infinity ? null : setTimeout(resolve, left);
+          wake = () => { if (timer) clearTimeout(timer); wake = null; resolve(); };
+        });
       }
-      const left = deadline - performance.now();
-      if (left <= 0) throw new TimeoutError(`${list.length - yielded} (of ${list.length}) futures unfinished after ${ms} ms`);
-      await new Promise((resolve) => {
-        const timer = left === Infinity ? null : setTimeout(resolve, left);
-        wake = () => { if (timer) clearTimeout(timer); wake = null; resolve(); };
-      });
-    }
-  })();
+      yielded++;
+      return { done: false, value: queue.shift() };
+    },
+    async return() {
+      yielded = list.length;
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  return iterator;
 }
 
 /**

@@ -184,14 +184,14 @@ test('map: async iterables and endless generators, with a bounded number in flig
 });
 
 test('asCompleted: finished futures first, then completion order, duplicates once, TimeoutError', async () => {
-  const r = await inPage(`async ({ Pool, asCompleted }) => {
+  const r = await inPage(`async ({ Pool, asCompleted, Future: wp_Future }) => {
     await using pool = new Pool({ workers: 3 });
     const spin = (ms) => { const end = Date.now() + ms; while (Date.now() < end); return ms; };
     const early = pool.submit(spin, 0);
     await early;
     const fs = [pool.submit(spin, 120), pool.submit(spin, 10), pool.submit(spin, 60)];
     const order = [];
-    for await (const f of asCompleted([fs[0], early, fs[1], fs[2], fs[1]])) order.push(await f);
+    for await (const f of asCompleted([fs[0], early, fs[1], fs[2], fs[1]])) order.push(f instanceof wp_Future ? await f : 'not a Future');
     let timeout = null;
     const got = [];
     try {

@@ -1,0 +1,27 @@
+// Type-checked (tsc --noEmit) in npm test: the public API as a TypeScript user sees it.
+import { Pool, Future, asCompleted, wait, FIRST_COMPLETED, TimeoutError, CloneError } from 'wasmpool';
+
+async function main(): Promise<void> {
+  await using pool = new Pool({ workers: 2, initializer: (n: number) => void n, initargs: [1] });
+  const f: Future<number> = pool.submit((a: number, b: number) => a + b, 1, 2);
+  const n: number = await f;
+  const s: string = await pool.submit(async (x: string) => x.toUpperCase(), 'a');
+  const squares: number[] = await pool.map((x: number) => x * x, [1, 2, 3]);
+  for await (const v of pool.map((x: number) => String(x), [1, 2], { chunksize: 1 })) {
+    const str: string = v;
+    void str;
+  }
+  // (TypeScript types `for await` elements as awaited, so a Future is typed as
+  // its result there; at run time asCompleted yields the futures themselves.)
+  const completed = asCompleted([f]);
+  for (let step = await completed.next(); !step.done; step = await completed.next()) {
+    const fut: Future<number> = step.value;
+    const v: number = await fut.result({ timeout: 10 });
+    void v;
+  }
+  const { done, notDone } = await wait([f], { returnWhen: FIRST_COMPLETED });
+  void [n, s, squares, done.size, notDone.size, f.cancel(), f.running(), new TimeoutError(), CloneError];
+  // @ts-expect-error: arguments must match the task function's parameters
+  pool.submit((a: number) => a, 'not a number');
+}
+void main;
