@@ -5,9 +5,8 @@ cd "$(dirname "$0")/.."
 [ "${WASMPOOL_SKIP_SETUP:-}" = 1 ] || bash scripts/setup.sh
 step() { printf '\033[1m[build]\033[0m %s\n' "$*"; }
 
-# Shared memory needs these flags; they live here, not in .cargo/config.toml,
-# so native `cargo test` builds are unaffected.
-export RUSTFLAGS='-C target-feature=+atomics,+bulk-memory,+mutable-globals -C link-arg=--shared-memory -C link-arg=--import-memory -C link-arg=--max-memory=1073741824 -C link-arg=--export=__heap_base -C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size -C link-arg=--export=__tls_align -C link-arg=--export=__tls_base'
+# The shared-memory rustflags live in .cargo/config.toml, for the wasm target only.
+unset RUSTFLAGS
 export CARGO_TARGET_DIR=target/wasm
 step "cargo build (wasm32, nightly, build-std)"
 cargo +nightly build --release --target wasm32-unknown-unknown -Z build-std=panic_abort,std --lib

@@ -151,3 +151,18 @@ test('shutdown({ cancelFutures }) cancels queued tasks with a clear error', asyn
   assert.ok(r.cancelled > 30, `only ${r.cancelled} of 50 were cancelled`);
   assert.equal(r.futuresCancelled, r.cancelled);
 });
+
+test('without Atomics.waitAsync the pool falls back to one postMessage wake-up per wait', async () => {
+  const page = await openPage();
+  const r = await page.evaluate(async () => {
+    delete Atomics.waitAsync; // before the module is loaded: it checks once
+    const { Pool } = await import('/src/js/index.js?no-wait-async');
+    const pool = new Pool({ workers: 2 });
+    const out = await Promise.all(Array.from({ length: 2000 }, (_, i) => pool.submit((x) => x * 2, i)));
+    const seq = [];
+    for (let i = 0; i < 50; i++) seq.push(await pool.submit((x) => x + 1, i));
+    await pool.shutdown();
+    return { ok: out.every((v, i) => v === i * 2), seqOk: seq.every((v, i) => v === i + 1) };
+  });
+  assert.deepEqual(r, { ok: true, seqOk: true });
+});
