@@ -268,11 +268,12 @@ export class Pool {
   }
 
   #flushBacklog() {
-    while (this.#backlog.length > 0) {
-      const task = this.#backlog[0];
-      if (!this.#dispatch(task, task.bytes)) return;
-      this.#backlog.shift();
-    }
+    // Dispatch from the front; one splice at the end (shift() per task would
+    // make a 100,000-task burst quadratic).
+    const backlog = this.#backlog;
+    let i = 0;
+    while (i < backlog.length && this.#dispatch(backlog[i], backlog[i].bytes)) i++;
+    if (i > 0) backlog.splice(0, i);
   }
 
   // Future.cancel(): out of the backlog, or a CAS QUEUED -> CANCELLED in the core.
