@@ -10,14 +10,15 @@ test('10,000 submits resolve to the right values and spread over every worker', 
   const r = await page.evaluate(async () => {
     const { Pool } = await import('/src/js/index.js');
     const pool = new Pool({ workers: 3 });
+    await pool.ready; // every worker is asleep on the futex before the burst
     const futures = [];
     for (let i = 0; i < 10_000; i++) {
-      // A little work per task so that every worker gets a share.
-      futures.push(pool.submit((x) => { let s = 0; for (let k = 0; k < 200; k++) s += k; return [x * 3 + s, self.wasmpool.workerId]; }, i));
+      // A few microseconds of work per task so that every worker gets a share.
+      futures.push(pool.submit((x) => { let s = 0; for (let k = 0; k < 2000; k++) s += k; return [x * 3 + s, self.wasmpool.workerId]; }, i));
     }
     const results = await Promise.all(futures);
     await pool.shutdown();
-    const expectedExtra = 199 * 200 / 2;
+    const expectedExtra = 1999 * 2000 / 2;
     return {
       wrong: results.filter(([v], i) => v !== i * 3 + expectedExtra).length,
       count: results.length,
