@@ -248,10 +248,11 @@ pub fn wp_worker_complete(ptr: u32, worker: u32, id: u32) -> u32 {
     }
 }
 
+/// The worker's last call into wasm: afterwards it only posts 'exited' and
+/// closes, and the page frees its stack and TLS.
 #[wasm_bindgen]
 pub fn wp_worker_exit(ptr: u32, worker: u32) {
     pool(ptr).exit(worker);
-    CURRENT_WORKER.with(|c| c.set(core::ptr::null()));
 }
 
 /// The message of the last panic on this thread (empty if none).

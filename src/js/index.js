@@ -2,6 +2,7 @@
 export { Pool, MAX_WORKERS } from './pool.js';
 export { Future } from './future.js';
 export { MapResult, defaultChunksize } from './map.js';
+export { MultiprocessingPool, AsyncResult, IMapIterator, multiprocessing } from './multiprocessing.js';
 export { asCompleted, wait, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED } from './waiting.js';
 export {
   PoolError, NotIsolatedError, ShutdownError, BrokenPoolError, CancelledError, TimeoutError,

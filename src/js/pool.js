@@ -65,6 +65,8 @@ export class Pool {
   #idleWaiters = [];
   #initializer = null;
   #initargs = [];
+  #maxTasksPerChild = 0;
+  #terminating = false;
 
   /**
    * @param {object} [options]
@@ -72,8 +74,10 @@ export class Pool {
    * @param {Array<string|URL>|string|URL} [options.module] task module(s) every worker imports
    * @param {number} [options.slots] tasks in shared memory at once (more wait in a page-side backlog)
    */
-  constructor({ workers = defaultWorkers(), module, slots = DEFAULT_SLOTS, initializer, initargs = [] } = {}) {
+  constructor({ workers = defaultWorkers(), module, slots = DEFAULT_SLOTS, initializer, initargs = [], maxTasksPerChild } = {}) {
     assertIsolated();
+    if (maxTasksPerChild !== undefined && maxTasksPerChild !== null) checkCount('maxTasksPerChild', maxTasksPerChild);
+    this.#maxTasksPerChild = maxTasksPerChild ?? 0;
     if (initializer !== undefined && typeof initializer !== 'function' && typeof initializer !== 'string') {
       throw new TypeError('initializer must be a function or the name of a task-module export');
     }
@@ -168,6 +172,26 @@ export class Pool {
     if (cancelFutures) this.#cancelPending();
     this.#shutdownPromise ??= this.#finish();
     return wait ? this.#shutdownPromise : Promise.resolve();
+  }
+
+  /**
+   * Stops now: running tasks are interrupted (their workers terminated),
+   * queued ones dropped; every unfinished future rejects with ShutdownError.
+   */
+  terminate() {
+    this.#closed = true;
+    if (!this.#terminating) {
+      this.#terminating = true;
+      const error = new ShutdownError('the pool was terminated before this task finished');
+      for (const task of this.#backlog.splice(0)) task.future._reject(error);
+      for (const task of this.#tasks) if (task) task.future._reject(error);
+      // Unblock a shutdown() that is waiting for the tasks to finish.
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+    this.#shutdownPromise ??= this.#finish();
+    return this.#shutdownPromise;
   }
 
   [Symbol.asyncDispose]() {
@@ -459,8 +483,8 @@ export class Pool {
             reject(new BrokenPoolError(`a worker failed to start: ${data.message}`));
             break;
           case 'wake': this.#wake?.(); break;
-          case 'exited': record.gone = true; markExited(); break;
-          case 'panicked': this.#replace(record); break;
+          case 'exited': this.#exited(record, data.retired); markExited(); break;
+          case 'panicked': this.#replace(record, { dead: true }); break;
         }
       };
       worker.onerror = (event) => {
@@ -471,32 +495,53 @@ export class Pool {
           record.gone = true;
           reject(new BrokenPoolError(`a worker failed to start: ${message}`));
         } else {
-          this.#replace(record);
+          this.#replace(record, { dead: true });
         }
       };
     });
     worker.postMessage({
       module, memory, pool: this.#ptr, index, uid, layout, stackSize: THREAD_STACK_SIZE,
       slotsPtr: this.#slotsPtr, inlineBase: this.#inlineBase, modules: this.#modules,
-      initializer: this.#initializer, initargs: this.#initargs,
+      initializer: this.#initializer, initargs: this.#initargs, maxTasksPerChild: this.#maxTasksPerChild,
       fallbackWake: !HAS_WAIT_ASYNC,
     });
     return ready;
   }
 
-  // A worker died or trapped: settle its task, free its thread memory, start another.
-  async #replace(record) {
-    if (record.gone || this.#workers[record.index] !== record) return;
+  // Whether a worker that left should be replaced: while the pool is open, and
+  // after close() for as long as submitted tasks remain (multiprocessing keeps
+  // its workers up until the queue is done).
+  #wantsReplacement() {
+    return !this.#terminating && !this.#broken && (!this.#closed || this.#outstanding > 0 || this.#backlog.length > 0);
+  }
+
+  // A worker left on its own (shutdown, or retired by maxTasksPerChild). It
+  // runs no more wasm, so its stack and TLS can be freed here.
+  #exited(record, retired) {
+    if (record.gone) return;
     record.gone = true;
-    await this.#terminate(record);
-    if (!this.#closed && !this.#broken) this.#spawn(record.index).catch((e) => this.#breakPool(e));
+    record.worker.terminate();
+    this.#freeThreadMemory(record.index);
+    if (retired && this.#workers[record.index] === record && this.#wantsReplacement()) {
+      this.#spawn(record.index).catch((e) => this.#breakPool(e));
+    }
+  }
+
+  // A worker died or trapped: settle its task, free its thread memory, start another.
+  async #replace(record, { dead = false } = {}) {
+    if (record.gone || this.#workers[record.index] !== record) return;
+    await this.#terminate(record, { dead });
+    if (this.#wantsReplacement()) this.#spawn(record.index).catch((e) => this.#breakPool(e));
   }
 
   // Kill handshake (core invariant 4), then terminate, then clean up after it.
-  async #terminate(record) {
+  // `dead`: the worker runs no wasm any more (it trapped or crashed), so there
+  // is no critical section to wait for.
+  async #terminate(record, { dead = false } = {}) {
     const { wasm } = this.#rt;
+    record.gone = true;
     wasm.wp_request_kill(this.#ptr, record.index);
-    for (let spins = 0; !wasm.wp_safe_to_terminate(this.#ptr, record.index); spins++) {
+    for (let spins = 0; !dead && !wasm.wp_safe_to_terminate(this.#ptr, record.index); spins++) {
       if (spins < 1000) continue;
       await new Promise((r) => setTimeout(r, 1));
     }
@@ -517,8 +562,8 @@ export class Pool {
     this.#settle(id);
   }
 
-  // The stack and TLS a dead worker allocated for itself (a worker that exits
-  // normally frees its own and zeroes these words first).
+  // The stack and TLS a worker thread allocated for itself. Freed here, on the
+  // page, once the worker runs no more wasm; zeroed so it happens once.
   #freeThreadMemory(index) {
     const { wasm } = this.#rt;
     this.#refresh();
@@ -547,19 +592,20 @@ export class Pool {
     } catch {
       // A pool that failed to start still has to free what it made.
     }
-    if (!this.#broken) await this.#idle();
+    if (!this.#broken && !this.#terminating) await this.#idle();
     if (this.#rt === null) return;
     const { wasm } = this.#rt;
     wasm.wp_begin_shutdown(this.#ptr, SHUTDOWN_NOW);
-    const live = this.#workers.filter((r) => r && !r.gone);
-    await Promise.race([
-      Promise.all(live.map((r) => r.exited)),
-      new Promise((r) => setTimeout(r, EXIT_GRACE_MS)),
-    ]);
+    if (!this.#terminating) {
+      // Idle workers wake and exit on their own; give them a moment.
+      const live = this.#workers.filter((r) => r && !r.gone);
+      await Promise.race([
+        Promise.all(live.map((r) => r.exited)),
+        new Promise((r) => setTimeout(r, EXIT_GRACE_MS)),
+      ]);
+    }
     for (const record of this.#workers) {
-      if (!record) continue;
-      if (!record.gone) await this.#terminate(record);
-      else record.worker.terminate();
+      if (record && !record.gone) await this.#terminate(record);
     }
     // Anything still queued (a broken pool) is cancelled with a clear error.
     for (const id of takeVec(wasm, wasm.wp_drain_queued(this.#ptr))) {

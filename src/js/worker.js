@@ -103,7 +103,16 @@ async function start(init) {
 
   self.postMessage({ type: 'ready' });
 
+  // maxTasksPerChild: after that many tasks this worker retires and the page
+  // starts a fresh one in its place.
+  const maxTasks = init.maxTasksPerChild || Infinity;
+  let tasksDone = 0;
+  let retired = false;
   for (;;) {
+    if (tasksDone >= maxTasks) {
+      retired = true;
+      break;
+    }
     const id = wasm.wp_worker_next(pool, index, -1);
     if (id < 0) {
       if (id === NEXT_KILLED) return parkForever(); // the page terminates us
@@ -142,15 +151,12 @@ async function start(init) {
       value = inline ? explainClosure(error) : error;
     }
     writeResult(id, w, status, value);
+    tasksDone++;
   }
 
-  const tls = wasm.__tls_base.value;
-  const stack = wasm.__stack_alloc.value;
+  // No wasm runs after this: the page frees this thread's stack and TLS.
   wasm.wp_worker_exit(pool, index);
-  // Gives this thread's stack and TLS back to the shared allocator.
-  // (Explicit arguments: the no-argument form faults in wasm-bindgen 0.2.130.)
-  wasm.__wbindgen_thread_destroy(tls, stack, stackSize);
-  self.postMessage({ type: 'exited' });
+  self.postMessage({ type: 'exited', retired });
   self.close();
 }
 

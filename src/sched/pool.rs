@@ -267,9 +267,9 @@ impl Shared {
     pub fn exit(&self, worker: u32) {
         let rec = self.worker(worker);
         rec.current.store(NO_TASK, SeqCst);
-        // The worker frees its own stack and TLS right after this; nobody else must.
-        rec.tls_base.store(0, SeqCst);
-        rec.stack_alloc.store(0, SeqCst);
+        // The page frees this thread's stack and TLS once the worker is gone
+        // (a thread cannot free the stack it runs on, and freeing TLS while
+        // the allocator still reads it would be unsound).
         rec.status.store(status::EXITED, SeqCst);
         self.worker_event.fetch_add(1, SeqCst);
         futex::wake(&self.worker_event, u32::MAX);

@@ -1,0 +1,180 @@
+// Issue 4: the multiprocessing.Pool surface in real Chromium.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openPage, closeAll } from './harness.mjs';
+
+after(closeAll);
+
+let pagePromise = null;
+// Bodies are strings: they use `await using`, which Node 20 cannot parse.
+async function inPage(source) {
+  const p = await (pagePromise ??= openPage());
+  return p.evaluate(async (src) => {
+    const wp = await import('/src/js/index.js');
+    return (0, eval)(`(${src})`)(wp);
+  }, source);
+}
+
+test('apply and applyAsync with AsyncResult get/wait/ready/successful and callbacks', async () => {
+  const r = await inPage(`async ({ multiprocessing }) => {
+    await using pool = new multiprocessing.Pool({ processes: 2 });
+    const sum = await pool.apply((a, b) => a + b, [2, 3]);
+    const calls = [];
+    const slow = pool.applyAsync((ms) => { const end = Date.now() + ms; while (Date.now() < end); return 'slow'; }, [100], { callback: (v) => calls.push(['cb', v]) });
+    let notReady = null;
+    try { slow.successful(); } catch (e) { notReady = e.name; }
+    const readyBefore = slow.ready();
+    const timedOut = await slow.get({ timeout: 10 }).then(() => 'resolved', (e) => e.name);
+    const waited = await slow.wait({ timeout: 5 });
+    const value = await slow.get();
+    const bad = pool.applyAsync(() => { throw new RangeError('bad'); }, [], { errorCallback: (e) => calls.push(['err', e.message]) });
+    const badValue = await bad.get().then(() => 'resolved', (e) => e.name);
+    return { sum, notReady, readyBefore, timedOut, waited, value, readyAfter: slow.ready(), ok: slow.successful(), badOk: bad.successful(), badValue, calls };
+  }`);
+  assert.deepEqual(r, {
+    sum: 5, notReady: 'PoolError', readyBefore: false, timedOut: 'TimeoutError', waited: undefined, value: 'slow',
+    readyAfter: true, ok: true, badOk: false, badValue: 'RangeError', calls: [['cb', 'slow'], ['err', 'bad']],
+  });
+});
+
+test('map, mapAsync, starmap, starmapAsync, and the CPython default chunksize', async () => {
+  const r = await inPage(`async ({ multiprocessing, defaultChunksize }) => {
+    await using pool = new multiprocessing.Pool({ processes: 2 });
+    const squares = await pool.map((x) => x * x, [1, 2, 3, 4]);
+    const chunked = await pool.map((x) => x + 1, Array.from({ length: 100 }, (_, i) => i), 7);
+    let got = null;
+    const mapAsync = pool.mapAsync((x) => -x, [1, 2, 3], undefined, { callback: (v) => { got = v; } });
+    const mapAsyncValue = await mapAsync.get();
+    const star = await pool.starmap((a, b) => a * b, [[2, 3], [4, 5]]);
+    const starAsync = await pool.starmapAsync((a, b) => a - b, [[9, 3]]).get();
+    const badChunk = [];
+    for (const c of [0, -1, 1.5, NaN]) { try { pool.map((x) => x, [1], c); badChunk.push('no error'); } catch (e) { badChunk.push(e.name); } }
+    return { squares, chunkedOk: chunked.every((v, i) => v === i + 1), mapAsyncValue, got, star, starAsync, badChunk, d: [defaultChunksize(100, 2), defaultChunksize(1, 8), defaultChunksize(1000, 4)] };
+  }`);
+  assert.deepEqual(r, {
+    squares: [1, 4, 9, 16], chunkedOk: true, mapAsyncValue: [-1, -2, -3], got: [-1, -2, -3], star: [6, 20], starAsync: [6],
+    badChunk: ['RangeError', 'RangeError', 'RangeError', 'RangeError'], d: [13, 1, 63],
+  });
+});
+
+test('imap is ordered, imapUnordered is in completion order, next({ timeout }) keeps the item', async () => {
+  const r = await inPage(`async ({ multiprocessing }) => {
+    await using pool = new multiprocessing.Pool({ processes: 3 });
+    const spin = (ms) => { const end = Date.now() + ms; while (Date.now() < end); return ms; };
+    const ordered = [];
+    for await (const v of pool.imap(spin, [60, 5, 30])) ordered.push(v);
+    const unordered = [];
+    for await (const v of pool.imapUnordered(spin, [60, 5, 30])) unordered.push(v);
+    const it = pool.imap(spin, [150, 1]);
+    const first = await it.next({ timeout: 10 }).then(() => 'resolved', (e) => e.name);
+    const second = await it.next({ timeout: 2000 });
+    const third = await it.next();
+    const fourth = await it.next();
+    return { ordered, unordered, first, second: second.value, third: third.value, fourthDone: fourth.done };
+  }`);
+  assert.deepEqual(r.ordered, [60, 5, 30]);
+  assert.deepEqual(r.unordered, [5, 30, 60]);
+  assert.equal(r.first, 'TimeoutError');
+  assert.equal(r.second, 150, 'the timed-out item is not skipped');
+  assert.equal(r.third, 1);
+  assert.equal(r.fourthDone, true);
+});
+
+test('initializer state is visible to later tasks, in replacement workers too', async () => {
+  const r = await inPage(`async ({ multiprocessing }) => {
+    await using pool = new multiprocessing.Pool({
+      processes: 2, maxTasksPerChild: 3,
+      initializer: (tag) => { self.initTag = tag + ':' + self.wasmpool.workerId; },
+      initargs: ['init'],
+    });
+    const seen = await pool.map(() => [self.initTag, self.wasmpool.workerId], Array.from({ length: 24 }, (_, i) => i), 1);
+    return seen;
+  }`);
+  for (const [tag, id] of r) assert.equal(tag, `init:${id}`, 'each worker ran the initializer itself');
+  assert.ok(new Set(r.map(([, id]) => id)).size >= 8, 'workers were replaced (24 tasks, 3 per child)');
+});
+
+test('maxTasksPerChild retires workers without losing tasks, and replacement frees their memory', async () => {
+  const r = await inPage(`async ({ multiprocessing }) => {
+    const pool = new multiprocessing.Pool({ processes: 2, maxTasksPerChild: 5 });
+    const out = await pool.map((x) => [x * 2, self.wasmpool.workerId], Array.from({ length: 100 }, (_, i) => i), 1);
+    const perWorker = {};
+    for (const [, id] of out) perWorker[id] = (perWorker[id] || 0) + 1;
+    // 1,000 replacements: the shared memory must not grow with them.
+    const churn = new multiprocessing.Pool({ processes: 2, maxTasksPerChild: 1 });
+    await churn.map((x) => x, Array.from({ length: 100 }, (_, i) => i), 1);
+    const memory = (await import('/src/js/runtime.js'));
+    const rt = await memory.loadRuntime();
+    const before = rt.memory.buffer.byteLength;
+    const ids = new Set();
+    for (const [, id] of await churn.map((x) => [x, self.wasmpool.workerId], Array.from({ length: 1000 }, (_, i) => i), 1)) ids.add(id);
+    const after = rt.memory.buffer.byteLength;
+    churn.close();
+    await churn.join();
+    pool.close();
+    await pool.join();
+    return { ok: out.every(([v], i) => v === i * 2), maxPerWorker: Math.max(...Object.values(perWorker)), workers: Object.keys(perWorker).length, ids: ids.size, before, after };
+  }`);
+  assert.equal(r.ok, true);
+  assert.ok(r.maxPerWorker <= 5, `a worker ran ${r.maxPerWorker} tasks`);
+  assert.ok(r.workers >= 20, `${r.workers} workers served 100 tasks at 5 per child`);
+  assert.equal(r.ids, 1000, '1,000 tasks ran on 1,000 distinct workers');
+  assert.equal(r.after, r.before, `wasm memory grew from ${r.before} to ${r.after} bytes over 1,000 replacements`);
+});
+
+test('close lets queued tasks finish; terminate rejects outstanding ones; join before close is an error; await using terminates', async () => {
+  const r = await inPage(`async ({ multiprocessing }) => {
+    const spin = (ms) => { const end = Date.now() + ms; while (Date.now() < end); return ms; };
+    const a = new multiprocessing.Pool({ processes: 1 });
+    const queued = [a.applyAsync(spin, [30]), a.applyAsync(spin, [30]), a.applyAsync(spin, [30])];
+    let joinEarly = null;
+    try { a.join(); } catch (e) { joinEarly = e.name; }
+    a.close();
+    let afterClose = null;
+    try { a.apply(spin, [1]); } catch (e) { afterClose = e.name; }
+    await a.join();
+    const closedResults = await Promise.all(queued.map((q) => q.get()));
+
+    const b = new multiprocessing.Pool({ processes: 2 });
+    await b.ready;
+    const outstanding = [b.applyAsync(spin, [5000]), b.applyAsync(spin, [5000]), b.applyAsync(spin, [10])];
+    await new Promise((r) => setTimeout(r, 50));
+    const t0 = performance.now();
+    await b.terminate();
+    await b.join();
+    const terminateMs = performance.now() - t0;
+    const terminated = await Promise.all(outstanding.map((o) => o.get().then(() => 'resolved', (e) => e.name + ': ' + e.message)));
+
+    let disposed;
+    const t1 = performance.now();
+    {
+      await using c = new multiprocessing.Pool({ processes: 1 });
+      disposed = c.applyAsync(spin, [5000]);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const disposeMs = performance.now() - t1;
+    const disposedResult = await disposed.get().then(() => 'resolved', (e) => e.name);
+    return { joinEarly, afterClose, closedResults, terminated, terminateFast: terminateMs < 1000, disposedResult, disposeFast: disposeMs < 1500 };
+  }`);
+  assert.deepEqual(r.closedResults, [30, 30, 30]);
+  assert.equal(r.joinEarly, 'PoolError');
+  assert.equal(r.afterClose, 'PoolError');
+  assert.equal(r.terminated.length, 3);
+  assert.match(r.terminated[0], /^ShutdownError: .*terminated/);
+  assert.match(r.terminated[1], /^ShutdownError: .*terminated/);
+  assert.ok(r.terminateFast, 'terminate() does not wait for running tasks');
+  assert.equal(r.disposedResult, 'ShutdownError');
+  assert.ok(r.disposeFast, 'await using terminates instead of waiting');
+});
+
+test('callbacks run on the main thread in completion order', async () => {
+  const r = await inPage(`async ({ multiprocessing }) => {
+    await using pool = new multiprocessing.Pool({ processes: 3 });
+    const spin = (ms) => { const end = Date.now() + ms; while (Date.now() < end); return ms; };
+    const order = [];
+    const results = [90, 10, 50].map((ms) => pool.applyAsync(spin, [ms], { callback: (v) => order.push([v, typeof window === 'object']) }));
+    await Promise.all(results.map((x) => x.get()));
+    return order;
+  }`);
+  assert.deepEqual(r, [[10, true], [50, true], [90, true]]);
+});
