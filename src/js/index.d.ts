@@ -12,6 +12,8 @@ export interface PoolOptions {
   initializer?: ((...args: any[]) => unknown) | string;
   /** Arguments of the initializer. */
   initargs?: unknown[];
+  /** Retire and replace a worker after this many tasks. */
+  maxTasksPerChild?: number;
   /** Task module URL(s) every worker imports before its first task. */
   module?: string | URL | Array<string | URL>;
   /** Tasks held in shared memory at once (more wait in a page-side backlog). Default 1024. */
@@ -105,8 +107,63 @@ export declare class Pool {
   /** Each item is an argument list. */
   starmap<R = unknown>(fn: TaskFunction | string, items: Input<unknown[]>, options?: MapOptions): MapResult<R>;
   shutdown(options?: ShutdownOptions): Promise<void>;
+  /** Stops now: running tasks are interrupted, unfinished futures reject with ShutdownError. */
+  terminate(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
+
+export interface MultiprocessingOptions extends Omit<PoolOptions, 'workers'> {
+  /** Worker threads (Python's name); `workers` is accepted too. */
+  processes?: number;
+  workers?: number;
+  /** Retire and replace a worker after this many tasks. */
+  maxTasksPerChild?: number;
+}
+
+export interface Callbacks<T> {
+  callback?: (value: T) => void;
+  errorCallback?: (error: unknown) => void;
+}
+
+/** Python's AsyncResult. */
+export declare class AsyncResult<T> {
+  private constructor();
+  get(options?: TimeoutOption): Promise<T>;
+  wait(options?: TimeoutOption): Promise<void>;
+  ready(): boolean;
+  /** Throws PoolError if not ready. */
+  successful(): boolean;
+}
+
+/** An async iterator whose next() takes Python's timeout. */
+export declare class IMapIterator<T> implements AsyncIterableIterator<T> {
+  private constructor();
+  next(options?: TimeoutOption): Promise<IteratorResult<T>>;
+  return(value?: unknown): Promise<IteratorResult<T>>;
+  [Symbol.asyncIterator](): IMapIterator<T>;
+}
+
+/** multiprocessing.Pool: a thin class over the same core as Pool. */
+export declare class MultiprocessingPool {
+  constructor(options?: MultiprocessingOptions);
+  readonly ready: Promise<void>;
+  readonly processes: number;
+  apply<F extends TaskFunction>(fn: F, args?: Parameters<F>): Promise<Awaited_<ReturnType<F>>>;
+  applyAsync<F extends TaskFunction>(fn: F, args?: Parameters<F>, callbacks?: Callbacks<Awaited_<ReturnType<F>>>): AsyncResult<Awaited_<ReturnType<F>>>;
+  map<A, R>(fn: (a: A) => R, iterable: Input<A>, chunksize?: number): Promise<Awaited_<R>[]>;
+  mapAsync<A, R>(fn: (a: A) => R, iterable: Input<A>, chunksize?: number, callbacks?: Callbacks<Awaited_<R>[]>): AsyncResult<Awaited_<R>[]>;
+  starmap<R = unknown>(fn: TaskFunction | string, iterable: Input<unknown[]>, chunksize?: number): Promise<R[]>;
+  starmapAsync<R = unknown>(fn: TaskFunction | string, iterable: Input<unknown[]>, chunksize?: number, callbacks?: Callbacks<R[]>): AsyncResult<R[]>;
+  imap<A, R>(fn: (a: A) => R, iterable: Input<A>, chunksize?: number): IMapIterator<Awaited_<R>>;
+  imapUnordered<A, R>(fn: (a: A) => R, iterable: Input<A>, chunksize?: number): IMapIterator<Awaited_<R>>;
+  close(): void;
+  terminate(): Promise<void>;
+  /** Throws PoolError before close()/terminate(). */
+  join(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+export declare const multiprocessing: { readonly Pool: typeof MultiprocessingPool; readonly AsyncResult: typeof AsyncResult };
 
 export declare class PoolError extends Error {}
 /** The page is not cross-origin isolated; the message names the COOP/COEP headers to send. */

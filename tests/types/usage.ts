@@ -1,5 +1,5 @@
 // Type-checked (tsc --noEmit) in npm test: the public API as a TypeScript user sees it.
-import { Pool, Future, asCompleted, wait, FIRST_COMPLETED, TimeoutError, CloneError } from 'wasmpool';
+import { Pool, Future, multiprocessing, AsyncResult, asCompleted, wait, FIRST_COMPLETED, TimeoutError, CloneError } from 'wasmpool';
 
 async function main(): Promise<void> {
   await using pool = new Pool({ workers: 2, initializer: (n: number) => void n, initargs: [1] });
@@ -19,6 +19,13 @@ async function main(): Promise<void> {
     const v: number = await fut.result({ timeout: 10 });
     void v;
   }
+  await using mp = new multiprocessing.Pool({ processes: 2, maxTasksPerChild: 10 });
+  const r: AsyncResult<number> = mp.applyAsync((a: number) => a * 2, [2], { callback: (v: number) => void v });
+  const doubled: number = await r.get({ timeout: 100 });
+  const mapped: string[] = await mp.map((x: number) => String(x), [1, 2], 1);
+  const it = mp.imap((x: number) => x + 1, [1, 2]);
+  const step = await it.next({ timeout: 50 });
+  void [doubled, mapped, step.done];
   const { done, notDone } = await wait([f], { returnWhen: FIRST_COMPLETED });
   void [n, s, squares, done.size, notDone.size, f.cancel(), f.running(), new TimeoutError(), CloneError];
   // @ts-expect-error: arguments must match the task function's parameters
