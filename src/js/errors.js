@@ -45,3 +45,6 @@ export class WorkerCrashedError extends PoolError {}
 /** Rust code in the task panicked; `message` carries the panic message. */
 export class PanicError extends PoolError {}
 
+
+/** The pool's queue is at `maxQueueSize`. */
+export class QueueFullError extends PoolError {}

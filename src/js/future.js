@@ -34,11 +34,14 @@ export class Future {
   #withdraw;
   // Supplied by the pool: whether a worker is running the task now.
   #isRunning;
+  // Supplied by the pool: stops the task's worker (it is replaced).
+  #kill;
 
   /** @internal Futures are made by Pool.submit. */
-  constructor(withdraw = () => false, isRunning = () => false) {
+  constructor({ withdraw = () => false, isRunning = () => false, kill = null } = {}) {
     this.#withdraw = withdraw;
     this.#isRunning = isRunning;
+    this.#kill = kill;
     this.#promise = new Promise((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -61,12 +64,22 @@ export class Future {
     return 'Future';
   }
 
-  /** Cancels the task if no worker has started it. True if it is (now) cancelled. */
-  cancel() {
+  /**
+   * Cancels the task if no worker has started it. True if it is (now)
+   * cancelled. With `{ force: true }` a running task is stopped too: its
+   * worker is terminated and replaced.
+   */
+  cancel({ force = false } = {}) {
     if (this.#state === CANCELLED) return true;
-    if (this.#state !== PENDING || this.#isRunning()) return false;
-    if (!this.#withdraw()) return false;
-    this.#settle(CANCELLED, false, new CancelledError());
+    if (this.done()) return false;
+    if (!this.#isRunning() && this.#withdraw()) {
+      this.#settle(CANCELLED, false, new CancelledError());
+      return true;
+    }
+    if (!force || !this.#kill) return false;
+    const error = new CancelledError('the task was cancelled while running; its worker was terminated');
+    this.#settle(CANCELLED, false, error);
+    this.#kill();
     return true;
   }
   cancelled() {

@@ -10,7 +10,8 @@ import { loadRuntime, assertIsolated, THREAD_STACK_SIZE } from './runtime.js';
 import { Encoder, decode } from './codec.js';
 import { Future } from './future.js';
 import { MapResult, parseMapArgs } from './map.js';
-import { BrokenPoolError, ShutdownError, WorkerCrashedError, PanicError } from './errors.js';
+import { BrokenPoolError, ShutdownError, WorkerCrashedError, PanicError, QueueFullError, TimeoutError } from './errors.js';
+import { checkTimeout } from './waiting.js';
 import {
   P, FLAG_ARGS_HEAP, FLAG_NAMED, FLAG_CHUNK, INLINE_BYTES, STATUS_OK, STATUS_ERROR, STATUS_PANIC, STATUS_CRASHED,
   W, SHUTDOWN_NOW,
@@ -30,6 +31,24 @@ function checkCount(name, value, { min = 1, max = Infinity } = {}) {
     throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
   }
   return value;
+}
+
+/**
+ * Per-task options, passed as the last argument of submit (or to submitWith):
+ * `timeout` (ms from the call: the worker running it is terminated and
+ * replaced, the future rejects with TimeoutError), `signal` (an AbortSignal:
+ * rejects with its reason; a queued task is withdrawn, a running one is told
+ * through `self.wasmpool.signal` and terminated if still running after
+ * `abortGrace` ms, default 100).
+ */
+export class TaskOptions {
+  constructor({ timeout, signal, abortGrace = 100 } = {}) {
+    this.timeout = checkTimeout(timeout);
+    if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal');
+    this.signal = signal;
+    this.abortGrace = checkTimeout(abortGrace);
+    Object.freeze(this);
+  }
 }
 
 function defaultWorkers() {
@@ -66,6 +85,9 @@ export class Pool {
   #initializer = null;
   #initargs = [];
   #maxTasksPerChild = 0;
+  #maxQueueSize = 0;
+  #taskOf = new WeakMap(); // Future -> task record
+  #lockPrefix = `wasmpool-${Math.random().toString(36).slice(2)}-`;
   #terminating = false;
 
   /**
@@ -74,8 +96,11 @@ export class Pool {
    * @param {Array<string|URL>|string|URL} [options.module] task module(s) every worker imports
    * @param {number} [options.slots] tasks in shared memory at once (more wait in a page-side backlog)
    */
-  constructor({ workers = defaultWorkers(), module, slots = DEFAULT_SLOTS, initializer, initargs = [], maxTasksPerChild } = {}) {
+  constructor({
+    workers = defaultWorkers(), module, slots = DEFAULT_SLOTS, initializer, initargs = [], maxTasksPerChild, maxQueueSize,
+  } = {}) {
     assertIsolated();
+    if (maxQueueSize !== undefined && maxQueueSize !== null) this.#maxQueueSize = checkCount('maxQueueSize', maxQueueSize);
     if (maxTasksPerChild !== undefined && maxTasksPerChild !== null) checkCount('maxTasksPerChild', maxTasksPerChild);
     this.#maxTasksPerChild = maxTasksPerChild ?? 0;
     if (initializer !== undefined && typeof initializer !== 'function' && typeof initializer !== 'string') {
@@ -89,9 +114,13 @@ export class Pool {
     this.#initargs = initargs;
     this.#workerCount = checkCount('workers', workers, { max: MAX_WORKERS });
     this.#slotCount = checkCount('slots', slots, { max: 1 << 16 });
-    this.#modules = (module === undefined ? [] : Array.isArray(module) ? module : [module]).map((m) =>
-      new URL(String(m), globalThis.location && location.href).href,
-    );
+    this.#modules = (module === undefined ? [] : Array.isArray(module) ? module : [module]).map((m) => {
+      const url = new URL(String(m), globalThis.location && location.href);
+      if (globalThis.location && url.origin !== location.origin) {
+        throw new TypeError(`task module ${url.href} is on another origin (${url.origin}); workers can only import task modules from ${location.origin}`);
+      }
+      return url.href;
+    });
     this.#ready = this.#start();
     this.#ready.catch((error) => this.#breakPool(error));
   }
@@ -112,10 +141,95 @@ export class Pool {
    * @returns {Future}
    */
   submit(fn, ...args) {
+    const options = args.length > 0 && args[args.length - 1] instanceof TaskOptions ? args.pop() : null;
+    return this.#submit(fn, args, options);
+  }
+
+  /** submit with per-task options: `submitWith({ timeout, signal }, fn, ...args)`. */
+  submitWith(options, fn, ...args) {
+    return this.#submit(fn, args, options instanceof TaskOptions ? options : new TaskOptions(options));
+  }
+
+  #submit(fn, args, options) {
     this.#checkOpen('submit');
     const code = this.#code(fn);
     const bytes = this.#encoder.encodeArgs(args);
-    return this.#enqueue(code, bytes);
+    if (this.#maxQueueSize && this.#waiting() >= this.#maxQueueSize) {
+      const f = new Future();
+      f._reject(new QueueFullError(`the pool already has ${this.#maxQueueSize} tasks waiting (maxQueueSize)`));
+      return f;
+    }
+    const future = this.#enqueue(code, bytes);
+    if (options) this.#applyOptions(future, options);
+    return future;
+  }
+
+  // Tasks submitted and not yet claimed by a worker.
+  #waiting() {
+    return this.#backlog.length + (this.#rt ? this.#rt.wasm.wp_queued(this.#ptr) : 0);
+  }
+
+  #applyOptions(future, { timeout, signal, abortGrace }) {
+    if (timeout !== undefined) {
+      const timer = setTimeout(() => {
+        if (!future.done()) this.#stop(future, new TimeoutError(`the task did not finish within ${timeout} ms; its worker was terminated`));
+      }, timeout);
+      future.addDoneCallback(() => clearTimeout(timer));
+    }
+    if (signal) {
+      const onAbort = () => {
+        const reason = signal.reason ?? new DOMException('the task was aborted', 'AbortError');
+        if (future.done()) return;
+        const task = this.#taskOf.get(future);
+        if (task && task.id >= 0 && this.#slotState(task.id) === 3) {
+          // Running: tell the task (self.wasmpool.signal), then stop it if it
+          // has not stopped by itself within the grace period.
+          this.#requestAbort(task);
+          future._reject(reason);
+          setTimeout(() => { if (this.#slotState(task.id) === 3) this.#killRunning(task); }, abortGrace ?? 100);
+        } else {
+          this.#stop(future, reason);
+        }
+      };
+      if (signal.aborted) onAbort();
+      else {
+        signal.addEventListener('abort', onAbort, { once: true });
+        future.addDoneCallback(() => signal.removeEventListener('abort', onAbort));
+      }
+    }
+  }
+
+  // Settles `future` with `error` now: withdrawn if queued, its worker
+  // terminated and replaced if running.
+  #stop(future, error) {
+    const task = this.#taskOf.get(future);
+    if (!task) return;
+    const running = task.id >= 0 && this.#slotState(task.id) === 3;
+    if (!running) this.#withdraw(task);
+    future._reject(error);
+    if (running) this.#killRunning(task);
+  }
+
+  #requestAbort(task) {
+    const { layout } = this.#rt;
+    this.#refresh();
+    const idx = ((this.#slotsPtr + (task.id & 0xffff) * layout.slotBytes + layout.slotPayload) >>> 2) + P.ABORT;
+    Atomics.store(this.#i32, idx, 1);
+    Atomics.notify(this.#i32, idx);
+  }
+
+  // Terminates (and replaces) the worker running `task`, if it still runs it.
+  #killRunning(task) {
+    if (!this.#rt || task.id < 0) return;
+    const { layout } = this.#rt;
+    this.#refresh();
+    const slotBase = this.#slotsPtr + (task.id & 0xffff) * layout.slotBytes;
+    const index = Atomics.load(this.#u32, (slotBase + layout.slotWorker) >>> 2);
+    const record = this.#workers[index];
+    if (!record || record.gone) return;
+    const rec = this.#rt.wasm.wp_worker_ptr(this.#ptr, index);
+    if (Atomics.load(this.#u32, (rec + W.CURRENT) >>> 2) !== task.id) return; // it finished meanwhile
+    this.#replace(record);
   }
 
   /**
@@ -236,10 +350,12 @@ export class Pool {
 
   #enqueue(code, bytes, flags = 0) {
     const task = { future: null, code, flags, bytes: null, id: -1, argsHeap: 0, argsLen: 0 };
-    task.future = new Future(
-      () => this.#withdraw(task),
-      () => task.id >= 0 && this.#slotState(task.id) === 3,
-    );
+    task.future = new Future({
+      withdraw: () => this.#withdraw(task),
+      isRunning: () => task.id >= 0 && this.#slotState(task.id) === 3,
+      kill: () => this.#killRunning(task),
+    });
+    this.#taskOf.set(task.future, task);
     if (this.#rt === null || this.#backlog.length > 0 || !this.#dispatch(task, bytes)) {
       task.bytes = bytes.slice(); // the encoder reuses its buffer
       this.#backlog.push(task);
@@ -273,6 +389,7 @@ export class Pool {
     u32[w + P.ARGS_PTR] = argsPtr;
     u32[w + P.ARGS_LEN] = bytes.length;
     u32[w + P.FLAGS] = flags;
+    u32[w + P.ABORT] = 0;
     task.id = id;
     task.bytes = null;
     this.#tasks[slot] = task;
@@ -477,7 +594,11 @@ export class Pool {
     const ready = new Promise((resolve, reject) => {
       worker.onmessage = ({ data }) => {
         switch (data && data.type) {
-          case 'ready': started = true; resolve(); break;
+          case 'ready':
+            started = true;
+            this.#watchForDeath(record);
+            resolve();
+            break;
           case 'error':
             if (started) console.error(`wasmpool: worker ${uid} failed: ${data.message}`);
             reject(new BrokenPoolError(`a worker failed to start: ${data.message}`));
@@ -503,9 +624,20 @@ export class Pool {
       module, memory, pool: this.#ptr, index, uid, layout, stackSize: THREAD_STACK_SIZE,
       slotsPtr: this.#slotsPtr, inlineBase: this.#inlineBase, modules: this.#modules,
       initializer: this.#initializer, initargs: this.#initargs, maxTasksPerChild: this.#maxTasksPerChild,
-      fallbackWake: !HAS_WAIT_ASYNC,
+      fallbackWake: !HAS_WAIT_ASYNC, lockName: this.#lockPrefix + uid,
     });
     return ready;
+  }
+
+  // A worker holds a Web Lock for its whole life; the page's request for the
+  // same lock is granted only when the worker is gone. That is how a worker
+  // that dies by itself (self.close(), a crash, out of memory) is noticed:
+  // no event reports it.
+  #watchForDeath(record) {
+    if (!globalThis.navigator || !navigator.locks) return;
+    navigator.locks.request(this.#lockPrefix + record.uid, () => {
+      if (!record.gone && this.#rt) this.#replace(record, { dead: true });
+    }).catch(() => {});
   }
 
   // Whether a worker that left should be replaced: while the pool is open, and

@@ -14,6 +14,7 @@ export const P = Object.freeze({
   RESULT_PTR: 7,
   RESULT_LEN: 8,
   RESULT_HEAP: 9, // 1 if the result bytes were allocated (the page frees them)
+  ABORT: 10, // set to 1 by the page when the task's AbortSignal fires (cooperative abort)
 });
 
 export const FLAG_ARGS_HEAP = 1; // args were allocated, not in the slot's inline area

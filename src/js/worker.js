@@ -21,6 +21,16 @@ self.onmessage = (event) => {
 
 async function start(init) {
   const { module, memory, pool, index, uid, layout, stackSize, slotsPtr, inlineBase, modules, fallbackWake } = init;
+  // Hold a Web Lock for life: the page's request for it is granted only when
+  // this worker is gone, which is how the page notices a silent death.
+  if (init.lockName && self.navigator && navigator.locks) {
+    await new Promise((held) => {
+      navigator.locks.request(init.lockName, () => {
+        held();
+        return new Promise(() => {});
+      });
+    });
+  }
   const wasm = initSync({ module, memory, thread_stack_size: stackSize });
   wasm.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
 
@@ -35,7 +45,35 @@ async function start(init) {
     }
     for (const [name, value] of Object.entries(exports)) if (typeof value === 'function') named.set(name, value);
   }
-  self.wasmpool = Object.freeze({ workerId: uid, workerIndex: index });
+  // What a task can see of its worker: ids, and its own abort signal.
+  let current = null; // { w, controller } of the running task
+  self.wasmpool = Object.freeze({
+    workerId: uid,
+    workerIndex: index,
+    /** The running task's AbortSignal (fires when the page aborts it; async tasks see it fire). */
+    get signal() {
+      if (current === null) return undefined;
+      if (current.controller === null) watchAbort(current);
+      return current.controller.signal;
+    },
+    /** Whether the page asked the running task to stop (for synchronous loops). */
+    get aborted() {
+      return current !== null && Atomics.load(i32, current.w + P.ABORT) !== 0;
+    },
+    /** Throws an AbortError if the page asked the running task to stop. */
+    checkAborted() {
+      if (this.aborted) throw new DOMException('the task was aborted', 'AbortError');
+    },
+  });
+  const watchAbort = (task) => {
+    task.controller = new AbortController();
+    const wake = Atomics.waitAsync(i32, task.w + P.ABORT, 0);
+    (wake.async ? wake.value : Promise.resolve()).then(() => {
+      if (current === task && Atomics.load(i32, task.w + P.ABORT) !== 0) {
+        task.controller.abort(new DOMException('the task was aborted', 'AbortError'));
+      }
+    });
+  };
   if (init.initializer) {
     const fn = init.initializer.named ? named.get(init.initializer.code) : compile(init.initializer.code);
     if (typeof fn !== 'function') throw new Error(`initializer: no task named "${init.initializer.code}"`);
@@ -49,12 +87,14 @@ async function start(init) {
 
   let u8 = new Uint8Array(memory.buffer);
   let u32 = new Uint32Array(memory.buffer);
+  let i32 = new Int32Array(memory.buffer);
   // Shared memory can grow under us (any thread may allocate); views are
   // rebuilt when the buffer got longer.
   const refresh = () => {
     if (u8.byteLength !== memory.buffer.byteLength) {
       u8 = new Uint8Array(memory.buffer);
       u32 = new Uint32Array(memory.buffer);
+      i32 = new Int32Array(memory.buffer);
     }
   };
   const encoder = new Encoder();
@@ -123,6 +163,7 @@ async function start(init) {
     let status = STATUS_OK;
     let value;
     let inline = false;
+    current = { w, controller: null };
     try {
       const fn = lookup(w);
       inline = !(u32[w + P.FLAGS] & FLAG_NAMED);
@@ -150,6 +191,8 @@ async function start(init) {
       status = STATUS_ERROR;
       value = inline ? explainClosure(error) : error;
     }
+    if (current.controller !== null) Atomics.notify(i32, w + P.ABORT); // ends its watcher
+    current = null;
     writeResult(id, w, status, value);
     tasksDone++;
   }

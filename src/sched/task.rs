@@ -29,7 +29,7 @@ pub mod state {
 pub const GENERATION_MASK: u32 = 0x7fff;
 
 /// Number of opaque payload words per slot.
-pub const PAYLOAD_WORDS: usize = 10;
+pub const PAYLOAD_WORDS: usize = 12;
 
 /// A slot index together with the generation it was published at.
 /// Packed as `generation << 16 | slot` with a 15-bit generation, so an id is
