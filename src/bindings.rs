@@ -255,8 +255,8 @@ pub fn wp_worker_exit(ptr: u32, worker: u32) {
     pool(ptr).exit(worker);
 }
 
-/// The message of the last panic on this thread (empty if none).
+/// Address of this thread's panic-message buffer (`u32` length, then UTF-8).
 #[wasm_bindgen]
-pub fn wp_last_panic() -> String {
-    crate::panic::last()
+pub fn wp_panic_buffer() -> u32 {
+    crate::panic::buffer_address()
 }

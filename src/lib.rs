@@ -4,7 +4,11 @@
 //! The scheduling protocol lives in [`sched`] and is target-independent; the
 //! `wasm_bindgen` glue in `bindings` is a thin layer over it.
 
+pub mod kernels;
 pub mod sched;
+
+#[cfg(target_arch = "wasm32")]
+pub mod tasks;
 
 #[cfg(target_arch = "wasm32")]
 mod bindings;

@@ -1,61 +1,56 @@
 //! Panic messages of Rust code running in a worker.
 //!
 //! With `panic = "abort"` a panic traps the worker's wasm instance right after
-//! the hook runs. The hook writes the message to a fixed per-thread buffer (no
-//! allocation: the allocator may be what panicked) that JS reads afterwards
-//! through `wp_last_panic` and reports as the task's `PanicError`.
+//! the hook runs, and a trapped instance should not be called again. So the
+//! hook writes the message into a fixed per-thread buffer (no allocation: the
+//! allocator may be what panicked) whose address the worker learned at start,
+//! and JS reads it straight from memory to build the task's `PanicError`.
 
-use std::cell::RefCell;
+use std::cell::UnsafeCell;
 use std::fmt::Write;
 
-const CAP: usize = 2048;
+const CAP: usize = 1020;
 
-thread_local! {
-    static LAST: RefCell<heapless::String> = const { RefCell::new(heapless::String::new()) };
+/// `len` then UTF-8 bytes; `repr(C)` because JS reads it.
+#[repr(C)]
+pub struct PanicBuffer {
+    len: UnsafeCell<u32>,
+    buf: UnsafeCell<[u8; CAP]>,
 }
 
-mod heapless {
-    /// A fixed-capacity string that never allocates.
-    pub struct String {
-        buf: [u8; super::CAP],
-        len: usize,
-    }
-    impl String {
-        pub const fn new() -> Self {
-            String { buf: [0; super::CAP], len: 0 }
+thread_local! {
+    static LAST: PanicBuffer = const { PanicBuffer { len: UnsafeCell::new(0), buf: UnsafeCell::new([0; CAP]) } };
+}
+
+struct Writer<'a>(&'a PanicBuffer);
+
+impl Write for Writer<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        // SAFETY: only this thread touches its buffer while it is running.
+        let (len, buf) = unsafe { (&mut *self.0.len.get(), &mut *self.0.buf.get()) };
+        let mut end = s.len().min(CAP - *len as usize);
+        while !s.is_char_boundary(end) {
+            end -= 1;
         }
-        pub fn clear(&mut self) {
-            self.len = 0;
-        }
-        pub fn as_str(&self) -> &str {
-            // Only whole UTF-8 sequences are ever written (see write_str).
-            core::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
-        }
-    }
-    impl core::fmt::Write for String {
-        fn write_str(&mut self, s: &str) -> core::fmt::Result {
-            let mut end = s.len().min(super::CAP - self.len);
-            while !s.is_char_boundary(end) {
-                end -= 1;
-            }
-            self.buf[self.len..self.len + end].copy_from_slice(&s.as_bytes()[..end]);
-            self.len += end;
-            Ok(())
-        }
+        buf[*len as usize..*len as usize + end].copy_from_slice(&s.as_bytes()[..end]);
+        *len += end as u32;
+        Ok(())
     }
 }
 
 /// The panic hook installed in every worker.
 pub fn record(info: &std::panic::PanicHookInfo<'_>) {
     LAST.with(|last| {
-        if let Ok(mut last) = last.try_borrow_mut() {
-            last.clear();
-            let _ = write!(last, "{info}");
+        // SAFETY: as above.
+        unsafe { *last.len.get() = 0 };
+        let _ = write!(Writer(last), "{}", info.payload_as_str().unwrap_or("Box<dyn Any>"));
+        if let Some(loc) = info.location() {
+            let _ = write!(Writer(last), " (at {}:{})", loc.file(), loc.line());
         }
     });
 }
 
-/// The last recorded panic message on this thread.
-pub fn last() -> String {
-    LAST.with(|last| last.borrow().as_str().to_owned())
+/// Address of this thread's buffer: `u32` length, then the bytes.
+pub fn buffer_address() -> u32 {
+    LAST.with(|last| last as *const PanicBuffer as u32)
 }

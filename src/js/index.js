@@ -1,11 +1,11 @@
 // wasmpool: a Web Worker pool whose threads share one WebAssembly memory.
-export { Pool, MAX_WORKERS } from './pool.js';
+export { Pool, TaskOptions, MAX_WORKERS } from './pool.js';
 export { Future } from './future.js';
 export { MapResult, defaultChunksize } from './map.js';
 export { MultiprocessingPool, AsyncResult, IMapIterator, multiprocessing } from './multiprocessing.js';
 export { asCompleted, wait, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED } from './waiting.js';
 export {
   PoolError, NotIsolatedError, ShutdownError, BrokenPoolError, CancelledError, TimeoutError,
-  WorkerCrashedError, PanicError,
+  WorkerCrashedError, PanicError, QueueFullError,
 } from './errors.js';
 export { CloneError } from './codec.js';

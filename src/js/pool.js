@@ -7,6 +7,7 @@
 // block). The protocol and its invariants: src/sched/README.md.
 
 import { loadRuntime, assertIsolated, THREAD_STACK_SIZE } from './runtime.js';
+import { wp_has_task } from '../../pkg/wasmpool.js';
 import { Encoder, decode } from './codec.js';
 import { Future } from './future.js';
 import { MapResult, parseMapArgs } from './map.js';
@@ -69,6 +70,8 @@ export class Pool {
   #backlog = []; // tasks waiting for a free slot (or for start-up)
   #outstanding = 0; // tasks in slots
   #functions = new WeakMap(); // Function -> code entry
+  #exportNames = null; // Set of task-module export names, once the page imported them
+  #exportOf = new WeakMap(); // task-module Function -> its export name
   #codes = new Map(); // source or name -> code entry
   #nextFnId = 1;
   #encoder = new Encoder();
@@ -319,8 +322,17 @@ export class Pool {
     if (this.#closed) throw new ShutdownError(`cannot ${what}: the pool has been shut down`);
   }
 
+  // What a task function is, as workers will know it: a task-module export
+  // (by name), a Rust task (by name), or source text. While the page is
+  // still importing the task modules the answer is deferred to dispatch.
   #code(fn) {
+    if (typeof fn !== 'function' && typeof fn !== 'string') {
+      throw new TypeError(`a task must be a function, or the name of a task-module export or Rust task, got ${describe(fn)}`);
+    }
+    if (this.#exportNames === null) return { deferred: fn };
     if (typeof fn === 'function') {
+      const exported = this.#exportOf.get(fn);
+      if (exported !== undefined) return this.#codeEntry(exported, true);
       let entry = this.#functions.get(fn);
       if (entry === undefined) {
         entry = this.#codeEntry(Function.prototype.toString.call(fn), false);
@@ -328,13 +340,13 @@ export class Pool {
       }
       return entry;
     }
-    if (typeof fn === 'string') {
-      if (this.#modules.length === 0) {
-        throw new TypeError(`cannot run task "${fn}" by name: the pool has no task module (new Pool({ module: url }))`);
-      }
-      return this.#codeEntry(fn, true);
+    if (!this.#exportNames.has(fn) && !wp_has_task(fn)) {
+      const known = [...this.#exportNames].map((n) => `"${n}"`).join(', ');
+      throw new TypeError(
+        `unknown task "${fn}": ${known ? `the task modules export ${known}` : 'the pool has no task module (new Pool({ module: url }))'} and no Rust task has that name`,
+      );
     }
-    throw new TypeError(`a task must be a function or the name of a task-module export, got ${describe(fn)}`);
+    return this.#codeEntry(fn, true);
   }
 
   // One entry per distinct source (a fresh arrow function per call shares it).
@@ -366,6 +378,15 @@ export class Pool {
   // Writes the task into a free slot and publishes it. False if none is free.
   #dispatch(task, bytes) {
     const { wasm, layout } = this.#rt;
+    if (task.code.deferred !== undefined) {
+      // Submitted while the task modules were loading: resolve it now.
+      try {
+        task.code = this.#code(task.code.deferred);
+      } catch (error) {
+        task.future._reject(error);
+        return true;
+      }
+    }
     const id = wasm.wp_reserve(this.#ptr);
     if (id < 0) return false;
     const slot = id & 0xffff;
@@ -570,6 +591,23 @@ export class Pool {
   async #start() {
     const rt = await loadRuntime();
     const { wasm } = rt;
+    // The page imports the task modules too: to know their export names (a
+    // typo is an error at the call site) and to map `tasks.resize` to its name.
+    const names = new Set();
+    for (const url of this.#modules) {
+      let exports;
+      try {
+        exports = await import(/* webpackIgnore: true */ /* @vite-ignore */ url);
+      } catch (error) {
+        throw new BrokenPoolError(`cannot load task module ${url}: ${error && error.message || error}`, { cause: error });
+      }
+      for (const [name, value] of Object.entries(exports)) {
+        if (typeof value !== 'function') continue;
+        names.add(name);
+        if (!this.#exportOf.has(value)) this.#exportOf.set(value, name);
+      }
+    }
+    this.#exportNames = names;
     this.#ptr = wasm.wp_pool_new(this.#slotCount, this.#workerCount);
     this.#slotsPtr = wasm.wp_slots_ptr(this.#ptr);
     this.#inlineBase = wasm.wp_alloc(this.#slotCount * INLINE_BYTES);

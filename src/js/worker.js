@@ -5,7 +5,7 @@
 // while idle), run it, write the result into shared memory, complete it. No
 // message crosses per task; postMessage is used only at start-up and exit.
 
-import { initSync } from '../../pkg/wasmpool.js';
+import { initSync, wp_has_task, wp_run_task } from '../../pkg/wasmpool.js';
 import { Encoder, decode } from './codec.js';
 import {
   P, FLAG_ARGS_HEAP, FLAG_NAMED, FLAG_CHUNK, INLINE_BYTES, STATUS_OK, STATUS_ERROR, STATUS_PANIC, NEXT_KILLED,
@@ -98,6 +98,7 @@ async function start(init) {
     }
   };
   const encoder = new Encoder();
+  const panicBuffer = wasm.wp_panic_buffer();
   const functions = new Map();
   const utf8 = new TextDecoder();
 
@@ -108,9 +109,9 @@ async function start(init) {
       const ptr = u32[w + P.CODE_PTR];
       // TextDecoder refuses views on shared memory: decode a private copy.
       const code = utf8.decode(u8.slice(ptr, ptr + u32[w + P.CODE_LEN]));
-      fn = u32[w + P.FLAGS] & FLAG_NAMED ? named.get(code) : compile(code);
+      fn = u32[w + P.FLAGS] & FLAG_NAMED ? named.get(code) ?? rustTask(code) : compile(code);
       if (typeof fn !== 'function') {
-        throw new TypeError(`no task named "${code}": the task modules export ${[...named.keys()].map((n) => `"${n}"`).join(', ') || 'no functions'}`);
+        throw new TypeError(`no task named "${code}": the task modules export ${[...named.keys()].map((n) => `"${n}"`).join(', ') || 'no functions'}, and no Rust task has that name`);
       }
       functions.set(id, fn);
     }
@@ -183,7 +184,7 @@ async function start(init) {
         // Rust code trapped (a panic with panic=abort). This instance is now
         // unusable: report the panic, then leave so the page replaces us.
         status = STATUS_PANIC;
-        value = panicMessage(wasm, error);
+        value = panicMessage(memory, panicBuffer, error);
         writeResult(id, w, status, value);
         self.postMessage({ type: 'panicked' });
         return parkForever();
@@ -269,19 +270,20 @@ function explainClosure(error) {
   return error;
 }
 
-function panicMessage(wasm, trap) {
-  let message = '';
-  try {
-    message = wasm.wp_last_panic ? readPanic(wasm) : '';
-  } catch {
-    // The instance may be too broken even for this.
-  }
-  return message || `Rust code trapped: ${trap.message}`;
+// Rust tasks are called through wasm-bindgen's glue (it converts the
+// arguments); a trap in them is a panic.
+function rustTask(name) {
+  if (!wp_has_task(name)) return undefined;
+  return (...args) => wp_run_task(name, args);
 }
 
-function readPanic(wasm) {
-  const [ptr, len] = wasm.wp_last_panic();
-  return new TextDecoder().decode(new Uint8Array(wasm.memory.buffer).slice(ptr, ptr + len));
+// The panic hook wrote the message to this thread's buffer; read it from
+// memory without calling into the trapped instance.
+function panicMessage(memory, address, trap) {
+  const view = new DataView(memory.buffer);
+  const len = view.getUint32(address, true);
+  const message = len ? new TextDecoder().decode(new Uint8Array(memory.buffer).slice(address + 4, address + 4 + len)) : '';
+  return message || `Rust code trapped: ${trap.message}`;
 }
 
 function parkForever() {
