@@ -19,6 +19,7 @@ static BUILTIN: &[(&str, TaskFn)] = &[
     ("sum_f64", sum_f64),
     ("rust_panic", rust_panic),
     ("add", add),
+    ("alloc_bytes", alloc_bytes),
 ];
 
 static LOCK: AtomicBool = AtomicBool::new(false);
@@ -101,4 +102,12 @@ fn add(args: Array) -> Result<JsValue, JsValue> {
 fn rust_panic(args: Array) -> Result<JsValue, JsValue> {
     let message = args.get(0).as_string().unwrap_or_else(|| "rust_panic".into());
     panic!("{message}");
+}
+
+/// `(n)` → allocates and fills `n` bytes, returns their count (tests the
+/// out-of-memory path: past the memory's maximum this aborts the instance).
+fn alloc_bytes(args: Array) -> Result<JsValue, JsValue> {
+    let n = args.get(0).as_f64().unwrap_or(0.0) as usize;
+    let v = vec![1u8; n];
+    Ok(JsValue::from_f64(v.iter().map(|b| *b as f64).sum()))
 }

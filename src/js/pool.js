@@ -654,7 +654,10 @@ export class Pool {
           record.gone = true;
           reject(new BrokenPoolError(`a worker failed to start: ${message}`));
         } else {
-          this.#replace(record, { dead: true });
+          // An uncaught error outside a task (a stray timer callback) does not
+          // stop a worker; a worker that really dies is noticed through its
+          // Web Lock (#watchForDeath), so this only reports.
+          console.error(`wasmpool: uncaught error in worker ${uid}: ${message}`);
         }
       };
     });
