@@ -8,7 +8,7 @@
 import { initSync, wp_has_task, wp_run_task } from '../../pkg/wasmpool.js';
 import { Encoder, decode } from './codec.js';
 import {
-  P, FLAG_ARGS_HEAP, FLAG_NAMED, FLAG_CHUNK, INLINE_BYTES, STATUS_OK, STATUS_ERROR, STATUS_PANIC, NEXT_KILLED,
+  P, FLAG_ARGS_HEAP, FLAG_NAMED, FLAG_CHUNK, INLINE_BYTES, STATUS_OK, STATUS_ERROR, STATUS_PANIC, NEXT_KILLED, NEXT_EMPTY,
 } from './protocol.js';
 
 self.onmessage = (event) => {
@@ -154,8 +154,14 @@ async function start(init) {
       retired = true;
       break;
     }
-    const id = wasm.wp_worker_next(pool, index, -1);
+    const id = wasm.wp_worker_next(pool, index, IDLE_SLICE_MS);
     if (id < 0) {
+      if (id === NEXT_EMPTY) {
+        // Idle: let this worker's event loop run (its tasks' timers, message
+        // handlers) before blocking again.
+        await yieldToEventLoop();
+        continue;
+      }
       if (id === NEXT_KILLED) return parkForever(); // the page terminates us
       break;
     }
@@ -202,6 +208,20 @@ async function start(init) {
   wasm.wp_worker_exit(pool, index);
   self.postMessage({ type: 'exited', retired });
   self.close();
+}
+
+// How long an idle worker blocks in wasm before letting its event loop run.
+const IDLE_SLICE_MS = 10;
+
+// A macrotask turn (setTimeout(0) would be clamped to 4 ms when nested).
+const yieldChannel = new MessageChannel();
+const yieldQueue = [];
+yieldChannel.port1.onmessage = () => yieldQueue.shift()?.();
+function yieldToEventLoop() {
+  return new Promise((resolve) => {
+    yieldQueue.push(resolve);
+    yieldChannel.port2.postMessage(0);
+  });
 }
 
 const isThenable = (v) => v !== null && typeof v === 'object' && typeof v.then === 'function';

@@ -224,12 +224,16 @@ impl Shared {
         }
     }
 
-    /// Blocks until there is a task for `worker`, or it must exit.
-    /// `timeout_ms` bounds each sleep (a safety net, not a correctness need).
+    /// Blocks until there is a task for `worker`, or it must exit. With a
+    /// timeout it sleeps at most once for that long and then reports `Empty`,
+    /// so the caller can do other things (the JS worker lets its event loop
+    /// run: timers and messages of its tasks).
     pub fn next(&self, worker: u32, timeout_ms: Option<u32>) -> Next {
         let rec = self.worker(worker);
+        let mut slept = false;
         loop {
             match self.try_next(worker) {
+                Next::Empty if slept && timeout_ms.is_some() => return Next::Empty,
                 Next::Empty => {}
                 other => return other,
             }
@@ -239,6 +243,7 @@ impl Shared {
                 continue;
             }
             drowsy.sleep(timeout_ms);
+            slept = true;
         }
     }
 
