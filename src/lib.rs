@@ -11,6 +11,9 @@ pub mod sched;
 pub mod tasks;
 
 #[cfg(target_arch = "wasm32")]
+pub mod parallel;
+
+#[cfg(target_arch = "wasm32")]
 mod bindings;
 #[cfg(target_arch = "wasm32")]
 mod panic;

@@ -20,6 +20,7 @@ static BUILTIN: &[(&str, TaskFn)] = &[
     ("rust_panic", rust_panic),
     ("add", add),
     ("alloc_bytes", alloc_bytes),
+    ("rayon_sum", rayon_sum),
 ];
 
 static LOCK: AtomicBool = AtomicBool::new(false);
@@ -110,4 +111,11 @@ fn alloc_bytes(args: Array) -> Result<JsValue, JsValue> {
     let n = args.get(0).as_f64().unwrap_or(0.0) as usize;
     let v = vec![1u8; n];
     Ok(JsValue::from_f64(v.iter().map(|b| *b as f64).sum()))
+}
+
+/// `(Float64Array)` → its sum, computed with rayon's `par_iter` on the
+/// companion rayon pool (call `initRayon(n)` on the page first).
+fn rayon_sum(args: Array) -> Result<JsValue, JsValue> {
+    let arr: Float64Array = args.get(0).dyn_into().map_err(|_| js_sys::TypeError::new("argument 0 must be a Float64Array"))?;
+    Ok(JsValue::from_f64(crate::parallel::rayon_sum(&arr.to_vec())))
 }

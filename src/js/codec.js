@@ -71,7 +71,8 @@ export class Encoder {
       this.#value(value);
     } catch (e) {
       if (!(e instanceof Unsendable)) throw e;
-      throw new CloneError(cloneMessage(e, findPath(value, e.value, rootPath)), findPath(value, e.value, rootPath));
+      const path = findPath(value, e.value, rootPath);
+      throw new CloneError(cloneMessage(e, path, rootPath === 'result' ? 'back to the page' : 'to a worker'), path);
     } finally {
       if (this.#refs.size) this.#refs.clear();
     }
@@ -448,12 +449,12 @@ class Reader {
   }
 }
 
-function cloneMessage(e, path) {
+function cloneMessage(e, path, direction) {
   const what =
     typeof e.value === 'function' ? `a function${e.value.name ? ` (${e.value.name})` : ''}` :
     typeof e.value === 'symbol' ? `a symbol (${String(e.value)})` :
     e.value && e.value.constructor ? `a ${e.value.constructor.name}` : `a ${typeof e.value}`;
-  return `Cannot send ${what} at ${path} to a worker: ${e.reason}`;
+  return `Cannot send ${what} at ${path} ${direction}: ${e.reason}`;
 }
 
 // The slow path: where in `root` is `target`? (Breadth-first, cycle-safe.)

@@ -27,6 +27,7 @@ export class Future {
   #ok = false;
   #value = undefined;
   #callbacks = [];
+  #progress = new Set();
   #promise;
   #resolve;
   #reject;
@@ -114,6 +115,47 @@ export class Future {
     if (typeof callback !== 'function') throw new TypeError('addDoneCallback needs a function');
     if (this.done()) invoke(callback, this);
     else this.#callbacks.push(callback);
+  }
+
+  /**
+   * Calls `listener(value)` for each `self.wasmpool.progress(value)` of the
+   * task. Returns a function that removes the listener.
+   */
+  onProgress(listener) {
+    if (typeof listener !== 'function') throw new TypeError('onProgress needs a function');
+    this.#progress.add(listener);
+    return () => this.#progress.delete(listener);
+  }
+
+  /** The task's progress reports as an async iterator that ends when the task does. */
+  progress() {
+    const queue = [];
+    let wake = null;
+    const off = this.onProgress((v) => { queue.push(v); wake?.(); });
+    this.addDoneCallback(() => wake?.());
+    const future = this;
+    return {
+      async next() {
+        while (queue.length === 0 && !future.done()) await new Promise((r) => { wake = r; });
+        wake = null;
+        if (queue.length > 0) return { done: false, value: queue.shift() };
+        off();
+        return { done: true, value: undefined };
+      },
+      async return() { off(); return { done: true, value: undefined }; },
+      [Symbol.asyncIterator]() { return this; },
+    };
+  }
+
+  /** @internal */
+  _progress(value) {
+    for (const listener of this.#progress) {
+      try {
+        listener(value);
+      } catch (error) {
+        console.error('wasmpool: exception in a progress listener', error);
+      }
+    }
   }
 
   /** @internal */

@@ -9,3 +9,4 @@ export {
   WorkerCrashedError, PanicError, QueueFullError,
 } from './errors.js';
 export { CloneError } from './codec.js';
+export { initRayon } from './rayon.js';

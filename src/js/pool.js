@@ -10,8 +10,9 @@ import { loadRuntime, assertIsolated, THREAD_STACK_SIZE } from './runtime.js';
 import { wp_has_task } from '../../pkg/wasmpool.js';
 import { Encoder, decode } from './codec.js';
 import { Future } from './future.js';
+import { SharedRefs, allocShared } from './shared.js';
 import { MapResult, parseMapArgs } from './map.js';
-import { BrokenPoolError, ShutdownError, WorkerCrashedError, PanicError, QueueFullError, TimeoutError } from './errors.js';
+import { PoolError, BrokenPoolError, ShutdownError, WorkerCrashedError, PanicError, QueueFullError, TimeoutError } from './errors.js';
 import { checkTimeout } from './waiting.js';
 import {
   P, FLAG_ARGS_HEAP, FLAG_NAMED, FLAG_CHUNK, INLINE_BYTES, STATUS_OK, STATUS_ERROR, STATUS_PANIC, STATUS_CRASHED,
@@ -43,8 +44,10 @@ function checkCount(name, value, { min = 1, max = Infinity } = {}) {
  * `abortGrace` ms, default 100).
  */
 export class TaskOptions {
-  constructor({ timeout, signal, abortGrace = 100 } = {}) {
+  constructor({ timeout, signal, abortGrace = 100, transfer } = {}) {
     this.timeout = checkTimeout(timeout);
+    if (transfer !== undefined && !Array.isArray(transfer)) throw new TypeError('transfer must be an array of ArrayBuffers');
+    this.transfer = transfer;
     if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal');
     this.signal = signal;
     this.abortGrace = checkTimeout(abortGrace);
@@ -74,7 +77,8 @@ export class Pool {
   #exportOf = new WeakMap(); // task-module Function -> its export name
   #codes = new Map(); // source or name -> code entry
   #nextFnId = 1;
-  #encoder = new Encoder();
+  #encoder = null; // made with the shared-buffer hooks once the runtime is loaded
+  #refs = null;
   #u8 = null;
   #u32 = null;
   #i32 = null;
@@ -156,7 +160,8 @@ export class Pool {
   #submit(fn, args, options) {
     this.#checkOpen('submit');
     const code = this.#code(fn);
-    const bytes = this.#encoder.encodeArgs(args);
+    const bytes = this.#encode(args, 'args');
+    if (options && options.transfer) detach(options.transfer);
     if (this.#maxQueueSize && this.#waiting() >= this.#maxQueueSize) {
       const f = new Future();
       f._reject(new QueueFullError(`the pool already has ${this.#maxQueueSize} tasks waiting (maxQueueSize)`));
@@ -165,6 +170,25 @@ export class Pool {
     const future = this.#enqueue(code, bytes);
     if (options) this.#applyOptions(future, options);
     return future;
+  }
+
+  // Before the runtime is loaded there is no wasm memory to refer to, so the
+  // encoder has no by-reference hook yet (a SharedArrayBuffer sent then is
+  // registered once the pool is ready... or refused: see CloneError).
+  #encode(value, root) {
+    this.#encoder ??= new Encoder();
+    return this.#encoder.encode(value, root);
+  }
+
+  /**
+   * A typed array in the pool's shared wasm memory: tasks receive it by
+   * reference (no copy, whatever its size) and can write it in place. Free it
+   * with `array.free()` or `using`; a FinalizationRegistry frees forgotten
+   * ones. Needs the pool to be ready.
+   */
+  alloc(Type, length) {
+    if (this.#rt === null) throw new PoolError('pool.alloc() needs a ready pool: await pool.ready first');
+    return allocShared(this.#rt, this.#refs, Type, length);
   }
 
   // Tasks submitted and not yet claimed by a worker.
@@ -277,7 +301,7 @@ export class Pool {
       f._reject(this.#broken ?? new ShutdownError('the pool was shut down while map was still submitting'));
       return f;
     }
-    return this.#enqueue(code, this.#encoder.encode([tuples], 'items'), FLAG_CHUNK);
+    return this.#enqueue(code, this.#encode([tuples], 'items'), FLAG_CHUNK);
   }
 
   /**
@@ -558,7 +582,7 @@ export class Pool {
       value = new WorkerCrashedError('the worker running this task died');
     } else {
       try {
-        value = decode(this.#u8.subarray(ptr, ptr + len));
+        value = decode(this.#u8.subarray(ptr, ptr + len), this.#refs);
       } catch (error) {
         ok = false;
         value = error;
@@ -608,6 +632,12 @@ export class Pool {
       }
     }
     this.#exportNames = names;
+    this.#refs = new SharedRefs(rt.memory, {
+      onRegister: (id, buffer) => {
+        for (const record of this.#workers) if (record && !record.gone) record.worker.postMessage({ type: 'sab', id, buffer });
+      },
+    });
+    this.#encoder = new Encoder({ externalRef: this.#refs.externalRef });
     this.#ptr = wasm.wp_pool_new(this.#slotCount, this.#workerCount);
     this.#slotsPtr = wasm.wp_slots_ptr(this.#ptr);
     this.#inlineBase = wasm.wp_alloc(this.#slotCount * INLINE_BYTES);
@@ -642,6 +672,7 @@ export class Pool {
             reject(new BrokenPoolError(`a worker failed to start: ${data.message}`));
             break;
           case 'wake': this.#wake?.(); break;
+          case 'progress': this.#tasks[data.slot]?.id === data.id && this.#tasks[data.slot].future._progress(data.value); break;
           case 'exited': this.#exited(record, data.retired); markExited(); break;
           case 'panicked': this.#replace(record, { dead: true }); break;
         }
@@ -665,7 +696,7 @@ export class Pool {
       module, memory, pool: this.#ptr, index, uid, layout, stackSize: THREAD_STACK_SIZE,
       slotsPtr: this.#slotsPtr, inlineBase: this.#inlineBase, modules: this.#modules,
       initializer: this.#initializer, initargs: this.#initargs, maxTasksPerChild: this.#maxTasksPerChild,
-      fallbackWake: !HAS_WAIT_ASYNC, lockName: this.#lockPrefix + uid,
+      fallbackWake: !HAS_WAIT_ASYNC, lockName: this.#lockPrefix + uid, sharedBuffers: this.#refs.entries(),
     });
     return ready;
   }
@@ -795,6 +826,17 @@ export class Pool {
     wasm.wp_free(this.#inlineBase, this.#slotCount * INLINE_BYTES);
     wasm.wp_pool_free(this.#ptr);
     this.#ptr = 0;
+  }
+}
+
+// TaskOptions.transfer: the buffers are moved (their bytes were just copied
+// into shared memory), so the caller loses them, as with postMessage.
+function detach(buffers) {
+  if (!Array.isArray(buffers)) throw new TypeError('transfer must be an array of ArrayBuffers');
+  for (const b of buffers) {
+    if (!(b instanceof ArrayBuffer)) throw new TypeError('transfer must be an array of ArrayBuffers');
+    if (typeof b.transfer === 'function') b.transfer();
+    else structuredClone(b, { transfer: [b] });
   }
 }
 

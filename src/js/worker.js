@@ -6,7 +6,8 @@
 // message crosses per task; postMessage is used only at start-up and exit.
 
 import { initSync, wp_has_task, wp_run_task } from '../../pkg/wasmpool.js';
-import { Encoder, decode } from './codec.js';
+import { Encoder, decode, CloneError } from './codec.js';
+import { SharedRefs } from './shared.js';
 import {
   P, FLAG_ARGS_HEAP, FLAG_NAMED, FLAG_CHUNK, INLINE_BYTES, STATUS_OK, STATUS_ERROR, STATUS_PANIC, NEXT_KILLED, NEXT_EMPTY,
 } from './protocol.js';
@@ -60,6 +61,11 @@ async function start(init) {
     get aborted() {
       return current !== null && Atomics.load(i32, current.w + P.ABORT) !== 0;
     },
+    /** Reports progress of the running task; the page sees it on its Future. */
+    progress(value) {
+      if (current === null) return;
+      self.postMessage({ type: 'progress', slot: current.id & 0xffff, id: current.id, value });
+    },
     /** Throws an AbortError if the page asked the running task to stop. */
     checkAborted() {
       if (this.aborted) throw new DOMException('the task was aborted', 'AbortError');
@@ -97,7 +103,12 @@ async function start(init) {
       i32 = new Int32Array(memory.buffer);
     }
   };
-  const encoder = new Encoder();
+  const refs = new SharedRefs(memory);
+  for (const [id, buffer] of init.sharedBuffers || []) refs.add(id, buffer);
+  self.onmessage = ({ data }) => {
+    if (data && data.type === 'sab') refs.add(data.id, data.buffer);
+  };
+  const encoder = new Encoder({ externalRef: refs.externalRef });
   const panicBuffer = wasm.wp_panic_buffer();
   const functions = new Map();
   const utf8 = new TextDecoder();
@@ -170,12 +181,23 @@ async function start(init) {
     let status = STATUS_OK;
     let value;
     let inline = false;
-    current = { w, controller: null };
+    current = { w, id, controller: null };
     try {
       const fn = lookup(w);
       inline = !(u32[w + P.FLAGS] & FLAG_NAMED);
       const argsPtr = u32[w + P.ARGS_PTR];
-      const args = decode(u8.subarray(argsPtr, argsPtr + u32[w + P.ARGS_LEN]));
+      let args;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          args = decode(u8.subarray(argsPtr, argsPtr + u32[w + P.ARGS_LEN]), refs);
+          break;
+        } catch (error) {
+          // A SharedArrayBuffer the page registered a moment ago: its message
+          // is delivered once this worker lets its event loop run.
+          if (!(error instanceof CloneError) || !/is not known here/.test(error.message) || attempt > 200) throw error;
+          await yieldToEventLoop();
+        }
+      }
       if (u32[w + P.FLAGS] & FLAG_ARGS_HEAP) wasm.wp_free(argsPtr, u32[w + P.ARGS_LEN]);
       if (u32[w + P.FLAGS] & FLAG_CHUNK) {
         value = runChunk(fn, args[0], inline);

@@ -1,0 +1,15 @@
+// The companion rayon pool for Rust code that uses par_iter (src/parallel.rs).
+import { loadRuntime } from './runtime.js';
+import { initThreadPool } from '../../pkg/wasmpool.js';
+
+let started = null;
+
+/**
+ * Starts `threads` rayon threads (Web Workers on the same shared memory) for
+ * Rust tasks that use rayon. Once per page; later calls return the first.
+ */
+export function initRayon(threads = globalThis.navigator?.hardwareConcurrency || 2) {
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`initRayon: threads must be an integer >= 1, got ${String(threads)}`);
+  started ??= loadRuntime().then(() => initThreadPool(threads));
+  return started;
+}
