@@ -21,7 +21,9 @@ const ISOLATION = {
 export function startServer({ root = PROJECT_ROOT, host = '127.0.0.1', port = 0, isolated = true } = {}) {
   const base = path.resolve(root);
   const server = http.createServer((req, res) => {
-    const headers = { 'Cache-Control': 'no-store', ...(isolated ? ISOLATION : {}) };
+    // no-cache: revalidated every time (fresh builds are always picked up),
+    // but unchanged files cost a 304, as they would behind a real server.
+    const headers = { 'Cache-Control': 'no-cache', ...(isolated ? ISOLATION : {}) };
     let pathname;
     try {
       pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -40,13 +42,20 @@ export function startServer({ root = PROJECT_ROOT, host = '127.0.0.1', port = 0,
     }
     fs.stat(file, (err, st) => {
       if (!err && st.isDirectory()) file = path.join(file, 'index.html');
+      fs.stat(file, (errStat, fst) => {
+      const etag = fst ? `"${fst.size.toString(16)}-${Math.floor(fst.mtimeMs).toString(16)}"` : null;
+      if (etag && req.headers['if-none-match'] === etag) {
+        res.writeHead(304, { ...headers, ETag: etag }).end();
+        return;
+      }
       fs.readFile(file, (err2, data) => {
         if (err2) {
           res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end(`not found: ${pathname}`);
           return;
         }
         const ext = file.endsWith('.d.ts') ? '.ts' : path.extname(file);
-        res.writeHead(200, { ...headers, 'Content-Type': TYPES[ext] || 'application/octet-stream' }).end(data);
+        res.writeHead(200, { ...headers, ETag: etag, 'Content-Type': TYPES[ext] || 'application/octet-stream' }).end(data);
+      });
       });
     });
   });

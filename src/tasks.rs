@@ -21,6 +21,8 @@ static BUILTIN: &[(&str, TaskFn)] = &[
     ("add", add),
     ("alloc_bytes", alloc_bytes),
     ("rayon_sum", rayon_sum),
+    ("mandelbrot_into", mandelbrot_into),
+    ("mandelbrot_rayon", mandelbrot_rayon),
 ];
 
 static LOCK: AtomicBool = AtomicBool::new(false);
@@ -118,4 +120,26 @@ fn alloc_bytes(args: Array) -> Result<JsValue, JsValue> {
 fn rayon_sum(args: Array) -> Result<JsValue, JsValue> {
     let arr: Float64Array = args.get(0).dyn_into().map_err(|_| js_sys::TypeError::new("argument 0 must be a Float64Array"))?;
     Ok(JsValue::from_f64(crate::parallel::rayon_sum(&arr.to_vec())))
+}
+
+/// `(out: Uint32Array, width, height, y0, rows, maxIter)` → writes the rows'
+/// iteration counts into `out` (an array from `pool.alloc`, shared by all
+/// workers) at row `y0`; returns the number of values written.
+fn mandelbrot_into(args: Array) -> Result<JsValue, JsValue> {
+    let out: Uint32Array = args.get(0).dyn_into().map_err(|_| js_sys::TypeError::new("argument 0 must be a Uint32Array"))?;
+    let (width, height) = (arg_u32(&args, 1, "width")?, arg_u32(&args, 2, "height")?);
+    let (y0, rows, max_iter) = (arg_u32(&args, 3, "y0")?, arg_u32(&args, 4, "rows")?, arg_u32(&args, 5, "maxIter")?);
+    let v = kernels::mandelbrot_rows(width, height, y0, rows, max_iter);
+    let start = y0 * width;
+    if start as usize + v.len() > out.length() as usize {
+        return Err(js_sys::RangeError::new("the output array is too small").into());
+    }
+    out.subarray(start, start + v.len() as u32).copy_from(&v);
+    Ok(JsValue::from_f64(v.len() as f64))
+}
+
+/// `(width, height, maxIter)` → the whole image with rayon's `par_iter` on
+/// the companion rayon pool (call from a worker: rayon blocks its caller).
+fn mandelbrot_rayon(args: Array) -> Result<JsValue, JsValue> {
+    Ok(crate::parallel::mandelbrot_rayon(arg_u32(&args, 0, "width")?, arg_u32(&args, 1, "height")?, arg_u32(&args, 2, "maxIter")?).into())
 }

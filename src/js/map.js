@@ -1,8 +1,10 @@
 // map: Python's Executor.map / Pool.map / imap, over chunks of items.
 //
 // Each chunk is one task: the worker calls the function once per item of the
-// chunk and returns one [ok, value] pair per item, so an item's error surfaces
-// exactly when iteration reaches that item. Finite, sized inputs (arrays,
+// chunk and returns `[values, failures]`, where failures (usually null) lists
+// `[index, error]` for items that threw, so an item's error surfaces exactly
+// when iteration reaches that item. No per-item wrapper objects: a chunk of
+// 10,000 numbers travels as two arrays. Finite, sized inputs (arrays,
 // typed arrays, Sets, Maps) are split and submitted at once; other iterables
 // (generators, async iterables, endless ones) are pulled lazily with at most
 // `buffersize` chunks in flight, so memory stays flat.
@@ -50,7 +52,9 @@ export function parseMapArgs(what, rest) {
  * returns its Future.
  */
 export class MapResult {
+  #chunks;
   #iterator = null;
+  #collected = null;
   #started;
 
   constructor({ iterables, options, workers, submitChunk, star = false, ordered = true }) {
@@ -72,37 +76,53 @@ export class MapResult {
       const buffersize = options.buffersize ?? 4 * workers;
       this.#started = { lazy: zipLazy(iterables, star), chunksize, buffersize };
     }
-    this.#iterator = (ordered ? orderedResults : unorderedResults)(this.#started, submitChunk, deadline, timeout);
+    // Results travel chunk by chunk: awaiting the whole map never pays an
+    // async-iteration step per item, only iterating it item by item does.
+    this.#chunks = (ordered ? orderedChunks : unorderedChunks)(this.#started, submitChunk, deadline, timeout);
   }
 
+  /** Each result as soon as it (and, for ordered maps, its predecessors) is done. */
   [Symbol.asyncIterator]() {
+    this.#iterator ??= flatten(this.#chunks);
     return this.#iterator;
   }
 
-  /** Collects every result, in input order. */
+  /** Collects every result (in input order for ordered maps). */
   then(onFulfilled, onRejected) {
-    return collect(this.#iterator).then(onFulfilled, onRejected);
+    this.#collected ??= collect(this.#chunks);
+    return this.#collected.then(onFulfilled, onRejected);
   }
   catch(onRejected) {
     return this.then(undefined, onRejected);
   }
   finally(onFinally) {
-    return collect(this.#iterator).finally(onFinally);
+    return this.then().finally(onFinally);
   }
 }
 
-const collecting = new WeakMap();
-function collect(iterator) {
-  let p = collecting.get(iterator);
-  if (!p) {
-    p = (async () => {
-      const out = [];
-      for await (const v of iterator) out.push(v);
-      return out;
-    })();
-    collecting.set(iterator, p);
+// The values of a chunk result up to its first failure, and that failure.
+function split([values, failures]) {
+  if (failures === null || failures.length === 0) return { values, error: null, errorAt: values.length };
+  const [index, error] = failures[0];
+  return { values, error, errorAt: index };
+}
+
+async function* flatten(chunks) {
+  for await (const chunk of chunks) {
+    const { values, error, errorAt } = split(chunk);
+    for (let i = 0; i < errorAt; i++) yield values[i];
+    if (error !== null) throw error;
   }
-  return p;
+}
+
+async function collect(chunks) {
+  const out = [];
+  for await (const chunk of chunks) {
+    const { values, error, errorAt } = split(chunk);
+    if (error !== null) throw error;
+    for (let i = 0; i < errorAt; i++) out.push(values[i]);
+  }
+  return out;
 }
 
 function zipSized(iterables, star) {
@@ -185,18 +205,15 @@ async function* chunkFutures(started, submitChunk) {
   }
 }
 
-async function* orderedResults(started, submitChunk, deadline, timeout) {
+async function* orderedChunks(started, submitChunk, deadline, timeout) {
   const futures = chunkFutures(started, submitChunk);
   const pending = [];
   try {
     for await (const { future } of futures) {
       pending.push(future);
-      const pairs = await withDeadline(future, deadline, timeout);
+      const chunk = await withDeadline(future, deadline, timeout);
       pending.shift();
-      for (const [ok, value] of pairs) {
-        if (!ok) throw value;
-        yield value;
-      }
+      yield chunk;
     }
   } finally {
     // Python cancels what is left when the consumer stops early or fails.
@@ -206,7 +223,7 @@ async function* orderedResults(started, submitChunk, deadline, timeout) {
   }
 }
 
-async function* unorderedResults(started, submitChunk, deadline, timeout) {
+async function* unorderedChunks(started, submitChunk, deadline, timeout) {
   // Completion order: chunks are awaited as they finish, keeping the same
   // in-flight bound for lazy sources.
   const futures = chunkFutures(started, submitChunk);
@@ -232,11 +249,7 @@ async function* unorderedResults(started, submitChunk, deadline, timeout) {
         wake = null;
         continue;
       }
-      const pairs = await ready.shift();
-      for (const [ok, value] of pairs) {
-        if (!ok) throw value;
-        yield value;
-      }
+      yield await ready.shift();
     }
   } finally {
     for (const f of running) f.cancel();

@@ -24,6 +24,8 @@ export const MAX_WORKERS = 256;
 const DEFAULT_SLOTS = 1024;
 const HAS_WAIT_ASYNC = typeof Atomics.waitAsync === 'function';
 const EXIT_GRACE_MS = 2000;
+// How long the page polls for a completion before waiting asynchronously.
+const MAIN_SPIN_MS = 0.03;
 
 // Unique ids for worker occupants across all pools of the page.
 let nextWorkerUid = 1;
@@ -301,7 +303,9 @@ export class Pool {
       f._reject(this.#broken ?? new ShutdownError('the pool was shut down while map was still submitting'));
       return f;
     }
-    return this.#enqueue(code, this.#encode([tuples], 'items'), FLAG_CHUNK);
+    // Single-argument items travel as a flat array (the common case).
+    const flat = tuples.every((t) => t.length === 1);
+    return this.#enqueue(code, this.#encode([flat ? tuples.map((t) => t[0]) : tuples, flat], 'items'), FLAG_CHUNK);
   }
 
   /**
@@ -527,6 +531,10 @@ export class Pool {
           continue;
         }
         if (this.#outstanding === 0) break;
+        // Poll briefly before parking: a short task finishes within a few
+        // microseconds, and catching it here saves the cross-thread task
+        // hop that waking a waitAsync costs (as much as a postMessage).
+        if (this.#spinFor(i32, eventIdx, seen)) continue;
         if (HAS_WAIT_ASYNC) {
           const r = Atomics.waitAsync(i32, eventIdx, seen);
           if (r.async) await r.value;
@@ -539,6 +547,15 @@ export class Pool {
       this.#pumping = false;
       if (this.#rt && this.#ptr) Atomics.store(this.#i32, waitingIdx, 0);
     }
+  }
+
+  // True if the completion event moved within MAIN_SPIN_MS.
+  #spinFor(i32, eventIdx, seen) {
+    const until = performance.now() + MAIN_SPIN_MS;
+    do {
+      for (let k = 0; k < 64; k++) if (Atomics.load(i32, eventIdx) !== seen) return true;
+    } while (performance.now() < until);
+    return false;
   }
 
   // Wakes the pump from the page itself (a worker died, a task was abandoned).

@@ -200,7 +200,7 @@ async function start(init) {
       }
       if (u32[w + P.FLAGS] & FLAG_ARGS_HEAP) wasm.wp_free(argsPtr, u32[w + P.ARGS_LEN]);
       if (u32[w + P.FLAGS] & FLAG_CHUNK) {
-        value = runChunk(fn, args[0], inline);
+        value = runChunk(fn, args[0], args[1], inline);
         if (value instanceof Promise) value = await value;
       } else {
         value = fn(...args);
@@ -248,36 +248,39 @@ function yieldToEventLoop() {
 
 const isThenable = (v) => v !== null && typeof v === 'object' && typeof v.then === 'function';
 
-// A map chunk: one [ok, value] pair per item, so that an item's error
-// surfaces at that item. Synchronous unless an item returns a thenable.
-function runChunk(fn, tuples, inline) {
-  const out = new Array(tuples.length);
-  for (let i = 0; i < tuples.length; i++) {
+// A map chunk: `[values, failures]` with failures `[[index, error], ...]` or
+// null, so that an item's error surfaces at that item without wrapping every
+// value. `flat`: items are single arguments, not argument lists. Synchronous
+// unless an item returns a thenable.
+function runChunk(fn, items, flat, inline) {
+  const values = new Array(items.length);
+  let failures = null;
+  for (let i = 0; i < items.length; i++) {
     let v;
     try {
-      v = fn(...tuples[i]);
+      v = flat ? fn(items[i]) : fn(...items[i]);
     } catch (error) {
       if (error instanceof WebAssembly.RuntimeError) throw error;
-      out[i] = [0, inline ? explainClosure(error) : error];
+      (failures ??= []).push([i, inline ? explainClosure(error) : error]);
       continue;
     }
-    if (isThenable(v)) return finishChunkAsync(fn, tuples, inline, out, i, v);
-    out[i] = [1, v];
+    if (isThenable(v)) return finishChunkAsync(fn, items, flat, inline, values, failures, i, v);
+    values[i] = v;
   }
-  return out;
+  return [values, failures];
 }
 
-async function finishChunkAsync(fn, tuples, inline, out, i, pending) {
-  for (; i < tuples.length; i++) {
+async function finishChunkAsync(fn, items, flat, inline, values, failures, i, pending) {
+  for (; i < items.length; i++) {
     try {
-      out[i] = [1, await (pending ?? fn(...tuples[i]))];
+      values[i] = await (pending ?? (flat ? fn(items[i]) : fn(...items[i])));
     } catch (error) {
       if (error instanceof WebAssembly.RuntimeError) throw error;
-      out[i] = [0, inline ? explainClosure(error) : error];
+      (failures ??= []).push([i, inline ? explainClosure(error) : error]);
     }
     pending = undefined;
   }
-  return out;
+  return [values, failures];
 }
 
 // Inline functions are compiled from their source, once per worker.

@@ -7,6 +7,10 @@ use super::worker::{status, Critical, Killed, WorkerRecord, NO_TASK};
 use super::futex;
 use core::sync::atomic::{AtomicU32, Ordering::*};
 
+/// How long an idle worker spins (rounds of 8 pause hints plus a queue
+/// check, a few microseconds in all) before it goes to sleep on the futex.
+const SPIN_ROUNDS: u32 = 50;
+
 /// Values of `Shared::shutdown`.
 pub mod shutdown {
     pub const RUNNING: u32 = 0;
@@ -236,6 +240,22 @@ impl Shared {
                 Next::Empty if slept && timeout_ms.is_some() => return Next::Empty,
                 Next::Empty => {}
                 other => return other,
+            }
+            // Spin a little before sleeping: a task submitted right after the
+            // previous one finished (a sequential await loop) is then picked
+            // up without a futex round trip (~5-7 µs each way in browsers).
+            if !slept {
+                for _ in 0..SPIN_ROUNDS {
+                    for _ in 0..8 {
+                        core::hint::spin_loop();
+                    }
+                    if !self.injector.looks_empty() || self.shutdown.load(Relaxed) != shutdown::RUNNING {
+                        break;
+                    }
+                }
+                if !self.injector.looks_empty() {
+                    continue;
+                }
             }
             rec.status.store(status::IDLE, SeqCst);
             let drowsy = self.sleep.announce();

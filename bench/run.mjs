@@ -1,0 +1,82 @@
+// npm run bench [-- --json FILE] [--quick]: runs bench/bench.js in headless
+// Chromium, prints the table, writes bench/results/latest.{json,md,svg}.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../scripts/serve.mjs';
+import { CHROME_ARGS, chromePath } from '../tests/browser/harness.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const jsonPath = args.includes('--json') ? args[args.indexOf('--json') + 1] : null;
+const quick = args.includes('--quick');
+
+const server = await startServer({ isolated: true });
+const browser = await chromium.launch({ executablePath: chromePath(), headless: true, args: CHROME_ARGS });
+try {
+  const page = await browser.newPage();
+  page.on('console', (m) => process.stderr.write(`[bench] ${m.text()}\n`));
+  page.on('pageerror', (e) => process.stderr.write(`[bench] page error: ${e.message}\n`));
+  await page.goto(`${server.url}/bench/bench.html`);
+  await page.waitForFunction(() => window.benchReady === true);
+  const version = browser.version();
+  const report = await page.evaluate((quick) => window.runBench({ quick }), quick);
+  report.browser = `Chromium ${version} (headless)`;
+  report.date = new Date().toISOString();
+  report.machine = `${report.cores} cores`;
+
+  const fmt = (v) => (typeof v !== 'number' || Number.isNaN(v) ? '' : v >= 1000 ? Math.round(v).toLocaleString('en') : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+  const lines = [
+    `| id | unit | wasmpool | anchors | ratio (>1 = wasmpool better) | target | met |`,
+    `|---|---|---|---|---|---|---|`,
+  ];
+  for (const r of report.results) {
+    const anchors = Object.entries(r)
+      .filter(([k]) => !['id', 'unit', 'wasmpool', 'ratio', 'target', 'met', 'notes'].includes(k))
+      .map(([k, v]) => `${k}: ${fmt(v)}`)
+      .join('; ');
+    lines.push(`| ${r.id} | ${r.unit} | ${fmt(r.wasmpool)} | ${anchors} | ${r.ratio == null ? '—' : r.ratio.toFixed(2)} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`);
+  }
+  const notes = report.results.filter((r) => r.notes).map((r) => `- ${r.id}: ${r.notes}`);
+  const table = [
+    `wasmpool benchmarks — ${report.browser}, ${report.cores} cores, ${report.workers} workers, ${report.date}${quick ? ' (quick run)' : ''}`,
+    '',
+    ...lines,
+    '',
+    ...notes,
+  ].join('\n');
+  console.log('\n' + table + '\n');
+
+  fs.mkdirSync(path.join(here, 'results'), { recursive: true });
+  fs.writeFileSync(path.join(here, 'results', 'latest.json'), JSON.stringify(report, null, 2) + '\n');
+  fs.writeFileSync(path.join(here, 'results', 'latest.md'), table + '\n');
+  fs.writeFileSync(path.join(here, 'results', 'latest.svg'), chart(report));
+  if (jsonPath) fs.writeFileSync(jsonPath, JSON.stringify(report, null, 2) + '\n');
+  const missed = report.results.filter((r) => !r.met).map((r) => r.id);
+  console.log(missed.length ? `targets missed: ${missed.join(', ')}` : 'all targets met');
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+// A bar per workload: its ratio, with the target ratio (1.0) as a line.
+function chart(report) {
+  const rows = report.results.filter((r) => typeof r.ratio === 'number');
+  const W = 640, rowH = 34, left = 120, top = 40, H = top + rows.length * rowH + 30;
+  const max = Math.max(2, ...rows.map((r) => r.ratio));
+  const x = (v) => left + (Math.log10(1 + v) / Math.log10(1 + max)) * (W - left - 60);
+  const bars = rows.map((r, i) => {
+    const y = top + i * rowH;
+    const color = r.met ? '#2a9d58' : '#d0453a';
+    return `<text x="${left - 8}" y="${y + 20}" text-anchor="end" font-size="13">${r.id}</text>` +
+      `<rect x="${left}" y="${y + 6}" width="${Math.max(1, x(r.ratio) - left)}" height="20" fill="${color}"/>` +
+      `<text x="${x(r.ratio) + 6}" y="${y + 20}" font-size="12">${r.ratio.toFixed(2)}×</text>`;
+  }).join('');
+  const one = x(1);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">` +
+    `<text x="10" y="22" font-size="14">wasmpool vs anchors (ratio, >1 = wasmpool better; green = target met) — ${report.browser}</text>` +
+    bars +
+    `<line x1="${one}" y1="${top}" x2="${one}" y2="${H - 24}" stroke="#333" stroke-dasharray="4 3"/>` +
+    `<text x="${one}" y="${H - 8}" font-size="11" text-anchor="middle">1×</text></svg>\n`;
+}
