@@ -671,7 +671,8 @@ export class Pool {
     const uid = nextWorkerUid++;
     wasm.wp_occupy(this.#ptr, index, uid);
     const WorkerClass = globalThis.Worker;
-    const worker = new WorkerClass(new URL('./worker.js', import.meta.url), { type: 'module', name: `wasmpool-${uid}` });
+    // pkg/worker.js is src/js/worker.js bundled into one file by the build.
+    const worker = new WorkerClass(new URL('../../pkg/worker.js', import.meta.url), { type: 'module', name: `wasmpool-${uid}` });
     let markExited;
     const record = { worker, uid, index, exited: new Promise((r) => { markExited = r; }), gone: false };
     this.#workers[index] = record;
