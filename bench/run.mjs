@@ -13,7 +13,9 @@ const jsonPath = args.includes('--json') ? args[args.indexOf('--json') + 1] : nu
 const quick = args.includes('--quick');
 
 const server = await startServer({ isolated: true });
-const browser = await chromium.launch({ executablePath: chromePath(), headless: true, args: CHROME_ARGS });
+// --expose-gc: the page collects garbage between workloads, so one workload's
+// garbage is not collected on the next one's time.
+const browser = await chromium.launch({ executablePath: chromePath(), headless: true, args: [...CHROME_ARGS, '--js-flags=--expose-gc'] });
 try {
   const page = await browser.newPage();
   page.on('console', (m) => process.stderr.write(`[bench] ${m.text()}\n`));
