@@ -14,6 +14,13 @@ pub mod tasks;
 pub mod parallel;
 
 #[cfg(target_arch = "wasm32")]
+pub mod rust_pool;
+#[cfg(target_arch = "wasm32")]
+pub use rust_pool::{Pool, TaskError, TaskFuture};
+#[cfg(target_arch = "wasm32")]
+pub use tasks::register_task;
+
+#[cfg(target_arch = "wasm32")]
 mod bindings;
 #[cfg(target_arch = "wasm32")]
 mod panic;

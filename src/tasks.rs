@@ -23,6 +23,7 @@ static BUILTIN: &[(&str, TaskFn)] = &[
     ("rayon_sum", rayon_sum),
     ("mandelbrot_into", mandelbrot_into),
     ("mandelbrot_rayon", mandelbrot_rayon),
+    ("__wasmpool_closure", crate::rust_pool::run_closure),
 ];
 
 static LOCK: AtomicBool = AtomicBool::new(false);
