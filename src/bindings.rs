@@ -158,10 +158,10 @@ pub fn wp_release(ptr: u32, id: u32) -> bool {
     pool(ptr).release(TaskId(id))
 }
 
-/// Settles a dead worker's task: its id if it was still running, else -1.
+/// Settles a dead worker's tasks: the ids of those that were still running.
 #[wasm_bindgen]
-pub fn wp_abandon(ptr: u32, worker: u32) -> i32 {
-    pool(ptr).abandon(worker).map_or(-1, |id| id.0 as i32)
+pub fn wp_abandon(ptr: u32, worker: u32) -> Vec<u32> {
+    pool(ptr).abandon(worker).into_iter().map(|id| id.0).collect()
 }
 
 #[wasm_bindgen]

@@ -147,9 +147,9 @@ fn abandon_settles_a_dead_workers_task() {
     assert!(pool.worker(0).safe_to_terminate());
     assert_eq!(pool.try_next(0), Next::Killed);
     assert_eq!(pool.complete(0, id), Completed::No, "a killed worker cannot complete");
-    assert_eq!(pool.abandon(0), Some(id));
+    assert_eq!(pool.abandon(0), vec![id]);
     assert!(pool.release(id));
-    assert_eq!(pool.abandon(0), None, "nothing left to abandon");
+    assert_eq!(pool.abandon(0), vec![], "nothing left to abandon");
 }
 
 /// Sleeping workers are woken by publishes from many threads (no lost

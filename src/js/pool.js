@@ -95,6 +95,7 @@ export class Pool {
   #initargs = [];
   #maxTasksPerChild = 0;
   #maxQueueSize = 0;
+  #concurrency = 1;
   #taskOf = new WeakMap(); // Future -> task record
   #lockPrefix = `wasmpool-${Math.random().toString(36).slice(2)}-`;
   #terminating = false;
@@ -107,8 +108,10 @@ export class Pool {
    */
   constructor({
     workers = defaultWorkers(), module, slots = DEFAULT_SLOTS, initializer, initargs = [], maxTasksPerChild, maxQueueSize,
+    concurrency = 1,
   } = {}) {
     assertIsolated();
+    this.#concurrency = checkCount('concurrency', concurrency, { max: 1000 });
     if (maxQueueSize !== undefined && maxQueueSize !== null) this.#maxQueueSize = checkCount('maxQueueSize', maxQueueSize);
     if (maxTasksPerChild !== undefined && maxTasksPerChild !== null) checkCount('maxTasksPerChild', maxTasksPerChild);
     this.#maxTasksPerChild = maxTasksPerChild ?? 0;
@@ -253,11 +256,10 @@ export class Pool {
     const { layout } = this.#rt;
     this.#refresh();
     const slotBase = this.#slotsPtr + (task.id & 0xffff) * layout.slotBytes;
-    const index = Atomics.load(this.#u32, (slotBase + layout.slotWorker) >>> 2);
+    const index = Atomics.load(this.#u32, (slotBase + layout.slotState) >>> 2) >>> 24; // the claiming worker
     const record = this.#workers[index];
     if (!record || record.gone) return;
-    const rec = this.#rt.wasm.wp_worker_ptr(this.#ptr, index);
-    if (Atomics.load(this.#u32, (rec + W.CURRENT) >>> 2) !== task.id) return; // it finished meanwhile
+    if (this.#slotState(task.id) !== 3) return; // it finished meanwhile
     this.#replace(record);
   }
 
@@ -494,7 +496,7 @@ export class Pool {
   #slotState(id) {
     const { layout } = this.#rt;
     const word = Atomics.load(this.#i32, (this.#slotsPtr + (id & 0xffff) * layout.slotBytes + layout.slotState) >>> 2);
-    return (word >>> 8) === (id >>> 16) ? word & 0xff : -1;
+    return ((word >>> 8) & 0x7fff) === (id >>> 16) ? word & 0xff : -1;
   }
 
   // ---- completion ----
@@ -714,6 +716,7 @@ export class Pool {
       module, memory, pool: this.#ptr, index, uid, layout, stackSize: THREAD_STACK_SIZE,
       slotsPtr: this.#slotsPtr, inlineBase: this.#inlineBase, modules: this.#modules,
       initializer: this.#initializer, initargs: this.#initargs, maxTasksPerChild: this.#maxTasksPerChild,
+      concurrency: this.#concurrency,
       fallbackWake: !HAS_WAIT_ASYNC, lockName: this.#lockPrefix + uid, sharedBuffers: this.#refs.entries(),
     });
     return ready;
@@ -769,8 +772,7 @@ export class Pool {
     }
     record.worker.terminate();
     record.gone = true;
-    const id = wasm.wp_abandon(this.#ptr, record.index);
-    if (id >= 0) this.#writeCrash(id);
+    for (const id of takeVec(wasm, wasm.wp_abandon(this.#ptr, record.index))) this.#writeCrash(id);
     this.#freeThreadMemory(record.index);
     this.#kick();
   }

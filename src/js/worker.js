@@ -160,70 +160,126 @@ async function start(init) {
   const maxTasks = init.maxTasksPerChild || Infinity;
   let tasksDone = 0;
   let retired = false;
-  for (;;) {
-    if (tasksDone >= maxTasks) {
-      retired = true;
-      break;
+  // Decodes a task's arguments. A SharedArrayBuffer the page registered a
+  // moment ago arrives by message, delivered once the event loop runs: only
+  // then does decoding need to wait (rare, so it is the async path).
+  const decodeArgs = (w) => {
+    const ptr = u32[w + P.ARGS_PTR];
+    const len = u32[w + P.ARGS_LEN];
+    const take = () => {
+      const args = decode(u8.subarray(ptr, ptr + len), refs);
+      if (u32[w + P.FLAGS] & FLAG_ARGS_HEAP) wasm.wp_free(ptr, len);
+      return args;
+    };
+    const unknownBuffer = (e) => e instanceof CloneError && /is not known here/.test(e.message);
+    try {
+      return take();
+    } catch (error) {
+      if (!unknownBuffer(error)) throw error;
     }
-    const id = wasm.wp_worker_next(pool, index, IDLE_SLICE_MS);
-    if (id < 0) {
-      if (id === NEXT_EMPTY) {
-        // Idle: let this worker's event loop run (its tasks' timers, message
-        // handlers) before blocking again.
+    return (async () => {
+      for (let attempt = 0; ; attempt++) {
         await yieldToEventLoop();
-        continue;
+        try {
+          return take();
+        } catch (error) {
+          if (!unknownBuffer(error) || attempt > 200) throw error;
+        }
       }
-      if (id === NEXT_KILLED) return parkForever(); // the page terminates us
-      break;
-    }
+    })();
+  };
+
+  // Runs one claimed task. Returns null when it finished synchronously, or a
+  // promise that settles once its (async) result has been written.
+  let trapped = false;
+  const runTask = (id) => {
     refresh();
     const w = (slotsPtr + (id & 0xffff) * layout.slotBytes + layout.slotPayload) >>> 2;
-    let status = STATUS_OK;
-    let value;
+    const task = { w, id, controller: null };
     let inline = false;
-    current = { w, id, controller: null };
+    const finish = (status, value) => {
+      if (task.controller !== null) Atomics.notify(i32, w + P.ABORT); // ends its abort watcher
+      if (current === task) current = null;
+      writeResult(id, w, status, value);
+      tasksDone++;
+    };
+    const fail = (error) => {
+      if (error instanceof WebAssembly.RuntimeError) {
+        // Rust code trapped (a panic with panic=abort). This instance is now
+        // unusable: report the panic, then stop so the page replaces us.
+        trapped = true;
+        writeResult(id, w, STATUS_PANIC, panicMessage(memory, panicBuffer, error));
+        self.postMessage({ type: 'panicked' });
+        return;
+      }
+      finish(STATUS_ERROR, inline ? explainClosure(error) : error);
+    };
+    const invoke = (fn, args) => {
+      current = task;
+      const value = u32[w + P.FLAGS] & FLAG_CHUNK ? runChunk(fn, args[0], args[1], inline) : fn(...args);
+      if (current === task) current = null;
+      // Only thenables cost a promise: synchronous tasks never leave the loop.
+      if (isThenable(value)) {
+        current = task; // self.wasmpool.signal/progress refer to it while it awaits (concurrency 1)
+        return Promise.resolve(value).then((v) => finish(STATUS_OK, v), fail);
+      }
+      finish(STATUS_OK, value);
+      return null;
+    };
     try {
       const fn = lookup(w);
       inline = !(u32[w + P.FLAGS] & FLAG_NAMED);
-      const argsPtr = u32[w + P.ARGS_PTR];
-      let args;
-      for (let attempt = 0; ; attempt++) {
-        try {
-          args = decode(u8.subarray(argsPtr, argsPtr + u32[w + P.ARGS_LEN]), refs);
-          break;
-        } catch (error) {
-          // A SharedArrayBuffer the page registered a moment ago: its message
-          // is delivered once this worker lets its event loop run.
-          if (!(error instanceof CloneError) || !/is not known here/.test(error.message) || attempt > 200) throw error;
-          await yieldToEventLoop();
-        }
-      }
-      if (u32[w + P.FLAGS] & FLAG_ARGS_HEAP) wasm.wp_free(argsPtr, u32[w + P.ARGS_LEN]);
-      if (u32[w + P.FLAGS] & FLAG_CHUNK) {
-        value = runChunk(fn, args[0], args[1], inline);
-        if (value instanceof Promise) value = await value;
-      } else {
-        value = fn(...args);
-        // Only thenables cost an await: synchronous tasks never leave the loop.
-        if (isThenable(value)) value = await value;
-      }
+      const args = decodeArgs(w);
+      if (args instanceof Promise) return args.then((a) => invoke(fn, a)).catch(fail);
+      return invoke(fn, args);
     } catch (error) {
-      if (error instanceof WebAssembly.RuntimeError) {
-        // Rust code trapped (a panic with panic=abort). This instance is now
-        // unusable: report the panic, then leave so the page replaces us.
-        status = STATUS_PANIC;
-        value = panicMessage(memory, panicBuffer, error);
-        writeResult(id, w, status, value);
-        self.postMessage({ type: 'panicked' });
-        return parkForever();
-      }
-      status = STATUS_ERROR;
-      value = inline ? explainClosure(error) : error;
+      fail(error);
+      return null;
     }
-    if (current.controller !== null) Atomics.notify(i32, w + P.ABORT); // ends its watcher
-    current = null;
-    writeResult(id, w, status, value);
-    tasksDone++;
+  };
+
+  // `concurrency` async tasks may be in flight at once in this worker; while
+  // any is, the worker claims without blocking so their continuations run.
+  const concurrency = init.concurrency || 1;
+  const inFlight = new Set();
+  const oneFinishes = () => Promise.race(inFlight);
+  for (;;) {
+    if (trapped) return parkForever();
+    if (tasksDone + inFlight.size >= maxTasks) {
+      if (inFlight.size > 0) {
+        await oneFinishes();
+        continue;
+      }
+      retired = true;
+      break;
+    }
+    let id;
+    if (inFlight.size === 0) id = wasm.wp_worker_next(pool, index, IDLE_SLICE_MS);
+    else if (inFlight.size < concurrency) id = wasm.wp_worker_try_next(pool, index);
+    else {
+      await oneFinishes();
+      continue;
+    }
+    if (id < 0) {
+      if (id === NEXT_EMPTY) {
+        // Idle (or waiting on async tasks): let the event loop run, its tasks'
+        // timers and handlers too, then look again.
+        if (inFlight.size > 0) await Promise.race([oneFinishes(), new Promise((r) => setTimeout(r, 1))]);
+        else await yieldToEventLoop();
+        continue;
+      }
+      if (id === NEXT_KILLED) return parkForever(); // the page terminates us
+      await Promise.all(inFlight); // exiting: finish what runs first
+      break;
+    }
+    const pending = runTask(id);
+    if (pending === null) continue;
+    if (concurrency === 1) {
+      await pending;
+    } else {
+      inFlight.add(pending);
+      pending.then(() => inFlight.delete(pending));
+    }
   }
 
   // No wasm runs after this: the page frees this thread's stack and TLS.

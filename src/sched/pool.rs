@@ -72,7 +72,10 @@ pub mod layout {
 impl Shared {
     pub fn new(slots: u32, max_workers: u32) -> Shared {
         assert!(slots >= 1 && slots <= TaskId::MAX_SLOTS, "slot count out of range");
-        let free = Ring::with_capacity(slots);
+        assert!(max_workers <= super::task::MAX_WORKERS, "at most {} workers", super::task::MAX_WORKERS);
+        // Twice as many cells as values: a push never waits on a consumer
+        // that is between its two steps (see Ring::push_fitting).
+        let free = Ring::with_capacity(2 * slots);
         for i in 0..slots {
             free.push(i).expect("free ring sized to the slot count");
         }
@@ -84,8 +87,8 @@ impl Shared {
             sleep: Sleep::default(),
             slots: (0..slots).map(|_| Slot::default()).collect(),
             free,
-            injector: Ring::with_capacity(slots),
-            completions: Ring::with_capacity(slots),
+            injector: Ring::with_capacity(2 * slots),
+            completions: Ring::with_capacity(2 * slots),
             workers: (0..max_workers).map(|_| WorkerRecord::default()).collect(),
         }
     }
@@ -125,7 +128,7 @@ impl Shared {
     pub fn publish(&self, id: TaskId) {
         self.slot(id.slot()).publish(id);
         // Cannot be full: invariant 2 (one queued id per slot at most).
-        self.injector.push(id.0).expect("injector ring overflow breaks invariant 2");
+        self.injector.push_fitting(id.0);
         self.sleep.wake_one();
     }
 
@@ -143,25 +146,30 @@ impl Shared {
     pub fn release(&self, id: TaskId) -> bool {
         let slot = self.slot(id.slot());
         if slot.release(id) {
-            self.free.push(id.slot()).expect("free ring sized to the slot count");
+            self.free.push_fitting(id.slot());
             true
         } else {
             false
         }
     }
 
-    /// Settles the task of a worker that died (invariant 7). True if the task
-    /// was still RUNNING there (the caller then writes a failure result);
-    /// false if it had completed (its completion is on the ring).
-    pub fn abandon(&self, worker: u32) -> Option<TaskId> {
+    /// Settles the tasks of a worker that died (invariant 7): every task
+    /// still RUNNING on it becomes DONE, and is returned so the caller writes
+    /// a failure result. (A worker may run several async tasks at once, so
+    /// this scans the slots rather than trusting `current` alone.)
+    pub fn abandon(&self, worker: u32) -> Vec<TaskId> {
         let rec = self.worker(worker);
-        let current = rec.current.swap(NO_TASK, SeqCst);
+        rec.current.store(NO_TASK, SeqCst);
         rec.status.store(status::EXITED, SeqCst);
-        if current == NO_TASK {
-            return None;
+        let mut settled = Vec::new();
+        for index in 0..self.slot_count() {
+            let slot = self.slot(index);
+            let id = slot.id(index);
+            if slot.is(id, state::RUNNING) && slot.worker() == worker && slot.finish(id) {
+                settled.push(id);
+            }
         }
-        let id = TaskId(current);
-        self.slot(id.slot()).finish(id).then_some(id)
+        settled
     }
 
     /// Asks workers to exit (after draining, or now) and wakes them all.
@@ -273,13 +281,13 @@ impl Shared {
     pub fn complete(&self, worker: u32, id: TaskId) -> Completed {
         let rec = self.worker(worker);
         let Ok(_critical) = self.enter(worker) else { return Completed::No };
-        if rec.current.load(SeqCst) != id.0 || !self.slot(id.slot()).finish(id) {
+        if !self.slot(id.slot()).finish_by(id, worker) {
             return Completed::No;
         }
-        rec.current.store(NO_TASK, SeqCst);
+        let _ = rec.current.compare_exchange(id.0, NO_TASK, SeqCst, SeqCst);
         rec.tasks_done.fetch_add(1, Relaxed);
         rec.status.store(status::IDLE, SeqCst);
-        self.completions.push(id.0).expect("completion ring sized to the slot count");
+        self.completions.push_fitting(id.0);
         self.completion_event.fetch_add(1, SeqCst);
         if self.main_waiting.swap(0, SeqCst) == 1 {
             futex::wake(&self.completion_event, u32::MAX);

@@ -1,11 +1,14 @@
 //! A task's record in shared memory and its state machine.
 //!
-//! The state word packs `generation << 8 | state`. Slots are recycled, and a
-//! [`TaskId`] names a slot *at one generation*, so every transition is a CAS
-//! against the full word: an id whose slot has since been recycled simply fails
-//! to match. The payload words are opaque to the core (the JS layer stores the
-//! function id and argument/result addresses there); they are owned by whoever
-//! owns the slot, and handed over by the Release/Acquire on the state word.
+//! The state word packs `worker << 24 | generation << 8 | state`. Slots are
+//! recycled, and a [`TaskId`] names a slot *at one generation*, so every
+//! transition is a CAS against the full word: an id whose slot has since been
+//! recycled simply fails to match. The claiming worker's index is part of the
+//! same word, so "RUNNING on worker w" is one atomic fact (never a running
+//! state with a stale worker next to it). The payload words are opaque to
+//! the core (the JS layer stores the function id and argument/result
+//! addresses there); they are owned by whoever owns the slot, and handed over
+//! by the Release/Acquire on the state word.
 
 use core::sync::atomic::{AtomicU32, Ordering::*};
 
@@ -17,7 +20,7 @@ pub mod state {
     pub const RESERVED: u32 = 1;
     /// Published on the injector ring, waiting for a worker.
     pub const QUEUED: u32 = 2;
-    /// Claimed by the worker named in `Slot::worker`.
+    /// Claimed by the worker in the word's top byte.
     pub const RUNNING: u32 = 3;
     /// Finished (successfully or not); the result words are valid.
     pub const DONE: u32 = 4;
@@ -27,6 +30,9 @@ pub mod state {
 
 /// Generations count modulo 2^15.
 pub const GENERATION_MASK: u32 = 0x7fff;
+
+/// Most workers a slot word can name.
+pub const MAX_WORKERS: u32 = 256;
 
 /// Number of opaque payload words per slot.
 pub const PAYLOAD_WORDS: usize = 12;
@@ -51,18 +57,18 @@ impl TaskId {
     pub fn generation(self) -> u32 {
         self.0 >> 16
     }
-    fn word(self, st: u32) -> u32 {
-        self.generation() << 8 | st
+    fn word(self, st: u32, worker: u32) -> u32 {
+        (worker & 0xff) << 24 | self.generation() << 8 | st
     }
 }
 
-/// One task's record. `repr(C)` because JS reads the payload words directly
-/// at the offsets in [`layout`].
+/// One task's record. `repr(C)` because JS reads it in place at the offsets
+/// in [`layout`].
 #[repr(C)]
 pub struct Slot {
     state: AtomicU32,
-    /// Index of the worker that claimed it (valid while RUNNING/DONE).
-    worker: AtomicU32,
+    /// Spare word (keeps the payload 8-byte aligned).
+    _reserved: AtomicU32,
     /// Opaque to the core: see the JS layer for their meaning.
     pub payload: [AtomicU32; PAYLOAD_WORDS],
 }
@@ -71,81 +77,83 @@ pub struct Slot {
 pub mod layout {
     pub const SLOT_BYTES: u32 = core::mem::size_of::<super::Slot>() as u32;
     pub const STATE: u32 = 0;
-    pub const WORKER: u32 = 4;
+    /// The worker index is the state word's top byte.
+    pub const WORKER: u32 = 3;
     pub const PAYLOAD: u32 = 8;
 }
 
 impl Default for Slot {
     fn default() -> Self {
-        Slot { state: AtomicU32::new(0), worker: AtomicU32::new(u32::MAX), payload: Default::default() }
+        Slot { state: AtomicU32::new(0), _reserved: AtomicU32::new(0), payload: Default::default() }
     }
 }
 
 impl Slot {
+    fn load(&self) -> u32 {
+        self.state.load(Acquire)
+    }
     pub fn generation(&self) -> u32 {
-        (self.state.load(Acquire) >> 8) & GENERATION_MASK
+        (self.load() >> 8) & GENERATION_MASK
     }
     pub fn state(&self) -> u32 {
-        self.state.load(Acquire) & 0xff
+        self.load() & 0xff
     }
     /// The id this slot would be published under now.
     pub fn id(&self, slot: u32) -> TaskId {
         TaskId::new(slot, self.generation())
     }
+    /// The worker that claimed the current task (meaningful while RUNNING/DONE).
     pub fn worker(&self) -> u32 {
-        self.worker.load(Acquire)
+        self.load() >> 24
     }
 
-    fn transition(&self, id: TaskId, from: u32, to: u32) -> bool {
-        self.state.compare_exchange(id.word(from), id.word(to), AcqRel, Acquire).is_ok()
+    fn cas(&self, from: u32, to: u32) -> bool {
+        self.state.compare_exchange(from, to, AcqRel, Acquire).is_ok()
     }
 
     /// FREE → RESERVED (the caller popped this slot from the free ring).
     pub fn reserve(&self, slot: u32) -> TaskId {
         let id = self.id(slot);
-        let ok = self.transition(id, state::FREE, state::RESERVED);
+        let ok = self.cas(id.word(state::FREE, 0), id.word(state::RESERVED, 0));
         assert!(ok, "slot {slot} reserved while not free");
         id
     }
     /// RESERVED → QUEUED; the payload written before is published with it.
     pub fn publish(&self, id: TaskId) {
-        let ok = self.transition(id, state::RESERVED, state::QUEUED);
+        let ok = self.cas(id.word(state::RESERVED, 0), id.word(state::QUEUED, 0));
         assert!(ok, "task {id:?} published while not reserved");
     }
-    /// QUEUED → RUNNING by `worker`. False: cancelled or stale.
+    /// QUEUED → RUNNING on `worker`. False: cancelled or stale.
     pub fn claim(&self, id: TaskId, worker: u32) -> bool {
-        // The worker index is stored before the CAS so that whoever sees
-        // RUNNING (Acquire) also sees which worker runs it.
-        let previous = self.worker.swap(worker, Relaxed);
-        if self.transition(id, state::QUEUED, state::RUNNING) {
-            true
-        } else {
-            self.worker.store(previous, Relaxed);
-            false
-        }
+        debug_assert!(worker < MAX_WORKERS);
+        self.cas(id.word(state::QUEUED, 0), id.word(state::RUNNING, worker))
     }
-    /// RUNNING → DONE; the result payload written before is published with it.
-    /// False if the task was abandoned meanwhile (its worker was declared dead).
+    /// RUNNING on `worker` → DONE; the result payload written before is
+    /// published with it. False if it was abandoned meanwhile.
+    pub fn finish_by(&self, id: TaskId, worker: u32) -> bool {
+        self.cas(id.word(state::RUNNING, worker), id.word(state::DONE, worker))
+    }
+    /// RUNNING (on whichever worker) → DONE, for the page settling a dead
+    /// worker's task.
     pub fn finish(&self, id: TaskId) -> bool {
-        self.transition(id, state::RUNNING, state::DONE)
+        let w = self.load();
+        w & 0x00ff_ffff == id.word(state::RUNNING, 0) && self.cas(w, (w & !0xff) | state::DONE)
     }
     /// QUEUED → CANCELLED. False once a worker has claimed it.
     pub fn cancel(&self, id: TaskId) -> bool {
-        self.transition(id, state::QUEUED, state::CANCELLED)
+        self.cas(id.word(state::QUEUED, 0), id.word(state::CANCELLED, 0))
     }
     /// DONE/CANCELLED → FREE at the next generation.
     pub fn release(&self, id: TaskId) -> bool {
+        let w = self.load();
+        let st = w & 0xff;
+        let matches = w & 0x00ff_ff00 == id.word(0, 0) && (st == state::DONE || st == state::CANCELLED);
         let next = TaskId::new(id.slot(), id.generation().wrapping_add(1));
-        for from in [state::DONE, state::CANCELLED] {
-            if self.state.compare_exchange(id.word(from), next.word(state::FREE), AcqRel, Acquire).is_ok() {
-                return true;
-            }
-        }
-        false
+        matches && self.cas(w, next.word(state::FREE, 0))
     }
     /// Whether `id` is still this slot's current task in `st`.
     pub fn is(&self, id: TaskId, st: u32) -> bool {
-        self.state.load(Acquire) == id.word(st)
+        self.load() & 0x00ff_ffff == id.word(st, 0)
     }
 }
 
@@ -161,8 +169,11 @@ mod tests {
         s.publish(id);
         assert!(s.claim(id, 1));
         assert_eq!(s.worker(), 1);
+        assert!(s.is(id, state::RUNNING));
         assert!(!s.cancel(id), "running tasks cannot be cancelled");
-        assert!(s.finish(id));
+        assert!(!s.finish_by(id, 2), "only the claiming worker finishes it");
+        assert!(s.finish_by(id, 1));
+        assert_eq!(s.worker(), 1);
         assert!(s.release(id));
         // The old id no longer matches anything.
         assert!(!s.claim(id, 2));
@@ -173,6 +184,12 @@ mod tests {
         assert!(s.cancel(id2));
         assert!(!s.claim(id2, 0), "cancelled tasks are never claimed");
         assert!(s.release(id2));
+        let id3 = s.reserve(7);
+        s.publish(id3);
+        assert!(s.claim(id3, 255));
+        assert!(s.finish(id3), "the page settles a dead worker's task");
+        assert!(!s.finish_by(id3, 255), "then the worker cannot");
+        assert!(s.release(id3));
     }
 
     #[test]

@@ -178,3 +178,29 @@ test('Rust API: Pool::submit of a closure and Pool::map over a slice, as JS prom
   assert.equal(r.forged, 'TypeError', 'JS cannot make a worker call an arbitrary address');
   assert.equal(r.after, 15);
 });
+
+test('concurrency: a worker keeps several async tasks in flight (default 1)', async () => {
+  const r = await inPage(`async ({ Pool }) => {
+    const sleepTask = async (ms) => { await new Promise((r) => setTimeout(r, ms)); return self.wasmpool.workerId; };
+    const timeIt = async (pool) => {
+      await pool.ready;
+      const t = performance.now();
+      const ids = await Promise.all(Array.from({ length: 8 }, () => pool.submit(sleepTask, 100)));
+      return { ms: performance.now() - t, workers: new Set(ids).size };
+    };
+    const one = new Pool({ workers: 1 });
+    const eight = new Pool({ workers: 1, concurrency: 8 });
+    const serial = await timeIt(one);
+    const overlapped = await timeIt(eight);
+    // Sync tasks still work, and errors in overlapped async tasks stay with their own future.
+    const mixed = await Promise.allSettled([eight.submit(async () => { throw new Error('x'); }), eight.submit((v) => v, 3), eight.submit(sleepTask, 5)]);
+    await one.shutdown(); await eight.shutdown();
+    let bad = null;
+    try { new Pool({ concurrency: 0 }); } catch (e) { bad = e.name; }
+    return { serialMs: serial.ms, overlappedMs: overlapped.ms, mixed: mixed.map((m) => m.status), bad };
+  }`);
+  assert.ok(r.serialMs >= 780, `8 × 100 ms one at a time took ${r.serialMs} ms`);
+  assert.ok(r.overlappedMs < 400, `8 × 100 ms with concurrency 8 took ${r.overlappedMs} ms`);
+  assert.deepEqual(r.mixed, ['rejected', 'fulfilled', 'fulfilled']);
+  assert.equal(r.bad, 'RangeError');
+});
