@@ -14,6 +14,10 @@ export interface PoolOptions {
   initargs?: unknown[];
   /** Retire and replace a worker after this many tasks. */
   maxTasksPerChild?: number;
+  /** Tasks waiting to start beyond which submit rejects with QueueFullError. */
+  maxQueueSize?: number;
+  /** Async tasks one worker keeps in flight at once (default 1). */
+  concurrency?: number;
   /** Task module URL(s) every worker imports before its first task. */
   module?: string | URL | Array<string | URL>;
   /** Tasks held in shared memory at once (more wait in a page-side backlog). Default 1024. */
@@ -54,6 +58,36 @@ export declare function wait<T>(
   options?: { timeout?: number; returnWhen?: ReturnWhen },
 ): Promise<{ done: Set<Future<T>>; notDone: Set<Future<T>> }>;
 
+export interface TaskOptionsInit {
+  /** Milliseconds from the call; then the task's worker is terminated and replaced, and the future rejects with TimeoutError. */
+  timeout?: number;
+  /** Aborting rejects with its reason; a running task sees self.wasmpool.signal fire and is terminated after abortGrace ms. */
+  signal?: AbortSignal;
+  abortGrace?: number;
+  /** ArrayBuffers to move (copied into shared memory, detached here). */
+  transfer?: ArrayBuffer[];
+}
+
+/** Per-task options; pass as the last argument of submit. */
+export declare class TaskOptions {
+  constructor(init?: TaskOptionsInit);
+  readonly timeout?: number;
+  readonly signal?: AbortSignal;
+  readonly abortGrace?: number;
+  readonly transfer?: ArrayBuffer[];
+}
+
+type TypedArrayConstructor =
+  | Int8ArrayConstructor | Uint8ArrayConstructor | Uint8ClampedArrayConstructor | Int16ArrayConstructor
+  | Uint16ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor | Float32ArrayConstructor
+  | Float64ArrayConstructor | BigInt64ArrayConstructor | BigUint64ArrayConstructor;
+
+/** A typed array from pool.alloc: free it, or let `using` do it. */
+export type SharedTypedArray<A> = A & { free(): void; [Symbol.dispose](): void };
+
+/** Starts the companion rayon pool (wasm-bindgen-rayon) for Rust tasks that use par_iter. */
+export declare function initRayon(threads?: number): Promise<void>;
+
 export interface ShutdownOptions {
   /** Resolve only when every submitted task has finished and the workers exited (default true). */
   wait?: boolean;
@@ -75,14 +109,17 @@ export declare class Future<T = unknown> implements PromiseLike<T> {
   ): Promise<R1 | R2>;
   catch<R = never>(onRejected?: ((reason: any) => R | PromiseLike<R>) | null): Promise<T | R>;
   finally(onFinally?: (() => void) | null): Promise<T>;
-  /** Cancels the task if no worker has started it; true if it is cancelled. */
-  cancel(): boolean;
   cancelled(): boolean;
   running(): boolean;
   done(): boolean;
   result(options?: TimeoutOption): Promise<T>;
   exception(options?: TimeoutOption): Promise<unknown | null>;
   addDoneCallback(callback: (future: Future<T>) => void): void;
+  /** Cancels; with force, a running task's worker is terminated. */
+  cancel(options?: { force?: boolean }): boolean;
+  /** Progress reports (self.wasmpool.progress in the task); returns an unsubscribe function. */
+  onProgress(listener: (value: unknown) => void): () => void;
+  progress(): AsyncIterableIterator<unknown>;
 }
 
 type TaskFunction = (...args: any[]) => unknown;
@@ -96,6 +133,12 @@ export declare class Pool {
   readonly workers: number;
   /** Runs `fn(...args)` in a worker. `fn` must not use variables from the page. */
   submit<F extends TaskFunction>(fn: F, ...args: Parameters<F>): Future<Awaited_<ReturnType<F>>>;
+  /** submit with per-task options as the last argument. */
+  submit<F extends TaskFunction>(fn: F, ...argsAndOptions: [...Parameters<F>, TaskOptions]): Future<Awaited_<ReturnType<F>>>;
+  /** submit with per-task options first. */
+  submitWith<F extends TaskFunction>(options: TaskOptionsInit | TaskOptions, fn: F, ...args: Parameters<F>): Future<Awaited_<ReturnType<F>>>;
+  /** A typed array in the shared wasm memory, passed to tasks by reference. Needs a ready pool. */
+  alloc<T extends TypedArrayConstructor>(Type: T, length: number): SharedTypedArray<InstanceType<T>>;
   /** Runs the task-module export `name` in a worker. */
   submit<T = unknown>(name: string, ...args: unknown[]): Future<T>;
   /** fn over the items (several iterables are zipped), results in input order. */
@@ -174,3 +217,4 @@ export declare class CancelledError extends PoolError {}
 export declare class TimeoutError extends PoolError {}
 export declare class WorkerCrashedError extends PoolError {}
 export declare class PanicError extends PoolError {}
+export declare class QueueFullError extends PoolError {}

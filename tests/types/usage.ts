@@ -1,5 +1,5 @@
 // Type-checked (tsc --noEmit) in npm test: the public API as a TypeScript user sees it.
-import { Pool, Future, multiprocessing, AsyncResult, asCompleted, wait, FIRST_COMPLETED, TimeoutError, CloneError } from 'wasmpool';
+import { Pool, Future, multiprocessing, AsyncResult, TaskOptions, initRayon, asCompleted, wait, FIRST_COMPLETED, TimeoutError, CloneError } from 'wasmpool';
 
 async function main(): Promise<void> {
   await using pool = new Pool({ workers: 2, initializer: (n: number) => void n, initargs: [1] });
@@ -26,6 +26,15 @@ async function main(): Promise<void> {
   const it = mp.imap((x: number) => x + 1, [1, 2]);
   const step = await it.next({ timeout: 50 });
   void [doubled, mapped, step.done];
+  const shared = pool.alloc(Float64Array, 16);
+  const first: number = shared[0];
+  shared.free();
+  const timed: Future<number> = pool.submit((x: number) => x, 1, new TaskOptions({ timeout: 100 }));
+  const aborted = pool.submitWith({ signal: new AbortController().signal }, (x: number) => x * 2, 3);
+  const off = aborted.onProgress((p) => void p);
+  off();
+  await initRayon(1);
+  void [first, timed];
   const { done, notDone } = await wait([f], { returnWhen: FIRST_COMPLETED });
   void [n, s, squares, done.size, notDone.size, f.cancel(), f.running(), new TimeoutError(), CloneError];
   // @ts-expect-error: arguments must match the task function's parameters
