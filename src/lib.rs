@@ -16,6 +16,10 @@ pub mod parallel;
 #[cfg(target_arch = "wasm32")]
 pub mod rust_pool;
 #[cfg(target_arch = "wasm32")]
+mod embedded;
+#[cfg(target_arch = "wasm32")]
+pub use embedded::PoolOptions;
+#[cfg(target_arch = "wasm32")]
 pub use rust_pool::{Pool, TaskError, TaskFuture};
 #[cfg(target_arch = "wasm32")]
 pub use tasks::register_task;

@@ -96,10 +96,49 @@ pub struct Pool {
 }
 
 impl Pool {
-    /// Wraps a JS `Pool` object.
+    /// Starts a pool of `workers` Web Workers on this crate's own wasm module
+    /// and memory (the JS layer ships inside the crate; no npm package needed).
+    /// The page must be cross-origin isolated.
+    pub fn new(workers: u32) -> Result<Pool, JsValue> {
+        Pool::with_options(&crate::PoolOptions { workers: Some(workers), ..Default::default() })
+    }
+
+    /// [`Pool::new`] with more options.
+    pub fn with_options(options: &crate::PoolOptions) -> Result<Pool, JsValue> {
+        Pool::from_js(crate::embedded::create(options)?)
+    }
+
+    /// Wraps a JS `Pool` object (one the page created with the npm package
+    /// on this same module, or [`Pool::as_js`] of another).
     pub fn from_js(pool: JsValue) -> Result<Pool, JsValue> {
         let submit: Function = Reflect::get(&pool, &"submit".into())?.dyn_into()?;
         Ok(Pool { js: pool, submit })
+    }
+
+    /// The JS `Pool` object: hand it to JavaScript to submit JS tasks too.
+    pub fn as_js(&self) -> &JsValue {
+        &self.js
+    }
+
+    /// Resolves when every worker has started.
+    pub async fn ready(&self) -> Result<(), JsValue> {
+        let ready = Reflect::get(&self.js, &"ready".into())?;
+        JsFuture::from(Promise::resolve(&ready)).await.map(drop)
+    }
+
+    /// Lets running and queued tasks finish, then stops the workers.
+    pub async fn shutdown(&self) -> Result<(), JsValue> {
+        self.call_async("shutdown").await
+    }
+
+    /// Stops the workers now; unfinished tasks fail.
+    pub async fn terminate(&self) -> Result<(), JsValue> {
+        self.call_async("terminate").await
+    }
+
+    async fn call_async(&self, method: &str) -> Result<(), JsValue> {
+        let f: Function = Reflect::get(&self.js, &method.into())?.dyn_into()?;
+        JsFuture::from(Promise::resolve(&f.call0(&self.js)?)).await.map(drop)
     }
 
     /// Runs `f` on a worker; resolves to its result.

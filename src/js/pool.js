@@ -7,7 +7,6 @@
 // block). The protocol and its invariants: src/sched/README.md.
 
 import { loadRuntime, assertIsolated, THREAD_STACK_SIZE } from './runtime.js';
-import { wp_has_task } from '../../pkg/wasmpool.js';
 import { Encoder, decode } from './codec.js';
 import { Future } from './future.js';
 import { SharedRefs, allocShared } from './shared.js';
@@ -370,7 +369,7 @@ export class Pool {
       }
       return entry;
     }
-    if (!this.#exportNames.has(fn) && !wp_has_task(fn)) {
+    if (!this.#exportNames.has(fn) && !this.#rt.glue.wp_has_task(fn)) {
       const known = [...this.#exportNames].map((n) => `"${n}"`).join(', ');
       throw new TypeError(
         `unknown task "${fn}": ${known ? `the task modules export ${known}` : 'the pool has no task module (new Pool({ module: url }))'} and no Rust task has that name`,
@@ -672,9 +671,7 @@ export class Pool {
     const { wasm, module, memory, layout } = this.#rt;
     const uid = nextWorkerUid++;
     wasm.wp_occupy(this.#ptr, index, uid);
-    const WorkerClass = globalThis.Worker;
-    // pkg/worker.js is src/js/worker.js bundled into one file by the build.
-    const worker = new WorkerClass(new URL('../../pkg/worker.js', import.meta.url), { type: 'module', name: `wasmpool-${uid}` });
+    const worker = this.#rt.spawnWorker(`wasmpool-${uid}`);
     let markExited;
     const record = { worker, uid, index, exited: new Promise((r) => { markExited = r; }), gone: false };
     this.#workers[index] = record;
@@ -713,7 +710,7 @@ export class Pool {
       };
     });
     worker.postMessage({
-      module, memory, pool: this.#ptr, index, uid, layout, stackSize: THREAD_STACK_SIZE,
+      module, memory, glueUrl: this.#rt.glueUrl, pool: this.#ptr, index, uid, layout, stackSize: THREAD_STACK_SIZE,
       slotsPtr: this.#slotsPtr, inlineBase: this.#inlineBase, modules: this.#modules,
       initializer: this.#initializer, initargs: this.#initargs, maxTasksPerChild: this.#maxTasksPerChild,
       concurrency: this.#concurrency,

@@ -1,6 +1,5 @@
 // The companion rayon pool for Rust code that uses par_iter (src/parallel.rs).
 import { loadRuntime } from './runtime.js';
-import { initThreadPool } from '../../pkg/wasmpool.js';
 
 let started = null;
 
@@ -10,6 +9,6 @@ let started = null;
  */
 export function initRayon(threads = globalThis.navigator?.hardwareConcurrency || 2) {
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`initRayon: threads must be an integer >= 1, got ${String(threads)}`);
-  started ??= loadRuntime().then(() => initThreadPool(threads));
+  started ??= loadRuntime().then((rt) => rt.glue.initThreadPool(threads));
   return started;
 }

@@ -1,16 +1,32 @@
-// The main thread's wasm instance: loaded once per page, shared by every pool.
+// The main thread's wasm runtime: loaded once per page, shared by every pool.
 //
-// The compiled WebAssembly.Module and the shared WebAssembly.Memory created
-// here are what every worker instantiates, so all threads of all pools see
-// one memory.
+// Where the runtime comes from is pluggable, because there are two ways to
+// ship wasmpool:
+//  - the npm package: `package-runtime.js` fetches and instantiates
+//    pkg/wasmpool_bg.wasm (written so bundlers see the wasm and worker URLs);
+//  - a Rust crate that depends on wasmpool: its own wasm module already runs
+//    on the page, and `embedded.js` (a wasm-bindgen snippet) hands over that
+//    instance, so Rust closures and JS tasks share one memory.
+// Either way the result is `{ wasm, glue, module, memory, layout, spawnWorker }`,
+// and every worker instantiates the same compiled module on the same memory.
 
-import init from '../../pkg/wasmpool.js';
 import { NotIsolatedError } from './errors.js';
 
 /** Stack size of each worker thread (a multiple of 64 KiB, as wasm-bindgen requires). */
 export const THREAD_STACK_SIZE = 1 << 20;
 
+let source = null;
 let loading = null;
+
+/**
+ * Sets where the runtime comes from: `load()` resolves to
+ * `{ wasm, glue, module, spawnWorker(name), glueUrl? }` where `wasm` is the raw
+ * export object (the hot paths call it directly) and `glue` the wasm-bindgen
+ * module namespace. The first source set wins: one page has one runtime.
+ */
+export function setRuntimeSource(load) {
+  source ??= load;
+}
 
 /** Throws NotIsolatedError unless shared memory is available on this page. */
 export function assertIsolated() {
@@ -19,30 +35,19 @@ export function assertIsolated() {
   }
 }
 
-/**
- * Loads (once) and returns `{ wasm, module, memory, layout }`.
- * `wasm` is the raw export object: the hot paths call it directly.
- */
+/** Loads (once) and returns the runtime. */
 export function loadRuntime() {
   loading ??= (async () => {
     assertIsolated();
-    const url = new URL('../../pkg/wasmpool_bg.wasm', import.meta.url);
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`wasmpool: cannot fetch ${url} (${response.status} ${response.statusText})`);
-    const module =
-      typeof WebAssembly.compileStreaming === 'function' &&
-      (response.headers.get('Content-Type') || '').startsWith('application/wasm')
-        ? await WebAssembly.compileStreaming(response)
-        : await WebAssembly.compile(await response.arrayBuffer());
-    const wasm = await init({ module_or_path: module });
+    if (source === null) throw new Error('wasmpool: no runtime: import wasmpool from its package entry (index.js)');
+    const rt = await source();
     const [
       slotBytes, slotState, slotWorker, slotPayload,
       completionEvent, mainWaiting, shutdown, workerEvent, workerBytes,
-    ] = readLayout(wasm);
+    ] = readLayout(rt.wasm);
     return {
-      wasm,
-      module,
-      memory: wasm.memory,
+      ...rt,
+      memory: rt.wasm.memory,
       layout: { slotBytes, slotState, slotWorker, slotPayload, completionEvent, mainWaiting, shutdown, workerEvent, workerBytes },
     };
   })();

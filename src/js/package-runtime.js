@@ -1,0 +1,26 @@
+// The runtime of the npm package: pkg/wasmpool_bg.wasm and the bundled worker
+// pkg/worker.js. Both URLs are written as `new URL('…', import.meta.url)`
+// literals, and the worker as `new Worker(new URL(…), { type: 'module' })`,
+// the shapes Vite and webpack recognise: they emit the files and rewrite the
+// URLs. Without a bundler the URLs resolve next to this file.
+
+import * as glue from '../../pkg/wasmpool.js';
+import { setRuntimeSource } from './runtime.js';
+
+setRuntimeSource(async () => {
+  const url = new URL('../../pkg/wasmpool_bg.wasm', import.meta.url);
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`wasmpool: cannot fetch ${url} (${response.status} ${response.statusText})`);
+  const module =
+    typeof WebAssembly.compileStreaming === 'function' &&
+    (response.headers.get('Content-Type') || '').startsWith('application/wasm')
+      ? await WebAssembly.compileStreaming(response)
+      : await WebAssembly.compile(await response.arrayBuffer());
+  const wasm = await glue.default({ module_or_path: module });
+  return {
+    wasm,
+    glue,
+    module,
+    spawnWorker: (name) => new Worker(new URL('../../pkg/worker.js', import.meta.url), { type: 'module', name }),
+  };
+});
