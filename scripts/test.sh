@@ -22,6 +22,13 @@ suite() {
 }
 
 suite "rust (native cargo test)" cargo test --lib --tests
+suite "rust (cargo doc, wasm32, warnings are errors)" bash scripts/doc-rust.sh
+suite "rust (wasm-bindgen-test in headless Chromium)" bash scripts/test-rust-web.sh
+if [ "${CI:-}" = true ]; then
+  # The bundles for Rust crates (src/js/bundled) are committed; the build just
+  # regenerated them from src/js, so any difference means they were stale.
+  suite "src/js/bundled matches src/js" git diff --exit-code --stat -- src/js/bundled
+fi
 mapfile -t node_tests < <(find tests/node -name '*.test.mjs' 2>/dev/null | sort)
 if [ ${#node_tests[@]} -gt 0 ]; then
   suite "node (codec)" node --test "${grep_args[@]}" "${node_tests[@]}"

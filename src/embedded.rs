@@ -1,16 +1,20 @@
 //! Pools created from Rust in a crate that depends on wasmpool.
 //!
-//! The JS layer ships inside the crate as wasm-bindgen snippets: every module
-//! the page side and the worker side need is named by a `module = ...`
-//! attribute below, so `wasm-bindgen` copies it into the dependent crate's
-//! output (`pkg/snippets/wasmpool-*/src/js/`) with its relative imports intact.
-//! The pool then runs on that crate's own module and memory, so Rust closures
+//! The JS layer ships inside the crate as two wasm-bindgen snippets:
+//! `src/js/bundled/embedded.js` (the page side) and
+//! `src/js/bundled/embedded-worker.js` (a pool thread), each the JS sources
+//! bundled into one file by `scripts/build.sh` and committed, because a crate
+//! from crates.io gets no build step of ours, and because one file per context
+//! loads faster than a dozen modules (and wasm-bindgen-test-runner's server
+//! stalls on a dozen concurrent module requests). `wasm-bindgen` copies both
+//! into the dependent crate's output (`pkg/snippets/wasmpool-*/`). The pool
+//! then runs on that crate's own module and memory, so Rust closures
 //! submitted with [`crate::Pool::submit`] are code the workers have.
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(module = "/src/js/embedded.js")]
+#[wasm_bindgen(module = "/src/js/bundled/embedded.js")]
 extern "C" {
     #[wasm_bindgen(js_name = createEmbeddedPool, catch)]
     fn create_embedded_pool(options: &JsValue, glue_url: &str, module: JsValue, exports: JsValue) -> Result<JsValue, JsValue>;
@@ -23,32 +27,12 @@ extern "C" {
     static GLUE_URL: String;
 }
 
-// The worker entry is loaded by URL, not imported, so nothing else makes
-// wasm-bindgen copy it; the other modules are imported by these two, and
-// each must be named to be copied.
-macro_rules! snippets {
-    ($($file:literal => $name:ident),* $(,)?) => {
-        $(
-            #[wasm_bindgen(module = $file)]
-            extern "C" {
-                #[allow(dead_code)]
-                type $name;
-            }
-        )*
-    };
-}
-snippets! {
-    "/src/js/embedded-worker.js" => EmbeddedWorker,
-    "/src/js/worker-core.js" => WorkerCore,
-    "/src/js/pool.js" => PoolModule,
-    "/src/js/runtime.js" => RuntimeModule,
-    "/src/js/codec.js" => CodecModule,
-    "/src/js/future.js" => FutureModule,
-    "/src/js/shared.js" => SharedModule,
-    "/src/js/map.js" => MapModule,
-    "/src/js/errors.js" => ErrorsModule,
-    "/src/js/waiting.js" => WaitingModule,
-    "/src/js/protocol.js" => ProtocolModule,
+// The worker script is loaded by URL, never imported, so only this names it
+// for wasm-bindgen to copy.
+#[wasm_bindgen(module = "/src/js/bundled/embedded-worker.js")]
+extern "C" {
+    #[allow(dead_code)]
+    type EmbeddedWorker;
 }
 
 /// Options of a pool created from Rust (see [`crate::Pool::with_options`]).
