@@ -147,8 +147,10 @@ export declare class Pool {
   map<R = unknown>(fn: TaskFunction | string, ...iterablesAndOptions: unknown[]): MapResult<R>;
   /** Like map, results in completion order. */
   imapUnordered<A, R>(fn: (a: A) => R, items: Input<A>, options?: MapOptions): MapResult<Awaited_<R>>;
+  imapUnordered<R = unknown>(fn: string, items: Input<unknown>, options?: MapOptions): MapResult<R>;
   /** Each item is an argument list. */
-  starmap<R = unknown>(fn: TaskFunction | string, items: Input<unknown[]>, options?: MapOptions): MapResult<R>;
+  starmap<P extends unknown[], R>(fn: (...args: P) => R, items: Input<P>, options?: MapOptions): MapResult<Awaited_<R>>;
+  starmap<R = unknown>(fn: string, items: Input<unknown[]>, options?: MapOptions): MapResult<R>;
   shutdown(options?: ShutdownOptions): Promise<void>;
   /** Stops now: running tasks are interrupted, unfinished futures reject with ShutdownError. */
   terminate(): Promise<void>;
@@ -195,8 +197,10 @@ export declare class MultiprocessingPool {
   applyAsync<F extends TaskFunction>(fn: F, args?: Parameters<F>, callbacks?: Callbacks<Awaited_<ReturnType<F>>>): AsyncResult<Awaited_<ReturnType<F>>>;
   map<A, R>(fn: (a: A) => R, iterable: Input<A>, chunksize?: number): Promise<Awaited_<R>[]>;
   mapAsync<A, R>(fn: (a: A) => R, iterable: Input<A>, chunksize?: number, callbacks?: Callbacks<Awaited_<R>[]>): AsyncResult<Awaited_<R>[]>;
-  starmap<R = unknown>(fn: TaskFunction | string, iterable: Input<unknown[]>, chunksize?: number): Promise<R[]>;
-  starmapAsync<R = unknown>(fn: TaskFunction | string, iterable: Input<unknown[]>, chunksize?: number, callbacks?: Callbacks<R[]>): AsyncResult<R[]>;
+  starmap<P extends unknown[], R>(fn: (...args: P) => R, iterable: Input<P>, chunksize?: number): Promise<Awaited_<R>[]>;
+  starmap<R = unknown>(fn: string, iterable: Input<unknown[]>, chunksize?: number): Promise<R[]>;
+  starmapAsync<P extends unknown[], R>(fn: (...args: P) => R, iterable: Input<P>, chunksize?: number, callbacks?: Callbacks<Awaited_<R>[]>): AsyncResult<Awaited_<R>[]>;
+  starmapAsync<R = unknown>(fn: string, iterable: Input<unknown[]>, chunksize?: number, callbacks?: Callbacks<R[]>): AsyncResult<R[]>;
   imap<A, R>(fn: (a: A) => R, iterable: Input<A>, chunksize?: number): IMapIterator<Awaited_<R>>;
   imapUnordered<A, R>(fn: (a: A) => R, iterable: Input<A>, chunksize?: number): IMapIterator<Awaited_<R>>;
   close(): void;

@@ -37,6 +37,18 @@ async function main(): Promise<void> {
   void [first, timed];
   const { done, notDone } = await wait([f], { returnWhen: FIRST_COMPLETED });
   void [n, s, squares, done.size, notDone.size, f.cancel(), f.running(), new TimeoutError(), CloneError];
+  const sums: number[] = await pool.starmap((a: number, b: number) => a + b, [[1, 2], [3, 4]] as [number, number][]);
+  const joined: string[] = await mp.starmap((a: string, n: number) => a.repeat(n), [['x', 2]] as [string, number][]);
+  for await (const v of pool.imapUnordered(async (x: number) => x * 2, [1, 2])) {
+    const doubledValue: number = v;
+    void doubledValue;
+  }
+  void [sums, joined];
+  // @ts-expect-error: starmap items must match the task function's parameters
+  pool.starmap((a: number, b: number) => a + b, [['1', 2]] as [string, number][]);
+  // @ts-expect-error: a task's result type is checked where it is used
+  const wrong: string = await pool.submit((a: number) => a, 1);
+  void wrong;
   // @ts-expect-error: arguments must match the task function's parameters
   pool.submit((a: number) => a, 'not a number');
 }
