@@ -78,8 +78,14 @@ async function settle() {
   await sleep(100);
 }
 
+const WORKLOADS = ['roundtrip', 'throughput', 'map_small', 'cpu_scaling', 'startup', 'big_input', 'memory'];
+
 async function bench({ quick = false } = {}) {
   const results = [];
+  // Progress: the runner prints these lines as they come (a full run takes ~1 min).
+  const started = now();
+  let stepNo = 0;
+  const step = (id) => log(`[${++stepNo}/${WORKLOADS.length}] ${id}… (${((now() - started) / 1000).toFixed(1)} s)`);
   const scale = quick ? 0.1 : 1;
   const rt = await loadRuntime();
   const wp = new Pool({ workers: WORKERS });
@@ -89,6 +95,7 @@ async function bench({ quick = false } = {}) {
   await Promise.all([wk.exec(noop, []), mini.exec(noop)]);
 
   // roundtrip
+  step('roundtrip');
   {
     const n = Math.round(10_000 * scale);
     const a = await latency(() => wp.submit(noop), n);
@@ -102,6 +109,7 @@ async function bench({ quick = false } = {}) {
 
   await settle();
   // throughput
+  step('throughput');
   {
     const n = Math.round(100_000 * scale);
     const id = (x) => x;
@@ -115,6 +123,7 @@ async function bench({ quick = false } = {}) {
   await settle();
   // map_small: both sides warmed up (the worker compiles the function from
   // source, the page has it already), then the median of five runs.
+  step('map_small');
   {
     const items = Array.from({ length: Math.round(100_000 * scale) }, (_, i) => i);
     const warm = items.slice(0, 20_000);
@@ -140,6 +149,7 @@ async function bench({ quick = false } = {}) {
 
   await settle();
   // cpu_scaling
+  step('cpu_scaling');
   {
     const W = quick ? 512 : 2048, H = W, ITER = 256, BAND = 16;
     await initRayon(WORKERS);
@@ -175,6 +185,7 @@ async function bench({ quick = false } = {}) {
 
   await settle();
   // startup
+  step('startup');
   {
     const rounds = quick ? 3 : 10;
     let poolMs = 0, bareMs = 0;
@@ -198,6 +209,7 @@ async function bench({ quick = false } = {}) {
 
   await settle();
   // big_input
+  step('big_input');
   {
     const N = 1 << 20; // 8 MiB of doubles
     const n = quick ? 20 : 100;
@@ -222,6 +234,7 @@ async function bench({ quick = false } = {}) {
 
   await settle();
   // memory
+  step('memory');
   {
     const heap = () => (performance.memory ? performance.memory.usedJSHeapSize / 2 ** 20 : NaN);
     const p = new Pool({ workers: WORKERS });

@@ -15,6 +15,12 @@ if [ ! -f pkg/wasmpool_bg.wasm ] || [ "$WASM" -nt pkg/wasmpool_bg.wasm ]; then
   step "wasm-bindgen --target web → pkg/"
   .tools/bin/wasm-bindgen --target web --out-dir pkg "$WASM"
 fi
+# rayon threads (initRayon) start as pkg/worker.js through the package's own
+# bundler-visible `new Worker(new URL(...))`: wasm-bindgen-rayon's no-bundler
+# helper starts them from fetch(import.meta.url), which no bundler preserves.
+for helper in pkg/snippets/wasm-bindgen-rayon-*/src/workerHelpers.no-bundler.js; do
+  cp src/js/overrides/rayon-worker-helper.js "$helper"
+done
 # The worker bootstrap as one file: a module worker fetches its whole import
 # graph before it runs, and six modules cost a worker ~30 ms more to start.
 step "esbuild src/js/worker.js → pkg/worker.js"

@@ -53,4 +53,4 @@ if [ ! -d node_modules ] || [ "$(cat node_modules/.wasmpool-setup 2>/dev/null)" 
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
   echo "$LOCK_SUM" > node_modules/.wasmpool-setup
 fi
-step "ready (chromium: $(find_chrome), wasm-bindgen $WB_VERSION)"
+step "ready in ${SECONDS}s (chromium: $(find_chrome), wasm-bindgen $WB_VERSION)"

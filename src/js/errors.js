@@ -1,12 +1,7 @@
 // The typed errors of wasmpool. Each says what happened and what to do.
 
 /** Base class of every error wasmpool itself raises. */
-export class PoolError extends Error {
-  constructor(message, options) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export class PoolError extends Error {}
 
 /** The page is not cross-origin isolated, so SharedArrayBuffer is unavailable. */
 export class NotIsolatedError extends PoolError {
@@ -45,6 +40,16 @@ export class WorkerCrashedError extends PoolError {}
 /** Rust code in the task panicked; `message` carries the panic message. */
 export class PanicError extends PoolError {}
 
-
 /** The pool's queue is at `maxQueueSize`. */
 export class QueueFullError extends PoolError {}
+
+// Names as strings, not new.target.name: minifiers rename classes.
+PoolError.prototype.name = 'PoolError';
+NotIsolatedError.prototype.name = 'NotIsolatedError';
+ShutdownError.prototype.name = 'ShutdownError';
+BrokenPoolError.prototype.name = 'BrokenPoolError';
+CancelledError.prototype.name = 'CancelledError';
+TimeoutError.prototype.name = 'TimeoutError';
+WorkerCrashedError.prototype.name = 'WorkerCrashedError';
+PanicError.prototype.name = 'PanicError';
+QueueFullError.prototype.name = 'QueueFullError';

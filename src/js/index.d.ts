@@ -1,3 +1,4 @@
+/// <reference lib="esnext.disposable" />
 // Public types of wasmpool.
 
 export { CloneError } from './codec.js';

@@ -6,11 +6,23 @@
 
 import * as glue from '../../pkg/wasmpool.js';
 import { setRuntimeSource } from './runtime.js';
+import { setRayonSpawner } from './rayon-spawn.js';
+
+const spawnWorker = (name) => new Worker(new URL('../../pkg/worker.js', import.meta.url), { type: 'module', name });
+setRayonSpawner(() => spawnWorker('wasmpool-rayon'));
 
 setRuntimeSource(async () => {
   const url = new URL('../../pkg/wasmpool_bg.wasm', import.meta.url);
   const response = await fetch(url);
   if (!response.ok) throw new Error(`wasmpool: cannot fetch ${url} (${response.status} ${response.statusText})`);
+  if ((response.headers.get('Content-Type') || '').startsWith('text/html')) {
+    // A dev server's fallback page instead of the wasm: the URL was rewritten
+    // away from pkg/, as Vite's dependency pre-bundling does.
+    throw new Error(
+      `wasmpool: ${url} is an HTML page, not the wasm module. With Vite, add optimizeDeps: { exclude: ['wasmpool'] } ` +
+        'to vite.config so wasmpool is served as published (pre-bundling moves it away from its pkg/ folder).',
+    );
+  }
   const module =
     typeof WebAssembly.compileStreaming === 'function' &&
     (response.headers.get('Content-Type') || '').startsWith('application/wasm')
@@ -21,6 +33,6 @@ setRuntimeSource(async () => {
     wasm,
     glue,
     module,
-    spawnWorker: (name) => new Worker(new URL('../../pkg/worker.js', import.meta.url), { type: 'module', name }),
+    spawnWorker,
   };
 });

@@ -127,7 +127,9 @@ export class Pool {
     this.#slotCount = checkCount('slots', slots, { max: 1 << 16 });
     this.#modules = (module === undefined ? [] : Array.isArray(module) ? module : [module]).map((m) => {
       const url = new URL(String(m), globalThis.location && location.href);
-      if (globalThis.location && url.origin !== location.origin) {
+      // data: URLs (Vite inlines small files named by new URL()) and blob: URLs
+      // are code the page made itself, not another origin's.
+      if (globalThis.location && url.protocol !== 'data:' && url.origin !== location.origin) {
         throw new TypeError(`task module ${url.href} is on another origin (${url.origin}); workers can only import task modules from ${location.origin}`);
       }
       return url.href;
@@ -637,13 +639,13 @@ export class Pool {
     // typo is an error at the call site) and to map `tasks.resize` to its name.
     const names = new Set();
     for (const url of this.#modules) {
-      let exports;
+      let namespace;
       try {
-        exports = await import(/* webpackIgnore: true */ /* @vite-ignore */ url);
+        namespace = await import(/* webpackIgnore: true */ /* @vite-ignore */ url);
       } catch (error) {
         throw new BrokenPoolError(`cannot load task module ${url}: ${error && error.message || error}`, { cause: error });
       }
-      for (const [name, value] of Object.entries(exports)) {
+      for (const [name, value] of Object.entries(namespace)) {
         if (typeof value !== 'function') continue;
         names.add(name);
         if (!this.#exportOf.has(value)) this.#exportOf.set(value, name);

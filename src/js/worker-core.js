@@ -51,13 +51,13 @@ async function start(init, glue) {
   // Task modules are imported before the first task (Python's "importable").
   const named = new Map();
   for (const url of modules) {
-    let exports;
+    let namespace;
     try {
-      exports = await import(url);
+      namespace = await import(/* webpackIgnore: true */ /* @vite-ignore */ url);
     } catch (error) {
       throw new Error(`cannot load task module ${url}: ${error && error.message || error}`);
     }
-    for (const [name, value] of Object.entries(exports)) if (typeof value === 'function') named.set(name, value);
+    for (const [name, value] of Object.entries(namespace)) if (typeof value === 'function') named.set(name, value);
   }
   // What a task can see of its worker: ids, and its own abort signal.
   let current = null; // { w, controller } of the running task

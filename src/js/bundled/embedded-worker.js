@@ -613,13 +613,17 @@ async function start(init, glue) {
   wasm.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
   const named = /* @__PURE__ */ new Map();
   for (const url of modules) {
-    let exports;
+    let namespace;
     try {
-      exports = await import(url);
+      namespace = await import(
+        /* webpackIgnore: true */
+        /* @vite-ignore */
+        url
+      );
     } catch (error) {
       throw new Error(`cannot load task module ${url}: ${error && error.message || error}`);
     }
-    for (const [name, value] of Object.entries(exports)) if (typeof value === "function") named.set(name, value);
+    for (const [name, value] of Object.entries(namespace)) if (typeof value === "function") named.set(name, value);
   }
   let current = null;
   self.wasmpool = Object.freeze({

@@ -2,10 +2,6 @@
 
 // src/js/errors.js
 var PoolError = class extends Error {
-  constructor(message, options) {
-    super(message, options);
-    this.name = new.target.name;
-  }
 };
 var NotIsolatedError = class extends PoolError {
   constructor() {
@@ -34,6 +30,15 @@ var PanicError = class extends PoolError {
 };
 var QueueFullError = class extends PoolError {
 };
+PoolError.prototype.name = "PoolError";
+NotIsolatedError.prototype.name = "NotIsolatedError";
+ShutdownError.prototype.name = "ShutdownError";
+BrokenPoolError.prototype.name = "BrokenPoolError";
+CancelledError.prototype.name = "CancelledError";
+TimeoutError.prototype.name = "TimeoutError";
+WorkerCrashedError.prototype.name = "WorkerCrashedError";
+PanicError.prototype.name = "PanicError";
+QueueFullError.prototype.name = "QueueFullError";
 
 // src/js/runtime.js
 var THREAD_STACK_SIZE = 1 << 20;
@@ -1231,7 +1236,7 @@ var Pool = class {
     this.#slotCount = checkCount("slots", slots, { max: 1 << 16 });
     this.#modules = (module === void 0 ? [] : Array.isArray(module) ? module : [module]).map((m) => {
       const url = new URL(String(m), globalThis.location && location.href);
-      if (globalThis.location && url.origin !== location.origin) {
+      if (globalThis.location && url.protocol !== "data:" && url.origin !== location.origin) {
         throw new TypeError(`task module ${url.href} is on another origin (${url.origin}); workers can only import task modules from ${location.origin}`);
       }
       return url.href;
@@ -1691,9 +1696,9 @@ var Pool = class {
     const { wasm } = rt;
     const names = /* @__PURE__ */ new Set();
     for (const url of this.#modules) {
-      let exports;
+      let namespace;
       try {
-        exports = await import(
+        namespace = await import(
           /* webpackIgnore: true */
           /* @vite-ignore */
           url
@@ -1701,7 +1706,7 @@ var Pool = class {
       } catch (error) {
         throw new BrokenPoolError(`cannot load task module ${url}: ${error && error.message || error}`, { cause: error });
       }
-      for (const [name, value] of Object.entries(exports)) {
+      for (const [name, value] of Object.entries(namespace)) {
         if (typeof value !== "function") continue;
         names.add(name);
         if (!this.#exportOf.has(value)) this.#exportOf.set(value, name);

@@ -1,0 +1,205 @@
+// Browser smoke test of one example app built from the packed tarball.
+//
+//   node tests/examples/smoke.mjs <target> <appDir>
+//
+// target: vite-build  `vite preview` of <appDir>/dist (the app's preview.headers)
+//         vite-dev    the Vite dev server (the app's server.headers, optimizeDeps)
+//         webpack     <appDir>/dist served by scripts/serve.mjs, isolated
+//         plain       <appDir> itself served by scripts/serve.mjs, isolated
+// Extra: VITE_CONFIG=<file> passes --config to vite (run.sh's diagnostics).
+//
+// The app's page runs new Pool({ workers: 2 }): submit, map, asCompleted, a
+// ShutdownError after shutdown (its name must survive minification), a task
+// module (new URL('./tasks.js', import.meta.url)) and a Rust task by name, and
+// puts a JSON result in window.__result; the page with ?rayon runs initRayon(1)
+// and the Rust task 'rayon_sum'. The tests check those results, the COOP/COEP
+// headers, crossOriginIsolated, and that nothing failed to load or threw. The
+// playwright-core comes
+// from the repository's own node_modules (this file's location); the browser is
+// Debian's Chromium through tests/browser/harness.mjs.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { launchBrowser, closeAll } from '../browser/harness.mjs';
+import { startServer } from '../../scripts/serve.mjs';
+
+const [target, appDirArg] = process.argv.slice(2);
+const TARGETS = ['vite-build', 'vite-dev', 'webpack', 'plain'];
+if (!TARGETS.includes(target) || !appDirArg) {
+  console.error(`usage: node smoke.mjs <${TARGETS.join('|')}> <appDir>`);
+  process.exit(2);
+}
+const appDir = path.resolve(appDirArg);
+const RESULT_TIMEOUT = Number(process.env.EXAMPLES_RESULT_TIMEOUT || 30_000);
+const cleanups = [];
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `vite <args>` in appDir on a free port; resolves with its URL once it answers. */
+async function startVite(args) {
+  const port = await freePort();
+  const config = process.env.VITE_CONFIG ? ['--config', process.env.VITE_CONFIG] : [];
+  const child = spawn(path.join(appDir, 'node_modules/.bin/vite'),
+    [...args, ...config, '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+    { cwd: appDir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  cleanups.push(async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`vite ${args.join(' ')} exited with ${child.exitCode}:\n${output}`);
+    try {
+      const res = await fetch(url + '/');
+      if (res.ok) return { url, page: '/', output: () => output };
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`vite ${args.join(' ')} did not answer on ${url} within 30 s:\n${output}`);
+}
+
+async function startTarget() {
+  switch (target) {
+    case 'vite-build': return startVite(['preview']);
+    case 'vite-dev': return startVite([]);
+    case 'webpack':
+    case 'plain': {
+      const root = target === 'webpack' ? path.join(appDir, 'dist') : appDir;
+      const srv = await startServer({ root, isolated: true });
+      cleanups.push(() => srv.close());
+      // serve.mjs redirects / to /www/ (the demo): ask for the page itself.
+      return { url: srv.url, page: '/index.html', output: () => '' };
+    }
+  }
+}
+
+after(async () => {
+  await closeAll();
+  for (const fn of cleanups.reverse()) await fn();
+});
+
+// One server, and one page load per query string; the tests check the outcomes.
+let serverPromise = null;
+const outcomes = new Map();
+async function load(query) {
+  serverPromise ??= startTarget();
+  const server = await serverPromise;
+  const browser = await launchBrowser();
+  const context = await browser.newContext();
+  cleanups.push(() => context.close().catch(() => {}));
+  const page = await context.newPage();
+  const problems = [];   // page errors, console errors, failed or refused requests
+  const requests = [];   // every URL the page and its workers fetched, with status
+  const workers = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console.error: ${m.text()}`); });
+  page.on('worker', (w) => workers.push(w.url()));
+  // On the context: in Chromium these include the workers' own requests.
+  context.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+  context.on('response', (r) => {
+    requests.push(`${r.status()} ${r.url()}`);
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  const describe = (result) => `\nresult: ${JSON.stringify(result)}\nproblems:\n  ${problems.join('\n  ') || '(none)'}\n` +
+    `workers: ${workers.join(', ') || '(none)'}\nrequests:\n  ${requests.join('\n  ') || '(none)'}`;
+
+  const started = Date.now();
+  const url = server.url + server.page + query;
+  const response = await page.goto(url);
+  if (response.status() !== 200) throw new Error(`GET ${url}: HTTP ${response.status()}`);
+  // Wait for window.__result; give up early (8 s on: the page may still be
+  // waiting on its own 5 s timeouts) once the page threw an uncaught error,
+  // e.g. a module that failed to load.
+  let result;
+  let firstError = null;
+  while (Date.now() - started < RESULT_TIMEOUT) {
+    result = await page.evaluate(() => window.__result).catch(() => undefined);
+    if (result !== undefined) break;
+    if (problems.some((p) => p.startsWith('pageerror'))) {
+      firstError ??= Date.now();
+      if (Date.now() - firstError > 8_000) break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (result === undefined) {
+    const why = firstError ? 'the page threw before producing a result' : `no result within ${RESULT_TIMEOUT} ms`;
+    const shown = await page.evaluate(() => document.getElementById('result')?.textContent ?? '(no #result element)').catch((err) => `(${err.message})`);
+    throw new Error(`${why}\n#result: ${shown}${describe(result)}\nserver output:\n${server.output()}`);
+  }
+  console.log(`# ${target}${query}: result in ${Date.now() - started} ms; workers: ${[...new Set(workers)].join(', ')}`);
+  for (const r of new Set(requests)) if (/\.wasm|worker|tasks/i.test(r)) console.log(`# ${target}${query}: ${r}`);
+  if (process.env.EXAMPLES_VERBOSE) console.log(describe(result).replace(/^/gm, '# '));
+  return { result, headers: response.headers(), problems, workers, report: describe(result) };
+}
+function loaded(query = '') {
+  if (!outcomes.has(query)) outcomes.set(query, load(query));
+  return outcomes.get(query);
+}
+
+test(`${target}: the page is cross-origin isolated and loads without errors (${path.relative(process.cwd(), appDir) || '.'})`, async () => {
+  const { result, headers, problems, workers, report } = await loaded();
+  assert.equal(headers['cross-origin-opener-policy'], 'same-origin', 'COOP header on the page' + report);
+  assert.equal(headers['cross-origin-embedder-policy'], 'require-corp', 'COEP header on the page' + report);
+  assert.equal(result.crossOriginIsolated, true, 'crossOriginIsolated' + report);
+  assert.ok(workers.length >= 2, `workers started (saw ${workers.length})` + report);
+  assert.deepEqual(problems, [], 'no page errors, console errors or failed requests' + report);
+});
+
+test(`${target}: Pool submit, map, asCompleted`, async () => {
+  const { result, report } = await loaded();
+  assert.equal(result.error, undefined, 'the page threw' + report);
+  assert.equal(result.submit, 5, 'submit((a, b) => a + b, 2, 3)' + report);
+  assert.deepEqual(result.map, [1, 4, 9, 16], 'map(x => x * x, [1, 2, 3, 4])' + report);
+  assert.deepEqual([...result.completionOrder].sort(), [0, 1, 2], 'asCompleted yields every future once' + report);
+  assert.deepEqual(result.completionOrder, result.settleOrder, 'asCompleted yields in completion order' + report);
+  assert.notEqual(result.completionOrder[0], 0, 'the 300 ms task is not first' + report);
+  assert.equal(result.shutdown, true, 'pool.shutdown()' + report);
+  assert.deepEqual(result.afterShutdown, { name: 'ShutdownError', isShutdownError: true },
+    'submit after shutdown throws ShutdownError, its name intact after minification' + report);
+});
+
+test(`${target}: task module new URL('./tasks.js', import.meta.url)`, async () => {
+  const { result, report } = await loaded();
+  assert.ok(result.tasks, 'the page ran the task-module part' + report);
+  assert.equal(result.tasks.error, undefined, 'task-module pool failed' + report);
+  assert.equal(result.tasks.submit, 21, "submit('triple', 7)" + report);
+  assert.deepEqual(result.tasks.map, [3, 6, 9], "map('triple', [1, 2, 3])" + report);
+  assert.equal(result.tasks.where, 'worker', "submit('whereAmI') runs in a worker" + report);
+});
+
+test(`${target}: a Rust task by name ('add')`, async () => {
+  const { result, report } = await loaded();
+  assert.ok(result.rust, 'the page ran the Rust-task part' + report);
+  assert.equal(result.rust.error, undefined, "submit('add') failed" + report);
+  assert.equal(result.rust.add, 42, "submit('add', 40, 2)" + report);
+});
+
+// rayon's threads start as the package's own worker (src/js/overrides/rayon-worker-helper.js
+// replaces wasm-bindgen-rayon's no-bundler helper, which starts them from
+// fetch(import.meta.url): a bundler turns that into the app's own bundle or a
+// file:// URL), so initRayon works in every app.
+test(`${target}: initRayon + the Rust task 'rayon_sum' (page ?rayon)`, async () => {
+  const { result, problems, report } = await loaded('?rayon');
+  assert.equal(result.error, undefined, 'initRayon(1) + rayon_sum' + report);
+  assert.equal(result.rayonSum, 10, "submit('rayon_sum', Float64Array [1, 2, 3, 4])" + report);
+  assert.deepEqual(problems, [], 'no page errors, console errors or failed requests' + report);
+});

@@ -1,0 +1,117 @@
+import { Pool, ShutdownError, asCompleted, initRayon, type Future } from 'wasmpool';
+
+interface SmokeResult {
+  crossOriginIsolated: boolean;
+  submit?: number;
+  map?: number[];
+  completionOrder?: number[];
+  settleOrder?: number[];
+  shutdown?: boolean;
+  afterShutdown?: { name: string; isShutdownError: boolean };
+  error?: string;
+  tasks?: { submit?: number; map?: number[]; where?: string; error?: string };
+  rust?: { add?: number; error?: string };
+}
+
+interface RayonResult {
+  crossOriginIsolated: boolean;
+  rayonSum?: number;
+  error?: string;
+}
+
+async function smoke(): Promise<SmokeResult> {
+  const result: SmokeResult = { crossOriginIsolated: globalThis.crossOriginIsolated };
+  let pool: Pool | undefined;
+  try {
+    pool = new Pool({ workers: 2 });
+    await pool.ready;
+    result.submit = await pool.submit((a: number, b: number) => a + b, 2, 3);
+    result.map = await pool.map((x: number) => x * x, [1, 2, 3, 4]);
+
+    // Tasks run in a worker: they cannot use page variables, so the sleep is inline.
+    const sleepThen = async (ms: number, id: number) => {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return id;
+    };
+    const delays = [300, 20, 150];
+    const futures: Future<number>[] = delays.map((ms, id) => pool!.submit(sleepThen, ms, id));
+    result.settleOrder = [];
+    futures.forEach((f, id) => f.then(() => result.settleOrder!.push(id)));
+    result.completionOrder = [];
+    for await (const future of asCompleted(futures, { timeout: 10_000 })) {
+      result.completionOrder.push(await future);
+    }
+    await pool.shutdown();
+    result.shutdown = true;
+    // wasmpool's own errors keep their class and name through a minifier.
+    try {
+      pool.submit(() => 0);
+    } catch (e) {
+      result.afterShutdown = { name: (e as Error).name, isShutdownError: e instanceof ShutdownError };
+    }
+  } catch (e) {
+    result.error = e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e);
+    await pool?.terminate().catch(() => {});
+  }
+  result.tasks = await taskModule();
+  result.rust = await rustTask();
+  return result;
+}
+
+// A task module: a second pool whose workers import ./tasks.js (the bundler
+// emits the file and rewrites the URL); tasks are then called by export name.
+async function taskModule(): Promise<NonNullable<SmokeResult['tasks']>> {
+  const tasks: NonNullable<SmokeResult['tasks']> = {};
+  let pool: Pool | undefined;
+  try {
+    pool = new Pool({ workers: 2, module: new URL('./tasks.js', import.meta.url) });
+    await pool.ready;
+    tasks.submit = await pool.submit<number>('triple', 7);
+    tasks.map = await pool.map<number>('triple', [1, 2, 3]);
+    tasks.where = await pool.submit<string>('whereAmI');
+    await pool.shutdown();
+  } catch (e) {
+    tasks.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    await pool?.terminate().catch(() => {});
+  }
+  return tasks;
+}
+
+// A task written in Rust, called by name.
+async function rustTask(): Promise<NonNullable<SmokeResult['rust']>> {
+  const rust: NonNullable<SmokeResult['rust']> = {};
+  let pool: Pool | undefined;
+  try {
+    pool = new Pool({ workers: 2 });
+    rust.add = await pool.submit<number>('add', 40, 2);
+    await pool.shutdown();
+  } catch (e) {
+    rust.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    await pool?.terminate().catch(() => {});
+  }
+  return rust;
+}
+
+// index.html?rayon: the Rust task 'rayon_sum' uses rayon's par_iter on the
+// companion rayon pool that initRayon starts (wasm-bindgen-rayon's workers).
+async function rayon(): Promise<RayonResult> {
+  const result: RayonResult = { crossOriginIsolated: globalThis.crossOriginIsolated };
+  const within = <T,>(promise: PromiseLike<T>, what: string): Promise<T> =>
+    Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within 5 s`)), 5_000))]);
+  let pool: Pool | undefined;
+  try {
+    await within(initRayon(1), 'initRayon(1)');
+    pool = new Pool({ workers: 1 });
+    result.rayonSum = await within(pool.submit<number>('rayon_sum', new Float64Array([1, 2, 3, 4])), "submit('rayon_sum')");
+  } catch (e) {
+    result.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  }
+  await pool?.terminate().catch(() => {});
+  return result;
+}
+
+const run: () => Promise<SmokeResult | RayonResult> = new URLSearchParams(location.search).has('rayon') ? rayon : smoke;
+run().then((result) => {
+  (window as unknown as { __result: unknown }).__result = result;
+  document.getElementById('result')!.textContent = JSON.stringify(result, null, 2);
+});
