@@ -27,21 +27,29 @@ if [ ! -x "$WB" ] || [ "$("$WB" --version 2>/dev/null | awk '{print $2}')" != "$
   cargo +stable install wasm-bindgen-cli --version "$WB_VERSION" --root "$ROOT/.tools" --force
 fi
 
-# 3. A Chromium for the browser tests: CHROME_PATH, else Debian's chromium, else apt-get it.
+# 3. Chromium for the browser tests, and chromedriver for the Rust-side ones
+#    (wasm-bindgen-test-runner drives the browser through WebDriver):
+#    CHROME_PATH/CHROMEDRIVER, else Debian's packages, else apt-get them.
 find_chrome() {
   for c in "${CHROME_PATH:-}" /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome /usr/bin/google-chrome-stable; do
     [ -n "$c" ] && [ -x "$c" ] && { echo "$c"; return 0; }
   done
   return 1
 }
-if ! find_chrome >/dev/null; then
+find_chromedriver() {
+  for c in "${CHROMEDRIVER:-}" "$(command -v chromedriver 2>/dev/null)" /usr/bin/chromedriver; do
+    [ -n "$c" ] && [ -x "$c" ] && { echo "$c"; return 0; }
+  done
+  return 1
+}
+if ! find_chrome >/dev/null || ! find_chromedriver >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    step "apt-get: installing chromium and chromium-driver"
+    step "apt-get: installing chromium and chromium-driver (~1 minute)"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq chromium chromium-driver >/dev/null
   else
-    echo "setup: no Chrome/Chromium found. Install Debian's 'chromium' and 'chromium-driver' packages, or set CHROME_PATH." >&2
+    echo "setup: no Chrome/Chromium or chromedriver found. Install Debian's 'chromium' and 'chromium-driver' packages, or set CHROME_PATH and CHROMEDRIVER." >&2
     exit 1
   fi
 fi

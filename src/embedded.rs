@@ -1,15 +1,15 @@
 //! Pools created from Rust in a crate that depends on wasmpool.
 //!
-//! The JS layer ships inside the crate as two wasm-bindgen snippets:
-//! `src/js/bundled/embedded.js` (the page side) and
-//! `src/js/bundled/embedded-worker.js` (a pool thread), each the JS sources
-//! bundled into one file by `scripts/build.sh` and committed, because a crate
-//! from crates.io gets no build step of ours, and because one file per context
-//! loads faster than a dozen modules (and wasm-bindgen-test-runner's server
-//! stalls on a dozen concurrent module requests). `wasm-bindgen` copies both
-//! into the dependent crate's output (`pkg/snippets/wasmpool-*/`). The pool
-//! then runs on that crate's own module and memory, so Rust closures
-//! submitted with [`crate::Pool::submit`] are code the workers have.
+//! The JS layer ships inside the crate as one wasm-bindgen snippet,
+//! `src/js/bundled/embedded.js`: the JS sources bundled into one file by
+//! `scripts/build.sh` and committed, because a crate from crates.io gets no
+//! build step of ours, and because one file loads faster than a dozen modules
+//! (and wasm-bindgen-test-runner's server stalls on a dozen concurrent module
+//! requests). The same file is the page side and, loaded as a Worker, a pool
+//! thread. `wasm-bindgen` copies it into the dependent crate's output
+//! (`pkg/snippets/wasmpool-*/`). The pool then runs on that crate's own module
+//! and memory, so Rust closures submitted with [`crate::Pool::submit`] are
+//! code the workers have.
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -25,14 +25,6 @@ extern "C" {
 extern "C" {
     #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
     static GLUE_URL: String;
-}
-
-// The worker script is loaded by URL, never imported, so only this names it
-// for wasm-bindgen to copy.
-#[wasm_bindgen(module = "/src/js/bundled/embedded-worker.js")]
-extern "C" {
-    #[allow(dead_code)]
-    type EmbeddedWorker;
 }
 
 /// Options of a pool created from Rust (see [`crate::Pool::with_options`]).

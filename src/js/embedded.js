@@ -1,11 +1,23 @@
 // The JS side of a pool created from Rust (`wasmpool::Pool::new`) in a crate
-// that depends on wasmpool. wasm-bindgen copies this file and the modules it
-// imports into that crate's output as snippets (src/embedded.rs names them),
-// so no npm package is involved: the runtime is the crate's own wasm instance,
-// already running on the page, and workers import the crate's own glue.
+// that depends on wasmpool. scripts/build.sh bundles this file and everything
+// it imports into src/js/bundled/embedded.js, the one wasm-bindgen snippet
+// src/embedded.rs names, so wasm-bindgen copies it into that crate's output:
+// no npm package is involved. The runtime is the crate's own wasm instance,
+// already running on the page, and each worker imports the crate's own glue.
+//
+// The same file is the worker script: started with `?wasmpool-worker` it
+// serves as a pool thread. (The crate's glue imports it too, without the
+// query, as a different module instance that stays passive.)
 
 import { Pool } from './pool.js';
 import { setRuntimeSource } from './runtime.js';
+import { serveWorker } from './worker-core.js';
+
+const WORKER_QUERY = 'wasmpool-worker';
+
+if (typeof WorkerGlobalScope !== 'undefined' && new URL(import.meta.url).searchParams.has(WORKER_QUERY)) {
+  serveWorker((init) => import(/* webpackIgnore: true */ /* @vite-ignore */ init.glueUrl));
+}
 
 /**
  * A Pool on the calling crate's wasm instance. `glueUrl` is the URL of the
@@ -18,8 +30,11 @@ export function createEmbeddedPool(options, glueUrl, module, wasm) {
     module,
     glueUrl,
     glue: await import(/* webpackIgnore: true */ /* @vite-ignore */ glueUrl),
-    spawnWorker: (name) =>
-      new Worker(new URL('./embedded-worker.js?wasmpool-worker', import.meta.url), { type: 'module', name }),
+    spawnWorker: (name) => {
+      const script = new URL(import.meta.url);
+      script.searchParams.set(WORKER_QUERY, '');
+      return new Worker(script, { type: 'module', name });
+    },
   }));
   return new Pool(options ?? {});
 }

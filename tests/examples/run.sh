@@ -81,6 +81,12 @@ sync_template() {
   mkdir -p "$dir"
   find "$dir" -mindepth 1 -maxdepth 1 ! -name node_modules ! -name package-lock.json -exec rm -rf {} +
   tar -C "$HERE/$app" --exclude=./node_modules --exclude=./dist -cf - . | tar -C "$dir" -xf -
+  # What the apps share: the task module, and (but for the typed Vite app,
+  # whose src/main.ts is its TypeScript twin) the smoke page script.
+  local src=$dir
+  [ -d "$dir/src" ] && src=$dir/src
+  cp "$HERE/shared/tasks.js" "$src/"
+  [ -f "$src/main.ts" ] || cp "$HERE/shared/smoke-app.js" "$src/"
 }
 
 # npm install of the app's own deps (only when its package.json changed), then

@@ -200,17 +200,17 @@ var Encoder = class {
     const n = s.length;
     this.#reserve(5 + n * 3);
     const buf = this.#buf;
-    const start = this.#pos + 4;
+    const start2 = this.#pos + 4;
     let i = 0;
     for (; i < n; i++) {
       const c = s.charCodeAt(i);
       if (c >= 128) break;
-      buf[start + i] = c;
+      buf[start2 + i] = c;
     }
     let len = i;
-    if (i < n) len = i + utf8Encoder.encodeInto(s.slice(i), buf.subarray(start + i)).written;
+    if (i < n) len = i + utf8Encoder.encodeInto(s.slice(i), buf.subarray(start2 + i)).written;
     this.#view.setUint32(this.#pos, len, true);
-    this.#pos = start + len;
+    this.#pos = start2 + len;
   }
   #value(v) {
     switch (typeof v) {
@@ -388,18 +388,18 @@ var Reader = class {
   string() {
     const n = this.u32();
     const b = this.b;
-    const start = this.p;
+    const start2 = this.p;
     this.p += n;
     if (n < 64) {
       let s = "";
-      for (let i = start; i < start + n; i++) {
+      for (let i = start2; i < start2 + n; i++) {
         const c = b[i];
-        if (c >= 128) return utf8Decoder.decode(b.slice(start, start + n));
+        if (c >= 128) return utf8Decoder.decode(b.slice(start2, start2 + n));
         s += String.fromCharCode(c);
       }
       return s;
     }
-    return utf8Decoder.decode(b.slice(start, start + n));
+    return utf8Decoder.decode(b.slice(start2, start2 + n));
   }
   copy(n) {
     const out = this.b.slice(this.p, this.p + n);
@@ -890,9 +890,9 @@ var MapResult = class {
   #collected = null;
   #started;
   constructor({ iterables, options, workers, submitChunk, star = false, ordered = true }) {
-    const start = performance.now();
+    const start2 = performance.now();
     const timeout = checkTimeout(options.timeout);
-    const deadline = timeout === void 0 ? Infinity : start + timeout;
+    const deadline = timeout === void 0 ? Infinity : start2 + timeout;
     const sized = iterables.every(isSized);
     let chunks;
     let chunksize = options.chunksize;
@@ -1108,9 +1108,12 @@ var FLAG_ARGS_HEAP = 1;
 var FLAG_NAMED = 2;
 var FLAG_CHUNK = 4;
 var STATUS_OK = 1;
+var STATUS_ERROR = 2;
 var STATUS_PANIC = 3;
 var STATUS_CRASHED = 4;
 var INLINE_BYTES = 224;
+var NEXT_KILLED = -2;
+var NEXT_EMPTY = -3;
 var W = Object.freeze({
   STATUS: 0,
   CURRENT: 4,
@@ -1934,7 +1937,344 @@ function describe(value) {
   return typeof value === "object" ? `an object (${Object.prototype.toString.call(value)})` : `${typeof value} ${String(value)}`;
 }
 
+// src/js/worker-core.js
+function serveWorker(loadGlue) {
+  self.onmessage = (event) => {
+    self.onmessage = null;
+    const init = event.data;
+    Promise.resolve(init).then(loadGlue).then((glue) => start(init, glue)).catch((error) => {
+      self.postMessage({ type: "error", message: String(error && error.message || error), stack: error && error.stack });
+    });
+  };
+}
+async function start(init, glue) {
+  const { module, memory, pool, index, uid, layout, stackSize, slotsPtr, inlineBase, modules, fallbackWake } = init;
+  if (init.lockName && self.navigator && navigator.locks) {
+    await new Promise((held) => {
+      navigator.locks.request(init.lockName, () => {
+        held();
+        return new Promise(() => {
+        });
+      });
+    });
+  }
+  const wasm = glue.initSync({ module, memory, thread_stack_size: stackSize });
+  wasm.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
+  const named = /* @__PURE__ */ new Map();
+  for (const url of modules) {
+    let namespace;
+    try {
+      namespace = await import(
+        /* webpackIgnore: true */
+        /* @vite-ignore */
+        url
+      );
+    } catch (error) {
+      throw new Error(`cannot load task module ${url}: ${error && error.message || error}`);
+    }
+    for (const [name, value] of Object.entries(namespace)) if (typeof value === "function") named.set(name, value);
+  }
+  let current = null;
+  self.wasmpool = Object.freeze({
+    workerId: uid,
+    workerIndex: index,
+    /** The running task's AbortSignal (fires when the page aborts it; async tasks see it fire). */
+    get signal() {
+      if (current === null) return void 0;
+      if (current.controller === null) watchAbort(current);
+      return current.controller.signal;
+    },
+    /** Whether the page asked the running task to stop (for synchronous loops). */
+    get aborted() {
+      return current !== null && Atomics.load(i32, current.w + P.ABORT) !== 0;
+    },
+    /** Reports progress of the running task; the page sees it on its Future. */
+    progress(value) {
+      if (current === null) return;
+      self.postMessage({ type: "progress", slot: current.id & 65535, id: current.id, value });
+    },
+    /** Throws an AbortError if the page asked the running task to stop. */
+    checkAborted() {
+      if (this.aborted) throw new DOMException("the task was aborted", "AbortError");
+    }
+  });
+  const watchAbort = (task) => {
+    task.controller = new AbortController();
+    const wake = Atomics.waitAsync(i32, task.w + P.ABORT, 0);
+    (wake.async ? wake.value : Promise.resolve()).then(() => {
+      if (current === task && Atomics.load(i32, task.w + P.ABORT) !== 0) {
+        task.controller.abort(new DOMException("the task was aborted", "AbortError"));
+      }
+    });
+  };
+  if (init.initializer) {
+    const fn = init.initializer.named ? named.get(init.initializer.code) : compile(init.initializer.code);
+    if (typeof fn !== "function") throw new Error(`initializer: no task named "${init.initializer.code}"`);
+    try {
+      const r = fn(...init.initargs);
+      if (isThenable(r)) await r;
+    } catch (error) {
+      throw new Error(`the initializer failed: ${error && error.name ? error.name + ": " : ""}${error && error.message || error}`);
+    }
+  }
+  let u8 = new Uint8Array(memory.buffer);
+  let u32 = new Uint32Array(memory.buffer);
+  let i32 = new Int32Array(memory.buffer);
+  const refresh = () => {
+    if (u8.byteLength !== memory.buffer.byteLength) {
+      u8 = new Uint8Array(memory.buffer);
+      u32 = new Uint32Array(memory.buffer);
+      i32 = new Int32Array(memory.buffer);
+    }
+  };
+  const refs = new SharedRefs(memory);
+  for (const [id, buffer] of init.sharedBuffers || []) refs.add(id, buffer);
+  self.onmessage = ({ data }) => {
+    if (data && data.type === "sab") refs.add(data.id, data.buffer);
+  };
+  const encoder = new Encoder({ externalRef: refs.externalRef });
+  const panicBuffer = wasm.wp_panic_buffer();
+  const functions = /* @__PURE__ */ new Map();
+  const utf8 = new TextDecoder();
+  const lookup = (w) => {
+    const id = u32[w + P.FN];
+    let fn = functions.get(id);
+    if (fn === void 0) {
+      const ptr = u32[w + P.CODE_PTR];
+      const code = utf8.decode(u8.slice(ptr, ptr + u32[w + P.CODE_LEN]));
+      fn = u32[w + P.FLAGS] & FLAG_NAMED ? named.get(code) ?? rustTask(glue, code) : compile(code);
+      if (typeof fn !== "function") {
+        throw new TypeError(`no task named "${code}": the task modules export ${[...named.keys()].map((n) => `"${n}"`).join(", ") || "no functions"}, and no Rust task has that name`);
+      }
+      functions.set(id, fn);
+    }
+    return fn;
+  };
+  const writeResult = (id, w, status, value) => {
+    let bytes;
+    try {
+      bytes = encoder.encode(value, "result");
+    } catch (error) {
+      status = STATUS_ERROR;
+      bytes = encoder.encode(error, "result");
+    }
+    refresh();
+    let ptr = inlineBase + (id & 65535) * INLINE_BYTES;
+    let heap = 0;
+    if (bytes.length > INLINE_BYTES) {
+      ptr = wasm.wp_alloc(bytes.length);
+      heap = 1;
+      refresh();
+    }
+    u8.set(bytes, ptr);
+    u32[w + P.STATUS] = status;
+    u32[w + P.RESULT_PTR] = ptr;
+    u32[w + P.RESULT_LEN] = bytes.length;
+    u32[w + P.RESULT_HEAP] = heap;
+    if (wasm.wp_worker_complete(pool, index, id) === 2 && fallbackWake) self.postMessage({ type: "wake" });
+  };
+  self.postMessage({ type: "ready" });
+  const maxTasks = init.maxTasksPerChild || Infinity;
+  let tasksDone = 0;
+  let retired = false;
+  const decodeArgs = (w) => {
+    const ptr = u32[w + P.ARGS_PTR];
+    const len = u32[w + P.ARGS_LEN];
+    const take = () => {
+      const args = decode(u8.subarray(ptr, ptr + len), refs);
+      if (u32[w + P.FLAGS] & FLAG_ARGS_HEAP) wasm.wp_free(ptr, len);
+      return args;
+    };
+    const unknownBuffer = (e) => e instanceof CloneError && /is not known here/.test(e.message);
+    try {
+      return take();
+    } catch (error) {
+      if (!unknownBuffer(error)) throw error;
+    }
+    return (async () => {
+      for (let attempt = 0; ; attempt++) {
+        await yieldToEventLoop();
+        try {
+          return take();
+        } catch (error) {
+          if (!unknownBuffer(error) || attempt > 200) throw error;
+        }
+      }
+    })();
+  };
+  let trapped = false;
+  const runTask = (id) => {
+    refresh();
+    const w = slotsPtr + (id & 65535) * layout.slotBytes + layout.slotPayload >>> 2;
+    const task = { w, id, controller: null };
+    let inline = false;
+    const finish = (status, value) => {
+      if (task.controller !== null) Atomics.notify(i32, w + P.ABORT);
+      if (current === task) current = null;
+      writeResult(id, w, status, value);
+      tasksDone++;
+    };
+    const fail = (error) => {
+      if (error instanceof WebAssembly.RuntimeError) {
+        trapped = true;
+        writeResult(id, w, STATUS_PANIC, panicMessage(memory, panicBuffer, error));
+        self.postMessage({ type: "panicked" });
+        return;
+      }
+      finish(STATUS_ERROR, inline ? explainClosure(error) : error);
+    };
+    const invoke2 = (fn, args) => {
+      current = task;
+      const value = u32[w + P.FLAGS] & FLAG_CHUNK ? runChunk(fn, args[0], args[1], inline) : fn(...args);
+      if (current === task) current = null;
+      if (isThenable(value)) {
+        current = task;
+        return Promise.resolve(value).then((v) => finish(STATUS_OK, v), fail);
+      }
+      finish(STATUS_OK, value);
+      return null;
+    };
+    try {
+      const fn = lookup(w);
+      inline = !(u32[w + P.FLAGS] & FLAG_NAMED);
+      const args = decodeArgs(w);
+      if (args instanceof Promise) return args.then((a) => invoke2(fn, a)).catch(fail);
+      return invoke2(fn, args);
+    } catch (error) {
+      fail(error);
+      return null;
+    }
+  };
+  const concurrency = init.concurrency || 1;
+  const inFlight = /* @__PURE__ */ new Set();
+  const oneFinishes = () => Promise.race(inFlight);
+  for (; ; ) {
+    if (trapped) return parkForever();
+    if (tasksDone + inFlight.size >= maxTasks) {
+      if (inFlight.size > 0) {
+        await oneFinishes();
+        continue;
+      }
+      retired = true;
+      break;
+    }
+    let id;
+    if (inFlight.size === 0) id = wasm.wp_worker_next(pool, index, IDLE_SLICE_MS);
+    else if (inFlight.size < concurrency) id = wasm.wp_worker_try_next(pool, index);
+    else {
+      await oneFinishes();
+      continue;
+    }
+    if (id < 0) {
+      if (id === NEXT_EMPTY) {
+        if (inFlight.size > 0) await Promise.race([oneFinishes(), new Promise((r) => setTimeout(r, 1))]);
+        else await yieldToEventLoop();
+        continue;
+      }
+      if (id === NEXT_KILLED) return parkForever();
+      await Promise.all(inFlight);
+      break;
+    }
+    const pending = runTask(id);
+    if (pending === null) continue;
+    if (concurrency === 1) {
+      await pending;
+    } else {
+      inFlight.add(pending);
+      pending.then(() => inFlight.delete(pending));
+    }
+  }
+  wasm.wp_worker_exit(pool, index);
+  self.postMessage({ type: "exited", retired });
+  self.close();
+}
+var IDLE_SLICE_MS = 10;
+var yieldChannel = new MessageChannel();
+var yieldQueue = [];
+yieldChannel.port1.onmessage = () => yieldQueue.shift()?.();
+function yieldToEventLoop() {
+  return new Promise((resolve) => {
+    yieldQueue.push(resolve);
+    yieldChannel.port2.postMessage(0);
+  });
+}
+var isThenable = (v) => v !== null && typeof v === "object" && typeof v.then === "function";
+function runChunk(fn, items, flat, inline) {
+  const values = new Array(items.length);
+  let failures = null;
+  for (let i = 0; i < items.length; i++) {
+    let v;
+    try {
+      v = flat ? fn(items[i]) : fn(...items[i]);
+    } catch (error) {
+      if (error instanceof WebAssembly.RuntimeError) throw error;
+      (failures ??= []).push([i, inline ? explainClosure(error) : error]);
+      continue;
+    }
+    if (isThenable(v)) return finishChunkAsync(fn, items, flat, inline, values, failures, i, v);
+    values[i] = v;
+  }
+  return [values, failures];
+}
+async function finishChunkAsync(fn, items, flat, inline, values, failures, i, pending) {
+  for (; i < items.length; i++) {
+    try {
+      values[i] = await (pending ?? (flat ? fn(items[i]) : fn(...items[i])));
+    } catch (error) {
+      if (error instanceof WebAssembly.RuntimeError) throw error;
+      (failures ??= []).push([i, inline ? explainClosure(error) : error]);
+    }
+    pending = void 0;
+  }
+  return [values, failures];
+}
+function compile(source2) {
+  try {
+    return (0, eval)(`(${source2})
+//# sourceURL=wasmpool-task.js`);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+  }
+  try {
+    const holder = (0, eval)(`({${source2}})`);
+    const fn = Object.values(holder)[0];
+    if (typeof fn === "function") return fn;
+  } catch {
+  }
+  throw new TypeError(
+    `cannot compile the task function in a worker: ${source2.length > 80 ? source2.slice(0, 77) + "..." : source2}. Built-in and bound functions cannot be sent; use a function expression or a task module.`
+  );
+}
+function explainClosure(error) {
+  if (error instanceof ReferenceError && / is not defined$/.test(error.message)) {
+    error.message += " (task functions run in a worker and cannot use variables from the page: pass the value as an argument, e.g. pool.submit((x, y) => ..., x, y), or put the code in a task module)";
+  }
+  return error;
+}
+function rustTask(glue, name) {
+  if (!glue.wp_has_task(name)) return void 0;
+  return (...args) => glue.wp_run_task(name, args);
+}
+function panicMessage(memory, address, trap) {
+  const view = new DataView(memory.buffer);
+  const len = view.getUint32(address, true);
+  const message = len ? new TextDecoder().decode(new Uint8Array(memory.buffer).slice(address + 4, address + 4 + len)) : "";
+  return message || `Rust code trapped: ${trap.message}`;
+}
+function parkForever() {
+  return new Promise(() => {
+  });
+}
+
 // src/js/embedded.js
+var WORKER_QUERY = "wasmpool-worker";
+if (typeof WorkerGlobalScope !== "undefined" && new URL(import.meta.url).searchParams.has(WORKER_QUERY)) {
+  serveWorker((init) => import(
+    /* webpackIgnore: true */
+    /* @vite-ignore */
+    init.glueUrl
+  ));
+}
 function createEmbeddedPool(options, glueUrl, module, wasm) {
   setRuntimeSource(async () => ({
     wasm,
@@ -1945,7 +2285,11 @@ function createEmbeddedPool(options, glueUrl, module, wasm) {
       /* @vite-ignore */
       glueUrl
     ),
-    spawnWorker: (name) => new Worker(new URL("./embedded-worker.js?wasmpool-worker", import.meta.url), { type: "module", name })
+    spawnWorker: (name) => {
+      const script = new URL(import.meta.url);
+      script.searchParams.set(WORKER_QUERY, "");
+      return new Worker(script, { type: "module", name });
+    }
   }));
   return new Pool(options ?? {});
 }

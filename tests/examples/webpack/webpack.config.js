@@ -9,7 +9,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 // must still be served cross-origin isolated (COOP/COEP headers).
 export default {
   mode: 'production',
-  entry: './src/index.js',
+  entry: './src/smoke-app.js',
   output: {
     path: path.join(here, 'dist'),
     filename: '[name].[contenthash].js',
