@@ -41,7 +41,14 @@ export function startServer({ root = PROJECT_ROOT, host = '127.0.0.1', port = 0,
       return;
     }
     fs.stat(file, (err, st) => {
-      if (!err && st.isDirectory()) file = path.join(file, 'index.html');
+      if (!err && st.isDirectory()) {
+        // A directory's index page needs the trailing slash for its relative links.
+        if (!pathname.endsWith('/')) {
+          res.writeHead(301, { ...headers, Location: pathname + '/' }).end();
+          return;
+        }
+        file = path.join(file, 'index.html');
+      }
       fs.stat(file, (errStat, fst) => {
       const etag = fst ? `"${fst.size.toString(16)}-${Math.floor(fst.mtimeMs).toString(16)}"` : null;
       if (etag && req.headers['if-none-match'] === etag) {

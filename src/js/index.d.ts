@@ -123,6 +123,28 @@ export declare class Future<T = unknown> implements PromiseLike<T> {
   progress(): AsyncIterableIterator<unknown>;
 }
 
+/** What a running task sees of its worker, as `self.wasmpool` (undefined on the page). */
+export interface TaskContext {
+  /** Unique id of this worker thread (a replacement worker gets a new one). */
+  readonly workerId: number;
+  /** Index of this worker in its pool, 0 ≤ workerIndex < pool.workers. */
+  readonly workerIndex: number;
+  /** The running task's AbortSignal: aborted when the page aborts or times out the task. */
+  readonly signal: AbortSignal | undefined;
+  /** Whether the page asked the running task to stop (for synchronous loops). */
+  readonly aborted: boolean;
+  /** Throws an AbortError if the page asked the running task to stop. */
+  checkAborted(): void;
+  /** Reports progress; the page sees it with future.onProgress / future.progress(). */
+  progress(value: unknown): void;
+}
+
+declare global {
+  /** Inside a wasmpool task: its worker's context. Undefined elsewhere. */
+  // eslint-disable-next-line no-var
+  var wasmpool: TaskContext | undefined;
+}
+
 type TaskFunction = (...args: any[]) => unknown;
 type Awaited_<T> = T extends PromiseLike<infer U> ? U : T;
 

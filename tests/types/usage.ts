@@ -1,5 +1,5 @@
 // Type-checked (tsc --noEmit) in npm test: the public API as a TypeScript user sees it.
-import { Pool, Future, multiprocessing, AsyncResult, TaskOptions, initRayon, asCompleted, wait, FIRST_COMPLETED, TimeoutError, CloneError } from 'wasmpool';
+import { Pool, Future, type TaskContext, multiprocessing, AsyncResult, TaskOptions, initRayon, asCompleted, wait, FIRST_COMPLETED, TimeoutError, CloneError } from 'wasmpool';
 
 async function main(): Promise<void> {
   await using pool = new Pool({ workers: 2, initializer: (n: number) => void n, initargs: [1] });
@@ -44,6 +44,10 @@ async function main(): Promise<void> {
     void doubledValue;
   }
   void [sums, joined];
+  // Inside a task, self.wasmpool is the worker's TaskContext.
+  const where: number = await pool.submit(() => self.wasmpool!.workerIndex);
+  const ctx: TaskContext | undefined = globalThis.wasmpool;
+  void [where, ctx];
   // @ts-expect-error: starmap items must match the task function's parameters
   pool.starmap((a: number, b: number) => a + b, [['1', 2]] as [string, number][]);
   // @ts-expect-error: a task's result type is checked where it is used
