@@ -43,13 +43,10 @@ export class PanicError extends PoolError {}
 /** The pool's queue is at `maxQueueSize`. */
 export class QueueFullError extends PoolError {}
 
-// Names as strings, not new.target.name: minifiers rename classes.
-PoolError.prototype.name = 'PoolError';
-NotIsolatedError.prototype.name = 'NotIsolatedError';
-ShutdownError.prototype.name = 'ShutdownError';
-BrokenPoolError.prototype.name = 'BrokenPoolError';
-CancelledError.prototype.name = 'CancelledError';
-TimeoutError.prototype.name = 'TimeoutError';
-WorkerCrashedError.prototype.name = 'WorkerCrashedError';
-PanicError.prototype.name = 'PanicError';
-QueueFullError.prototype.name = 'QueueFullError';
+// Names from the property keys, not new.target.name or Class.name: minifiers
+// rename classes but keep property keys.
+const NAMED = {
+  PoolError, NotIsolatedError, ShutdownError, BrokenPoolError, CancelledError, TimeoutError,
+  WorkerCrashedError, PanicError, QueueFullError,
+};
+for (const [name, ErrorClass] of Object.entries(NAMED)) ErrorClass.prototype.name = name;

@@ -30,15 +30,18 @@ var PanicError = class extends PoolError {
 };
 var QueueFullError = class extends PoolError {
 };
-PoolError.prototype.name = "PoolError";
-NotIsolatedError.prototype.name = "NotIsolatedError";
-ShutdownError.prototype.name = "ShutdownError";
-BrokenPoolError.prototype.name = "BrokenPoolError";
-CancelledError.prototype.name = "CancelledError";
-TimeoutError.prototype.name = "TimeoutError";
-WorkerCrashedError.prototype.name = "WorkerCrashedError";
-PanicError.prototype.name = "PanicError";
-QueueFullError.prototype.name = "QueueFullError";
+var NAMED = {
+  PoolError,
+  NotIsolatedError,
+  ShutdownError,
+  BrokenPoolError,
+  CancelledError,
+  TimeoutError,
+  WorkerCrashedError,
+  PanicError,
+  QueueFullError
+};
+for (const [name, ErrorClass] of Object.entries(NAMED)) ErrorClass.prototype.name = name;
 
 // src/js/runtime.js
 var THREAD_STACK_SIZE = 1 << 20;
