@@ -9,9 +9,9 @@
 // serves as a pool thread. (The crate's glue imports it too, without the
 // query, as a different module instance that stays passive.)
 
-import { Pool } from './pool.js';
+import { Pool } from './page/pool.js';
 import { setRuntimeSource } from './runtime.js';
-import { serveWorker } from './worker-core.js';
+import { serveWorker } from './worker/boot.js';
 
 const WORKER_QUERY = 'wasmpool-worker';
 

@@ -2,7 +2,7 @@
 // The package's runtime (pkg/wasmpool_bg.wasm + pkg/worker.js); a side effect,
 // listed in package.json's "sideEffects" so bundlers keep it.
 import './package-runtime.js';
-export { Pool, TaskOptions, MAX_WORKERS } from './pool.js';
+export { Pool, TaskOptions, MAX_WORKERS } from './page/pool.js';
 export { Future } from './future.js';
 export { MapResult, defaultChunksize } from './map.js';
 export { MultiprocessingPool, AsyncResult, IMapIterator, multiprocessing } from './multiprocessing.js';

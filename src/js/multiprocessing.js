@@ -2,7 +2,7 @@
 // with Python's method names and semantics (apply/map/starmap/imap and their
 // *Async forms, close/terminate/join, `await using` terminates).
 
-import { Pool } from './pool.js';
+import { Pool } from './page/pool.js';
 import { withTimeout } from './future.js';
 import { PoolError } from './errors.js';
 import { checkTimeout } from './waiting.js';

@@ -7,10 +7,11 @@
 //  - a Rust crate that depends on wasmpool: its own wasm module already runs
 //    on the page, and `embedded.js` (a wasm-bindgen snippet) hands over that
 //    instance, so Rust closures and JS tasks share one memory.
-// Either way the result is `{ wasm, glue, module, memory, layout, spawnWorker }`,
+// Either way the result is `{ wasm, glue, module, memory, stackSize, spawnWorker }`,
 // and every worker instantiates the same compiled module on the same memory.
 
 import { NotIsolatedError } from './errors.js';
+import { checkLayout } from './shared/layout.js';
 
 /** Stack size of each worker thread (a multiple of 64 KiB, as wasm-bindgen requires). */
 export const THREAD_STACK_SIZE = 1 << 20;
@@ -35,31 +36,17 @@ export function assertIsolated() {
   }
 }
 
-/** Loads (once) and returns the runtime. */
+/** Loads (once) and returns the runtime, checked against this JS layer's memory layout. */
 export function loadRuntime() {
   loading ??= (async () => {
     assertIsolated();
     if (source === null) throw new Error('wasmpool: no runtime: import wasmpool from its package entry (index.js)');
     const rt = await source();
-    const [
-      slotBytes, slotState, slotWorker, slotPayload,
-      completionEvent, mainWaiting, shutdown, workerEvent, workerBytes,
-    ] = readLayout(rt.wasm);
-    return {
-      ...rt,
-      memory: rt.wasm.memory,
-      layout: { slotBytes, slotState, slotWorker, slotPayload, completionEvent, mainWaiting, shutdown, workerEvent, workerBytes },
-    };
+    checkLayout(rt.wasm);
+    return { ...rt, memory: rt.wasm.memory, stackSize: THREAD_STACK_SIZE };
   })();
-  loading.catch(() => { loading = null; });
+  loading.catch(() => {
+    loading = null;
+  });
   return loading;
-}
-
-// wp_layout returns a Vec<u32>; read it through the glue's calling convention
-// once (not a hot path).
-function readLayout(wasm) {
-  const [ptr, len] = wasm.wp_layout();
-  const words = Array.from(new Uint32Array(wasm.memory.buffer, ptr, len));
-  wasm.__wbindgen_free(ptr, len * 4, 4);
-  return words;
 }

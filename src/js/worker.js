@@ -3,7 +3,7 @@
 // worker fetches its whole import graph before it runs, and one file starts
 // ~30 ms sooner than seven.
 import * as glue from '../../pkg/wasmpool.js';
-import { serveWorker } from './worker-core.js';
+import { serveWorker } from './worker/boot.js';
 
 // A rayon thread (initRayon) is this same worker, told so by its first message.
 self.addEventListener('message', (event) => {

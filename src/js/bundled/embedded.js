@@ -43,529 +43,6 @@ var NAMED = {
 };
 for (const [name, ErrorClass] of Object.entries(NAMED)) ErrorClass.prototype.name = name;
 
-// src/js/runtime.js
-var THREAD_STACK_SIZE = 1 << 20;
-var source = null;
-var loading = null;
-function setRuntimeSource(load) {
-  source ??= load;
-}
-function assertIsolated() {
-  if (globalThis.crossOriginIsolated !== true || typeof SharedArrayBuffer !== "function") {
-    throw new NotIsolatedError();
-  }
-}
-function loadRuntime() {
-  loading ??= (async () => {
-    assertIsolated();
-    if (source === null) throw new Error("wasmpool: no runtime: import wasmpool from its package entry (index.js)");
-    const rt = await source();
-    const [
-      slotBytes,
-      slotState,
-      slotWorker,
-      slotPayload,
-      completionEvent,
-      mainWaiting,
-      shutdown,
-      workerEvent,
-      workerBytes
-    ] = readLayout(rt.wasm);
-    return {
-      ...rt,
-      memory: rt.wasm.memory,
-      layout: { slotBytes, slotState, slotWorker, slotPayload, completionEvent, mainWaiting, shutdown, workerEvent, workerBytes }
-    };
-  })();
-  loading.catch(() => {
-    loading = null;
-  });
-  return loading;
-}
-function readLayout(wasm) {
-  const [ptr, len] = wasm.wp_layout();
-  const words = Array.from(new Uint32Array(wasm.memory.buffer, ptr, len));
-  wasm.__wbindgen_free(ptr, len * 4, 4);
-  return words;
-}
-
-// src/js/codec.js
-var T_UNDEFINED = 0;
-var T_NULL = 1;
-var T_FALSE = 2;
-var T_TRUE = 3;
-var T_INT = 4;
-var T_FLOAT = 5;
-var T_STRING = 6;
-var T_BIGINT = 7;
-var T_ARRAY = 8;
-var T_OBJECT = 9;
-var T_MAP = 10;
-var T_SET = 11;
-var T_DATE = 12;
-var T_REGEXP = 13;
-var T_BUFFER = 14;
-var T_VIEW = 15;
-var T_ERROR = 16;
-var T_REF = 17;
-var T_EXTERNAL = 18;
-var VIEWS = [
-  Int8Array,
-  Uint8Array,
-  Uint8ClampedArray,
-  Int16Array,
-  Uint16Array,
-  Int32Array,
-  Uint32Array,
-  Float32Array,
-  Float64Array,
-  BigInt64Array,
-  BigUint64Array,
-  DataView
-];
-if (typeof Float16Array === "function") VIEWS.push(Float16Array);
-var VIEW_KIND = new Map(VIEWS.map((C, i) => [C, i]));
-var EXTERNAL_BUFFER = 255;
-var ERRORS = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
-if (typeof AggregateError === "function") ERRORS.AggregateError = AggregateError;
-var hasSAB = typeof SharedArrayBuffer === "function";
-var utf8Encoder = new TextEncoder();
-var utf8Decoder = new TextDecoder();
-var CloneError = class extends TypeError {
-  constructor(message, path) {
-    super(message);
-    this.name = "CloneError";
-    this.path = path;
-  }
-};
-var Unsendable = class {
-  constructor(value, reason) {
-    this.value = value;
-    this.reason = reason;
-  }
-};
-var Encoder = class {
-  #buf = new Uint8Array(256);
-  #view = new DataView(this.#buf.buffer);
-  #pos = 0;
-  #refs = /* @__PURE__ */ new Map();
-  #externalRef;
-  constructor({ externalRef } = {}) {
-    this.#externalRef = externalRef;
-  }
-  /** Encodes `value`. The returned bytes are valid until the next call. */
-  encode(value, rootPath = "value") {
-    this.#pos = 0;
-    try {
-      this.#value(value);
-    } catch (e) {
-      if (!(e instanceof Unsendable)) throw e;
-      const path = findPath(value, e.value, rootPath);
-      throw new CloneError(cloneMessage(e, path, rootPath === "result" ? "back to the page" : "to a worker"), path);
-    } finally {
-      if (this.#refs.size) this.#refs.clear();
-    }
-    return this.#buf.subarray(0, this.#pos);
-  }
-  /** Encodes an argument list; error paths read `args[0]`, `args[1].x`, ... */
-  encodeArgs(args) {
-    return this.encode(args, "args");
-  }
-  #reserve(n) {
-    if (this.#pos + n <= this.#buf.length) return;
-    let size = this.#buf.length * 2;
-    while (size < this.#pos + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.#buf.subarray(0, this.#pos));
-    this.#buf = next;
-    this.#view = new DataView(next.buffer);
-  }
-  #u8(x) {
-    this.#reserve(1);
-    this.#buf[this.#pos++] = x;
-  }
-  #u32(x) {
-    this.#reserve(4);
-    this.#view.setUint32(this.#pos, x, true);
-    this.#pos += 4;
-  }
-  #f64(x) {
-    this.#reserve(8);
-    this.#view.setFloat64(this.#pos, x, true);
-    this.#pos += 8;
-  }
-  #bytes(u8) {
-    this.#reserve(u8.length);
-    this.#buf.set(u8, this.#pos);
-    this.#pos += u8.length;
-  }
-  #string(s) {
-    const n = s.length;
-    this.#reserve(5 + n * 3);
-    const buf = this.#buf;
-    const start2 = this.#pos + 4;
-    let i = 0;
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 128) break;
-      buf[start2 + i] = c;
-    }
-    let len = i;
-    if (i < n) len = i + utf8Encoder.encodeInto(s.slice(i), buf.subarray(start2 + i)).written;
-    this.#view.setUint32(this.#pos, len, true);
-    this.#pos = start2 + len;
-  }
-  #value(v) {
-    switch (typeof v) {
-      case "number":
-        if ((v | 0) === v && !(v === 0 && 1 / v < 0)) {
-          this.#reserve(5);
-          this.#buf[this.#pos++] = T_INT;
-          this.#view.setInt32(this.#pos, v, true);
-          this.#pos += 4;
-        } else {
-          this.#u8(T_FLOAT);
-          this.#f64(v);
-        }
-        return;
-      case "string":
-        this.#u8(T_STRING);
-        this.#string(v);
-        return;
-      case "boolean":
-        this.#u8(v ? T_TRUE : T_FALSE);
-        return;
-      case "undefined":
-        this.#u8(T_UNDEFINED);
-        return;
-      case "bigint":
-        this.#u8(T_BIGINT);
-        this.#string(v.toString(16));
-        return;
-      case "object":
-        if (v === null) {
-          this.#u8(T_NULL);
-          return;
-        }
-        return this.#object(v);
-      case "function":
-        throw new Unsendable(v, "functions cannot be cloned; pass data, or name a function exported by a task module");
-      case "symbol":
-        throw new Unsendable(v, "symbols cannot be cloned");
-    }
-    throw new Unsendable(v, `values of type ${typeof v} cannot be cloned`);
-  }
-  #object(o) {
-    const seen = this.#refs.get(o);
-    if (seen !== void 0) {
-      this.#u8(T_REF);
-      this.#u32(seen);
-      return;
-    }
-    this.#refs.set(o, this.#refs.size);
-    if (Array.isArray(o)) {
-      const n = o.length;
-      this.#u8(T_ARRAY);
-      this.#u32(n);
-      for (let i = 0; i < n; i++) this.#value(o[i]);
-      return;
-    }
-    const proto = Object.getPrototypeOf(o);
-    if (proto === Object.prototype || proto === null) {
-      const keys = Object.keys(o);
-      this.#u8(T_OBJECT);
-      this.#u32(keys.length);
-      for (const k of keys) {
-        this.#string(k);
-        this.#value(o[k]);
-      }
-      return;
-    }
-    if (ArrayBuffer.isView(o) || o instanceof ArrayBuffer || hasSAB && o instanceof SharedArrayBuffer) return this.#binary(o);
-    if (o instanceof Map) {
-      this.#u8(T_MAP);
-      this.#u32(o.size);
-      for (const [k, v] of o) {
-        this.#value(k);
-        this.#value(v);
-      }
-      return;
-    }
-    if (o instanceof Set) {
-      this.#u8(T_SET);
-      this.#u32(o.size);
-      for (const v of o) this.#value(v);
-      return;
-    }
-    if (o instanceof Date) {
-      this.#u8(T_DATE);
-      this.#f64(o.getTime());
-      return;
-    }
-    if (o instanceof RegExp) {
-      this.#u8(T_REGEXP);
-      this.#string(o.source);
-      this.#string(o.flags);
-      return;
-    }
-    if (o instanceof Error) {
-      this.#u8(T_ERROR);
-      this.#string(String(o.name));
-      this.#string(String(o.message));
-      this.#value(typeof o.stack === "string" ? o.stack : void 0);
-      const hasCause = Object.prototype.hasOwnProperty.call(o, "cause");
-      this.#u8(hasCause ? 1 : 0);
-      if (hasCause) this.#value(o.cause);
-      const errors = typeof AggregateError === "function" && o instanceof AggregateError && Array.isArray(o.errors);
-      this.#u8(errors ? 1 : 0);
-      if (errors) this.#value(o.errors);
-      return;
-    }
-    const name = proto && proto.constructor && proto.constructor.name;
-    if (o instanceof Promise) throw new Unsendable(o, "promises cannot be cloned; await the value first");
-    if (o instanceof WeakMap || o instanceof WeakSet || typeof WeakRef === "function" && o instanceof WeakRef) {
-      throw new Unsendable(o, `a ${name} cannot be cloned`);
-    }
-    throw new Unsendable(
-      o,
-      `an instance of ${name || "a class"} would lose its class; only plain objects, arrays, Map, Set, Date, RegExp, Error, ArrayBuffer and typed arrays can be sent: convert it to a plain object`
-    );
-  }
-  #binary(o) {
-    const id = this.#externalRef ? this.#externalRef(o) : void 0;
-    const isView = ArrayBuffer.isView(o);
-    if (id !== void 0) {
-      this.#u8(T_EXTERNAL);
-      this.#u8(isView ? VIEW_KIND.get(o.constructor) ?? 1 : EXTERNAL_BUFFER);
-      this.#u32(id);
-      this.#u32(isView ? o.byteOffset : 0);
-      this.#u32(isView ? o instanceof DataView ? o.byteLength : o.length : o.byteLength);
-      return;
-    }
-    const buffer = isView ? o.buffer : o;
-    if (hasSAB && buffer instanceof SharedArrayBuffer) {
-      throw new Unsendable(
-        o,
-        "it is backed by a SharedArrayBuffer that is not registered with the pool; allocate it with pool.alloc() or pass a plain ArrayBuffer"
-      );
-    }
-    if (!isView) {
-      this.#u8(T_BUFFER);
-      this.#u32(o.byteLength);
-      this.#bytes(new Uint8Array(o));
-      return;
-    }
-    const kind = VIEW_KIND.get(o.constructor);
-    if (kind === void 0) throw new Unsendable(o, `a ${o.constructor.name} cannot be cloned`);
-    this.#u8(T_VIEW);
-    this.#u8(kind);
-    this.#u32(o.byteLength);
-    this.#bytes(new Uint8Array(o.buffer, o.byteOffset, o.byteLength));
-  }
-};
-function decode(bytes, { externalBuffer } = {}) {
-  const r = new Reader(bytes, externalBuffer);
-  return r.value();
-}
-var Reader = class {
-  constructor(bytes, externalBuffer) {
-    this.b = bytes;
-    this.v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.p = 0;
-    this.refs = [];
-    this.externalBuffer = externalBuffer;
-  }
-  u8() {
-    return this.b[this.p++];
-  }
-  u32() {
-    const x = this.v.getUint32(this.p, true);
-    this.p += 4;
-    return x;
-  }
-  f64() {
-    const x = this.v.getFloat64(this.p, true);
-    this.p += 8;
-    return x;
-  }
-  string() {
-    const n = this.u32();
-    const b = this.b;
-    const start2 = this.p;
-    this.p += n;
-    if (n < 64) {
-      let s = "";
-      for (let i = start2; i < start2 + n; i++) {
-        const c = b[i];
-        if (c >= 128) return utf8Decoder.decode(b.slice(start2, start2 + n));
-        s += String.fromCharCode(c);
-      }
-      return s;
-    }
-    return utf8Decoder.decode(b.slice(start2, start2 + n));
-  }
-  copy(n) {
-    const out = this.b.slice(this.p, this.p + n);
-    this.p += n;
-    return out.buffer;
-  }
-  value() {
-    const tag = this.u8();
-    switch (tag) {
-      case T_UNDEFINED:
-        return void 0;
-      case T_NULL:
-        return null;
-      case T_FALSE:
-        return false;
-      case T_TRUE:
-        return true;
-      case T_INT: {
-        const x = this.v.getInt32(this.p, true);
-        this.p += 4;
-        return x;
-      }
-      case T_FLOAT:
-        return this.f64();
-      case T_STRING:
-        return this.string();
-      case T_BIGINT: {
-        const s = this.string();
-        return s[0] === "-" ? -BigInt("0x" + s.slice(1)) : BigInt("0x" + s);
-      }
-      case T_ARRAY: {
-        const n = this.u32();
-        const a = new Array(n);
-        this.refs.push(a);
-        for (let i = 0; i < n; i++) a[i] = this.value();
-        return a;
-      }
-      case T_OBJECT: {
-        const n = this.u32();
-        const o = {};
-        this.refs.push(o);
-        for (let i = 0; i < n; i++) {
-          const k = this.string();
-          const v = this.value();
-          if (k === "__proto__") Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
-          else o[k] = v;
-        }
-        return o;
-      }
-      case T_MAP: {
-        const n = this.u32();
-        const m = /* @__PURE__ */ new Map();
-        this.refs.push(m);
-        for (let i = 0; i < n; i++) {
-          const k = this.value();
-          m.set(k, this.value());
-        }
-        return m;
-      }
-      case T_SET: {
-        const n = this.u32();
-        const s = /* @__PURE__ */ new Set();
-        this.refs.push(s);
-        for (let i = 0; i < n; i++) s.add(this.value());
-        return s;
-      }
-      case T_DATE: {
-        const d = new Date(this.f64());
-        this.refs.push(d);
-        return d;
-      }
-      case T_REGEXP: {
-        const slot = this.refs.push(null) - 1;
-        const source2 = this.string();
-        const re = new RegExp(source2, this.string());
-        this.refs[slot] = re;
-        return re;
-      }
-      case T_BUFFER: {
-        const buf = this.copy(this.u32());
-        this.refs.push(buf);
-        return buf;
-      }
-      case T_VIEW: {
-        const C = VIEWS[this.u8()];
-        const n = this.u32();
-        const buf = this.copy(n);
-        const view = C === DataView ? new DataView(buf) : new C(buf, 0, n / C.BYTES_PER_ELEMENT);
-        this.refs.push(view);
-        return view;
-      }
-      case T_ERROR: {
-        const slot = this.refs.push(null) - 1;
-        const name = this.string();
-        const message = this.string();
-        const C = ERRORS[name] || Error;
-        const e = Object.create(C.prototype);
-        this.refs[slot] = e;
-        Object.defineProperty(e, "message", { value: message, writable: true, configurable: true });
-        if (!(name in ERRORS) || C.prototype.name !== name) {
-          Object.defineProperty(e, "name", { value: name, writable: true, configurable: true });
-        }
-        const stack = this.value();
-        Object.defineProperty(e, "stack", { value: stack ?? `${name}: ${message}`, writable: true, configurable: true });
-        if (this.u8()) Object.defineProperty(e, "cause", { value: this.value(), writable: true, configurable: true });
-        if (this.u8()) Object.defineProperty(e, "errors", { value: this.value(), writable: true, configurable: true });
-        return e;
-      }
-      case T_REF:
-        return this.refs[this.u32()];
-      case T_EXTERNAL: {
-        const kind = this.u8();
-        const id = this.u32();
-        const offset = this.u32();
-        const length = this.u32();
-        const buffer = this.externalBuffer ? this.externalBuffer(id) : void 0;
-        if (!buffer) throw new CloneError(`shared buffer #${id} is not known here`, "value");
-        const out = kind === EXTERNAL_BUFFER ? buffer : new VIEWS[kind](buffer, offset, length);
-        this.refs.push(out);
-        return out;
-      }
-    }
-    throw new CloneError(`corrupt message: unknown tag ${tag} at byte ${this.p - 1}`, "value");
-  }
-};
-function cloneMessage(e, path, direction) {
-  const what = typeof e.value === "function" ? `a function${e.value.name ? ` (${e.value.name})` : ""}` : typeof e.value === "symbol" ? `a symbol (${String(e.value)})` : e.value && e.value.constructor ? `a ${e.value.constructor.name}` : `a ${typeof e.value}`;
-  return `Cannot send ${what} at ${path} ${direction}: ${e.reason}`;
-}
-function findPath(root, target, rootPath) {
-  const seen = /* @__PURE__ */ new Set();
-  const queue = [[root, rootPath]];
-  while (queue.length) {
-    const [v, path] = queue.shift();
-    if (v === target) return path;
-    if (v === null || typeof v !== "object" || seen.has(v)) continue;
-    seen.add(v);
-    if (v instanceof Map) {
-      let i = 0;
-      for (const [k, val] of v) {
-        queue.push([k, `${path}<map key ${i}>`]);
-        queue.push([val, `${path}.get(${preview(k)})`]);
-        i++;
-      }
-    } else if (v instanceof Set) {
-      let i = 0;
-      for (const val of v) queue.push([val, `${path}<set entry ${i++}>`]);
-    } else if (v instanceof Error) {
-      if ("cause" in v) queue.push([v.cause, `${path}.cause`]);
-    } else {
-      for (const k of Object.keys(v)) {
-        queue.push([v[k], Array.isArray(v) ? `${path}[${k}]` : /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`]);
-      }
-    }
-  }
-  return rootPath;
-}
-function preview(k) {
-  if (typeof k === "string") return JSON.stringify(k.length > 20 ? k.slice(0, 17) + "..." : k);
-  if (typeof k === "object" && k !== null) return k.constructor ? k.constructor.name : "object";
-  return String(k);
-}
-
 // src/js/future.js
 var PENDING = 0;
 var RUNNING = 1;
@@ -759,98 +236,6 @@ function invoke(callback, future) {
   }
 }
 
-// src/js/shared.js
-var WASM_MEMORY = 0;
-var SharedRefs = class {
-  #memory;
-  #wasmBuffers = /* @__PURE__ */ new WeakSet();
-  // every SharedArrayBuffer object of the wasm memory seen here
-  #ids = /* @__PURE__ */ new WeakMap();
-  // foreign SharedArrayBuffer -> id
-  #buffers = /* @__PURE__ */ new Map();
-  // id -> foreign SharedArrayBuffer
-  #nextId = 1;
-  #onRegister;
-  constructor(memory, { onRegister } = {}) {
-    this.#memory = memory;
-    this.#onRegister = onRegister;
-    this.buffer();
-  }
-  /** The wasm memory's current buffer (remembered as one of its buffers). */
-  buffer() {
-    const b = this.#memory.buffer;
-    this.#wasmBuffers.add(b);
-    return b;
-  }
-  /** Encoder hook: an id for by-reference values, undefined for copies. */
-  externalRef = (value) => {
-    const buffer = ArrayBuffer.isView(value) ? value.buffer : value;
-    if (this.#wasmBuffers.has(buffer)) return WASM_MEMORY;
-    if (typeof SharedArrayBuffer === "function" && buffer instanceof SharedArrayBuffer) {
-      let id = this.#ids.get(buffer);
-      if (id === void 0) {
-        id = this.#nextId++;
-        this.#ids.set(buffer, id);
-        this.#buffers.set(id, buffer);
-        this.#onRegister?.(id, buffer);
-      }
-      return id;
-    }
-    return void 0;
-  };
-  /** Decoder hook. */
-  externalBuffer = (id) => id === WASM_MEMORY ? this.buffer() : this.#buffers.get(id);
-  /** Worker side: a buffer the page registered. */
-  add(id, buffer) {
-    this.#buffers.set(id, buffer);
-  }
-  /** Every registered foreign buffer, for workers started later. */
-  entries() {
-    return [...this.#buffers];
-  }
-};
-var TYPED_ARRAYS = /* @__PURE__ */ new Set([
-  Int8Array,
-  Uint8Array,
-  Uint8ClampedArray,
-  Int16Array,
-  Uint16Array,
-  Int32Array,
-  Uint32Array,
-  Float32Array,
-  Float64Array,
-  BigInt64Array,
-  BigUint64Array,
-  ...typeof Float16Array === "function" ? [Float16Array] : []
-]);
-function allocShared(rt, refs, Type, length) {
-  if (!TYPED_ARRAYS.has(Type)) throw new TypeError("alloc needs a typed array constructor, e.g. pool.alloc(Float64Array, n)");
-  if (!Number.isInteger(length) || length < 0) throw new RangeError(`alloc: length must be an integer >= 0, got ${String(length)}`);
-  const bytes = length * Type.BYTES_PER_ELEMENT;
-  if (bytes > 2147483647) throw new RangeError(`alloc: ${bytes} bytes is more than the shared memory can hold`);
-  const ptr = rt.wasm.wp_alloc(bytes);
-  if (!ptr) throw new RangeError(`alloc: out of shared memory for ${bytes} bytes`);
-  const view = new Type(refs.buffer(), ptr, length);
-  const held = { ptr, bytes, freed: false };
-  const free = () => {
-    if (held.freed) return;
-    held.freed = true;
-    finalizer.unregister(held);
-    rt.wasm.wp_free(ptr, bytes);
-  };
-  finalizer.register(view, { rt, held }, held);
-  Object.defineProperties(view, {
-    free: { value: free },
-    [Symbol.dispose ?? /* @__PURE__ */ Symbol.for("Symbol.dispose")]: { value: free }
-  });
-  return view;
-}
-var finalizer = new FinalizationRegistry(({ rt, held }) => {
-  if (held.freed) return;
-  held.freed = true;
-  rt.wasm.wp_free(held.ptr, held.bytes);
-});
-
 // src/js/waiting.js
 function checkTimeout(timeout) {
   if (timeout === void 0 || timeout === null || timeout === Infinity) return void 0;
@@ -893,9 +278,9 @@ var MapResult = class {
   #collected = null;
   #started;
   constructor({ iterables, options, workers, submitChunk, star = false, ordered = true }) {
-    const start2 = performance.now();
+    const start = performance.now();
     const timeout = checkTimeout(options.timeout);
-    const deadline = timeout === void 0 ? Infinity : start2 + timeout;
+    const deadline = timeout === void 0 ? Infinity : start + timeout;
     const sized = iterables.every(isSized);
     let chunks;
     let chunksize = options.chunksize;
@@ -1086,7 +471,142 @@ async function* unorderedChunks(started, submitChunk, deadline, timeout) {
   }
 }
 
-// src/js/protocol.js
+// src/js/shared/layout-constants.js
+var SLOT_BYTES = 56;
+var SLOT_STATE = 0;
+var SLOT_PAYLOAD = 8;
+var STATE_MASK = 255;
+var GENERATION_SHIFT = 8;
+var GENERATION_MASK = 32767;
+var WORKER_SHIFT = 24;
+var TASK_SLOT_MASK = 65535;
+var TASK_GENERATION_SHIFT = 16;
+var MAX_SLOTS = 65536;
+var MAX_WORKERS = 256;
+var STATE_RUNNING = 3;
+var POOL_COMPLETION_EVENT = 0;
+var POOL_MAIN_WAITING = 4;
+var WORKER_TLS_BASE = 24;
+var WORKER_STACK_ALLOC = 28;
+var NEXT_KILLED = -2;
+var NEXT_EMPTY = -3;
+var COMPLETED_MAIN_WAITING = 2;
+var SHUTDOWN_NOW = 2;
+var LAYOUT_HASH = 0;
+
+// src/js/shared/layout.js
+var slotOf = (id) => id & TASK_SLOT_MASK;
+function checkLayout(wasm) {
+  if (typeof wasm.wp_layout_hash !== "function") return;
+  const built = wasm.wp_layout_hash() >>> 0;
+  if (built !== LAYOUT_HASH >>> 0) {
+    throw new Error(
+      `wasmpool: the wasm module's memory layout (hash ${built}) differs from the JS layer's (${LAYOUT_HASH}); rebuild so pkg/ and src/js come from the same sources (npm run build)`
+    );
+  }
+}
+var CoreView = class {
+  #memory;
+  #slotsPtr;
+  /**
+   * @param {WebAssembly.Memory} memory the pool's shared memory
+   * @param {number} slotsPtr address of the pool's first slot (wp_slots_ptr)
+   */
+  constructor(memory, slotsPtr) {
+    this.#memory = memory;
+    this.#slotsPtr = slotsPtr;
+    this.u8 = null;
+    this.u32 = null;
+    this.i32 = null;
+    this.refresh();
+  }
+  /** Rebuilds the views if the memory grew; returns this. */
+  refresh() {
+    const buffer = this.#memory.buffer;
+    if (this.u8 === null || this.u8.byteLength !== buffer.byteLength) {
+      this.u8 = new Uint8Array(buffer);
+      this.u32 = new Uint32Array(buffer);
+      this.i32 = new Int32Array(buffer);
+    }
+    return this;
+  }
+  /** Word index of payload word 0 of task `id`'s slot (protocol.js names the words). */
+  payload(id) {
+    return this.#slotsPtr + slotOf(id) * SLOT_BYTES + SLOT_PAYLOAD >>> 2;
+  }
+  #stateWord(id) {
+    return Atomics.load(this.i32, this.#slotsPtr + slotOf(id) * SLOT_BYTES + SLOT_STATE >>> 2);
+  }
+  /** The state of task `id` (STATE_*), or -1 once its slot holds another task. */
+  slotState(id) {
+    const word = this.#stateWord(id);
+    const current = (word >>> GENERATION_SHIFT & GENERATION_MASK) === id >>> TASK_GENERATION_SHIFT;
+    return current ? word & STATE_MASK : -1;
+  }
+  /** Whether a worker is running task `id` now. */
+  isRunning(id) {
+    return id >= 0 && this.slotState(id) === STATE_RUNNING;
+  }
+  /** The index of the worker that claimed task `id` (meaningful while it runs). */
+  claimingWorker(id) {
+    return this.#stateWord(id) >>> WORKER_SHIFT;
+  }
+};
+var poolWord = (poolPtr, offset) => poolPtr + offset >>> 2;
+function completionWords(poolPtr) {
+  return { event: poolWord(poolPtr, POOL_COMPLETION_EVENT), mainWaiting: poolWord(poolPtr, POOL_MAIN_WAITING) };
+}
+function takeThreadMemory(u32, recordPtr) {
+  const tls = Atomics.exchange(u32, recordPtr + WORKER_TLS_BASE >>> 2, 0);
+  const stack = Atomics.exchange(u32, recordPtr + WORKER_STACK_ALLOC >>> 2, 0);
+  return { tls, stack };
+}
+
+// src/js/runtime.js
+var THREAD_STACK_SIZE = 1 << 20;
+var source = null;
+var loading = null;
+function setRuntimeSource(load) {
+  source ??= load;
+}
+function assertIsolated() {
+  if (globalThis.crossOriginIsolated !== true || typeof SharedArrayBuffer !== "function") {
+    throw new NotIsolatedError();
+  }
+}
+function loadRuntime() {
+  loading ??= (async () => {
+    assertIsolated();
+    if (source === null) throw new Error("wasmpool: no runtime: import wasmpool from its package entry (index.js)");
+    const rt = await source();
+    checkLayout(rt.wasm);
+    return { ...rt, memory: rt.wasm.memory, stackSize: THREAD_STACK_SIZE };
+  })();
+  loading.catch(() => {
+    loading = null;
+  });
+  return loading;
+}
+
+// src/js/shared/messages.js
+var MSG = Object.freeze({
+  /** worker → page: started; tasks may be claimed. */
+  READY: "ready",
+  /** worker → page: start-up failed; `{ message, stack }`. */
+  ERROR: "error",
+  /** worker → page: a completion while the page waits without Atomics.waitAsync. */
+  WAKE: "wake",
+  /** worker → page: `{ slot, id, value }` from self.wasmpool.progress(value). */
+  PROGRESS: "progress",
+  /** worker → page: left its loop (shutdown, or `{ retired: true }` by maxTasksPerChild); runs no more wasm. */
+  EXITED: "exited",
+  /** worker → page: Rust code trapped; this instance is unusable and must be replaced. */
+  PANICKED: "panicked",
+  /** page → worker: `{ id, buffer }`, a SharedArrayBuffer a task refers to by id (shared/refs.js). */
+  SHARED_BUFFER: "sab"
+});
+
+// src/js/shared/protocol.js
 var P = Object.freeze({
   FN: 0,
   // function id, unique per pool
@@ -1115,37 +635,688 @@ var STATUS_ERROR = 2;
 var STATUS_PANIC = 3;
 var STATUS_CRASHED = 4;
 var INLINE_BYTES = 224;
-var NEXT_KILLED = -2;
-var NEXT_EMPTY = -3;
-var W = Object.freeze({
-  STATUS: 0,
-  CURRENT: 4,
-  CRITICAL: 8,
-  KILL: 12,
-  TASKS_DONE: 16,
-  UID: 20,
-  TLS_BASE: 24,
-  STACK_ALLOC: 28
-});
-var SHUTDOWN_NOW = 2;
 
-// src/js/pool.js
-var MAX_WORKERS = 256;
-var DEFAULT_SLOTS = 1024;
+// src/js/shared/refs.js
+var WASM_MEMORY = 0;
+var SharedRefs = class {
+  #memory;
+  #wasmBuffers = /* @__PURE__ */ new WeakSet();
+  // every SharedArrayBuffer object of the wasm memory seen here
+  #ids = /* @__PURE__ */ new WeakMap();
+  // foreign SharedArrayBuffer -> id
+  #buffers = /* @__PURE__ */ new Map();
+  // id -> foreign SharedArrayBuffer
+  #nextId = 1;
+  #onRegister;
+  constructor(memory, { onRegister } = {}) {
+    this.#memory = memory;
+    this.#onRegister = onRegister;
+    this.buffer();
+  }
+  /** The wasm memory's current buffer (remembered as one of its buffers). */
+  buffer() {
+    const b = this.#memory.buffer;
+    this.#wasmBuffers.add(b);
+    return b;
+  }
+  /** Encoder hook: an id for by-reference values, undefined for copies. */
+  externalRef = (value) => {
+    const buffer = ArrayBuffer.isView(value) ? value.buffer : value;
+    if (this.#wasmBuffers.has(buffer)) return WASM_MEMORY;
+    if (typeof SharedArrayBuffer === "function" && buffer instanceof SharedArrayBuffer) {
+      let id = this.#ids.get(buffer);
+      if (id === void 0) {
+        id = this.#nextId++;
+        this.#ids.set(buffer, id);
+        this.#buffers.set(id, buffer);
+        this.#onRegister?.(id, buffer);
+      }
+      return id;
+    }
+    return void 0;
+  };
+  /** Decoder hook. */
+  externalBuffer = (id) => id === WASM_MEMORY ? this.buffer() : this.#buffers.get(id);
+  /** Worker side: a buffer the page registered. */
+  add(id, buffer) {
+    this.#buffers.set(id, buffer);
+  }
+  /** Every registered foreign buffer, for workers started later. */
+  entries() {
+    return [...this.#buffers];
+  }
+};
+
+// src/js/codec.js
+var T_UNDEFINED = 0;
+var T_NULL = 1;
+var T_FALSE = 2;
+var T_TRUE = 3;
+var T_INT = 4;
+var T_FLOAT = 5;
+var T_STRING = 6;
+var T_BIGINT = 7;
+var T_ARRAY = 8;
+var T_OBJECT = 9;
+var T_MAP = 10;
+var T_SET = 11;
+var T_DATE = 12;
+var T_REGEXP = 13;
+var T_BUFFER = 14;
+var T_VIEW = 15;
+var T_ERROR = 16;
+var T_REF = 17;
+var T_EXTERNAL = 18;
+var VIEWS = [
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
+  DataView
+];
+if (typeof Float16Array === "function") VIEWS.push(Float16Array);
+var VIEW_KIND = new Map(VIEWS.map((C, i) => [C, i]));
+var EXTERNAL_BUFFER = 255;
+var ERRORS = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
+if (typeof AggregateError === "function") ERRORS.AggregateError = AggregateError;
+var hasSAB = typeof SharedArrayBuffer === "function";
+var utf8Encoder = new TextEncoder();
+var utf8Decoder = new TextDecoder();
+var CloneError = class extends TypeError {
+  constructor(message, path) {
+    super(message);
+    this.name = "CloneError";
+    this.path = path;
+  }
+};
+var Unsendable = class {
+  constructor(value, reason) {
+    this.value = value;
+    this.reason = reason;
+  }
+};
+var Encoder = class {
+  #buf = new Uint8Array(256);
+  #view = new DataView(this.#buf.buffer);
+  #pos = 0;
+  #refs = /* @__PURE__ */ new Map();
+  #externalRef;
+  constructor({ externalRef } = {}) {
+    this.#externalRef = externalRef;
+  }
+  /** Encodes `value`. The returned bytes are valid until the next call. */
+  encode(value, rootPath = "value") {
+    this.#pos = 0;
+    try {
+      this.#value(value);
+    } catch (e) {
+      if (!(e instanceof Unsendable)) throw e;
+      const path = findPath(value, e.value, rootPath);
+      throw new CloneError(cloneMessage(e, path, rootPath === "result" ? "back to the page" : "to a worker"), path);
+    } finally {
+      if (this.#refs.size) this.#refs.clear();
+    }
+    return this.#buf.subarray(0, this.#pos);
+  }
+  /** Encodes an argument list; error paths read `args[0]`, `args[1].x`, ... */
+  encodeArgs(args) {
+    return this.encode(args, "args");
+  }
+  #reserve(n) {
+    if (this.#pos + n <= this.#buf.length) return;
+    let size = this.#buf.length * 2;
+    while (size < this.#pos + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.#buf.subarray(0, this.#pos));
+    this.#buf = next;
+    this.#view = new DataView(next.buffer);
+  }
+  #u8(x) {
+    this.#reserve(1);
+    this.#buf[this.#pos++] = x;
+  }
+  #u32(x) {
+    this.#reserve(4);
+    this.#view.setUint32(this.#pos, x, true);
+    this.#pos += 4;
+  }
+  #f64(x) {
+    this.#reserve(8);
+    this.#view.setFloat64(this.#pos, x, true);
+    this.#pos += 8;
+  }
+  #bytes(u8) {
+    this.#reserve(u8.length);
+    this.#buf.set(u8, this.#pos);
+    this.#pos += u8.length;
+  }
+  #string(s) {
+    const n = s.length;
+    this.#reserve(5 + n * 3);
+    const buf = this.#buf;
+    const start = this.#pos + 4;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 128) break;
+      buf[start + i] = c;
+    }
+    let len = i;
+    if (i < n) len = i + utf8Encoder.encodeInto(s.slice(i), buf.subarray(start + i)).written;
+    this.#view.setUint32(this.#pos, len, true);
+    this.#pos = start + len;
+  }
+  #value(v) {
+    switch (typeof v) {
+      case "number":
+        if ((v | 0) === v && !(v === 0 && 1 / v < 0)) {
+          this.#reserve(5);
+          this.#buf[this.#pos++] = T_INT;
+          this.#view.setInt32(this.#pos, v, true);
+          this.#pos += 4;
+        } else {
+          this.#u8(T_FLOAT);
+          this.#f64(v);
+        }
+        return;
+      case "string":
+        this.#u8(T_STRING);
+        this.#string(v);
+        return;
+      case "boolean":
+        this.#u8(v ? T_TRUE : T_FALSE);
+        return;
+      case "undefined":
+        this.#u8(T_UNDEFINED);
+        return;
+      case "bigint":
+        this.#u8(T_BIGINT);
+        this.#string(v.toString(16));
+        return;
+      case "object":
+        if (v === null) {
+          this.#u8(T_NULL);
+          return;
+        }
+        return this.#object(v);
+      case "function":
+        throw new Unsendable(v, "functions cannot be cloned; pass data, or name a function exported by a task module");
+      case "symbol":
+        throw new Unsendable(v, "symbols cannot be cloned");
+    }
+    throw new Unsendable(v, `values of type ${typeof v} cannot be cloned`);
+  }
+  #object(o) {
+    const seen = this.#refs.get(o);
+    if (seen !== void 0) {
+      this.#u8(T_REF);
+      this.#u32(seen);
+      return;
+    }
+    this.#refs.set(o, this.#refs.size);
+    if (Array.isArray(o)) {
+      const n = o.length;
+      this.#u8(T_ARRAY);
+      this.#u32(n);
+      for (let i = 0; i < n; i++) this.#value(o[i]);
+      return;
+    }
+    const proto = Object.getPrototypeOf(o);
+    if (proto === Object.prototype || proto === null) {
+      const keys = Object.keys(o);
+      this.#u8(T_OBJECT);
+      this.#u32(keys.length);
+      for (const k of keys) {
+        this.#string(k);
+        this.#value(o[k]);
+      }
+      return;
+    }
+    if (ArrayBuffer.isView(o) || o instanceof ArrayBuffer || hasSAB && o instanceof SharedArrayBuffer) return this.#binary(o);
+    if (o instanceof Map) {
+      this.#u8(T_MAP);
+      this.#u32(o.size);
+      for (const [k, v] of o) {
+        this.#value(k);
+        this.#value(v);
+      }
+      return;
+    }
+    if (o instanceof Set) {
+      this.#u8(T_SET);
+      this.#u32(o.size);
+      for (const v of o) this.#value(v);
+      return;
+    }
+    if (o instanceof Date) {
+      this.#u8(T_DATE);
+      this.#f64(o.getTime());
+      return;
+    }
+    if (o instanceof RegExp) {
+      this.#u8(T_REGEXP);
+      this.#string(o.source);
+      this.#string(o.flags);
+      return;
+    }
+    if (o instanceof Error) {
+      this.#u8(T_ERROR);
+      this.#string(String(o.name));
+      this.#string(String(o.message));
+      this.#value(typeof o.stack === "string" ? o.stack : void 0);
+      const hasCause = Object.prototype.hasOwnProperty.call(o, "cause");
+      this.#u8(hasCause ? 1 : 0);
+      if (hasCause) this.#value(o.cause);
+      const errors = typeof AggregateError === "function" && o instanceof AggregateError && Array.isArray(o.errors);
+      this.#u8(errors ? 1 : 0);
+      if (errors) this.#value(o.errors);
+      return;
+    }
+    const name = proto && proto.constructor && proto.constructor.name;
+    if (o instanceof Promise) throw new Unsendable(o, "promises cannot be cloned; await the value first");
+    if (o instanceof WeakMap || o instanceof WeakSet || typeof WeakRef === "function" && o instanceof WeakRef) {
+      throw new Unsendable(o, `a ${name} cannot be cloned`);
+    }
+    throw new Unsendable(
+      o,
+      `an instance of ${name || "a class"} would lose its class; only plain objects, arrays, Map, Set, Date, RegExp, Error, ArrayBuffer and typed arrays can be sent: convert it to a plain object`
+    );
+  }
+  #binary(o) {
+    const id = this.#externalRef ? this.#externalRef(o) : void 0;
+    const isView = ArrayBuffer.isView(o);
+    if (id !== void 0) {
+      this.#u8(T_EXTERNAL);
+      this.#u8(isView ? VIEW_KIND.get(o.constructor) ?? 1 : EXTERNAL_BUFFER);
+      this.#u32(id);
+      this.#u32(isView ? o.byteOffset : 0);
+      this.#u32(isView ? o instanceof DataView ? o.byteLength : o.length : o.byteLength);
+      return;
+    }
+    const buffer = isView ? o.buffer : o;
+    if (hasSAB && buffer instanceof SharedArrayBuffer) {
+      throw new Unsendable(
+        o,
+        "it is backed by a SharedArrayBuffer that is not registered with the pool; allocate it with pool.alloc() or pass a plain ArrayBuffer"
+      );
+    }
+    if (!isView) {
+      this.#u8(T_BUFFER);
+      this.#u32(o.byteLength);
+      this.#bytes(new Uint8Array(o));
+      return;
+    }
+    const kind = VIEW_KIND.get(o.constructor);
+    if (kind === void 0) throw new Unsendable(o, `a ${o.constructor.name} cannot be cloned`);
+    this.#u8(T_VIEW);
+    this.#u8(kind);
+    this.#u32(o.byteLength);
+    this.#bytes(new Uint8Array(o.buffer, o.byteOffset, o.byteLength));
+  }
+};
+function decode(bytes, { externalBuffer } = {}) {
+  const r = new Reader(bytes, externalBuffer);
+  return r.value();
+}
+var Reader = class {
+  constructor(bytes, externalBuffer) {
+    this.b = bytes;
+    this.v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.p = 0;
+    this.refs = [];
+    this.externalBuffer = externalBuffer;
+  }
+  u8() {
+    return this.b[this.p++];
+  }
+  u32() {
+    const x = this.v.getUint32(this.p, true);
+    this.p += 4;
+    return x;
+  }
+  f64() {
+    const x = this.v.getFloat64(this.p, true);
+    this.p += 8;
+    return x;
+  }
+  string() {
+    const n = this.u32();
+    const b = this.b;
+    const start = this.p;
+    this.p += n;
+    if (n < 64) {
+      let s = "";
+      for (let i = start; i < start + n; i++) {
+        const c = b[i];
+        if (c >= 128) return utf8Decoder.decode(b.slice(start, start + n));
+        s += String.fromCharCode(c);
+      }
+      return s;
+    }
+    return utf8Decoder.decode(b.slice(start, start + n));
+  }
+  copy(n) {
+    const out = this.b.slice(this.p, this.p + n);
+    this.p += n;
+    return out.buffer;
+  }
+  value() {
+    const tag = this.u8();
+    switch (tag) {
+      case T_UNDEFINED:
+        return void 0;
+      case T_NULL:
+        return null;
+      case T_FALSE:
+        return false;
+      case T_TRUE:
+        return true;
+      case T_INT: {
+        const x = this.v.getInt32(this.p, true);
+        this.p += 4;
+        return x;
+      }
+      case T_FLOAT:
+        return this.f64();
+      case T_STRING:
+        return this.string();
+      case T_BIGINT: {
+        const s = this.string();
+        return s[0] === "-" ? -BigInt("0x" + s.slice(1)) : BigInt("0x" + s);
+      }
+      case T_ARRAY: {
+        const n = this.u32();
+        const a = new Array(n);
+        this.refs.push(a);
+        for (let i = 0; i < n; i++) a[i] = this.value();
+        return a;
+      }
+      case T_OBJECT: {
+        const n = this.u32();
+        const o = {};
+        this.refs.push(o);
+        for (let i = 0; i < n; i++) {
+          const k = this.string();
+          const v = this.value();
+          if (k === "__proto__") Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+          else o[k] = v;
+        }
+        return o;
+      }
+      case T_MAP: {
+        const n = this.u32();
+        const m = /* @__PURE__ */ new Map();
+        this.refs.push(m);
+        for (let i = 0; i < n; i++) {
+          const k = this.value();
+          m.set(k, this.value());
+        }
+        return m;
+      }
+      case T_SET: {
+        const n = this.u32();
+        const s = /* @__PURE__ */ new Set();
+        this.refs.push(s);
+        for (let i = 0; i < n; i++) s.add(this.value());
+        return s;
+      }
+      case T_DATE: {
+        const d = new Date(this.f64());
+        this.refs.push(d);
+        return d;
+      }
+      case T_REGEXP: {
+        const slot = this.refs.push(null) - 1;
+        const source2 = this.string();
+        const re = new RegExp(source2, this.string());
+        this.refs[slot] = re;
+        return re;
+      }
+      case T_BUFFER: {
+        const buf = this.copy(this.u32());
+        this.refs.push(buf);
+        return buf;
+      }
+      case T_VIEW: {
+        const C = VIEWS[this.u8()];
+        const n = this.u32();
+        const buf = this.copy(n);
+        const view = C === DataView ? new DataView(buf) : new C(buf, 0, n / C.BYTES_PER_ELEMENT);
+        this.refs.push(view);
+        return view;
+      }
+      case T_ERROR: {
+        const slot = this.refs.push(null) - 1;
+        const name = this.string();
+        const message = this.string();
+        const C = ERRORS[name] || Error;
+        const e = Object.create(C.prototype);
+        this.refs[slot] = e;
+        Object.defineProperty(e, "message", { value: message, writable: true, configurable: true });
+        if (!(name in ERRORS) || C.prototype.name !== name) {
+          Object.defineProperty(e, "name", { value: name, writable: true, configurable: true });
+        }
+        const stack = this.value();
+        Object.defineProperty(e, "stack", { value: stack ?? `${name}: ${message}`, writable: true, configurable: true });
+        if (this.u8()) Object.defineProperty(e, "cause", { value: this.value(), writable: true, configurable: true });
+        if (this.u8()) Object.defineProperty(e, "errors", { value: this.value(), writable: true, configurable: true });
+        return e;
+      }
+      case T_REF:
+        return this.refs[this.u32()];
+      case T_EXTERNAL: {
+        const kind = this.u8();
+        const id = this.u32();
+        const offset = this.u32();
+        const length = this.u32();
+        const buffer = this.externalBuffer ? this.externalBuffer(id) : void 0;
+        if (!buffer) throw new CloneError(`shared buffer #${id} is not known here`, "value");
+        const out = kind === EXTERNAL_BUFFER ? buffer : new VIEWS[kind](buffer, offset, length);
+        this.refs.push(out);
+        return out;
+      }
+    }
+    throw new CloneError(`corrupt message: unknown tag ${tag} at byte ${this.p - 1}`, "value");
+  }
+};
+function cloneMessage(e, path, direction) {
+  const what = typeof e.value === "function" ? `a function${e.value.name ? ` (${e.value.name})` : ""}` : typeof e.value === "symbol" ? `a symbol (${String(e.value)})` : e.value && e.value.constructor ? `a ${e.value.constructor.name}` : `a ${typeof e.value}`;
+  return `Cannot send ${what} at ${path} ${direction}: ${e.reason}`;
+}
+function findPath(root, target, rootPath) {
+  const seen = /* @__PURE__ */ new Set();
+  const queue = [[root, rootPath]];
+  while (queue.length) {
+    const [v, path] = queue.shift();
+    if (v === target) return path;
+    if (v === null || typeof v !== "object" || seen.has(v)) continue;
+    seen.add(v);
+    if (v instanceof Map) {
+      let i = 0;
+      for (const [k, val] of v) {
+        queue.push([k, `${path}<map key ${i}>`]);
+        queue.push([val, `${path}.get(${preview(k)})`]);
+        i++;
+      }
+    } else if (v instanceof Set) {
+      let i = 0;
+      for (const val of v) queue.push([val, `${path}<set entry ${i++}>`]);
+    } else if (v instanceof Error) {
+      if ("cause" in v) queue.push([v.cause, `${path}.cause`]);
+    } else {
+      for (const k of Object.keys(v)) {
+        queue.push([v[k], Array.isArray(v) ? `${path}[${k}]` : /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`]);
+      }
+    }
+  }
+  return rootPath;
+}
+function preview(k) {
+  if (typeof k === "string") return JSON.stringify(k.length > 20 ? k.slice(0, 17) + "..." : k);
+  if (typeof k === "object" && k !== null) return k.constructor ? k.constructor.name : "object";
+  return String(k);
+}
+
+// src/js/page/completions.js
 var HAS_WAIT_ASYNC = typeof Atomics.waitAsync === "function";
-var EXIT_GRACE_MS = 2e3;
 var MAIN_SPIN_MS = 0.03;
-var nextWorkerUid = 1;
+var Completions = class {
+  #wasm;
+  #ptr;
+  #view;
+  #refs;
+  #dispatcher;
+  #words;
+  #pumping = false;
+  #wake = null;
+  // resolves the pump's wait when workers wake it by message
+  /** Whether workers must post MSG.WAKE (this browser has no Atomics.waitAsync). */
+  static get needsMessageWake() {
+    return !HAS_WAIT_ASYNC;
+  }
+  constructor({ wasm, ptr, view, refs, dispatcher }) {
+    this.#wasm = wasm;
+    this.#ptr = ptr;
+    this.#view = view;
+    this.#refs = refs;
+    this.#dispatcher = dispatcher;
+    this.#words = completionWords(ptr);
+  }
+  /** Starts the pump unless it runs. */
+  pump() {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    this.#pumpLoop().catch((error) => console.error("wasmpool: completion loop failed", error));
+  }
+  // Core invariant 6: announce, read the event, drain, then wait on the value read.
+  async #pumpLoop() {
+    const { event, mainWaiting } = this.#words;
+    try {
+      while (this.#dispatcher.inSlots > 0) {
+        const { i32 } = this.#view.refresh();
+        Atomics.store(i32, mainWaiting, 1);
+        const seen = Atomics.load(i32, event);
+        if (this.#drain() > 0) {
+          await null;
+          continue;
+        }
+        if (this.#dispatcher.inSlots === 0) break;
+        if (spinFor(i32, event, seen)) continue;
+        await this.#waitFor(i32, event, seen);
+      }
+    } finally {
+      this.#pumping = false;
+      if (this.#ptr) Atomics.store(this.#view.refresh().i32, mainWaiting, 0);
+    }
+  }
+  async #waitFor(i32, event, seen) {
+    if (HAS_WAIT_ASYNC) {
+      const r = Atomics.waitAsync(i32, event, seen);
+      if (r.async) await r.value;
+    } else {
+      await new Promise((resolve) => {
+        this.#wake = resolve;
+      });
+      this.#wake = null;
+    }
+  }
+  /** The pool's memory is about to be freed: the pump must not touch it again. */
+  close() {
+    this.#ptr = 0;
+  }
+  /** A worker's MSG.WAKE (no Atomics.waitAsync here). */
+  wake() {
+    this.#wake?.();
+  }
+  /** Wakes the pump from the page itself (a worker died, a task was abandoned). */
+  kick() {
+    const { i32 } = this.#view.refresh();
+    Atomics.add(i32, this.#words.event, 1);
+    Atomics.notify(i32, this.#words.event);
+    this.#wake?.();
+  }
+  #drain() {
+    const wasm = this.#wasm;
+    let n = 0;
+    for (let id = wasm.wp_pop_completion(this.#ptr); id >= 0; id = wasm.wp_pop_completion(this.#ptr)) {
+      this.settle(id);
+      n++;
+    }
+    if (n > 0) {
+      this.#dispatcher.flushBacklog();
+      this.#dispatcher.checkIdle();
+    }
+    return n;
+  }
+  /** Reads a DONE slot's result, gives the slot back, settles the future. */
+  settle(id) {
+    const { u8, u32 } = this.#view.refresh();
+    const w = this.#view.payload(id);
+    const status = u32[w + P.STATUS];
+    const ptr = u32[w + P.RESULT_PTR];
+    const len = u32[w + P.RESULT_LEN];
+    let value;
+    let ok = status === STATUS_OK;
+    if (status === STATUS_CRASHED) {
+      value = new WorkerCrashedError("the worker running this task died");
+    } else {
+      try {
+        value = decode(u8.subarray(ptr, ptr + len), this.#refs);
+      } catch (error) {
+        ok = false;
+        value = error;
+      }
+      if (status === STATUS_PANIC) value = new PanicError(`Rust code panicked: ${value}`);
+      if (u32[w + P.RESULT_HEAP]) this.#wasm.wp_free(ptr, len);
+    }
+    this.#wasm.wp_release(this.#ptr, id);
+    const task = this.#dispatcher.finish(id);
+    if (task === void 0) return;
+    if (ok) task.future._resolve(value);
+    else task.future._reject(value);
+  }
+  /** Settles a task whose worker died running it (core invariant 7). */
+  crashed(id) {
+    const { u32 } = this.#view.refresh();
+    const w = this.#view.payload(id);
+    u32[w + P.STATUS] = STATUS_CRASHED;
+    u32[w + P.RESULT_HEAP] = 0;
+    this.settle(id);
+  }
+};
+function spinFor(i32, event, seen) {
+  const until = performance.now() + MAIN_SPIN_MS;
+  do {
+    for (let k = 0; k < 64; k++) if (Atomics.load(i32, event) !== seen) return true;
+  } while (performance.now() < until);
+  return false;
+}
+
+// src/js/page/options.js
+var DEFAULT_SLOTS = 1024;
 function checkCount(name, value, { min = 1, max = Infinity } = {}) {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
     throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
   }
   return value;
 }
+function defaultWorkers() {
+  const n = globalThis.navigator?.hardwareConcurrency;
+  return Number.isInteger(n) && n > 0 ? Math.min(n, MAX_WORKERS) : 4;
+}
 var TaskOptions = class {
   constructor({ timeout, signal, abortGrace = 100, transfer } = {}) {
     this.timeout = checkTimeout(timeout);
-    if (transfer !== void 0 && !Array.isArray(transfer)) throw new TypeError("transfer must be an array of ArrayBuffers");
+    if (transfer !== void 0 && !isBufferList(transfer)) {
+      throw new TypeError("transfer must be an array of ArrayBuffers");
+    }
     this.transfer = transfer;
     if (signal !== void 0 && !(signal instanceof AbortSignal)) throw new TypeError("signal must be an AbortSignal");
     this.signal = signal;
@@ -1153,99 +1324,613 @@ var TaskOptions = class {
     Object.freeze(this);
   }
 };
-function defaultWorkers() {
-  const n = globalThis.navigator && navigator.hardwareConcurrency;
-  return Number.isInteger(n) && n > 0 ? Math.min(n, MAX_WORKERS) : 4;
+var isBufferList = (list) => Array.isArray(list) && list.every((b) => b instanceof ArrayBuffer);
+function poolConfig({
+  workers = defaultWorkers(),
+  module,
+  slots = DEFAULT_SLOTS,
+  initializer,
+  initargs = [],
+  maxTasksPerChild,
+  maxQueueSize,
+  concurrency = 1
+} = {}) {
+  if (initializer !== void 0 && typeof initializer !== "function" && typeof initializer !== "string") {
+    throw new TypeError("initializer must be a function or the name of a task-module export");
+  }
+  if (!Array.isArray(initargs)) throw new TypeError("initargs must be an array");
+  return {
+    workers: checkCount("workers", workers, { max: MAX_WORKERS }),
+    slots: checkCount("slots", slots, { max: MAX_SLOTS }),
+    modules: taskModuleUrls(module),
+    initializer: initializer === void 0 ? null : initializerCode(initializer),
+    initargs,
+    maxTasksPerChild: optionalCount("maxTasksPerChild", maxTasksPerChild),
+    maxQueueSize: optionalCount("maxQueueSize", maxQueueSize),
+    concurrency: checkCount("concurrency", concurrency, { max: 1e3 })
+  };
 }
-var Pool = class {
-  #rt = null;
-  // { wasm, module, memory, layout } once loaded
-  #ptr = 0;
-  // the Rust control block
-  #slotsPtr = 0;
-  #inlineBase = 0;
-  #slotCount;
-  #workerCount;
-  #modules;
-  #workers = [];
-  // index -> { worker, uid, exited: Promise }
-  #tasks = [];
-  // slot index -> task record
-  #backlog = [];
-  // tasks waiting for a free slot (or for start-up)
-  #outstanding = 0;
-  // tasks in slots
-  #functions = /* @__PURE__ */ new WeakMap();
-  // Function -> code entry
+var optionalCount = (name, value) => value === void 0 || value === null ? 0 : checkCount(name, value);
+var initializerCode = (initializer) => typeof initializer === "function" ? { code: Function.prototype.toString.call(initializer), named: false } : { code: initializer, named: true };
+function taskModuleUrls(module) {
+  const list = module === void 0 ? [] : Array.isArray(module) ? module : [module];
+  return list.map((m) => {
+    const url = new URL(String(m), globalThis.location?.href);
+    if (globalThis.location && url.protocol !== "data:" && url.origin !== location.origin) {
+      throw new TypeError(
+        `task module ${url.href} is on another origin (${url.origin}); workers can only import task modules from ${location.origin}`
+      );
+    }
+    return url.href;
+  });
+}
+function checkTask(fn) {
+  if (typeof fn !== "function" && typeof fn !== "string") {
+    throw new TypeError(
+      `a task must be a function, or the name of a task-module export or Rust task, got ${describe(fn)}`
+    );
+  }
+}
+function describe(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? `an object (${Object.prototype.toString.call(value)})` : `${typeof value} ${String(value)}`;
+}
+function detach(buffers) {
+  for (const b of buffers) {
+    if (typeof b.transfer === "function") b.transfer();
+    else structuredClone(b, { transfer: [b] });
+  }
+}
+
+// src/js/page/task-codes.js
+var TaskCodes = class {
   #exportNames = null;
   // Set of task-module export names, once the page imported them
   #exportOf = /* @__PURE__ */ new WeakMap();
   // task-module Function -> its export name
-  #codes = /* @__PURE__ */ new Map();
-  // source or name -> code entry
-  #nextFnId = 1;
+  #functions = /* @__PURE__ */ new WeakMap();
+  // Function -> code entry
+  #entries = /* @__PURE__ */ new Map();
+  // 'n:' name or 'f:' source -> code entry
+  #nextId = 1;
+  #hasRustTask = () => false;
+  /**
+   * Called once the task modules are imported: their function exports (so a
+   * typo is an error at the call site, and `tasks.resize` maps to its name)
+   * and the runtime's Rust-task lookup.
+   */
+  setExports(namespaces, hasRustTask) {
+    this.#exportNames = /* @__PURE__ */ new Set();
+    for (const namespace of namespaces) {
+      for (const [name, value] of Object.entries(namespace)) {
+        if (typeof value !== "function") continue;
+        this.#exportNames.add(name);
+        if (!this.#exportOf.has(value)) this.#exportOf.set(value, name);
+      }
+    }
+    this.#hasRustTask = hasRustTask;
+  }
+  /**
+   * The code entry of `fn`. While the task modules are still loading the
+   * answer is `{ deferred: fn }`, resolved by `resolve` at dispatch.
+   */
+  of(fn) {
+    checkTask(fn);
+    if (this.#exportNames === null) return { deferred: fn };
+    if (typeof fn === "function") {
+      const exported = this.#exportOf.get(fn);
+      if (exported !== void 0) return this.#entry(exported, true);
+      let entry = this.#functions.get(fn);
+      if (entry === void 0) {
+        entry = this.#entry(Function.prototype.toString.call(fn), false);
+        this.#functions.set(fn, entry);
+      }
+      return entry;
+    }
+    if (!this.#exportNames.has(fn) && !this.#hasRustTask(fn)) {
+      const known = [...this.#exportNames].map((n) => `"${n}"`).join(", ");
+      const modules = known ? `the task modules export ${known}` : "the pool has no task module (new Pool({ module: url }))";
+      throw new TypeError(`unknown task "${fn}": ${modules} and no Rust task has that name`);
+    }
+    return this.#entry(fn, true);
+  }
+  /** A possibly deferred entry, resolved now (throws as `of` does). */
+  resolve(code) {
+    return code.deferred === void 0 ? code : this.of(code.deferred);
+  }
+  // One entry per distinct source (a fresh arrow function per call shares it).
+  #entry(text, named) {
+    const key = (named ? "n:" : "f:") + text;
+    let entry = this.#entries.get(key);
+    if (entry === void 0) {
+      entry = { id: this.#nextId++, text, named, ptr: 0, len: 0 };
+      this.#entries.set(key, entry);
+    }
+    return entry;
+  }
+  /** Function sources and task names live in shared memory for the pool's life. */
+  store(entry, wasm, view) {
+    const bytes = new TextEncoder().encode(entry.text);
+    entry.len = bytes.length;
+    entry.ptr = wasm.wp_alloc(bytes.length);
+    view.refresh().u8.set(bytes, entry.ptr);
+  }
+  /** Frees every stored text (at shutdown). */
+  free(wasm) {
+    for (const entry of this.#entries.values()) if (entry.ptr) wasm.wp_free(entry.ptr, entry.len);
+    this.#entries.clear();
+  }
+};
+
+// src/js/page/dispatcher.js
+var Dispatcher = class {
+  codes = new TaskCodes();
   #encoder = null;
-  // made with the shared-buffer hooks once the runtime is loaded
-  #refs = null;
-  #u8 = null;
-  #u32 = null;
-  #i32 = null;
-  #pumping = false;
-  #wake = null;
-  // resolves the pump's wait when postMessage wakes are used
+  #core = null;
+  // { wasm, ptr, view, inlineBase } once the runtime is loaded
+  #backlog = [];
+  #tasks = [];
+  // slot index -> TaskRecord
+  #taskOf = /* @__PURE__ */ new WeakMap();
+  // Future -> TaskRecord
+  #inSlots = 0;
+  #idleWaiters = [];
+  #futureHooks;
+  #onPublish;
+  /**
+   * @param {object} hooks
+   * @param {(task: TaskRecord) => void} hooks.kill stops the worker running `task`
+   * @param {() => void} hooks.onPublish a task entered the core (start the completion pump)
+   */
+  constructor({ kill, onPublish }) {
+    this.#futureHooks = (task) => ({
+      withdraw: () => this.withdraw(task),
+      isRunning: () => this.#core !== null && this.#core.view.isRunning(task.id),
+      kill: () => kill(task)
+    });
+    this.#onPublish = onPublish;
+  }
+  /** The runtime is loaded: slots can be filled (the backlog is flushed). */
+  attach({ wasm, ptr, view, inlineBase, externalRef }) {
+    this.#core = { wasm, ptr, view, inlineBase };
+    this.#encoder = new Encoder({ externalRef });
+    this.flushBacklog();
+  }
+  /**
+   * Encodes a task's arguments now, at the call (a value that cannot be sent
+   * is an error there). Before the runtime is loaded there is no wasm memory
+   * to refer to, so the encoder has no by-reference hook yet.
+   */
+  encode(value, root) {
+    this.#encoder ??= new Encoder();
+    return this.#encoder.encode(value, root);
+  }
+  /** A new task: in a slot if one is free, else in the backlog. */
+  enqueue(code, bytes, flags = 0) {
+    const task = { future: null, code, flags, bytes: null, id: -1, argsHeap: 0, argsLen: 0 };
+    task.future = new Future(this.#futureHooks(task));
+    this.#taskOf.set(task.future, task);
+    if (this.#core === null || this.#backlog.length > 0 || !this.#dispatch(task, bytes)) {
+      task.bytes = bytes.slice();
+      this.#backlog.push(task);
+    }
+    return task.future;
+  }
+  /** The record behind a future this dispatcher made. */
+  taskOf(future) {
+    return this.#taskOf.get(future);
+  }
+  // Writes the task into a free slot and publishes it. False if none is free.
+  #dispatch(task, bytes) {
+    const { wasm, ptr, view, inlineBase } = this.#core;
+    try {
+      task.code = this.codes.resolve(task.code);
+    } catch (error) {
+      task.future._reject(error);
+      return true;
+    }
+    const id = wasm.wp_reserve(ptr);
+    if (id < 0) return false;
+    const { code } = task;
+    if (code.ptr === 0) this.codes.store(code, wasm, view);
+    let argsPtr = inlineBase + slotOf(id) * INLINE_BYTES;
+    let flags = task.flags | (code.named ? FLAG_NAMED : 0);
+    if (bytes.length > INLINE_BYTES) {
+      argsPtr = wasm.wp_alloc(bytes.length);
+      flags |= FLAG_ARGS_HEAP;
+      task.argsHeap = argsPtr;
+      task.argsLen = bytes.length;
+    }
+    const { u8, u32 } = view.refresh();
+    u8.set(bytes, argsPtr);
+    const w = view.payload(id);
+    u32[w + P.FN] = code.id;
+    u32[w + P.CODE_PTR] = code.ptr;
+    u32[w + P.CODE_LEN] = code.len;
+    u32[w + P.ARGS_PTR] = argsPtr;
+    u32[w + P.ARGS_LEN] = bytes.length;
+    u32[w + P.FLAGS] = flags;
+    u32[w + P.ABORT] = 0;
+    task.id = id;
+    task.bytes = null;
+    this.#tasks[slotOf(id)] = task;
+    this.#inSlots++;
+    wasm.wp_publish(ptr, id);
+    this.#onPublish();
+    return true;
+  }
+  /** Moves backlog tasks into free slots, in order. */
+  flushBacklog() {
+    const backlog = this.#backlog;
+    let i = 0;
+    while (i < backlog.length && this.#dispatch(backlog[i], backlog[i].bytes)) i++;
+    if (i > 0) backlog.splice(0, i);
+  }
+  /** Future.cancel(): out of the backlog, or a CAS QUEUED → CANCELLED in the core. */
+  withdraw(task) {
+    if (task.id < 0) {
+      const i = this.#backlog.indexOf(task);
+      if (i < 0) return false;
+      this.#backlog.splice(i, 1);
+      this.checkIdle();
+      return true;
+    }
+    const core = this.#core;
+    if (core === null || !core.wasm.wp_cancel(core.ptr, task.id)) return false;
+    if (task.argsHeap) core.wasm.wp_free(task.argsHeap, task.argsLen);
+    this.#take(slotOf(task.id));
+    this.checkIdle();
+    return true;
+  }
+  /** The task in task `id`'s slot, if that slot still holds task `id`. */
+  inSlot(id) {
+    const task = this.#tasks[slotOf(id)];
+    return task?.id === id ? task : void 0;
+  }
+  /** A slot's task leaves the table (its result was read, or it was cancelled). */
+  finish(id) {
+    return this.#take(slotOf(id));
+  }
+  #take(slot) {
+    const task = this.#tasks[slot];
+    this.#tasks[slot] = void 0;
+    this.#inSlots--;
+    return task;
+  }
+  /** Tasks in slots (published and not yet settled). */
+  get inSlots() {
+    return this.#inSlots;
+  }
+  /** Tasks submitted and not yet claimed by a worker (maxQueueSize). */
+  waiting() {
+    const core = this.#core;
+    return this.#backlog.length + (core ? core.wasm.wp_queued(core.ptr) : 0);
+  }
+  /** Whether any submitted task has not settled. */
+  busy() {
+    return this.#inSlots > 0 || this.#backlog.length > 0;
+  }
+  /** Resolves when no submitted task is left unsettled. */
+  idle() {
+    if (!this.busy()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+  /** Resolves the idle() promises if the pool is idle (or if `force`). */
+  checkIdle(force = false) {
+    if ((force || !this.busy()) && this.#idleWaiters.length > 0) {
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+  /** Cancels every task not yet claimed (shutdown({ cancelFutures })). */
+  cancelPending() {
+    for (const task of [...this.#backlog]) task.future.cancel();
+    for (const task of this.#tasks) task?.future.cancel();
+  }
+  /** Rejects every unsettled future with `error` (terminate, a broken pool). */
+  rejectAll(error) {
+    for (const task of this.#backlog.splice(0)) task.future._reject(error);
+    for (const task of this.#tasks) task?.future._reject(error);
+  }
+  /** After shutdown: forgets every slot (their futures were settled). */
+  clear() {
+    this.#tasks = [];
+    this.#inSlots = 0;
+  }
+};
+
+// src/js/page/shared-arrays.js
+var TYPED_ARRAYS = /* @__PURE__ */ new Set([
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
+  ...typeof Float16Array === "function" ? [Float16Array] : []
+]);
+function allocShared(rt, refs, Type, length) {
+  if (!TYPED_ARRAYS.has(Type)) throw new TypeError("alloc needs a typed array constructor, e.g. pool.alloc(Float64Array, n)");
+  if (!Number.isInteger(length) || length < 0) throw new RangeError(`alloc: length must be an integer >= 0, got ${String(length)}`);
+  const bytes = length * Type.BYTES_PER_ELEMENT;
+  if (bytes > 2147483647) throw new RangeError(`alloc: ${bytes} bytes is more than the shared memory can hold`);
+  const ptr = rt.wasm.wp_alloc(bytes);
+  if (!ptr) throw new RangeError(`alloc: out of shared memory for ${bytes} bytes`);
+  const view = new Type(refs.buffer(), ptr, length);
+  const held = { ptr, bytes, freed: false };
+  const free = () => {
+    if (held.freed) return;
+    held.freed = true;
+    finalizer.unregister(held);
+    rt.wasm.wp_free(ptr, bytes);
+  };
+  finalizer.register(view, { rt, held }, held);
+  Object.defineProperties(view, {
+    free: { value: free },
+    [Symbol.dispose ?? /* @__PURE__ */ Symbol.for("Symbol.dispose")]: { value: free }
+  });
+  return view;
+}
+var finalizer = new FinalizationRegistry(({ rt, held }) => {
+  if (held.freed) return;
+  held.freed = true;
+  rt.wasm.wp_free(held.ptr, held.bytes);
+});
+
+// src/js/page/task-control.js
+var TaskControl = class {
+  #dispatcher;
+  #view;
+  #replaceWorker;
+  /**
+   * @param {object} deps
+   * @param {import('./dispatcher.js').Dispatcher} deps.dispatcher
+   * @param {() => import('../shared/layout.js').CoreView | null} deps.view the pool's view, once loaded
+   * @param {(workerIndex: number) => void} deps.replaceWorker terminates and replaces a worker
+   */
+  constructor({ dispatcher, view, replaceWorker }) {
+    this.#dispatcher = dispatcher;
+    this.#view = view;
+    this.#replaceWorker = replaceWorker;
+  }
+  #isRunning(task) {
+    const view = this.#view();
+    return view !== null && view.isRunning(task.id);
+  }
+  /** Applies a task's TaskOptions (timeout, signal) to its future. */
+  apply(future, { timeout, signal, abortGrace }) {
+    if (timeout !== void 0) {
+      const timer = setTimeout(() => {
+        if (!future.done()) {
+          this.stop(future, new TimeoutError(`the task did not finish within ${timeout} ms; its worker was terminated`));
+        }
+      }, timeout);
+      future.addDoneCallback(() => clearTimeout(timer));
+    }
+    if (signal) this.#watchSignal(future, signal, abortGrace ?? 100);
+  }
+  #watchSignal(future, signal, abortGrace) {
+    const onAbort = () => {
+      if (future.done()) return;
+      const reason = signal.reason ?? new DOMException("the task was aborted", "AbortError");
+      const task = this.#dispatcher.taskOf(future);
+      if (task && this.#isRunning(task)) {
+        this.#requestAbort(task);
+        future._reject(reason);
+        setTimeout(() => this.killRunning(task), abortGrace);
+      } else {
+        this.stop(future, reason);
+      }
+    };
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+    future.addDoneCallback(() => signal.removeEventListener("abort", onAbort));
+  }
+  /** Settles `future` with `error` now: withdrawn if queued, its worker replaced if running. */
+  stop(future, error) {
+    const task = this.#dispatcher.taskOf(future);
+    if (!task) return;
+    const running = this.#isRunning(task);
+    if (!running) this.#dispatcher.withdraw(task);
+    future._reject(error);
+    if (running) this.killRunning(task);
+  }
+  #requestAbort(task) {
+    const view = this.#view().refresh();
+    const word = view.payload(task.id) + P.ABORT;
+    Atomics.store(view.i32, word, 1);
+    Atomics.notify(view.i32, word);
+  }
+  /** Terminates (and replaces) the worker running `task`, if it still runs it. */
+  killRunning(task) {
+    if (!this.#isRunning(task)) return;
+    this.#replaceWorker(this.#view().claimingWorker(task.id));
+  }
+};
+
+// src/js/page/worker-handle.js
+var nextUid = 1;
+var KILL_SPINS = 1e3;
+var WorkerHandle = class {
+  /** The Web Worker. */
+  worker;
+  /** Unique across the page's pools (names the worker and its Web Lock). */
+  uid = nextUid++;
+  /** Its index in the pool's worker table. */
+  index;
+  /** True once it runs no more tasks (exited, killed or dead). */
+  gone = false;
+  /** Resolves when it has left its loop by itself (MSG.EXITED). */
+  exited;
+  /** Resolves when it has started, rejects with BrokenPoolError if it could not. */
+  ready;
+  #core;
+  #events;
+  #markExited;
+  #started = false;
+  /**
+   * Starts a worker in table slot `index`.
+   * @param {object} core `{ rt, ptr, view, lockPrefix, init }`: the runtime, the
+   *   pool's address, its CoreView, the Web Lock name prefix and the fields of
+   *   the InitMessage (shared/messages.js) common to every worker
+   * @param {object} events `{ onWake(), onProgress(data), onExited(handle, retired), onDied(handle) }`
+   */
+  constructor(core, index, events) {
+    this.#core = core;
+    this.#events = events;
+    this.index = index;
+    this.exited = new Promise((resolve) => {
+      this.#markExited = resolve;
+    });
+    const { rt, ptr } = core;
+    rt.wasm.wp_occupy(ptr, index, this.uid);
+    this.worker = rt.spawnWorker(`wasmpool-${this.uid}`);
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.onmessage = ({ data }) => this.#onMessage(data, resolve, reject);
+      this.worker.onerror = (event) => this.#onError(event, reject);
+    });
+    this.worker.postMessage({ ...core.init, index, uid: this.uid, lockName: this.#lockName });
+  }
+  get #lockName() {
+    return this.#core.lockPrefix + this.uid;
+  }
+  /** Posts a message to the worker (MSG.SHARED_BUFFER). */
+  post(message) {
+    this.worker.postMessage(message);
+  }
+  #onMessage(data, resolve, reject) {
+    switch (data?.type) {
+      case MSG.READY:
+        this.#started = true;
+        this.#watchForDeath();
+        resolve();
+        break;
+      case MSG.ERROR:
+        if (this.#started) console.error(`wasmpool: worker ${this.uid} failed: ${data.message}`);
+        reject(new BrokenPoolError(`a worker failed to start: ${data.message}`));
+        break;
+      case MSG.WAKE:
+        this.#events.onWake();
+        break;
+      case MSG.PROGRESS:
+        this.#events.onProgress(data);
+        break;
+      case MSG.EXITED:
+        this.#events.onExited(this, data.retired);
+        this.#markExited();
+        break;
+      case MSG.PANICKED:
+        this.#events.onDied(this);
+        break;
+    }
+  }
+  #onError(event, reject) {
+    event.preventDefault?.();
+    const message = event.message || "the worker script failed to load";
+    if (!this.#started) {
+      this.gone = true;
+      reject(new BrokenPoolError(`a worker failed to start: ${message}`));
+    } else {
+      console.error(`wasmpool: uncaught error in worker ${this.uid}: ${message}`);
+    }
+  }
+  // A worker holds a Web Lock for its whole life; the page's request for the
+  // same lock is granted only when the worker is gone. That is how a worker
+  // that dies by itself (self.close(), a crash, out of memory) is noticed:
+  // no event reports it.
+  #watchForDeath() {
+    if (!globalThis.navigator?.locks) return;
+    navigator.locks.request(this.#lockName, () => {
+      if (!this.gone) this.#events.onDied(this);
+    }).catch(() => {
+    });
+  }
+  /**
+   * Kill handshake (core invariant 4), then terminate. `dead`: the worker
+   * runs no wasm any more (it trapped or crashed), so there is no critical
+   * section to wait for. Resolves to the ids of the tasks it was running,
+   * which the core has marked DONE for the page to settle as crashed.
+   */
+  async kill({ dead = false } = {}) {
+    const { wasm } = this.#core.rt;
+    const { ptr } = this.#core;
+    this.gone = true;
+    wasm.wp_request_kill(ptr, this.index);
+    for (let spins = 0; !dead && !wasm.wp_safe_to_terminate(ptr, this.index); spins++) {
+      if (spins < KILL_SPINS) continue;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    this.worker.terminate();
+    const abandoned = takeVec(wasm, wasm.wp_abandon(ptr, this.index));
+    this.freeThreadMemory();
+    return abandoned;
+  }
+  /** It left by itself: it runs no more wasm, so its thread memory can go. */
+  retire() {
+    this.gone = true;
+    this.worker.terminate();
+    this.freeThreadMemory();
+  }
+  // The stack and TLS a worker thread allocated for itself. Freed here, on the
+  // page, once the worker runs no more wasm; taken out of its record so it
+  // happens once.
+  freeThreadMemory() {
+    const { rt, ptr, view } = this.#core;
+    const record = rt.wasm.wp_worker_ptr(ptr, this.index);
+    const { tls, stack } = takeThreadMemory(view.refresh().u32, record);
+    if (tls || stack) rt.wasm.__wbindgen_thread_destroy(tls || void 0, stack || void 0, rt.stackSize);
+  }
+};
+function takeVec(wasm, [ptr, len]) {
+  const out = Array.from(new Uint32Array(wasm.memory.buffer, ptr, len));
+  if (len) wasm.__wbindgen_free(ptr, len * 4, 4);
+  return out;
+}
+
+// src/js/page/pool.js
+var EXIT_GRACE_MS = 2e3;
+var Pool = class {
+  #config;
+  #core = null;
+  // { rt, ptr, view, refs, inlineBase, lockPrefix, init } once loaded
+  #dispatcher;
+  #completions = null;
+  #control;
+  #handles = [];
+  // index -> WorkerHandle
   #closed = false;
+  #terminating = false;
   #broken = null;
   // BrokenPoolError once the pool cannot run tasks
   #ready;
   #shutdownPromise = null;
-  #idleWaiters = [];
-  #initializer = null;
-  #initargs = [];
-  #maxTasksPerChild = 0;
-  #maxQueueSize = 0;
-  #concurrency = 1;
-  #taskOf = /* @__PURE__ */ new WeakMap();
-  // Future -> task record
-  #lockPrefix = `wasmpool-${Math.random().toString(36).slice(2)}-`;
-  #terminating = false;
   /**
    * @param {object} [options]
    * @param {number} [options.workers] worker threads (default navigator.hardwareConcurrency)
    * @param {Array<string|URL>|string|URL} [options.module] task module(s) every worker imports
    * @param {number} [options.slots] tasks in shared memory at once (more wait in a page-side backlog)
    */
-  constructor({
-    workers = defaultWorkers(),
-    module,
-    slots = DEFAULT_SLOTS,
-    initializer,
-    initargs = [],
-    maxTasksPerChild,
-    maxQueueSize,
-    concurrency = 1
-  } = {}) {
+  constructor(options = {}) {
     assertIsolated();
-    this.#concurrency = checkCount("concurrency", concurrency, { max: 1e3 });
-    if (maxQueueSize !== void 0 && maxQueueSize !== null) this.#maxQueueSize = checkCount("maxQueueSize", maxQueueSize);
-    if (maxTasksPerChild !== void 0 && maxTasksPerChild !== null) checkCount("maxTasksPerChild", maxTasksPerChild);
-    this.#maxTasksPerChild = maxTasksPerChild ?? 0;
-    if (initializer !== void 0 && typeof initializer !== "function" && typeof initializer !== "string") {
-      throw new TypeError("initializer must be a function or the name of a task-module export");
-    }
-    if (!Array.isArray(initargs)) throw new TypeError("initargs must be an array");
-    this.#initializer = initializer === void 0 ? null : {
-      code: typeof initializer === "function" ? Function.prototype.toString.call(initializer) : initializer,
-      named: typeof initializer === "string"
-    };
-    this.#initargs = initargs;
-    this.#workerCount = checkCount("workers", workers, { max: MAX_WORKERS });
-    this.#slotCount = checkCount("slots", slots, { max: 1 << 16 });
-    this.#modules = (module === void 0 ? [] : Array.isArray(module) ? module : [module]).map((m) => {
-      const url = new URL(String(m), globalThis.location && location.href);
-      if (globalThis.location && url.protocol !== "data:" && url.origin !== location.origin) {
-        throw new TypeError(`task module ${url.href} is on another origin (${url.origin}); workers can only import task modules from ${location.origin}`);
-      }
-      return url.href;
+    this.#config = poolConfig(options);
+    this.#dispatcher = new Dispatcher({
+      kill: (task) => this.#control.killRunning(task),
+      onPublish: () => this.#completions.pump()
+    });
+    this.#control = new TaskControl({
+      dispatcher: this.#dispatcher,
+      view: () => this.#core?.view ?? null,
+      replaceWorker: (index) => this.#replace(this.#handles[index])
     });
     this.#ready = this.#start();
     this.#ready.catch((error) => this.#breakPool(error));
@@ -1256,7 +1941,7 @@ var Pool = class {
   }
   /** Number of worker threads. */
   get workers() {
-    return this.#workerCount;
+    return this.#config.workers;
   }
   /**
    * Runs `fn(...args)` in a worker. `fn` is a function (sent as source, so it
@@ -1273,24 +1958,18 @@ var Pool = class {
   }
   #submit(fn, args, options) {
     this.#checkOpen("submit");
-    const code = this.#code(fn);
-    const bytes = this.#encode(args, "args");
-    if (options && options.transfer) detach(options.transfer);
-    if (this.#maxQueueSize && this.#waiting() >= this.#maxQueueSize) {
-      const f = new Future();
-      f._reject(new QueueFullError(`the pool already has ${this.#maxQueueSize} tasks waiting (maxQueueSize)`));
-      return f;
+    const code = this.#dispatcher.codes.of(fn);
+    const bytes = this.#dispatcher.encode(args, "args");
+    if (options?.transfer) detach(options.transfer);
+    const { maxQueueSize } = this.#config;
+    if (maxQueueSize && this.#dispatcher.waiting() >= maxQueueSize) {
+      const future2 = new Future();
+      future2._reject(new QueueFullError(`the pool already has ${maxQueueSize} tasks waiting (maxQueueSize)`));
+      return future2;
     }
-    const future = this.#enqueue(code, bytes);
-    if (options) this.#applyOptions(future, options);
+    const future = this.#dispatcher.enqueue(code, bytes);
+    if (options) this.#control.apply(future, options);
     return future;
-  }
-  // Before the runtime is loaded there is no wasm memory to refer to, so the
-  // encoder has no by-reference hook yet (a SharedArrayBuffer sent then is
-  // registered once the pool is ready... or refused: see CloneError).
-  #encode(value, root) {
-    this.#encoder ??= new Encoder();
-    return this.#encoder.encode(value, root);
   }
   /**
    * A typed array in the pool's shared wasm memory: tasks receive it by
@@ -1299,70 +1978,8 @@ var Pool = class {
    * ones. Needs the pool to be ready.
    */
   alloc(Type, length) {
-    if (this.#rt === null) throw new PoolError("pool.alloc() needs a ready pool: await pool.ready first");
-    return allocShared(this.#rt, this.#refs, Type, length);
-  }
-  // Tasks submitted and not yet claimed by a worker.
-  #waiting() {
-    return this.#backlog.length + (this.#rt ? this.#rt.wasm.wp_queued(this.#ptr) : 0);
-  }
-  #applyOptions(future, { timeout, signal, abortGrace }) {
-    if (timeout !== void 0) {
-      const timer = setTimeout(() => {
-        if (!future.done()) this.#stop(future, new TimeoutError(`the task did not finish within ${timeout} ms; its worker was terminated`));
-      }, timeout);
-      future.addDoneCallback(() => clearTimeout(timer));
-    }
-    if (signal) {
-      const onAbort = () => {
-        const reason = signal.reason ?? new DOMException("the task was aborted", "AbortError");
-        if (future.done()) return;
-        const task = this.#taskOf.get(future);
-        if (task && task.id >= 0 && this.#slotState(task.id) === 3) {
-          this.#requestAbort(task);
-          future._reject(reason);
-          setTimeout(() => {
-            if (this.#slotState(task.id) === 3) this.#killRunning(task);
-          }, abortGrace ?? 100);
-        } else {
-          this.#stop(future, reason);
-        }
-      };
-      if (signal.aborted) onAbort();
-      else {
-        signal.addEventListener("abort", onAbort, { once: true });
-        future.addDoneCallback(() => signal.removeEventListener("abort", onAbort));
-      }
-    }
-  }
-  // Settles `future` with `error` now: withdrawn if queued, its worker
-  // terminated and replaced if running.
-  #stop(future, error) {
-    const task = this.#taskOf.get(future);
-    if (!task) return;
-    const running = task.id >= 0 && this.#slotState(task.id) === 3;
-    if (!running) this.#withdraw(task);
-    future._reject(error);
-    if (running) this.#killRunning(task);
-  }
-  #requestAbort(task) {
-    const { layout } = this.#rt;
-    this.#refresh();
-    const idx = (this.#slotsPtr + (task.id & 65535) * layout.slotBytes + layout.slotPayload >>> 2) + P.ABORT;
-    Atomics.store(this.#i32, idx, 1);
-    Atomics.notify(this.#i32, idx);
-  }
-  // Terminates (and replaces) the worker running `task`, if it still runs it.
-  #killRunning(task) {
-    if (!this.#rt || task.id < 0) return;
-    const { layout } = this.#rt;
-    this.#refresh();
-    const slotBase = this.#slotsPtr + (task.id & 65535) * layout.slotBytes;
-    const index = Atomics.load(this.#u32, slotBase + layout.slotState >>> 2) >>> 24;
-    const record = this.#workers[index];
-    if (!record || record.gone) return;
-    if (this.#slotState(task.id) !== 3) return;
-    this.#replace(record);
+    if (this.#core === null) throw new PoolError("pool.alloc() needs a ready pool: await pool.ready first");
+    return allocShared(this.#core.rt, this.#core.refs, Type, length);
   }
   /**
    * Applies `fn` to every item (several iterables are zipped, stopping at the
@@ -1375,10 +1992,7 @@ var Pool = class {
   map(fn, ...rest) {
     return this._mapWith(fn, rest, { what: "map" });
   }
-  /**
-   * Like map, but results come in completion order (multiprocessing's
-   * imap_unordered).
-   */
+  /** Like map, but results come in completion order (multiprocessing's imap_unordered). */
   imapUnordered(fn, ...rest) {
     return this._mapWith(fn, rest, { what: "imapUnordered", ordered: false });
   }
@@ -1389,12 +2003,12 @@ var Pool = class {
   /** @internal map, imapUnordered and starmap: one chunk of items per task. */
   _mapWith(fn, rest, { what, star = false, ordered = true } = {}) {
     this.#checkOpen(what);
-    const code = this.#code(fn);
+    const code = this.#dispatcher.codes.of(fn);
     const { iterables, options } = parseMapArgs(what, rest);
     return new MapResult({
       iterables,
       options,
-      workers: this.#workerCount,
+      workers: this.#config.workers,
       star,
       ordered,
       submitChunk: (tuples) => this.#submitChunk(code, tuples)
@@ -1402,12 +2016,13 @@ var Pool = class {
   }
   #submitChunk(code, tuples) {
     if (this.#closed || this.#broken) {
-      const f = new Future();
-      f._reject(this.#broken ?? new ShutdownError("the pool was shut down while map was still submitting"));
-      return f;
+      const future = new Future();
+      future._reject(this.#broken ?? new ShutdownError("the pool was shut down while map was still submitting"));
+      return future;
     }
     const flat = tuples.every((t) => t.length === 1);
-    return this.#enqueue(code, this.#encode([flat ? tuples.map((t) => t[0]) : tuples, flat], "items"), FLAG_CHUNK);
+    const bytes = this.#dispatcher.encode([flat ? tuples.map((t) => t[0]) : tuples, flat], "items");
+    return this.#dispatcher.enqueue(code, bytes, FLAG_CHUNK);
   }
   /**
    * Stops the pool. Every task already submitted still runs (unless
@@ -1415,7 +2030,7 @@ var Pool = class {
    */
   shutdown({ wait = true, cancelFutures = false } = {}) {
     this.#closed = true;
-    if (cancelFutures) this.#cancelPending();
+    if (cancelFutures) this.#dispatcher.cancelPending();
     this.#shutdownPromise ??= this.#finish();
     return wait ? this.#shutdownPromise : Promise.resolve();
   }
@@ -1427,12 +2042,8 @@ var Pool = class {
     this.#closed = true;
     if (!this.#terminating) {
       this.#terminating = true;
-      const error = new ShutdownError("the pool was terminated before this task finished");
-      for (const task of this.#backlog.splice(0)) task.future._reject(error);
-      for (const task of this.#tasks) if (task) task.future._reject(error);
-      const waiters = this.#idleWaiters;
-      this.#idleWaiters = [];
-      for (const resolve of waiters) resolve();
+      this.#dispatcher.rejectAll(new ShutdownError("the pool was terminated before this task finished"));
+      this.#dispatcher.checkIdle(true);
     }
     this.#shutdownPromise ??= this.#finish();
     return this.#shutdownPromise;
@@ -1440,531 +2051,250 @@ var Pool = class {
   [Symbol.asyncDispose]() {
     return this.shutdown();
   }
-  // ---- submission ----
   #checkOpen(what) {
     if (this.#broken) throw this.#broken;
     if (this.#closed) throw new ShutdownError(`cannot ${what}: the pool has been shut down`);
   }
-  // What a task function is, as workers will know it: a task-module export
-  // (by name), a Rust task (by name), or source text. While the page is
-  // still importing the task modules the answer is deferred to dispatch.
-  #code(fn) {
-    if (typeof fn !== "function" && typeof fn !== "string") {
-      throw new TypeError(`a task must be a function, or the name of a task-module export or Rust task, got ${describe(fn)}`);
-    }
-    if (this.#exportNames === null) return { deferred: fn };
-    if (typeof fn === "function") {
-      const exported = this.#exportOf.get(fn);
-      if (exported !== void 0) return this.#codeEntry(exported, true);
-      let entry = this.#functions.get(fn);
-      if (entry === void 0) {
-        entry = this.#codeEntry(Function.prototype.toString.call(fn), false);
-        this.#functions.set(fn, entry);
-      }
-      return entry;
-    }
-    if (!this.#exportNames.has(fn) && !this.#rt.glue.wp_has_task(fn)) {
-      const known = [...this.#exportNames].map((n) => `"${n}"`).join(", ");
-      throw new TypeError(
-        `unknown task "${fn}": ${known ? `the task modules export ${known}` : "the pool has no task module (new Pool({ module: url }))"} and no Rust task has that name`
-      );
-    }
-    return this.#codeEntry(fn, true);
-  }
-  // One entry per distinct source (a fresh arrow function per call shares it).
-  #codeEntry(text, named) {
-    const key = (named ? "n:" : "f:") + text;
-    let entry = this.#codes.get(key);
-    if (entry === void 0) {
-      entry = { id: this.#nextFnId++, text, named, ptr: 0, len: 0 };
-      this.#codes.set(key, entry);
-    }
-    return entry;
-  }
-  #enqueue(code, bytes, flags = 0) {
-    const task = { future: null, code, flags, bytes: null, id: -1, argsHeap: 0, argsLen: 0 };
-    task.future = new Future({
-      withdraw: () => this.#withdraw(task),
-      isRunning: () => task.id >= 0 && this.#slotState(task.id) === 3,
-      kill: () => this.#killRunning(task)
-    });
-    this.#taskOf.set(task.future, task);
-    if (this.#rt === null || this.#backlog.length > 0 || !this.#dispatch(task, bytes)) {
-      task.bytes = bytes.slice();
-      this.#backlog.push(task);
-    }
-    return task.future;
-  }
-  // Writes the task into a free slot and publishes it. False if none is free.
-  #dispatch(task, bytes) {
-    const { wasm, layout } = this.#rt;
-    if (task.code.deferred !== void 0) {
-      try {
-        task.code = this.#code(task.code.deferred);
-      } catch (error) {
-        task.future._reject(error);
-        return true;
-      }
-    }
-    const id = wasm.wp_reserve(this.#ptr);
-    if (id < 0) return false;
-    const slot = id & 65535;
-    const code = task.code;
-    if (code.ptr === 0) this.#storeCode(code);
-    let argsPtr = this.#inlineBase + slot * INLINE_BYTES;
-    let flags = task.flags | (code.named ? FLAG_NAMED : 0);
-    if (bytes.length > INLINE_BYTES) {
-      argsPtr = wasm.wp_alloc(bytes.length);
-      flags |= FLAG_ARGS_HEAP;
-      task.argsHeap = argsPtr;
-      task.argsLen = bytes.length;
-    }
-    this.#refresh();
-    this.#u8.set(bytes, argsPtr);
-    const w = this.#slotsPtr + slot * layout.slotBytes + layout.slotPayload >>> 2;
-    const u32 = this.#u32;
-    u32[w + P.FN] = code.id;
-    u32[w + P.CODE_PTR] = code.ptr;
-    u32[w + P.CODE_LEN] = code.len;
-    u32[w + P.ARGS_PTR] = argsPtr;
-    u32[w + P.ARGS_LEN] = bytes.length;
-    u32[w + P.FLAGS] = flags;
-    u32[w + P.ABORT] = 0;
-    task.id = id;
-    task.bytes = null;
-    this.#tasks[slot] = task;
-    this.#outstanding++;
-    wasm.wp_publish(this.#ptr, id);
-    this.#pump();
-    return true;
-  }
-  // Function sources and task names live in shared memory for the pool's life.
-  #storeCode(code) {
-    const bytes = new TextEncoder().encode(code.text);
-    code.len = bytes.length;
-    code.ptr = this.#rt.wasm.wp_alloc(bytes.length);
-    this.#refresh();
-    this.#u8.set(bytes, code.ptr);
-  }
-  #flushBacklog() {
-    const backlog = this.#backlog;
-    let i = 0;
-    while (i < backlog.length && this.#dispatch(backlog[i], backlog[i].bytes)) i++;
-    if (i > 0) backlog.splice(0, i);
-  }
-  // Future.cancel(): out of the backlog, or a CAS QUEUED -> CANCELLED in the core.
-  #withdraw(task) {
-    if (task.id < 0) {
-      const i = this.#backlog.indexOf(task);
-      if (i < 0) return false;
-      this.#backlog.splice(i, 1);
-      this.#checkIdle();
-      return true;
-    }
-    if (this.#rt === null || !this.#rt.wasm.wp_cancel(this.#ptr, task.id)) return false;
-    const slot = task.id & 65535;
-    if (task.argsHeap) this.#rt.wasm.wp_free(task.argsHeap, task.argsLen);
-    this.#tasks[slot] = void 0;
-    this.#outstanding--;
-    this.#checkIdle();
-    return true;
-  }
-  #cancelPending() {
-    for (const task of [...this.#backlog]) task.future.cancel();
-    for (const task of this.#tasks) if (task) task.future.cancel();
-  }
-  #slotState(id) {
-    const { layout } = this.#rt;
-    const word = Atomics.load(this.#i32, this.#slotsPtr + (id & 65535) * layout.slotBytes + layout.slotState >>> 2);
-    return (word >>> 8 & 32767) === id >>> 16 ? word & 255 : -1;
-  }
-  // ---- completion ----
-  #refresh() {
-    const buffer = this.#rt.memory.buffer;
-    if (this.#u8 === null || this.#u8.byteLength !== buffer.byteLength) {
-      this.#u8 = new Uint8Array(buffer);
-      this.#u32 = new Uint32Array(buffer);
-      this.#i32 = new Int32Array(buffer);
-    }
-  }
-  #pump() {
-    if (this.#pumping) return;
-    this.#pumping = true;
-    this.#pumpLoop().catch((error) => console.error("wasmpool: completion loop failed", error));
-  }
-  // Core invariant 6: announce, read the event, drain, then wait on the value read.
-  async #pumpLoop() {
-    const { layout } = this.#rt;
-    const waitingIdx = this.#ptr + layout.mainWaiting >>> 2;
-    const eventIdx = this.#ptr + layout.completionEvent >>> 2;
-    try {
-      while (this.#outstanding > 0) {
-        this.#refresh();
-        const i32 = this.#i32;
-        Atomics.store(i32, waitingIdx, 1);
-        const seen = Atomics.load(i32, eventIdx);
-        if (this.#drain() > 0) {
-          await null;
-          continue;
-        }
-        if (this.#outstanding === 0) break;
-        if (this.#spinFor(i32, eventIdx, seen)) continue;
-        if (HAS_WAIT_ASYNC) {
-          const r = Atomics.waitAsync(i32, eventIdx, seen);
-          if (r.async) await r.value;
-        } else {
-          await new Promise((resolve) => {
-            this.#wake = resolve;
-          });
-          this.#wake = null;
-        }
-      }
-    } finally {
-      this.#pumping = false;
-      if (this.#rt && this.#ptr) Atomics.store(this.#i32, waitingIdx, 0);
-    }
-  }
-  // True if the completion event moved within MAIN_SPIN_MS.
-  #spinFor(i32, eventIdx, seen) {
-    const until = performance.now() + MAIN_SPIN_MS;
-    do {
-      for (let k = 0; k < 64; k++) if (Atomics.load(i32, eventIdx) !== seen) return true;
-    } while (performance.now() < until);
-    return false;
-  }
-  // Wakes the pump from the page itself (a worker died, a task was abandoned).
-  #kick() {
-    if (!this.#ptr) return;
-    const eventIdx = this.#ptr + this.#rt.layout.completionEvent >>> 2;
-    Atomics.add(this.#i32, eventIdx, 1);
-    Atomics.notify(this.#i32, eventIdx);
-    this.#wake?.();
-  }
-  #drain() {
-    const { wasm } = this.#rt;
-    let n = 0;
-    for (let id = wasm.wp_pop_completion(this.#ptr); id >= 0; id = wasm.wp_pop_completion(this.#ptr)) {
-      this.#settle(id);
-      n++;
-    }
-    if (n > 0) {
-      if (this.#backlog.length > 0) this.#flushBacklog();
-      this.#checkIdle();
-    }
-    return n;
-  }
-  // Reads a DONE slot's result, gives the slot back, settles the future.
-  #settle(id) {
-    const { wasm, layout } = this.#rt;
-    const slot = id & 65535;
-    const task = this.#tasks[slot];
-    this.#tasks[slot] = void 0;
-    this.#refresh();
-    const w = this.#slotsPtr + slot * layout.slotBytes + layout.slotPayload >>> 2;
-    const u32 = this.#u32;
-    const status = u32[w + P.STATUS];
-    const ptr = u32[w + P.RESULT_PTR];
-    const len = u32[w + P.RESULT_LEN];
-    let value;
-    let ok = status === STATUS_OK;
-    if (status === STATUS_CRASHED) {
-      value = new WorkerCrashedError("the worker running this task died");
-    } else {
-      try {
-        value = decode(this.#u8.subarray(ptr, ptr + len), this.#refs);
-      } catch (error) {
-        ok = false;
-        value = error;
-      }
-      if (status === STATUS_PANIC) value = new PanicError(`Rust code panicked: ${value}`);
-      if (u32[w + P.RESULT_HEAP]) wasm.wp_free(ptr, len);
-    }
-    wasm.wp_release(this.#ptr, id);
-    this.#outstanding--;
-    if (task === void 0) return;
-    if (ok) task.future._resolve(value);
-    else task.future._reject(value);
-  }
-  #checkIdle() {
-    if (this.#outstanding === 0 && this.#backlog.length === 0 && this.#idleWaiters.length > 0) {
-      const waiters = this.#idleWaiters;
-      this.#idleWaiters = [];
-      for (const resolve of waiters) resolve();
-    }
-  }
-  #idle() {
-    if (this.#outstanding === 0 && this.#backlog.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
-  }
-  // ---- workers ----
+  // ---- the pool's life: start, workers, breakage, shutdown ----
   async #start() {
     const rt = await loadRuntime();
     const { wasm } = rt;
-    const names = /* @__PURE__ */ new Set();
-    for (const url of this.#modules) {
-      let namespace;
-      try {
-        namespace = await import(
-          /* webpackIgnore: true */
-          /* @vite-ignore */
-          url
-        );
-      } catch (error) {
-        throw new BrokenPoolError(`cannot load task module ${url}: ${error && error.message || error}`, { cause: error });
-      }
-      for (const [name, value] of Object.entries(namespace)) {
-        if (typeof value !== "function") continue;
-        names.add(name);
-        if (!this.#exportOf.has(value)) this.#exportOf.set(value, name);
-      }
-    }
-    this.#exportNames = names;
-    this.#refs = new SharedRefs(rt.memory, {
+    const config = this.#config;
+    this.#dispatcher.codes.setExports(await importTaskModules(config.modules), (name) => rt.glue.wp_has_task(name));
+    const refs = new SharedRefs(rt.memory, {
       onRegister: (id, buffer) => {
-        for (const record of this.#workers) if (record && !record.gone) record.worker.postMessage({ type: "sab", id, buffer });
+        for (const handle of this.#live()) handle.post({ type: MSG.SHARED_BUFFER, id, buffer });
       }
     });
-    this.#encoder = new Encoder({ externalRef: this.#refs.externalRef });
-    this.#ptr = wasm.wp_pool_new(this.#slotCount, this.#workerCount);
-    this.#slotsPtr = wasm.wp_slots_ptr(this.#ptr);
-    this.#inlineBase = wasm.wp_alloc(this.#slotCount * INLINE_BYTES);
-    this.#rt = rt;
-    this.#refresh();
+    const ptr = wasm.wp_pool_new(config.slots, config.workers);
+    const slotsPtr = wasm.wp_slots_ptr(ptr);
+    const inlineBase = wasm.wp_alloc(config.slots * INLINE_BYTES);
+    const view = new CoreView(rt.memory, slotsPtr);
+    this.#completions = new Completions({ wasm, ptr, view, refs, dispatcher: this.#dispatcher });
+    this.#core = {
+      rt,
+      ptr,
+      view,
+      refs,
+      inlineBase,
+      lockPrefix: `wasmpool-${Math.random().toString(36).slice(2)}-`,
+      init: {
+        module: rt.module,
+        memory: rt.memory,
+        glueUrl: rt.glueUrl,
+        pool: ptr,
+        stackSize: rt.stackSize,
+        slotsPtr,
+        inlineBase,
+        modules: config.modules,
+        initializer: config.initializer,
+        initargs: config.initargs,
+        maxTasksPerChild: config.maxTasksPerChild,
+        concurrency: config.concurrency,
+        fallbackWake: Completions.needsMessageWake
+      }
+    };
     const started = [];
-    for (let index = 0; index < this.#workerCount; index++) started.push(this.#spawn(index));
-    this.#flushBacklog();
+    for (let index = 0; index < config.workers; index++) started.push(this.#spawn(index));
+    this.#dispatcher.attach({ wasm, ptr, view, inlineBase, externalRef: refs.externalRef });
     await Promise.all(started);
   }
-  #spawn(index) {
-    const { wasm, module, memory, layout } = this.#rt;
-    const uid = nextWorkerUid++;
-    wasm.wp_occupy(this.#ptr, index, uid);
-    const worker = this.#rt.spawnWorker(`wasmpool-${uid}`);
-    let markExited;
-    const record = { worker, uid, index, exited: new Promise((r) => {
-      markExited = r;
-    }), gone: false };
-    this.#workers[index] = record;
-    let started = false;
-    const ready = new Promise((resolve, reject) => {
-      worker.onmessage = ({ data }) => {
-        switch (data && data.type) {
-          case "ready":
-            started = true;
-            this.#watchForDeath(record);
-            resolve();
-            break;
-          case "error":
-            if (started) console.error(`wasmpool: worker ${uid} failed: ${data.message}`);
-            reject(new BrokenPoolError(`a worker failed to start: ${data.message}`));
-            break;
-          case "wake":
-            this.#wake?.();
-            break;
-          case "progress":
-            this.#tasks[data.slot]?.id === data.id && this.#tasks[data.slot].future._progress(data.value);
-            break;
-          case "exited":
-            this.#exited(record, data.retired);
-            markExited();
-            break;
-          case "panicked":
-            this.#replace(record, { dead: true });
-            break;
-        }
-      };
-      worker.onerror = (event) => {
-        event.preventDefault?.();
-        const message = event.message || "the worker script failed to load";
-        if (!started) {
-          record.gone = true;
-          reject(new BrokenPoolError(`a worker failed to start: ${message}`));
-        } else {
-          console.error(`wasmpool: uncaught error in worker ${uid}: ${message}`);
-        }
-      };
-    });
-    worker.postMessage({
-      module,
-      memory,
-      glueUrl: this.#rt.glueUrl,
-      pool: this.#ptr,
-      index,
-      uid,
-      layout,
-      stackSize: THREAD_STACK_SIZE,
-      slotsPtr: this.#slotsPtr,
-      inlineBase: this.#inlineBase,
-      modules: this.#modules,
-      initializer: this.#initializer,
-      initargs: this.#initargs,
-      maxTasksPerChild: this.#maxTasksPerChild,
-      concurrency: this.#concurrency,
-      fallbackWake: !HAS_WAIT_ASYNC,
-      lockName: this.#lockPrefix + uid,
-      sharedBuffers: this.#refs.entries()
-    });
-    return ready;
+  #live() {
+    return this.#handles.filter((h) => h && !h.gone);
   }
-  // A worker holds a Web Lock for its whole life; the page's request for the
-  // same lock is granted only when the worker is gone. That is how a worker
-  // that dies by itself (self.close(), a crash, out of memory) is noticed:
-  // no event reports it.
-  #watchForDeath(record) {
-    if (!globalThis.navigator || !navigator.locks) return;
-    navigator.locks.request(this.#lockPrefix + record.uid, () => {
-      if (!record.gone && this.#rt) this.#replace(record, { dead: true });
-    }).catch(() => {
+  #spawn(index) {
+    const core = this.#core;
+    const init = { ...core.init, sharedBuffers: core.refs.entries() };
+    const handle = new WorkerHandle({ ...core, init }, index, {
+      onWake: () => this.#completions.wake(),
+      onProgress: ({ id, value }) => this.#dispatcher.inSlot(id)?.future._progress(value),
+      onExited: (h, retired) => this.#exited(h, retired),
+      onDied: (h) => this.#replace(h, { dead: true })
     });
+    this.#handles[index] = handle;
+    return handle.ready;
   }
   // Whether a worker that left should be replaced: while the pool is open, and
   // after close() for as long as submitted tasks remain (multiprocessing keeps
   // its workers up until the queue is done).
   #wantsReplacement() {
-    return !this.#terminating && !this.#broken && (!this.#closed || this.#outstanding > 0 || this.#backlog.length > 0);
+    return !this.#terminating && !this.#broken && (!this.#closed || this.#dispatcher.busy());
   }
-  // A worker left on its own (shutdown, or retired by maxTasksPerChild). It
-  // runs no more wasm, so its stack and TLS can be freed here.
-  #exited(record, retired) {
-    if (record.gone) return;
-    record.gone = true;
-    record.worker.terminate();
-    this.#freeThreadMemory(record.index);
-    if (retired && this.#workers[record.index] === record && this.#wantsReplacement()) {
-      this.#spawn(record.index).catch((e) => this.#breakPool(e));
-    }
+  #respawn(index) {
+    if (this.#wantsReplacement()) this.#spawn(index).catch((e) => this.#breakPool(e));
   }
-  // A worker died or trapped: settle its task, free its thread memory, start another.
-  async #replace(record, { dead = false } = {}) {
-    if (record.gone || this.#workers[record.index] !== record) return;
-    await this.#terminate(record, { dead });
-    if (this.#wantsReplacement()) this.#spawn(record.index).catch((e) => this.#breakPool(e));
+  // A worker left on its own (shutdown, or retired by maxTasksPerChild).
+  #exited(handle, retired) {
+    if (handle.gone) return;
+    handle.retire();
+    if (retired && this.#handles[handle.index] === handle) this.#respawn(handle.index);
   }
-  // Kill handshake (core invariant 4), then terminate, then clean up after it.
-  // `dead`: the worker runs no wasm any more (it trapped or crashed), so there
-  // is no critical section to wait for.
-  async #terminate(record, { dead = false } = {}) {
-    const { wasm } = this.#rt;
-    record.gone = true;
-    wasm.wp_request_kill(this.#ptr, record.index);
-    for (let spins = 0; !dead && !wasm.wp_safe_to_terminate(this.#ptr, record.index); spins++) {
-      if (spins < 1e3) continue;
-      await new Promise((r) => setTimeout(r, 1));
-    }
-    record.worker.terminate();
-    record.gone = true;
-    for (const id of takeVec(wasm, wasm.wp_abandon(this.#ptr, record.index))) this.#writeCrash(id);
-    this.#freeThreadMemory(record.index);
-    this.#kick();
+  // A worker died, trapped or must be stopped: settle its task, start another.
+  async #replace(handle, { dead = false } = {}) {
+    if (!handle || handle.gone || this.#handles[handle.index] !== handle) return;
+    await this.#kill(handle, { dead });
+    this.#respawn(handle.index);
   }
-  #writeCrash(id) {
-    const { layout } = this.#rt;
-    this.#refresh();
-    const w = this.#slotsPtr + (id & 65535) * layout.slotBytes + layout.slotPayload >>> 2;
-    this.#u32[w + P.STATUS] = STATUS_CRASHED;
-    this.#u32[w + P.RESULT_HEAP] = 0;
-    this.#settle(id);
-  }
-  // The stack and TLS a worker thread allocated for itself. Freed here, on the
-  // page, once the worker runs no more wasm; zeroed so it happens once.
-  #freeThreadMemory(index) {
-    const { wasm } = this.#rt;
-    this.#refresh();
-    const rec = wasm.wp_worker_ptr(this.#ptr, index);
-    const tls = Atomics.load(this.#u32, rec + W.TLS_BASE >>> 2);
-    const stack = Atomics.load(this.#u32, rec + W.STACK_ALLOC >>> 2);
-    if (tls || stack) wasm.__wbindgen_thread_destroy(tls || void 0, stack || void 0, THREAD_STACK_SIZE);
-    Atomics.store(this.#u32, rec + W.TLS_BASE >>> 2, 0);
-    Atomics.store(this.#u32, rec + W.STACK_ALLOC >>> 2, 0);
+  async #kill(handle, options) {
+    for (const id of await handle.kill(options)) this.#completions.crashed(id);
+    this.#completions.kick();
   }
   #breakPool(error) {
     if (this.#broken) return;
-    this.#broken = error instanceof BrokenPoolError ? error : new BrokenPoolError(String(error && error.message || error), { cause: error });
-    for (const task of this.#backlog.splice(0)) task.future._reject(this.#broken);
-    for (const task of this.#tasks) if (task) task.future._reject(this.#broken);
-    this.#checkIdle();
+    this.#broken = error instanceof BrokenPoolError ? error : new BrokenPoolError(String(error?.message || error), { cause: error });
+    this.#dispatcher.rejectAll(this.#broken);
+    this.#dispatcher.checkIdle();
     if (!this.#closed) this.shutdown({ wait: false, cancelFutures: true });
   }
-  // ---- shutdown ----
   async #finish() {
     try {
       await this.#ready;
     } catch {
     }
-    if (!this.#broken && !this.#terminating) await this.#idle();
-    if (this.#rt === null) return;
-    const { wasm } = this.#rt;
-    wasm.wp_begin_shutdown(this.#ptr, SHUTDOWN_NOW);
+    if (!this.#broken && !this.#terminating) await this.#dispatcher.idle();
+    if (this.#core === null) return;
+    const { rt, ptr, inlineBase } = this.#core;
+    const { wasm } = rt;
+    wasm.wp_begin_shutdown(ptr, SHUTDOWN_NOW);
     if (!this.#terminating) {
-      const live = this.#workers.filter((r) => r && !r.gone);
-      await Promise.race([
-        Promise.all(live.map((r) => r.exited)),
-        new Promise((r) => setTimeout(r, EXIT_GRACE_MS))
-      ]);
+      const grace = new Promise((resolve) => setTimeout(resolve, EXIT_GRACE_MS));
+      await Promise.race([Promise.all(this.#live().map((h) => h.exited)), grace]);
     }
-    for (const record of this.#workers) {
-      if (record && !record.gone) await this.#terminate(record);
+    for (const handle of this.#live()) await this.#kill(handle);
+    for (const id of takeVec(wasm, wasm.wp_drain_queued(ptr))) {
+      this.#dispatcher.finish(id)?.future._reject(new ShutdownError("the pool was shut down before this task ran"));
     }
-    for (const id of takeVec(wasm, wasm.wp_drain_queued(this.#ptr))) {
-      const task = this.#tasks[id & 65535];
-      this.#tasks[id & 65535] = void 0;
-      task?.future._reject(new ShutdownError("the pool was shut down before this task ran"));
-    }
-    for (const task of this.#tasks) task?.future._reject(new ShutdownError("the pool was shut down"));
-    this.#tasks = [];
-    this.#outstanding = 0;
-    this.#kick();
-    for (const code of this.#codes.values()) if (code.ptr) wasm.wp_free(code.ptr, code.len);
-    this.#codes.clear();
-    wasm.wp_free(this.#inlineBase, this.#slotCount * INLINE_BYTES);
-    wasm.wp_pool_free(this.#ptr);
-    this.#ptr = 0;
+    this.#dispatcher.rejectAll(new ShutdownError("the pool was shut down"));
+    this.#dispatcher.clear();
+    this.#completions.kick();
+    this.#completions.close();
+    this.#dispatcher.codes.free(wasm);
+    wasm.wp_free(inlineBase, this.#config.slots * INLINE_BYTES);
+    wasm.wp_pool_free(ptr);
   }
 };
-function detach(buffers) {
-  if (!Array.isArray(buffers)) throw new TypeError("transfer must be an array of ArrayBuffers");
-  for (const b of buffers) {
-    if (!(b instanceof ArrayBuffer)) throw new TypeError("transfer must be an array of ArrayBuffers");
-    if (typeof b.transfer === "function") b.transfer();
-    else structuredClone(b, { transfer: [b] });
+async function importTaskModules(urls) {
+  const namespaces = [];
+  for (const url of urls) {
+    try {
+      namespaces.push(await import(
+        /* webpackIgnore: true */
+        /* @vite-ignore */
+        url
+      ));
+    } catch (error) {
+      throw new BrokenPoolError(`cannot load task module ${url}: ${error?.message || error}`, { cause: error });
+    }
   }
-}
-function takeVec(wasm, [ptr, len]) {
-  const out = Array.from(new Uint32Array(wasm.memory.buffer, ptr, len));
-  if (len) wasm.__wbindgen_free(ptr, len * 4, 4);
-  return out;
-}
-function describe(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? `an object (${Object.prototype.toString.call(value)})` : `${typeof value} ${String(value)}`;
+  return namespaces;
 }
 
-// src/js/worker-core.js
-function serveWorker(loadGlue) {
-  self.onmessage = (event) => {
-    self.onmessage = null;
-    const init = event.data;
-    Promise.resolve(init).then(loadGlue).then((glue) => start(init, glue)).catch((error) => {
-      self.postMessage({ type: "error", message: String(error && error.message || error), stack: error && error.stack });
-    });
-  };
-}
-async function start(init, glue) {
-  const { module, memory, pool, index, uid, layout, stackSize, slotsPtr, inlineBase, modules, fallbackWake } = init;
-  if (init.lockName && self.navigator && navigator.locks) {
-    await new Promise((held) => {
-      navigator.locks.request(init.lockName, () => {
-        held();
-        return new Promise(() => {
-        });
-      });
+// src/js/worker/context.js
+var abortError = () => new DOMException("the task was aborted", "AbortError");
+var RunningTask = class {
+  controller = null;
+  // an AbortController, made when the task first asks for its signal
+  constructor(id, w) {
+    this.id = id;
+    this.w = w;
+  }
+};
+var TaskContext = class {
+  /** The task whose code is running now (or awaiting), or null. */
+  current = null;
+  #view;
+  /** @param {import('../shared/layout.js').CoreView} view */
+  constructor(view) {
+    this.#view = view;
+  }
+  /** Installs `self.wasmpool` for the tasks of worker `uid` (table index `index`). */
+  install(uid, index) {
+    const context = this;
+    self.wasmpool = Object.freeze({
+      workerId: uid,
+      workerIndex: index,
+      /** The running task's AbortSignal (fires when the page aborts it; async tasks see it fire). */
+      get signal() {
+        return context.#signal();
+      },
+      /** Whether the page asked the running task to stop (for synchronous loops). */
+      get aborted() {
+        return context.#aborted(context.current);
+      },
+      /** Reports progress of the running task; the page sees it on its Future. */
+      progress(value) {
+        const task = context.current;
+        if (task !== null) self.postMessage({ type: MSG.PROGRESS, id: task.id, value });
+      },
+      /** Throws an AbortError if the page asked the running task to stop. */
+      checkAborted() {
+        if (context.#aborted(context.current)) throw abortError();
+      }
     });
   }
-  const wasm = glue.initSync({ module, memory, thread_stack_size: stackSize });
-  wasm.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
+  #aborted(task) {
+    return task !== null && Atomics.load(this.#view.i32, task.w + P.ABORT) !== 0;
+  }
+  #signal() {
+    const task = this.current;
+    if (task === null) return void 0;
+    if (task.controller === null) this.#watchAbort(task);
+    return task.controller.signal;
+  }
+  // The page stores 1 in the abort word and notifies it; an async wait on
+  // the word turns that into the signal's abort event.
+  #watchAbort(task) {
+    task.controller = new AbortController();
+    const wake = Atomics.waitAsync(this.#view.i32, task.w + P.ABORT, 0);
+    (wake.async ? wake.value : Promise.resolve()).then(() => {
+      if (this.current === task && this.#aborted(task)) task.controller.abort(abortError());
+    });
+  }
+  /** The task is done: ends its abort watcher, if it had one. */
+  release(task) {
+    if (task.controller !== null) Atomics.notify(this.#view.i32, task.w + P.ABORT);
+    if (this.current === task) this.current = null;
+  }
+};
+
+// src/js/worker/functions.js
+var TaskFunctions = class {
+  #named;
+  // Map of task-module export name -> function
+  #glue;
+  #byId = /* @__PURE__ */ new Map();
+  #utf8 = new TextDecoder();
+  constructor(named, glue) {
+    this.#named = named;
+    this.#glue = glue;
+  }
+  /** The function of the task whose payload starts at word `w`. */
+  lookup(view, w) {
+    const { u8, u32 } = view;
+    const id = u32[w + P.FN];
+    let fn = this.#byId.get(id);
+    if (fn === void 0) {
+      const ptr = u32[w + P.CODE_PTR];
+      const code = this.#utf8.decode(u8.slice(ptr, ptr + u32[w + P.CODE_LEN]));
+      fn = u32[w + P.FLAGS] & FLAG_NAMED ? this.byName(code) : compile(code);
+      if (typeof fn !== "function") {
+        const exports = [...this.#named.keys()].map((n) => `"${n}"`).join(", ") || "no functions";
+        throw new TypeError(
+          `no task named "${code}": the task modules export ${exports}, and no Rust task has that name`
+        );
+      }
+      this.#byId.set(id, fn);
+    }
+    return fn;
+  }
+  /** A task-module export or Rust task by name, or undefined. */
+  byName(name) {
+    return this.#named.get(name) ?? rustTask(this.#glue, name);
+  }
+};
+async function importTaskModules2(urls) {
   const named = /* @__PURE__ */ new Map();
-  for (const url of modules) {
+  for (const url of urls) {
     let namespace;
     try {
       namespace = await import(
@@ -1973,263 +2303,11 @@ async function start(init, glue) {
         url
       );
     } catch (error) {
-      throw new Error(`cannot load task module ${url}: ${error && error.message || error}`);
+      throw new Error(`cannot load task module ${url}: ${error?.message || error}`);
     }
     for (const [name, value] of Object.entries(namespace)) if (typeof value === "function") named.set(name, value);
   }
-  let current = null;
-  self.wasmpool = Object.freeze({
-    workerId: uid,
-    workerIndex: index,
-    /** The running task's AbortSignal (fires when the page aborts it; async tasks see it fire). */
-    get signal() {
-      if (current === null) return void 0;
-      if (current.controller === null) watchAbort(current);
-      return current.controller.signal;
-    },
-    /** Whether the page asked the running task to stop (for synchronous loops). */
-    get aborted() {
-      return current !== null && Atomics.load(i32, current.w + P.ABORT) !== 0;
-    },
-    /** Reports progress of the running task; the page sees it on its Future. */
-    progress(value) {
-      if (current === null) return;
-      self.postMessage({ type: "progress", slot: current.id & 65535, id: current.id, value });
-    },
-    /** Throws an AbortError if the page asked the running task to stop. */
-    checkAborted() {
-      if (this.aborted) throw new DOMException("the task was aborted", "AbortError");
-    }
-  });
-  const watchAbort = (task) => {
-    task.controller = new AbortController();
-    const wake = Atomics.waitAsync(i32, task.w + P.ABORT, 0);
-    (wake.async ? wake.value : Promise.resolve()).then(() => {
-      if (current === task && Atomics.load(i32, task.w + P.ABORT) !== 0) {
-        task.controller.abort(new DOMException("the task was aborted", "AbortError"));
-      }
-    });
-  };
-  if (init.initializer) {
-    const fn = init.initializer.named ? named.get(init.initializer.code) : compile(init.initializer.code);
-    if (typeof fn !== "function") throw new Error(`initializer: no task named "${init.initializer.code}"`);
-    try {
-      const r = fn(...init.initargs);
-      if (isThenable(r)) await r;
-    } catch (error) {
-      throw new Error(`the initializer failed: ${error && error.name ? error.name + ": " : ""}${error && error.message || error}`);
-    }
-  }
-  let u8 = new Uint8Array(memory.buffer);
-  let u32 = new Uint32Array(memory.buffer);
-  let i32 = new Int32Array(memory.buffer);
-  const refresh = () => {
-    if (u8.byteLength !== memory.buffer.byteLength) {
-      u8 = new Uint8Array(memory.buffer);
-      u32 = new Uint32Array(memory.buffer);
-      i32 = new Int32Array(memory.buffer);
-    }
-  };
-  const refs = new SharedRefs(memory);
-  for (const [id, buffer] of init.sharedBuffers || []) refs.add(id, buffer);
-  self.onmessage = ({ data }) => {
-    if (data && data.type === "sab") refs.add(data.id, data.buffer);
-  };
-  const encoder = new Encoder({ externalRef: refs.externalRef });
-  const panicBuffer = wasm.wp_panic_buffer();
-  const functions = /* @__PURE__ */ new Map();
-  const utf8 = new TextDecoder();
-  const lookup = (w) => {
-    const id = u32[w + P.FN];
-    let fn = functions.get(id);
-    if (fn === void 0) {
-      const ptr = u32[w + P.CODE_PTR];
-      const code = utf8.decode(u8.slice(ptr, ptr + u32[w + P.CODE_LEN]));
-      fn = u32[w + P.FLAGS] & FLAG_NAMED ? named.get(code) ?? rustTask(glue, code) : compile(code);
-      if (typeof fn !== "function") {
-        throw new TypeError(`no task named "${code}": the task modules export ${[...named.keys()].map((n) => `"${n}"`).join(", ") || "no functions"}, and no Rust task has that name`);
-      }
-      functions.set(id, fn);
-    }
-    return fn;
-  };
-  const writeResult = (id, w, status, value) => {
-    let bytes;
-    try {
-      bytes = encoder.encode(value, "result");
-    } catch (error) {
-      status = STATUS_ERROR;
-      bytes = encoder.encode(error, "result");
-    }
-    refresh();
-    let ptr = inlineBase + (id & 65535) * INLINE_BYTES;
-    let heap = 0;
-    if (bytes.length > INLINE_BYTES) {
-      ptr = wasm.wp_alloc(bytes.length);
-      heap = 1;
-      refresh();
-    }
-    u8.set(bytes, ptr);
-    u32[w + P.STATUS] = status;
-    u32[w + P.RESULT_PTR] = ptr;
-    u32[w + P.RESULT_LEN] = bytes.length;
-    u32[w + P.RESULT_HEAP] = heap;
-    if (wasm.wp_worker_complete(pool, index, id) === 2 && fallbackWake) self.postMessage({ type: "wake" });
-  };
-  self.postMessage({ type: "ready" });
-  const maxTasks = init.maxTasksPerChild || Infinity;
-  let tasksDone = 0;
-  let retired = false;
-  const decodeArgs = (w) => {
-    const ptr = u32[w + P.ARGS_PTR];
-    const len = u32[w + P.ARGS_LEN];
-    const take = () => {
-      const args = decode(u8.subarray(ptr, ptr + len), refs);
-      if (u32[w + P.FLAGS] & FLAG_ARGS_HEAP) wasm.wp_free(ptr, len);
-      return args;
-    };
-    const unknownBuffer = (e) => e instanceof CloneError && /is not known here/.test(e.message);
-    try {
-      return take();
-    } catch (error) {
-      if (!unknownBuffer(error)) throw error;
-    }
-    return (async () => {
-      for (let attempt = 0; ; attempt++) {
-        await yieldToEventLoop();
-        try {
-          return take();
-        } catch (error) {
-          if (!unknownBuffer(error) || attempt > 200) throw error;
-        }
-      }
-    })();
-  };
-  let trapped = false;
-  const runTask = (id) => {
-    refresh();
-    const w = slotsPtr + (id & 65535) * layout.slotBytes + layout.slotPayload >>> 2;
-    const task = { w, id, controller: null };
-    let inline = false;
-    const finish = (status, value) => {
-      if (task.controller !== null) Atomics.notify(i32, w + P.ABORT);
-      if (current === task) current = null;
-      writeResult(id, w, status, value);
-      tasksDone++;
-    };
-    const fail = (error) => {
-      if (error instanceof WebAssembly.RuntimeError) {
-        trapped = true;
-        writeResult(id, w, STATUS_PANIC, panicMessage(memory, panicBuffer, error));
-        self.postMessage({ type: "panicked" });
-        return;
-      }
-      finish(STATUS_ERROR, inline ? explainClosure(error) : error);
-    };
-    const invoke2 = (fn, args) => {
-      current = task;
-      const value = u32[w + P.FLAGS] & FLAG_CHUNK ? runChunk(fn, args[0], args[1], inline) : fn(...args);
-      if (current === task) current = null;
-      if (isThenable(value)) {
-        current = task;
-        return Promise.resolve(value).then((v) => finish(STATUS_OK, v), fail);
-      }
-      finish(STATUS_OK, value);
-      return null;
-    };
-    try {
-      const fn = lookup(w);
-      inline = !(u32[w + P.FLAGS] & FLAG_NAMED);
-      const args = decodeArgs(w);
-      if (args instanceof Promise) return args.then((a) => invoke2(fn, a)).catch(fail);
-      return invoke2(fn, args);
-    } catch (error) {
-      fail(error);
-      return null;
-    }
-  };
-  const concurrency = init.concurrency || 1;
-  const inFlight = /* @__PURE__ */ new Set();
-  const oneFinishes = () => Promise.race(inFlight);
-  for (; ; ) {
-    if (trapped) return parkForever();
-    if (tasksDone + inFlight.size >= maxTasks) {
-      if (inFlight.size > 0) {
-        await oneFinishes();
-        continue;
-      }
-      retired = true;
-      break;
-    }
-    let id;
-    if (inFlight.size === 0) id = wasm.wp_worker_next(pool, index, IDLE_SLICE_MS);
-    else if (inFlight.size < concurrency) id = wasm.wp_worker_try_next(pool, index);
-    else {
-      await oneFinishes();
-      continue;
-    }
-    if (id < 0) {
-      if (id === NEXT_EMPTY) {
-        if (inFlight.size > 0) await Promise.race([oneFinishes(), new Promise((r) => setTimeout(r, 1))]);
-        else await yieldToEventLoop();
-        continue;
-      }
-      if (id === NEXT_KILLED) return parkForever();
-      await Promise.all(inFlight);
-      break;
-    }
-    const pending = runTask(id);
-    if (pending === null) continue;
-    if (concurrency === 1) {
-      await pending;
-    } else {
-      inFlight.add(pending);
-      pending.then(() => inFlight.delete(pending));
-    }
-  }
-  wasm.wp_worker_exit(pool, index);
-  self.postMessage({ type: "exited", retired });
-  self.close();
-}
-var IDLE_SLICE_MS = 10;
-var yieldChannel = new MessageChannel();
-var yieldQueue = [];
-yieldChannel.port1.onmessage = () => yieldQueue.shift()?.();
-function yieldToEventLoop() {
-  return new Promise((resolve) => {
-    yieldQueue.push(resolve);
-    yieldChannel.port2.postMessage(0);
-  });
-}
-var isThenable = (v) => v !== null && typeof v === "object" && typeof v.then === "function";
-function runChunk(fn, items, flat, inline) {
-  const values = new Array(items.length);
-  let failures = null;
-  for (let i = 0; i < items.length; i++) {
-    let v;
-    try {
-      v = flat ? fn(items[i]) : fn(...items[i]);
-    } catch (error) {
-      if (error instanceof WebAssembly.RuntimeError) throw error;
-      (failures ??= []).push([i, inline ? explainClosure(error) : error]);
-      continue;
-    }
-    if (isThenable(v)) return finishChunkAsync(fn, items, flat, inline, values, failures, i, v);
-    values[i] = v;
-  }
-  return [values, failures];
-}
-async function finishChunkAsync(fn, items, flat, inline, values, failures, i, pending) {
-  for (; i < items.length; i++) {
-    try {
-      values[i] = await (pending ?? (flat ? fn(items[i]) : fn(...items[i])));
-    } catch (error) {
-      if (error instanceof WebAssembly.RuntimeError) throw error;
-      (failures ??= []).push([i, inline ? explainClosure(error) : error]);
-    }
-    pending = void 0;
-  }
-  return [values, failures];
+  return named;
 }
 function compile(source2) {
   try {
@@ -2245,7 +2323,7 @@ function compile(source2) {
   } catch {
   }
   throw new TypeError(
-    `cannot compile the task function in a worker: ${source2.length > 80 ? source2.slice(0, 77) + "..." : source2}. Built-in and bound functions cannot be sent; use a function expression or a task module.`
+    `cannot compile the task function in a worker: ${source2.length > 80 ? `${source2.slice(0, 77)}...` : source2}. Built-in and bound functions cannot be sent; use a function expression or a task module.`
   );
 }
 function explainClosure(error) {
@@ -2258,14 +2336,281 @@ function rustTask(glue, name) {
   if (!glue.wp_has_task(name)) return void 0;
   return (...args) => glue.wp_run_task(name, args);
 }
+
+// src/js/worker/loop.js
+var IDLE_SLICE_MS = 10;
+var LoopEnd = Object.freeze({
+  /** The pool shut down: leave (wp_worker_exit, MSG.EXITED). */
+  EXIT: "exit",
+  /** maxTasksPerChild reached: leave, and the page starts a fresh worker. */
+  RETIRED: "retired",
+  /** The page is terminating this worker, or Rust code trapped: run nothing more. */
+  PARK: "park"
+});
+async function claimLoop({ wasm, pool, index, runner, concurrency, maxTasks, yieldToEventLoop: yieldToEventLoop2 }) {
+  const inFlight = /* @__PURE__ */ new Set();
+  const oneFinishes = () => Promise.race(inFlight);
+  for (; ; ) {
+    if (runner.trapped) return LoopEnd.PARK;
+    if (runner.tasksDone + inFlight.size >= maxTasks) {
+      if (inFlight.size === 0) return LoopEnd.RETIRED;
+      await oneFinishes();
+      continue;
+    }
+    if (inFlight.size >= concurrency) {
+      await oneFinishes();
+      continue;
+    }
+    const id = inFlight.size === 0 ? wasm.wp_worker_next(pool, index, IDLE_SLICE_MS) : wasm.wp_worker_try_next(pool, index);
+    if (id === NEXT_EMPTY) {
+      if (inFlight.size > 0) await Promise.race([oneFinishes(), new Promise((r) => setTimeout(r, 1))]);
+      else await yieldToEventLoop2();
+      continue;
+    }
+    if (id === NEXT_KILLED) return LoopEnd.PARK;
+    if (id < 0) {
+      await Promise.all(inFlight);
+      return LoopEnd.EXIT;
+    }
+    const pending = runner.run(id);
+    if (pending === null) continue;
+    if (concurrency === 1) {
+      await pending;
+    } else {
+      inFlight.add(pending);
+      pending.then(() => inFlight.delete(pending));
+    }
+  }
+}
+
+// src/js/worker/run-task.js
+var isThenable = (v) => v !== null && typeof v === "object" && typeof v.then === "function";
+var TaskRunner = class {
+  /** Tasks this worker finished (maxTasksPerChild). */
+  tasksDone = 0;
+  /** Rust code trapped: this instance is unusable and the page replaces the worker. */
+  trapped = false;
+  #env;
+  #encoder;
+  /**
+   * @param {object} env `{ wasm, memory, pool, index, view, inlineBase, refs, functions, context,
+   *   fallbackWake, yieldToEventLoop }`
+   */
+  constructor(env) {
+    this.#env = env;
+    this.#encoder = new Encoder({ externalRef: env.refs.externalRef });
+    this.panicBuffer = env.wasm.wp_panic_buffer();
+  }
+  /**
+   * Runs task `id`. Returns null when it finished synchronously, or a promise
+   * that settles once its (async) result has been written.
+   */
+  run(id) {
+    const { view, functions, context } = this.#env;
+    const w = view.refresh().payload(id);
+    const task = new RunningTask(id, w);
+    const inline = !(view.u32[w + P.FLAGS] & FLAG_NAMED);
+    const finish = (status, value) => {
+      context.release(task);
+      this.#writeResult(id, w, status, value);
+      this.tasksDone++;
+    };
+    const fail = (error) => {
+      if (error instanceof WebAssembly.RuntimeError) return this.#trap(id, w, error);
+      finish(STATUS_ERROR, inline ? explainClosure(error) : error);
+    };
+    const invoke2 = (fn, args) => {
+      context.current = task;
+      const chunk = view.u32[w + P.FLAGS] & FLAG_CHUNK;
+      const value = chunk ? runChunk(fn, args[0], args[1], inline) : fn(...args);
+      if (context.current === task) context.current = null;
+      if (isThenable(value)) {
+        context.current = task;
+        return Promise.resolve(value).then((v) => finish(STATUS_OK, v), fail);
+      }
+      finish(STATUS_OK, value);
+      return null;
+    };
+    try {
+      const fn = functions.lookup(view, w);
+      const args = this.#decodeArgs(w);
+      if (args instanceof Promise) return args.then((a) => invoke2(fn, a)).catch(fail);
+      return invoke2(fn, args);
+    } catch (error) {
+      fail(error);
+      return null;
+    }
+  }
+  // Rust code trapped (a panic with panic=abort): report the panic, then
+  // stop, so that the page replaces this worker.
+  #trap(id, w, error) {
+    this.trapped = true;
+    this.#writeResult(id, w, STATUS_PANIC, panicMessage(this.#env.memory, this.panicBuffer, error));
+    self.postMessage({ type: MSG.PANICKED });
+  }
+  // Decodes a task's arguments. A SharedArrayBuffer the page registered a
+  // moment ago arrives by message, delivered once the event loop runs: only
+  // then does decoding need to wait (rare, so it is the async path).
+  #decodeArgs(w) {
+    const { view, refs, wasm, yieldToEventLoop: yieldToEventLoop2 } = this.#env;
+    const take = () => {
+      const { u8, u32 } = view.refresh();
+      const ptr = u32[w + P.ARGS_PTR];
+      const len = u32[w + P.ARGS_LEN];
+      const args = decode(u8.subarray(ptr, ptr + len), refs);
+      if (u32[w + P.FLAGS] & FLAG_ARGS_HEAP) wasm.wp_free(ptr, len);
+      return args;
+    };
+    const unknownBuffer = (e) => e instanceof CloneError && (e.code === "UNKNOWN_BUFFER" || /is not known here/.test(e.message));
+    try {
+      return take();
+    } catch (error) {
+      if (!unknownBuffer(error)) throw error;
+    }
+    return (async () => {
+      for (let attempt = 0; ; attempt++) {
+        await yieldToEventLoop2();
+        try {
+          return take();
+        } catch (error) {
+          if (!unknownBuffer(error) || attempt > 200) throw error;
+        }
+      }
+    })();
+  }
+  #writeResult(id, w, status, value) {
+    const { wasm, view, pool, index, inlineBase, fallbackWake } = this.#env;
+    let bytes;
+    try {
+      bytes = this.#encoder.encode(value, "result");
+    } catch (error) {
+      status = STATUS_ERROR;
+      bytes = this.#encoder.encode(error, "result");
+    }
+    let ptr = inlineBase + slotOf(id) * INLINE_BYTES;
+    let heap = 0;
+    if (bytes.length > INLINE_BYTES) {
+      ptr = wasm.wp_alloc(bytes.length);
+      heap = 1;
+    }
+    const { u8, u32 } = view.refresh();
+    u8.set(bytes, ptr);
+    u32[w + P.STATUS] = status;
+    u32[w + P.RESULT_PTR] = ptr;
+    u32[w + P.RESULT_LEN] = bytes.length;
+    u32[w + P.RESULT_HEAP] = heap;
+    if (wasm.wp_worker_complete(pool, index, id) === COMPLETED_MAIN_WAITING && fallbackWake) {
+      self.postMessage({ type: MSG.WAKE });
+    }
+  }
+};
+function runChunk(fn, items, flat, inline) {
+  const values = new Array(items.length);
+  let failures = null;
+  for (let i = 0; i < items.length; i++) {
+    let v;
+    try {
+      v = flat ? fn(items[i]) : fn(...items[i]);
+    } catch (error) {
+      if (error instanceof WebAssembly.RuntimeError) throw error;
+      failures ??= [];
+      failures.push([i, inline ? explainClosure(error) : error]);
+      continue;
+    }
+    if (isThenable(v)) return finishChunkAsync(fn, items, flat, inline, values, failures, i, v);
+    values[i] = v;
+  }
+  return [values, failures];
+}
+async function finishChunkAsync(fn, items, flat, inline, values, failures, i, pending) {
+  for (; i < items.length; i++) {
+    try {
+      values[i] = await (pending ?? (flat ? fn(items[i]) : fn(...items[i])));
+    } catch (error) {
+      if (error instanceof WebAssembly.RuntimeError) throw error;
+      failures ??= [];
+      failures.push([i, inline ? explainClosure(error) : error]);
+    }
+    pending = void 0;
+  }
+  return [values, failures];
+}
 function panicMessage(memory, address, trap) {
   const view = new DataView(memory.buffer);
   const len = view.getUint32(address, true);
-  const message = len ? new TextDecoder().decode(new Uint8Array(memory.buffer).slice(address + 4, address + 4 + len)) : "";
+  const bytes = new Uint8Array(memory.buffer).slice(address + 4, address + 4 + len);
+  const message = len ? new TextDecoder().decode(bytes) : "";
   return message || `Rust code trapped: ${trap.message}`;
 }
-function parkForever() {
-  return new Promise(() => {
+
+// src/js/worker/boot.js
+function serveWorker(loadGlue) {
+  self.onmessage = (event) => {
+    self.onmessage = null;
+    const init = event.data;
+    Promise.resolve(init).then(loadGlue).then((glue) => serve(init, glue)).catch((error) => {
+      self.postMessage({ type: MSG.ERROR, message: String(error?.message || error), stack: error?.stack });
+    });
+  };
+}
+async function serve(init, glue) {
+  const { memory, pool, index } = init;
+  await holdLifeLock(init.lockName);
+  const wasm = glue.initSync({ module: init.module, memory, thread_stack_size: init.stackSize });
+  wasm.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
+  const functions = new TaskFunctions(await importTaskModules2(init.modules), glue);
+  const view = new CoreView(memory, init.slotsPtr);
+  const context = new TaskContext(view);
+  context.install(init.uid, index);
+  if (init.initializer) await runInitializer(init, functions);
+  const refs = new SharedRefs(memory);
+  for (const [id, buffer] of init.sharedBuffers || []) refs.add(id, buffer);
+  self.onmessage = ({ data }) => {
+    if (data?.type === MSG.SHARED_BUFFER) refs.add(data.id, data.buffer);
+  };
+  const env = { wasm, memory, pool, index, view, refs, functions, context, yieldToEventLoop };
+  const runner = new TaskRunner({ ...env, inlineBase: init.inlineBase, fallbackWake: init.fallbackWake });
+  self.postMessage({ type: MSG.READY });
+  const end = await claimLoop({
+    ...env,
+    runner,
+    concurrency: init.concurrency || 1,
+    maxTasks: init.maxTasksPerChild || Infinity
+  });
+  if (end === LoopEnd.PARK) return new Promise(() => {
+  });
+  wasm.wp_worker_exit(pool, index);
+  self.postMessage({ type: MSG.EXITED, retired: end === LoopEnd.RETIRED });
+  self.close();
+}
+async function holdLifeLock(lockName) {
+  if (!lockName || !self.navigator?.locks) return;
+  await new Promise((held) => {
+    navigator.locks.request(lockName, () => {
+      held();
+      return new Promise(() => {
+      });
+    });
+  });
+}
+async function runInitializer({ initializer, initargs }, functions) {
+  const fn = initializer.named ? functions.byName(initializer.code) : compile(initializer.code);
+  if (typeof fn !== "function") throw new Error(`initializer: no task named "${initializer.code}"`);
+  try {
+    const r = fn(...initargs);
+    if (isThenable(r)) await r;
+  } catch (error) {
+    const name = error?.name ? `${error.name}: ` : "";
+    throw new Error(`the initializer failed: ${name}${error?.message || error}`);
+  }
+}
+var yieldChannel = new MessageChannel();
+var yieldQueue = [];
+yieldChannel.port1.onmessage = () => yieldQueue.shift()?.();
+function yieldToEventLoop() {
+  return new Promise((resolve) => {
+    yieldQueue.push(resolve);
+    yieldChannel.port2.postMessage(0);
   });
 }
 

@@ -1,6 +1,7 @@
-// What the payload words of a task slot mean to the JS layer (the Rust core
-// treats them as opaque; see src/sched/README.md for the state machine).
-// Shared by the page side (pool.js) and the worker side (worker.js).
+// What the payload words of a task slot mean to the JS layer: the Rust core
+// treats them as opaque (src/sched/README.md), so these are JS-only. Written
+// by the page when it dispatches (page/dispatcher.js) and by the worker when
+// it completes (worker/run-task.js). Where a slot is: layout.js.
 
 /** Payload word indices (each a u32 at slot + layout.slotPayload + 4 * index). */
 export const P = Object.freeze({
@@ -19,7 +20,7 @@ export const P = Object.freeze({
 
 export const FLAG_ARGS_HEAP = 1; // args were allocated, not in the slot's inline area
 export const FLAG_NAMED = 2; // CODE is a task-module export name, not source
-export const FLAG_CHUNK = 4; // args are [[args of item 0], [args of item 1], ...]; result is [[ok, value], ...]
+export const FLAG_CHUNK = 4; // args are [items, flat]; result is [values, failures] (worker/run-task.js)
 
 export const STATUS_OK = 1;
 export const STATUS_ERROR = 2; // the task threw; the result is the encoded error
@@ -28,17 +29,3 @@ export const STATUS_CRASHED = 4; // the worker died running it (written by the p
 
 /** Bytes of inline argument/result space per slot; larger payloads are allocated. */
 export const INLINE_BYTES = 224;
-
-/** Codes returned by wp_worker_next/try_next instead of a task id. */
-export const NEXT_EXIT = -1;
-export const NEXT_KILLED = -2;
-export const NEXT_EMPTY = -3;
-
-/** Byte offsets in a worker record (src/sched/worker.rs, repr(C)). */
-export const W = Object.freeze({
-  STATUS: 0, CURRENT: 4, CRITICAL: 8, KILL: 12, TASKS_DONE: 16, UID: 20, TLS_BASE: 24, STACK_ALLOC: 28,
-});
-
-/** Values of the pool's shutdown word. */
-export const SHUTDOWN_DRAIN = 1;
-export const SHUTDOWN_NOW = 2;

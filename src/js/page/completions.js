@@ -1,0 +1,163 @@
+// The way out: results come back on the core's completion ring. While tasks
+// are in slots, a pump on the page drains that ring, reads each result from
+// its slot, gives the slot back and settles the task's Future. Between
+// batches it waits with Atomics.waitAsync on the completion event (never a
+// blocking wait: the main thread must not block), after a short poll.
+
+import { decode } from '../codec.js';
+import { PanicError, WorkerCrashedError } from '../errors.js';
+import { completionWords } from '../shared/layout.js';
+import { P, STATUS_CRASHED, STATUS_OK, STATUS_PANIC } from '../shared/protocol.js';
+
+const HAS_WAIT_ASYNC = typeof Atomics.waitAsync === 'function';
+
+// How long the page polls for a completion before waiting asynchronously.
+const MAIN_SPIN_MS = 0.03;
+
+export class Completions {
+  #wasm;
+  #ptr;
+  #view;
+  #refs;
+  #dispatcher;
+  #words;
+  #pumping = false;
+  #wake = null; // resolves the pump's wait when workers wake it by message
+
+  /** Whether workers must post MSG.WAKE (this browser has no Atomics.waitAsync). */
+  static get needsMessageWake() {
+    return !HAS_WAIT_ASYNC;
+  }
+
+  constructor({ wasm, ptr, view, refs, dispatcher }) {
+    this.#wasm = wasm;
+    this.#ptr = ptr;
+    this.#view = view;
+    this.#refs = refs;
+    this.#dispatcher = dispatcher;
+    this.#words = completionWords(ptr);
+  }
+
+  /** Starts the pump unless it runs. */
+  pump() {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    this.#pumpLoop().catch((error) => console.error('wasmpool: completion loop failed', error));
+  }
+
+  // Core invariant 6: announce, read the event, drain, then wait on the value read.
+  async #pumpLoop() {
+    const { event, mainWaiting } = this.#words;
+    try {
+      while (this.#dispatcher.inSlots > 0) {
+        const { i32 } = this.#view.refresh();
+        Atomics.store(i32, mainWaiting, 1);
+        const seen = Atomics.load(i32, event);
+        if (this.#drain() > 0) {
+          // Let the resolved futures' reactions run before the next batch.
+          await null;
+          continue;
+        }
+        if (this.#dispatcher.inSlots === 0) break;
+        // Poll briefly before parking: a short task finishes within a few
+        // microseconds, and catching it here saves the cross-thread task
+        // hop that waking a waitAsync costs (as much as a postMessage).
+        if (spinFor(i32, event, seen)) continue;
+        await this.#waitFor(i32, event, seen);
+      }
+    } finally {
+      this.#pumping = false;
+      if (this.#ptr) Atomics.store(this.#view.refresh().i32, mainWaiting, 0);
+    }
+  }
+
+  async #waitFor(i32, event, seen) {
+    if (HAS_WAIT_ASYNC) {
+      const r = Atomics.waitAsync(i32, event, seen);
+      if (r.async) await r.value;
+    } else {
+      await new Promise((resolve) => {
+        this.#wake = resolve;
+      });
+      this.#wake = null;
+    }
+  }
+
+  /** The pool's memory is about to be freed: the pump must not touch it again. */
+  close() {
+    this.#ptr = 0;
+  }
+
+  /** A worker's MSG.WAKE (no Atomics.waitAsync here). */
+  wake() {
+    this.#wake?.();
+  }
+
+  /** Wakes the pump from the page itself (a worker died, a task was abandoned). */
+  kick() {
+    const { i32 } = this.#view.refresh();
+    Atomics.add(i32, this.#words.event, 1);
+    Atomics.notify(i32, this.#words.event);
+    this.#wake?.();
+  }
+
+  #drain() {
+    const wasm = this.#wasm;
+    let n = 0;
+    for (let id = wasm.wp_pop_completion(this.#ptr); id >= 0; id = wasm.wp_pop_completion(this.#ptr)) {
+      this.settle(id);
+      n++;
+    }
+    if (n > 0) {
+      this.#dispatcher.flushBacklog();
+      this.#dispatcher.checkIdle();
+    }
+    return n;
+  }
+
+  /** Reads a DONE slot's result, gives the slot back, settles the future. */
+  settle(id) {
+    const { u8, u32 } = this.#view.refresh();
+    const w = this.#view.payload(id);
+    const status = u32[w + P.STATUS];
+    const ptr = u32[w + P.RESULT_PTR];
+    const len = u32[w + P.RESULT_LEN];
+    let value;
+    let ok = status === STATUS_OK;
+    if (status === STATUS_CRASHED) {
+      value = new WorkerCrashedError('the worker running this task died');
+    } else {
+      try {
+        value = decode(u8.subarray(ptr, ptr + len), this.#refs);
+      } catch (error) {
+        ok = false;
+        value = error;
+      }
+      if (status === STATUS_PANIC) value = new PanicError(`Rust code panicked: ${value}`);
+      if (u32[w + P.RESULT_HEAP]) this.#wasm.wp_free(ptr, len);
+    }
+    this.#wasm.wp_release(this.#ptr, id);
+    const task = this.#dispatcher.finish(id);
+    if (task === undefined) return;
+    if (ok) task.future._resolve(value);
+    else task.future._reject(value);
+  }
+
+  /** Settles a task whose worker died running it (core invariant 7). */
+  crashed(id) {
+    const { u32 } = this.#view.refresh();
+    const w = this.#view.payload(id);
+    u32[w + P.STATUS] = STATUS_CRASHED;
+    u32[w + P.RESULT_HEAP] = 0;
+    this.settle(id);
+  }
+}
+
+// True if the completion event moved within MAIN_SPIN_MS.
+function spinFor(i32, event, seen) {
+  const until = performance.now() + MAIN_SPIN_MS;
+  do {
+    for (let k = 0; k < 64; k++) if (Atomics.load(i32, event) !== seen) return true;
+  } while (performance.now() < until);
+  return false;
+}

@@ -1,0 +1,220 @@
+// The way in: every submitted task becomes a task record and a Future here.
+// It is written into a free slot of shared memory and published on the core's
+// injector ring (core README, "A task's life"), or waits in a page-side
+// backlog while every slot is taken (or the runtime is still loading).
+// The dispatcher also keeps the table of tasks in slots, which completions.js
+// empties as results arrive, and the promises waiting for the pool to be idle.
+
+import { Encoder } from '../codec.js';
+import { Future } from '../future.js';
+import { slotOf } from '../shared/layout.js';
+import { FLAG_ARGS_HEAP, FLAG_NAMED, INLINE_BYTES, P } from '../shared/protocol.js';
+import { TaskCodes } from './task-codes.js';
+
+/**
+ * @typedef {object} TaskRecord
+ * @property {Future} future
+ * @property {object} code its TaskCodes entry (or `{ deferred }`)
+ * @property {number} flags FLAG_* of protocol.js
+ * @property {Uint8Array|null} bytes encoded arguments while in the backlog
+ * @property {number} id task id once in a slot, else -1
+ * @property {number} argsHeap address of heap-allocated arguments, else 0
+ * @property {number} argsLen
+ */
+
+export class Dispatcher {
+  codes = new TaskCodes();
+  #encoder = null;
+  #core = null; // { wasm, ptr, view, inlineBase } once the runtime is loaded
+  #backlog = [];
+  #tasks = []; // slot index -> TaskRecord
+  #taskOf = new WeakMap(); // Future -> TaskRecord
+  #inSlots = 0;
+  #idleWaiters = [];
+  #futureHooks;
+  #onPublish;
+
+  /**
+   * @param {object} hooks
+   * @param {(task: TaskRecord) => void} hooks.kill stops the worker running `task`
+   * @param {() => void} hooks.onPublish a task entered the core (start the completion pump)
+   */
+  constructor({ kill, onPublish }) {
+    this.#futureHooks = (task) => ({
+      withdraw: () => this.withdraw(task),
+      isRunning: () => this.#core !== null && this.#core.view.isRunning(task.id),
+      kill: () => kill(task),
+    });
+    this.#onPublish = onPublish;
+  }
+
+  /** The runtime is loaded: slots can be filled (the backlog is flushed). */
+  attach({ wasm, ptr, view, inlineBase, externalRef }) {
+    this.#core = { wasm, ptr, view, inlineBase };
+    this.#encoder = new Encoder({ externalRef });
+    this.flushBacklog();
+  }
+
+  /**
+   * Encodes a task's arguments now, at the call (a value that cannot be sent
+   * is an error there). Before the runtime is loaded there is no wasm memory
+   * to refer to, so the encoder has no by-reference hook yet.
+   */
+  encode(value, root) {
+    this.#encoder ??= new Encoder();
+    return this.#encoder.encode(value, root);
+  }
+
+  /** A new task: in a slot if one is free, else in the backlog. */
+  enqueue(code, bytes, flags = 0) {
+    const task = { future: null, code, flags, bytes: null, id: -1, argsHeap: 0, argsLen: 0 };
+    task.future = new Future(this.#futureHooks(task));
+    this.#taskOf.set(task.future, task);
+    if (this.#core === null || this.#backlog.length > 0 || !this.#dispatch(task, bytes)) {
+      task.bytes = bytes.slice(); // the encoder reuses its buffer
+      this.#backlog.push(task);
+    }
+    return task.future;
+  }
+
+  /** The record behind a future this dispatcher made. */
+  taskOf(future) {
+    return this.#taskOf.get(future);
+  }
+
+  // Writes the task into a free slot and publishes it. False if none is free.
+  #dispatch(task, bytes) {
+    const { wasm, ptr, view, inlineBase } = this.#core;
+    try {
+      task.code = this.codes.resolve(task.code); // submitted while the task modules loaded
+    } catch (error) {
+      task.future._reject(error);
+      return true;
+    }
+    const id = wasm.wp_reserve(ptr);
+    if (id < 0) return false;
+    const { code } = task;
+    if (code.ptr === 0) this.codes.store(code, wasm, view);
+    let argsPtr = inlineBase + slotOf(id) * INLINE_BYTES;
+    let flags = task.flags | (code.named ? FLAG_NAMED : 0);
+    if (bytes.length > INLINE_BYTES) {
+      argsPtr = wasm.wp_alloc(bytes.length);
+      flags |= FLAG_ARGS_HEAP;
+      task.argsHeap = argsPtr;
+      task.argsLen = bytes.length;
+    }
+    const { u8, u32 } = view.refresh();
+    u8.set(bytes, argsPtr);
+    const w = view.payload(id);
+    u32[w + P.FN] = code.id;
+    u32[w + P.CODE_PTR] = code.ptr;
+    u32[w + P.CODE_LEN] = code.len;
+    u32[w + P.ARGS_PTR] = argsPtr;
+    u32[w + P.ARGS_LEN] = bytes.length;
+    u32[w + P.FLAGS] = flags;
+    u32[w + P.ABORT] = 0;
+    task.id = id;
+    task.bytes = null;
+    this.#tasks[slotOf(id)] = task;
+    this.#inSlots++;
+    wasm.wp_publish(ptr, id);
+    this.#onPublish();
+    return true;
+  }
+
+  /** Moves backlog tasks into free slots, in order. */
+  flushBacklog() {
+    // Dispatch from the front; one splice at the end (shift() per task would
+    // make a 100,000-task burst quadratic).
+    const backlog = this.#backlog;
+    let i = 0;
+    while (i < backlog.length && this.#dispatch(backlog[i], backlog[i].bytes)) i++;
+    if (i > 0) backlog.splice(0, i);
+  }
+
+  /** Future.cancel(): out of the backlog, or a CAS QUEUED → CANCELLED in the core. */
+  withdraw(task) {
+    if (task.id < 0) {
+      const i = this.#backlog.indexOf(task);
+      if (i < 0) return false;
+      this.#backlog.splice(i, 1);
+      this.checkIdle();
+      return true;
+    }
+    const core = this.#core;
+    if (core === null || !core.wasm.wp_cancel(core.ptr, task.id)) return false;
+    // The worker that pops the stale id releases the slot (core invariant 2);
+    // the arguments are never read, so they are freed here.
+    if (task.argsHeap) core.wasm.wp_free(task.argsHeap, task.argsLen);
+    this.#take(slotOf(task.id));
+    this.checkIdle();
+    return true;
+  }
+
+  /** The task in task `id`'s slot, if that slot still holds task `id`. */
+  inSlot(id) {
+    const task = this.#tasks[slotOf(id)];
+    return task?.id === id ? task : undefined;
+  }
+
+  /** A slot's task leaves the table (its result was read, or it was cancelled). */
+  finish(id) {
+    return this.#take(slotOf(id));
+  }
+
+  #take(slot) {
+    const task = this.#tasks[slot];
+    this.#tasks[slot] = undefined;
+    this.#inSlots--;
+    return task;
+  }
+
+  /** Tasks in slots (published and not yet settled). */
+  get inSlots() {
+    return this.#inSlots;
+  }
+
+  /** Tasks submitted and not yet claimed by a worker (maxQueueSize). */
+  waiting() {
+    const core = this.#core;
+    return this.#backlog.length + (core ? core.wasm.wp_queued(core.ptr) : 0);
+  }
+
+  /** Whether any submitted task has not settled. */
+  busy() {
+    return this.#inSlots > 0 || this.#backlog.length > 0;
+  }
+
+  /** Resolves when no submitted task is left unsettled. */
+  idle() {
+    if (!this.busy()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Resolves the idle() promises if the pool is idle (or if `force`). */
+  checkIdle(force = false) {
+    if ((force || !this.busy()) && this.#idleWaiters.length > 0) {
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  /** Cancels every task not yet claimed (shutdown({ cancelFutures })). */
+  cancelPending() {
+    for (const task of [...this.#backlog]) task.future.cancel();
+    for (const task of this.#tasks) task?.future.cancel();
+  }
+
+  /** Rejects every unsettled future with `error` (terminate, a broken pool). */
+  rejectAll(error) {
+    for (const task of this.#backlog.splice(0)) task.future._reject(error);
+    for (const task of this.#tasks) task?.future._reject(error);
+  }
+
+  /** After shutdown: forgets every slot (their futures were settled). */
+  clear() {
+    this.#tasks = [];
+    this.#inSlots = 0;
+  }
+}

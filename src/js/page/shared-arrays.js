@@ -1,0 +1,42 @@
+// pool.alloc(): typed arrays that live in the pool's shared wasm memory. The
+// codec sends them by reference (shared/refs.js), so a task receives any size
+// for the cost of three numbers and can write it in place.
+
+const TYPED_ARRAYS = new Set([
+  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+  Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+  ...(typeof Float16Array === 'function' ? [Float16Array] : []),
+]);
+
+/**
+ * A typed array of `length` elements in the wasm memory, freed by `free()`,
+ * by `using`, or (safety net) when it is garbage-collected.
+ */
+export function allocShared(rt, refs, Type, length) {
+  if (!TYPED_ARRAYS.has(Type)) throw new TypeError('alloc needs a typed array constructor, e.g. pool.alloc(Float64Array, n)');
+  if (!Number.isInteger(length) || length < 0) throw new RangeError(`alloc: length must be an integer >= 0, got ${String(length)}`);
+  const bytes = length * Type.BYTES_PER_ELEMENT;
+  if (bytes > 0x7fffffff) throw new RangeError(`alloc: ${bytes} bytes is more than the shared memory can hold`);
+  const ptr = rt.wasm.wp_alloc(bytes);
+  if (!ptr) throw new RangeError(`alloc: out of shared memory for ${bytes} bytes`);
+  const view = new Type(refs.buffer(), ptr, length);
+  const held = { ptr, bytes, freed: false };
+  const free = () => {
+    if (held.freed) return;
+    held.freed = true;
+    finalizer.unregister(held);
+    rt.wasm.wp_free(ptr, bytes);
+  };
+  finalizer.register(view, { rt, held }, held);
+  Object.defineProperties(view, {
+    free: { value: free },
+    [Symbol.dispose ?? Symbol.for('Symbol.dispose')]: { value: free },
+  });
+  return view;
+}
+
+const finalizer = new FinalizationRegistry(({ rt, held }) => {
+  if (held.freed) return;
+  held.freed = true;
+  rt.wasm.wp_free(held.ptr, held.bytes);
+});

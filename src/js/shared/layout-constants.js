@@ -1,0 +1,43 @@
+// Generated from src/layout.rs by `WASMPOOL_BLESS=1 cargo test --lib layout`; do not edit.
+// Byte offsets, bit fields and codes of the Rust core that the JS layer reads (src/sched/README.md).
+
+/** Bytes of one task slot (`Slot`, repr(C)). */
+export const SLOT_BYTES = 56;
+export const SLOT_STATE = 0;
+export const SLOT_PAYLOAD = 8;
+export const PAYLOAD_WORDS = 12;
+export const STATE_MASK = 255;
+export const GENERATION_SHIFT = 8;
+export const GENERATION_MASK = 32767;
+export const WORKER_SHIFT = 24;
+export const TASK_SLOT_MASK = 65535;
+export const TASK_GENERATION_SHIFT = 16;
+export const MAX_SLOTS = 65536;
+export const MAX_WORKERS = 256;
+export const STATE_FREE = 0;
+export const STATE_RESERVED = 1;
+export const STATE_QUEUED = 2;
+export const STATE_RUNNING = 3;
+export const STATE_DONE = 4;
+export const STATE_CANCELLED = 5;
+export const POOL_COMPLETION_EVENT = 0;
+export const POOL_MAIN_WAITING = 4;
+export const POOL_SHUTDOWN = 8;
+export const WORKER_RECORD_BYTES = 32;
+export const WORKER_STATUS = 0;
+export const WORKER_CURRENT = 4;
+export const WORKER_CRITICAL = 8;
+export const WORKER_KILL = 12;
+export const WORKER_TASKS_DONE = 16;
+export const WORKER_UID = 20;
+export const WORKER_TLS_BASE = 24;
+export const WORKER_STACK_ALLOC = 28;
+export const NEXT_EXIT = -1;
+export const NEXT_KILLED = -2;
+export const NEXT_EMPTY = -3;
+export const COMPLETED_NO = 0;
+export const COMPLETED_YES = 1;
+export const COMPLETED_MAIN_WAITING = 2;
+export const SHUTDOWN_DRAIN = 1;
+export const SHUTDOWN_NOW = 2;
+export const LAYOUT_HASH = 0;

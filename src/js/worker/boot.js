@@ -1,0 +1,108 @@
+// A pool worker's life: one module Web Worker = one pool thread.
+//
+// It instantiates the page's compiled module on the page's shared memory,
+// imports the task modules, runs the initializer, then claims and runs tasks
+// (loop.js) until told to leave. No message crosses per task; postMessage
+// carries only start-up, exit and rare events (shared/messages.js).
+//
+// Two entries use it: worker.js (the npm package's worker, bundled with the
+// package's wasm-bindgen glue) and embedded.js (a Rust crate's pool, which
+// imports that crate's glue by URL).
+
+import { CoreView } from '../shared/layout.js';
+import { MSG } from '../shared/messages.js';
+import { SharedRefs } from '../shared/refs.js';
+import { TaskContext } from './context.js';
+import { compile, importTaskModules, TaskFunctions } from './functions.js';
+import { claimLoop, LoopEnd } from './loop.js';
+import { isThenable, TaskRunner } from './run-task.js';
+
+/**
+ * Serves as a pool thread: waits for the page's InitMessage, gets the
+ * wasm-bindgen glue with `loadGlue(init)`, then runs tasks until told to exit.
+ */
+export function serveWorker(loadGlue) {
+  self.onmessage = (event) => {
+    self.onmessage = null;
+    const init = event.data;
+    Promise.resolve(init)
+      .then(loadGlue)
+      .then((glue) => serve(init, glue))
+      .catch((error) => {
+        // Only start-up failures land here; task errors are results.
+        self.postMessage({ type: MSG.ERROR, message: String(error?.message || error), stack: error?.stack });
+      });
+  };
+}
+
+/** @param {import('../shared/messages.js').InitMessage} init */
+async function serve(init, glue) {
+  const { memory, pool, index } = init;
+  await holdLifeLock(init.lockName);
+  const wasm = glue.initSync({ module: init.module, memory, thread_stack_size: init.stackSize });
+  wasm.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
+
+  // Task modules are imported before the first task (Python's "importable").
+  const functions = new TaskFunctions(await importTaskModules(init.modules), glue);
+  const view = new CoreView(memory, init.slotsPtr);
+  const context = new TaskContext(view);
+  context.install(init.uid, index);
+  if (init.initializer) await runInitializer(init, functions);
+
+  const refs = new SharedRefs(memory);
+  for (const [id, buffer] of init.sharedBuffers || []) refs.add(id, buffer);
+  self.onmessage = ({ data }) => {
+    if (data?.type === MSG.SHARED_BUFFER) refs.add(data.id, data.buffer);
+  };
+  const env = { wasm, memory, pool, index, view, refs, functions, context, yieldToEventLoop };
+  const runner = new TaskRunner({ ...env, inlineBase: init.inlineBase, fallbackWake: init.fallbackWake });
+  self.postMessage({ type: MSG.READY });
+
+  const end = await claimLoop({
+    ...env,
+    runner,
+    concurrency: init.concurrency || 1,
+    maxTasks: init.maxTasksPerChild || Infinity,
+  });
+  // Parked: the page terminates this worker (killed, or replacing a trapped one).
+  if (end === LoopEnd.PARK) return new Promise(() => {});
+  // No wasm runs after this: the page frees this thread's stack and TLS.
+  wasm.wp_worker_exit(pool, index);
+  self.postMessage({ type: MSG.EXITED, retired: end === LoopEnd.RETIRED });
+  self.close();
+}
+
+// Hold a Web Lock for life: the page's request for it is granted only when
+// this worker is gone, which is how the page notices a silent death.
+async function holdLifeLock(lockName) {
+  if (!lockName || !self.navigator?.locks) return;
+  await new Promise((held) => {
+    navigator.locks.request(lockName, () => {
+      held();
+      return new Promise(() => {});
+    });
+  });
+}
+
+async function runInitializer({ initializer, initargs }, functions) {
+  const fn = initializer.named ? functions.byName(initializer.code) : compile(initializer.code);
+  if (typeof fn !== 'function') throw new Error(`initializer: no task named "${initializer.code}"`);
+  try {
+    const r = fn(...initargs);
+    if (isThenable(r)) await r;
+  } catch (error) {
+    const name = error?.name ? `${error.name}: ` : '';
+    throw new Error(`the initializer failed: ${name}${error?.message || error}`);
+  }
+}
+
+// A macrotask turn (setTimeout(0) would be clamped to 4 ms when nested).
+const yieldChannel = new MessageChannel();
+const yieldQueue = [];
+yieldChannel.port1.onmessage = () => yieldQueue.shift()?.();
+function yieldToEventLoop() {
+  return new Promise((resolve) => {
+    yieldQueue.push(resolve);
+    yieldChannel.port2.postMessage(0);
+  });
+}
