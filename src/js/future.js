@@ -4,9 +4,8 @@
 import { CancelledError, TimeoutError } from './errors.js';
 
 const PENDING = 0;
-const RUNNING = 1;
-const FINISHED = 2;
-const CANCELLED = 3;
+const FINISHED = 1;
+const CANCELLED = 2;
 
 const noop = () => {};
 
@@ -25,7 +24,6 @@ export function withTimeout(promise, timeout, what) {
 export class Future {
   #state = PENDING;
   #ok = false;
-  #value = undefined;
   #callbacks = [];
   #progress = new Set();
   #promise;
@@ -87,7 +85,7 @@ export class Future {
     return this.#state === CANCELLED;
   }
   running() {
-    return this.#state === RUNNING || (this.#state === PENDING && this.#isRunning());
+    return this.#state === PENDING && this.#isRunning();
   }
   done() {
     return this.#state === FINISHED || this.#state === CANCELLED;
@@ -159,10 +157,6 @@ export class Future {
   }
 
   /** @internal */
-  _setRunning() {
-    if (this.#state === PENDING) this.#state = RUNNING;
-  }
-  /** @internal */
   _resolve(value) {
     this.#settle(FINISHED, true, value);
   }
@@ -179,7 +173,6 @@ export class Future {
     if (this.done()) return;
     this.#state = state;
     this.#ok = ok;
-    this.#value = value;
     if (ok) this.#resolve(value);
     else this.#reject(value);
     const callbacks = this.#callbacks;
