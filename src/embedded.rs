@@ -17,7 +17,12 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(module = "/src/js/bundled/embedded.js")]
 extern "C" {
     #[wasm_bindgen(js_name = createEmbeddedPool, catch)]
-    fn create_embedded_pool(options: &JsValue, glue_url: &str, module: JsValue, exports: JsValue) -> Result<JsValue, JsValue>;
+    fn create_embedded_pool(
+        options: &JsValue,
+        glue_url: &str,
+        module: JsValue,
+        exports: JsValue,
+    ) -> Result<JsValue, JsValue>;
 }
 
 // This instance's glue URL: `import.meta.url` read inside the glue module.

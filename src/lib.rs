@@ -55,9 +55,9 @@ mod tasks;
 pub mod parallel;
 
 #[cfg(target_arch = "wasm32")]
-mod rust_pool;
-#[cfg(target_arch = "wasm32")]
 mod embedded;
+#[cfg(target_arch = "wasm32")]
+mod rust_pool;
 #[cfg(target_arch = "wasm32")]
 pub use embedded::PoolOptions;
 #[cfg(target_arch = "wasm32")]

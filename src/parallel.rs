@@ -19,10 +19,8 @@ pub use wasm_bindgen_rayon::init_thread_pool;
 /// The whole Mandelbrot image, rows in parallel on the rayon pool.
 #[wasm_bindgen]
 pub fn mandelbrot_rayon(width: u32, height: u32, max_iter: u32) -> Uint32Array {
-    let rows: Vec<Vec<u32>> = (0..height)
-        .into_par_iter()
-        .map(|y| kernels::mandelbrot_rows(width, height, y, 1, max_iter))
-        .collect();
+    let rows: Vec<Vec<u32>> =
+        (0..height).into_par_iter().map(|y| kernels::mandelbrot_rows(width, height, y, 1, max_iter)).collect();
     let flat: Vec<u32> = rows.concat();
     Uint32Array::from(&flat[..])
 }

@@ -208,7 +208,10 @@ impl<R> Future for TaskFuture<R> {
             Poll::Ready(Ok(_)) => {
                 let r = this.out.swap(core::ptr::null_mut(), Acquire);
                 if r.is_null() {
-                    return Poll::Ready(Err(TaskError::Failed { name: "Error".into(), message: "the task produced no result".into() }));
+                    return Poll::Ready(Err(TaskError::Failed {
+                        name: "Error".into(),
+                        message: "the task produced no result".into(),
+                    }));
                 }
                 // SAFETY: stored once by the job from `Box::into_raw`.
                 Poll::Ready(Ok(*unsafe { Box::from_raw(r) }))
@@ -224,7 +227,8 @@ pub fn rust_sum_of_squares(pool: JsValue, n: u32) -> Promise {
     wasm_bindgen_futures::future_to_promise(async move {
         let pool = Pool::from_js(pool)?;
         let items: Vec<u64> = (0..n as u64).collect();
-        let squares = pool.map(&items, |x| x * x).await.map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
+        let squares =
+            pool.map(&items, |x| x * x).await.map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
         Ok(JsValue::from_f64(squares.iter().sum::<u64>() as f64))
     })
 }

@@ -92,7 +92,8 @@ fn mandelbrot_rows(args: Array) -> Result<JsValue, JsValue> {
 /// `(Float64Array)` → its sum. Reads the array where it lives: for an array
 /// allocated in the pool's shared memory this is a view, not a copy.
 fn sum_f64(args: Array) -> Result<JsValue, JsValue> {
-    let arr: Float64Array = args.get(0).dyn_into().map_err(|_| js_sys::TypeError::new("argument 0 must be a Float64Array"))?;
+    let arr: Float64Array =
+        args.get(0).dyn_into().map_err(|_| js_sys::TypeError::new("argument 0 must be a Float64Array"))?;
     Ok(JsValue::from_f64(kernels::sum(&arr.to_vec())))
 }
 
@@ -119,7 +120,8 @@ fn alloc_bytes(args: Array) -> Result<JsValue, JsValue> {
 /// `(Float64Array)` → its sum, computed with rayon's `par_iter` on the
 /// companion rayon pool (call `initRayon(n)` on the page first).
 fn rayon_sum(args: Array) -> Result<JsValue, JsValue> {
-    let arr: Float64Array = args.get(0).dyn_into().map_err(|_| js_sys::TypeError::new("argument 0 must be a Float64Array"))?;
+    let arr: Float64Array =
+        args.get(0).dyn_into().map_err(|_| js_sys::TypeError::new("argument 0 must be a Float64Array"))?;
     Ok(JsValue::from_f64(crate::parallel::rayon_sum(&arr.to_vec())))
 }
 
@@ -127,7 +129,8 @@ fn rayon_sum(args: Array) -> Result<JsValue, JsValue> {
 /// iteration counts into `out` (an array from `pool.alloc`, shared by all
 /// workers) at row `y0`; returns the number of values written.
 fn mandelbrot_into(args: Array) -> Result<JsValue, JsValue> {
-    let out: Uint32Array = args.get(0).dyn_into().map_err(|_| js_sys::TypeError::new("argument 0 must be a Uint32Array"))?;
+    let out: Uint32Array =
+        args.get(0).dyn_into().map_err(|_| js_sys::TypeError::new("argument 0 must be a Uint32Array"))?;
     let (width, height) = (arg_u32(&args, 1, "width")?, arg_u32(&args, 2, "height")?);
     let (y0, rows, max_iter) = (arg_u32(&args, 3, "y0")?, arg_u32(&args, 4, "rows")?, arg_u32(&args, 5, "maxIter")?);
     let v = kernels::mandelbrot_rows(width, height, y0, rows, max_iter);
@@ -142,5 +145,10 @@ fn mandelbrot_into(args: Array) -> Result<JsValue, JsValue> {
 /// `(width, height, maxIter)` → the whole image with rayon's `par_iter` on
 /// the companion rayon pool (call from a worker: rayon blocks its caller).
 fn mandelbrot_rayon(args: Array) -> Result<JsValue, JsValue> {
-    Ok(crate::parallel::mandelbrot_rayon(arg_u32(&args, 0, "width")?, arg_u32(&args, 1, "height")?, arg_u32(&args, 2, "maxIter")?).into())
+    Ok(crate::parallel::mandelbrot_rayon(
+        arg_u32(&args, 0, "width")?,
+        arg_u32(&args, 1, "height")?,
+        arg_u32(&args, 2, "maxIter")?,
+    )
+    .into())
 }

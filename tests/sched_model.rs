@@ -93,7 +93,8 @@ fn control_block_matches_the_model() {
                     }
                 }
                 1 => {
-                    let queued: Vec<u32> = model.iter().filter(|(_, m)| **m == Model::Queued).map(|(k, _)| *k).collect();
+                    let queued: Vec<u32> =
+                        model.iter().filter(|(_, m)| **m == Model::Queued).map(|(k, _)| *k).collect();
                     if !queued.is_empty() {
                         let id = queued[rng.below(queued.len() as u64) as usize];
                         assert!(pool.cancel(TaskId(id)), "{ctx}: cancel of a queued task failed");
@@ -111,12 +112,19 @@ fn control_block_matches_the_model() {
                     if running[w as usize].is_none() {
                         match pool.try_next(w) {
                             Next::Task(id) => {
-                                assert_eq!(model.get(&id.0), Some(&Model::Queued), "{ctx}: claimed a task that was not queued");
+                                assert_eq!(
+                                    model.get(&id.0),
+                                    Some(&Model::Queued),
+                                    "{ctx}: claimed a task that was not queued"
+                                );
                                 model.insert(id.0, Model::Running(w));
                                 running[w as usize] = Some(id);
                             }
                             Next::Empty => {
-                                assert!(!model.values().any(|m| *m == Model::Queued), "{ctx}: Empty while a task is queued");
+                                assert!(
+                                    !model.values().any(|m| *m == Model::Queued),
+                                    "{ctx}: Empty while a task is queued"
+                                );
                             }
                             other => panic!("{ctx}: unexpected {other:?}"),
                         }

@@ -83,7 +83,9 @@ fn every_task_settles_exactly_once_with_random_cancellation() {
                 }
             }
             while let Some(id) = pool.pop_completion() {
-                let Some(input) = live.remove(&id.0) else { panic!("completion for unknown task {:?} slot {} gen {} state {} submitted {submitted} completed {completed} cancelled {cancelled}", id, id.slot(), id.generation(), pool.slot(id.slot()).state()) };
+                let Some(input) = live.remove(&id.0) else {
+                    panic!("completion for unknown task {:?} slot {} gen {} state {} submitted {submitted} completed {completed} cancelled {cancelled}", id, id.slot(), id.generation(), pool.slot(id.slot()).state())
+                };
                 assert_eq!(pool.slot(id.slot()).payload[1].load(SeqCst), input.wrapping_mul(2));
                 assert!(pool.release(id));
                 completed += 1;

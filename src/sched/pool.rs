@@ -1,10 +1,10 @@
 //! The control block shared by the main thread and the workers of one pool.
 
+use super::futex;
 use super::queue::Ring;
 use super::sleep::Sleep;
 use super::task::{state, Slot, TaskId};
 use super::worker::{status, Critical, Killed, WorkerRecord, NO_TASK};
-use super::futex;
 use core::sync::atomic::{AtomicU32, Ordering::*};
 
 /// How long an idle worker spins (rounds of 8 pause hints plus a queue

@@ -41,9 +41,7 @@ impl Ring {
     pub fn with_capacity(capacity: u32) -> Ring {
         let cap = capacity.max(2).next_power_of_two();
         assert!(cap <= 1 << 30, "ring capacity too large");
-        let cells = (0..cap)
-            .map(|i| Cell { seq: AtomicU32::new(i), value: AtomicU32::new(0) })
-            .collect();
+        let cells = (0..cap).map(|i| Cell { seq: AtomicU32::new(i), value: AtomicU32::new(0) }).collect();
         Ring { head: Padded(AtomicU32::new(0)), tail: Padded(AtomicU32::new(0)), mask: cap - 1, cells }
     }
 
