@@ -2,6 +2,8 @@
 // treats them as opaque; see src/sched/README.md for the state machine).
 // Shared by the page side (pool.js) and the worker side (worker.js).
 
+import * as L from './shared/layout-constants.js';
+
 /** Payload word indices (each a u32 at slot + layout.slotPayload + 4 * index). */
 export const P = Object.freeze({
   FN: 0, // function id, unique per pool
@@ -29,16 +31,11 @@ export const STATUS_CRASHED = 4; // the worker died running it (written by the p
 /** Bytes of inline argument/result space per slot; larger payloads are allocated. */
 export const INLINE_BYTES = 224;
 
-/** Codes returned by wp_worker_next/try_next instead of a task id. */
-export const NEXT_EXIT = -1;
-export const NEXT_KILLED = -2;
-export const NEXT_EMPTY = -3;
+/** Codes returned by wp_worker_next/try_next instead of a task id; values of the pool's shutdown word. */
+export { NEXT_EXIT, NEXT_KILLED, NEXT_EMPTY, SHUTDOWN_DRAIN, SHUTDOWN_NOW } from './shared/layout-constants.js';
 
 /** Byte offsets in a worker record (src/sched/worker.rs, repr(C)). */
 export const W = Object.freeze({
-  STATUS: 0, CURRENT: 4, CRITICAL: 8, KILL: 12, TASKS_DONE: 16, UID: 20, TLS_BASE: 24, STACK_ALLOC: 28,
+  STATUS: L.WORKER_STATUS, CURRENT: L.WORKER_CURRENT, CRITICAL: L.WORKER_CRITICAL, KILL: L.WORKER_KILL,
+  TASKS_DONE: L.WORKER_TASKS_DONE, UID: L.WORKER_UID, TLS_BASE: L.WORKER_TLS_BASE, STACK_ALLOC: L.WORKER_STACK_ALLOC,
 });
-
-/** Values of the pool's shutdown word. */
-export const SHUTDOWN_DRAIN = 1;
-export const SHUTDOWN_NOW = 2;

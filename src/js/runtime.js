@@ -11,6 +11,7 @@
 // and every worker instantiates the same compiled module on the same memory.
 
 import { NotIsolatedError } from './errors.js';
+import * as L from './shared/layout-constants.js';
 
 /** Stack size of each worker thread (a multiple of 64 KiB, as wasm-bindgen requires). */
 export const THREAD_STACK_SIZE = 1 << 20;
@@ -41,25 +42,19 @@ export function loadRuntime() {
     assertIsolated();
     if (source === null) throw new Error('wasmpool: no runtime: import wasmpool from its package entry (index.js)');
     const rt = await source();
-    const [
-      slotBytes, slotState, slotWorker, slotPayload,
-      completionEvent, mainWaiting, shutdown, workerEvent, workerBytes,
-    ] = readLayout(rt.wasm);
+    if (rt.wasm.wp_layout_hash() >>> 0 !== L.LAYOUT_HASH >>> 0) {
+      throw new Error('wasmpool: the wasm module was built from another src/layout.rs than this JS; rebuild (npm run build)');
+    }
     return {
       ...rt,
       memory: rt.wasm.memory,
-      layout: { slotBytes, slotState, slotWorker, slotPayload, completionEvent, mainWaiting, shutdown, workerEvent, workerBytes },
+      layout: {
+        slotBytes: L.SLOT_BYTES, slotState: L.SLOT_STATE, slotPayload: L.SLOT_PAYLOAD,
+        completionEvent: L.POOL_COMPLETION_EVENT, mainWaiting: L.POOL_MAIN_WAITING, shutdown: L.POOL_SHUTDOWN,
+        workerBytes: L.WORKER_RECORD_BYTES,
+      },
     };
   })();
   loading.catch(() => { loading = null; });
   return loading;
-}
-
-// wp_layout returns a Vec<u32>; read it through the glue's calling convention
-// once (not a hot path).
-function readLayout(wasm) {
-  const [ptr, len] = wasm.wp_layout();
-  const words = Array.from(new Uint32Array(wasm.memory.buffer, ptr, len));
-  wasm.__wbindgen_free(ptr, len * 4, 4);
-  return words;
 }

@@ -43,6 +43,27 @@ var NAMED = {
 };
 for (const [name, ErrorClass] of Object.entries(NAMED)) ErrorClass.prototype.name = name;
 
+// src/js/shared/layout-constants.js
+var SLOT_BYTES = 56;
+var SLOT_STATE = 0;
+var SLOT_PAYLOAD = 8;
+var POOL_COMPLETION_EVENT = 0;
+var POOL_MAIN_WAITING = 4;
+var POOL_SHUTDOWN = 8;
+var WORKER_RECORD_BYTES = 32;
+var WORKER_STATUS = 0;
+var WORKER_CURRENT = 4;
+var WORKER_CRITICAL = 8;
+var WORKER_KILL = 12;
+var WORKER_TASKS_DONE = 16;
+var WORKER_UID = 20;
+var WORKER_TLS_BASE = 24;
+var WORKER_STACK_ALLOC = 28;
+var NEXT_KILLED = -2;
+var NEXT_EMPTY = -3;
+var SHUTDOWN_NOW = 2;
+var LAYOUT_HASH = 473912797;
+
 // src/js/runtime.js
 var THREAD_STACK_SIZE = 1 << 20;
 var source = null;
@@ -60,33 +81,27 @@ function loadRuntime() {
     assertIsolated();
     if (source === null) throw new Error("wasmpool: no runtime: import wasmpool from its package entry (index.js)");
     const rt = await source();
-    const [
-      slotBytes,
-      slotState,
-      slotWorker,
-      slotPayload,
-      completionEvent,
-      mainWaiting,
-      shutdown,
-      workerEvent,
-      workerBytes
-    ] = readLayout(rt.wasm);
+    if (rt.wasm.wp_layout_hash() >>> 0 !== LAYOUT_HASH >>> 0) {
+      throw new Error("wasmpool: the wasm module was built from another src/layout.rs than this JS; rebuild (npm run build)");
+    }
     return {
       ...rt,
       memory: rt.wasm.memory,
-      layout: { slotBytes, slotState, slotWorker, slotPayload, completionEvent, mainWaiting, shutdown, workerEvent, workerBytes }
+      layout: {
+        slotBytes: SLOT_BYTES,
+        slotState: SLOT_STATE,
+        slotPayload: SLOT_PAYLOAD,
+        completionEvent: POOL_COMPLETION_EVENT,
+        mainWaiting: POOL_MAIN_WAITING,
+        shutdown: POOL_SHUTDOWN,
+        workerBytes: WORKER_RECORD_BYTES
+      }
     };
   })();
   loading.catch(() => {
     loading = null;
   });
   return loading;
-}
-function readLayout(wasm) {
-  const [ptr, len] = wasm.wp_layout();
-  const words = Array.from(new Uint32Array(wasm.memory.buffer, ptr, len));
-  wasm.__wbindgen_free(ptr, len * 4, 4);
-  return words;
 }
 
 // src/js/codec.js
@@ -1115,19 +1130,16 @@ var STATUS_ERROR = 2;
 var STATUS_PANIC = 3;
 var STATUS_CRASHED = 4;
 var INLINE_BYTES = 224;
-var NEXT_KILLED = -2;
-var NEXT_EMPTY = -3;
 var W = Object.freeze({
-  STATUS: 0,
-  CURRENT: 4,
-  CRITICAL: 8,
-  KILL: 12,
-  TASKS_DONE: 16,
-  UID: 20,
-  TLS_BASE: 24,
-  STACK_ALLOC: 28
+  STATUS: WORKER_STATUS,
+  CURRENT: WORKER_CURRENT,
+  CRITICAL: WORKER_CRITICAL,
+  KILL: WORKER_KILL,
+  TASKS_DONE: WORKER_TASKS_DONE,
+  UID: WORKER_UID,
+  TLS_BASE: WORKER_TLS_BASE,
+  STACK_ALLOC: WORKER_STACK_ALLOC
 });
-var SHUTDOWN_NOW = 2;
 
 // src/js/pool.js
 var MAX_WORKERS = 256;

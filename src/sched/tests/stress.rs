@@ -1,11 +1,11 @@
 //! Stress and property tests of the scheduling core under real `std::thread`
 //! contention: the same code the browser runs, with OS threads as workers.
 
+use crate::sched::pool::{shutdown, Completed, Next, Shared};
+use crate::sched::task::TaskId;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering::SeqCst};
 use std::sync::Arc;
-use wasmpool::sched::pool::{shutdown, Completed};
-use wasmpool::sched::{Next, Shared, TaskId};
 
 /// A tiny deterministic PRNG (xorshift) so failures reproduce.
 struct Rng(u64);
