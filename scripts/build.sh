@@ -8,8 +8,10 @@ step() { printf '\033[1m[build]\033[0m %s\n' "$*"; }
 # The shared-memory rustflags live in .cargo/config.toml, for the wasm target only.
 unset RUSTFLAGS
 export CARGO_TARGET_DIR=target/wasm
-step "cargo build (wasm32, nightly, build-std)"
-cargo +nightly build --release --target wasm32-unknown-unknown -Z build-std=panic_abort,std --lib
+step "cargo build (wasm32, nightly, build-std, --features demo)"
+# --features demo: the demo, benchmarks, browser tests and example apps call
+# the demo kernels and fault injectors (src/demo/) by name.
+cargo +nightly build --release --target wasm32-unknown-unknown -Z build-std=panic_abort,std --lib --features demo
 WASM=target/wasm/wasm32-unknown-unknown/release/wasmpool.wasm
 if [ ! -f pkg/wasmpool_bg.wasm ] || [ "$WASM" -nt pkg/wasmpool_bg.wasm ]; then
   step "wasm-bindgen --target web → pkg/"

@@ -8,12 +8,18 @@ WB_VERSION="$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo
 [ -n "$WB_VERSION" ] || { echo "setup: cannot read the pinned wasm-bindgen version from Cargo.toml" >&2; exit 1; }
 step() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
-# 1. Rust: nightly with rust-src and the wasm target (rust-toolchain.toml selects nightly).
+# 1. Rust: nightly with rust-src, clippy, rustfmt and the wasm target (rust-toolchain.toml selects nightly).
 if ! rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^rust-src'; then
   step "rustup: installing nightly rust-src"
   rustup toolchain install nightly --profile minimal >/dev/null 2>&1 || true
   rustup component add rust-src --toolchain nightly
 fi
+for component in clippy rustfmt; do
+  if ! rustup component list --toolchain nightly --installed 2>/dev/null | grep -q "^$component"; then
+    step "rustup: installing nightly $component"
+    rustup component add "$component" --toolchain nightly
+  fi
+done
 if ! rustup target list --toolchain nightly --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
   step "rustup: adding target wasm32-unknown-unknown to nightly"
   rustup target add wasm32-unknown-unknown --toolchain nightly

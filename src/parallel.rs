@@ -1,4 +1,4 @@
-//! Data-parallel Rust kernels on the companion rayon pool.
+//! The companion rayon pool, for data-parallel Rust code.
 //!
 //! Rust code that uses `rayon` runs on a separate rayon `ThreadPool` whose
 //! threads are Web Workers started by wasm-bindgen-rayon
@@ -8,33 +8,8 @@
 //! blocks only its own thread, so there is no deadlock (rayon never waits
 //! for a wasmpool worker) and, with `workers + rayon threads` sized to the
 //! cores, no oversubscription.
-
-use crate::kernels;
-use js_sys::Uint32Array;
-use rayon::prelude::*;
-use wasm_bindgen::prelude::*;
+//!
+//! The demo's Rust tasks that use rayon (`rayon_sum`, `mandelbrot_rayon`)
+//! live in the `demo` feature.
 
 pub use wasm_bindgen_rayon::init_thread_pool;
-
-/// The whole Mandelbrot image, rows in parallel on the rayon pool.
-#[wasm_bindgen]
-pub fn mandelbrot_rayon(width: u32, height: u32, max_iter: u32) -> Uint32Array {
-    let rows: Vec<Vec<u32>> = (0..height)
-        .into_par_iter()
-        .map(|y| kernels::mandelbrot_rows(width, height, y, 1, max_iter))
-        .collect();
-    let flat: Vec<u32> = rows.concat();
-    Uint32Array::from(&flat[..])
-}
-
-/// The whole Mandelbrot image on the calling thread (the single-thread wasm baseline).
-#[wasm_bindgen]
-pub fn mandelbrot_single(width: u32, height: u32, max_iter: u32) -> Uint32Array {
-    Uint32Array::from(&kernels::mandelbrot_rows(width, height, 0, height, max_iter)[..])
-}
-
-/// Sum of a slice computed with rayon: the "Rust task that uses rayon"
-/// callable from a wasmpool worker as the task `rayon_sum`.
-pub fn rayon_sum(values: &[f64]) -> f64 {
-    values.par_iter().sum()
-}

@@ -14,7 +14,7 @@ use core::sync::atomic::AtomicU32;
 /// Blocks while `*word == expected`, for at most `timeout_ms` (None: forever).
 /// May return spuriously; callers re-check their condition.
 #[cfg(target_arch = "wasm32")]
-pub fn wait(word: &AtomicU32, expected: u32, timeout_ms: Option<u32>) {
+pub(crate) fn wait(word: &AtomicU32, expected: u32, timeout_ms: Option<u32>) {
     let ns: i64 = match timeout_ms {
         Some(ms) => ms as i64 * 1_000_000,
         None => -1,
@@ -27,7 +27,7 @@ pub fn wait(word: &AtomicU32, expected: u32, timeout_ms: Option<u32>) {
 
 /// Wakes up to `count` threads waiting on `word`.
 #[cfg(target_arch = "wasm32")]
-pub fn wake(word: &AtomicU32, count: u32) {
+pub(crate) fn wake(word: &AtomicU32, count: u32) {
     // SAFETY: as above.
     unsafe {
         core::arch::wasm32::memory_atomic_notify(word.as_ptr() as *mut i32, count);
@@ -35,7 +35,7 @@ pub fn wake(word: &AtomicU32, count: u32) {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-pub fn wait(word: &AtomicU32, expected: u32, timeout_ms: Option<u32>) {
+pub(crate) fn wait(word: &AtomicU32, expected: u32, timeout_ms: Option<u32>) {
     match timeout_ms {
         // atomic-wait has no timeout; the few callers that pass one only use it
         // as a safety net, so a short sleep-and-recheck is equivalent natively.
@@ -49,7 +49,7 @@ pub fn wait(word: &AtomicU32, expected: u32, timeout_ms: Option<u32>) {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-pub fn wake(word: &AtomicU32, count: u32) {
+pub(crate) fn wake(word: &AtomicU32, count: u32) {
     if count == 1 {
         atomic_wait::wake_one(word);
     } else {

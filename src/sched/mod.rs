@@ -1,11 +1,16 @@
 #![doc = include_str!("README.md")]
 
-pub mod futex;
-pub mod pool;
-pub mod queue;
-pub mod sleep;
-pub mod task;
-pub mod worker;
+pub(crate) mod futex;
+pub(crate) mod pool;
+pub(crate) mod queue;
+pub(crate) mod sleep;
+pub(crate) mod task;
+pub(crate) mod worker;
 
-pub use pool::{Next, Shared};
-pub use task::TaskId;
+/// Model-based and stress tests of the whole core (unit tests, so the core
+/// stays crate-private: nothing outside this crate schedules tasks).
+#[cfg(test)]
+mod tests {
+    mod model;
+    mod stress;
+}

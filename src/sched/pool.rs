@@ -1,10 +1,10 @@
 //! The control block shared by the main thread and the workers of one pool.
 
+use super::futex;
 use super::queue::Ring;
 use super::sleep::Sleep;
-use super::task::{state, Slot, TaskId};
+use super::task::{state, Slot, TaskId, MAX_SLOTS, MAX_WORKERS};
 use super::worker::{status, Critical, Killed, WorkerRecord, NO_TASK};
-use super::futex;
 use core::sync::atomic::{AtomicU32, Ordering::*};
 
 /// How long an idle worker spins (rounds of 8 pause hints plus a queue
@@ -12,17 +12,17 @@ use core::sync::atomic::{AtomicU32, Ordering::*};
 const SPIN_ROUNDS: u32 = 50;
 
 /// Values of `Shared::shutdown`.
-pub mod shutdown {
-    pub const RUNNING: u32 = 0;
+pub(crate) mod shutdown {
+    pub(crate) const RUNNING: u32 = 0;
     /// Finish what is queued, then exit.
-    pub const DRAIN: u32 = 1;
+    pub(crate) const DRAIN: u32 = 1;
     /// Exit before claiming anything else.
-    pub const NOW: u32 = 2;
+    pub(crate) const NOW: u32 = 2;
 }
 
 /// What a worker gets when it asks for work.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Next {
+pub(crate) enum Next {
     Task(TaskId),
     /// Nothing queued right now (non-blocking asks only).
     Empty,
@@ -32,27 +32,46 @@ pub enum Next {
     Killed,
 }
 
-/// Outcome of [`Shared::complete`].
-#[derive(Debug, PartialEq, Eq)]
-pub enum Completed {
-    No,
-    Yes,
+impl Next {
+    /// The codes `wp_worker_next`/`wp_worker_try_next` return instead of a
+    /// task id (ids are never negative).
+    pub(crate) const EXIT_CODE: i32 = -1;
+    pub(crate) const KILLED_CODE: i32 = -2;
+    pub(crate) const EMPTY_CODE: i32 = -3;
+
+    /// As one `i32` for JS: the task id, or one of the codes above.
+    pub(crate) fn code(&self) -> i32 {
+        match self {
+            // A task id is never negative as an i32 (see `TaskId`).
+            Next::Task(id) => id.0 as i32,
+            Next::Exit => Next::EXIT_CODE,
+            Next::Killed => Next::KILLED_CODE,
+            Next::Empty => Next::EMPTY_CODE,
+        }
+    }
+}
+
+/// Outcome of [`Shared::complete`]; the discriminant is what
+/// `wp_worker_complete` returns to JS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub(crate) enum Completed {
+    No = 0,
+    Yes = 1,
     /// Completed, and the main thread had announced it was waiting (it was
     /// notified; the caller may need to wake it by other means too).
-    YesMainWasWaiting,
+    YesMainWasWaiting = 2,
 }
 
 /// The words JS touches directly come first, at fixed offsets (`layout`).
 #[repr(C)]
-pub struct Shared {
+pub(crate) struct Shared {
     /// Bumped after every completion; the main thread `waitAsync`s on it.
-    pub completion_event: AtomicU32,
+    completion_event: AtomicU32,
     /// 1 while the main thread is (about to be) waiting on `completion_event`.
-    pub main_waiting: AtomicU32,
+    main_waiting: AtomicU32,
     /// One of [`shutdown`].
-    pub shutdown: AtomicU32,
-    /// Bumped whenever a worker record changes status (exits, starts).
-    pub worker_event: AtomicU32,
+    shutdown: AtomicU32,
     sleep: Sleep,
     slots: Box<[Slot]>,
     free: Ring,
@@ -61,18 +80,24 @@ pub struct Shared {
     workers: Box<[WorkerRecord]>,
 }
 
-/// Byte offsets of the directly-read words of [`Shared`].
-pub mod layout {
-    pub const COMPLETION_EVENT: u32 = 0;
-    pub const MAIN_WAITING: u32 = 4;
-    pub const SHUTDOWN: u32 = 8;
-    pub const WORKER_EVENT: u32 = 12;
+/// Byte offsets of the directly-read words of [`Shared`] (collected for JS
+/// by `crate::layout`).
+pub(crate) mod layout {
+    use super::Shared;
+    use core::mem::offset_of;
+
+    pub(crate) const COMPLETION_EVENT: u32 = offset_of!(Shared, completion_event) as u32;
+    pub(crate) const MAIN_WAITING: u32 = offset_of!(Shared, main_waiting) as u32;
+    pub(crate) const SHUTDOWN: u32 = offset_of!(Shared, shutdown) as u32;
+
+    // The JS-read words stay the first three, whatever follows them.
+    const _: () = assert!(COMPLETION_EVENT == 0 && MAIN_WAITING == 4 && SHUTDOWN == 8);
 }
 
 impl Shared {
-    pub fn new(slots: u32, max_workers: u32) -> Shared {
-        assert!(slots >= 1 && slots <= TaskId::MAX_SLOTS, "slot count out of range");
-        assert!(max_workers <= super::task::MAX_WORKERS, "at most {} workers", super::task::MAX_WORKERS);
+    pub(crate) fn new(slots: u32, max_workers: u32) -> Shared {
+        assert!((1..=MAX_SLOTS).contains(&slots), "slot count out of range");
+        assert!(max_workers <= MAX_WORKERS, "at most {MAX_WORKERS} workers");
         // Twice as many cells as values: a push never waits on a consumer
         // that is between its two steps (see Ring::push_fitting).
         let free = Ring::with_capacity(2 * slots);
@@ -83,7 +108,6 @@ impl Shared {
             completion_event: AtomicU32::new(0),
             main_waiting: AtomicU32::new(0),
             shutdown: AtomicU32::new(shutdown::RUNNING),
-            worker_event: AtomicU32::new(0),
             sleep: Sleep::default(),
             slots: (0..slots).map(|_| Slot::default()).collect(),
             free,
@@ -93,39 +117,33 @@ impl Shared {
         }
     }
 
-    pub fn slot_count(&self) -> u32 {
+    fn slot_count(&self) -> u32 {
         self.slots.len() as u32
     }
-    pub fn slot(&self, index: u32) -> &Slot {
+    pub(crate) fn slot(&self, index: u32) -> &Slot {
         &self.slots[index as usize]
     }
-    pub fn slots_ptr(&self) -> *const Slot {
+    pub(crate) fn slots_ptr(&self) -> *const Slot {
         self.slots.as_ptr()
     }
-    pub fn worker(&self, index: u32) -> &WorkerRecord {
+    pub(crate) fn worker(&self, index: u32) -> &WorkerRecord {
         &self.workers[index as usize]
     }
-    pub fn max_workers(&self) -> u32 {
-        self.workers.len() as u32
-    }
-    pub fn queued(&self) -> u32 {
+    pub(crate) fn queued(&self) -> u32 {
         self.injector.len()
-    }
-    pub fn sleepers(&self) -> u32 {
-        self.sleep.sleepers()
     }
 
     // ---- main thread (the submitter) ----
 
     /// Takes a free slot, or None when all are in use (the caller keeps a
     /// backlog and retries after completions).
-    pub fn reserve(&self) -> Option<TaskId> {
+    pub(crate) fn reserve(&self) -> Option<TaskId> {
         let index = self.free.pop()?;
         Some(self.slot(index).reserve(index))
     }
 
     /// Publishes a reserved task (its payload already written) and wakes a worker.
-    pub fn publish(&self, id: TaskId) {
+    pub(crate) fn publish(&self, id: TaskId) {
         self.slot(id.slot()).publish(id);
         // Cannot be full: invariant 2 (one queued id per slot at most).
         self.injector.push_fitting(id.0);
@@ -133,17 +151,17 @@ impl Shared {
     }
 
     /// Cancels a task no worker has claimed. True if it is now CANCELLED.
-    pub fn cancel(&self, id: TaskId) -> bool {
+    pub(crate) fn cancel(&self, id: TaskId) -> bool {
         self.slot(id.slot()).cancel(id)
     }
 
     /// Next finished task, if any.
-    pub fn pop_completion(&self) -> Option<TaskId> {
+    pub(crate) fn pop_completion(&self) -> Option<TaskId> {
         self.completions.pop().map(TaskId)
     }
 
     /// Gives a DONE slot back after its result was read.
-    pub fn release(&self, id: TaskId) -> bool {
+    pub(crate) fn release(&self, id: TaskId) -> bool {
         let slot = self.slot(id.slot());
         if slot.release(id) {
             self.free.push_fitting(id.slot());
@@ -157,7 +175,7 @@ impl Shared {
     /// still RUNNING on it becomes DONE, and is returned so the caller writes
     /// a failure result. (A worker may run several async tasks at once, so
     /// this scans the slots rather than trusting `current` alone.)
-    pub fn abandon(&self, worker: u32) -> Vec<TaskId> {
+    pub(crate) fn abandon(&self, worker: u32) -> Vec<TaskId> {
         let rec = self.worker(worker);
         rec.current.store(NO_TASK, SeqCst);
         rec.status.store(status::EXITED, SeqCst);
@@ -173,7 +191,7 @@ impl Shared {
     }
 
     /// Asks workers to exit (after draining, or now) and wakes them all.
-    pub fn begin_shutdown(&self, mode: u32) {
+    pub(crate) fn begin_shutdown(&self, mode: u32) {
         self.shutdown.fetch_max(mode, SeqCst);
         self.sleep.wake_all();
     }
@@ -181,7 +199,7 @@ impl Shared {
     /// After shutdown: takes every id still on the injector. Returns the ones
     /// that were live and are now CANCELLED (the caller rejects their futures);
     /// stale ids of already-cancelled tasks are released here.
-    pub fn drain_queued(&self) -> Vec<TaskId> {
+    pub(crate) fn drain_queued(&self) -> Vec<TaskId> {
         let mut cancelled = Vec::new();
         while let Some(raw) = self.injector.pop() {
             let id = TaskId(raw);
@@ -196,7 +214,7 @@ impl Shared {
     }
 
     /// Wakes idle workers so they notice a kill request or retirement.
-    pub fn wake_all(&self) {
+    pub(crate) fn wake_all(&self) {
         self.sleep.wake_all();
     }
 
@@ -207,7 +225,7 @@ impl Shared {
     }
 
     /// One non-blocking attempt to claim a task.
-    pub fn try_next(&self, worker: u32) -> Next {
+    pub(crate) fn try_next(&self, worker: u32) -> Next {
         let rec = self.worker(worker);
         loop {
             let Ok(_critical) = self.enter(worker) else { return Next::Killed };
@@ -240,7 +258,7 @@ impl Shared {
     /// timeout it sleeps at most once for that long and then reports `Empty`,
     /// so the caller can do other things (the JS worker lets its event loop
     /// run: timers and messages of its tasks).
-    pub fn next(&self, worker: u32, timeout_ms: Option<u32>) -> Next {
+    pub(crate) fn next(&self, worker: u32, timeout_ms: Option<u32>) -> Next {
         let rec = self.worker(worker);
         let mut slept = false;
         loop {
@@ -278,7 +296,7 @@ impl Shared {
     /// Finishes the worker's current task: its result words are written.
     /// `No` if the task had been abandoned (the worker was declared dead
     /// meanwhile) or the worker is being killed.
-    pub fn complete(&self, worker: u32, id: TaskId) -> Completed {
+    pub(crate) fn complete(&self, worker: u32, id: TaskId) -> Completed {
         let rec = self.worker(worker);
         let Ok(_critical) = self.enter(worker) else { return Completed::No };
         if !self.slot(id.slot()).finish_by(id, worker) {
@@ -297,14 +315,12 @@ impl Shared {
     }
 
     /// The worker leaves the pool (shutdown or retirement).
-    pub fn exit(&self, worker: u32) {
+    pub(crate) fn exit(&self, worker: u32) {
         let rec = self.worker(worker);
         rec.current.store(NO_TASK, SeqCst);
         // The page frees this thread's stack and TLS once the worker is gone
         // (a thread cannot free the stack it runs on, and freeing TLS while
         // the allocator still reads it would be unsound).
         rec.status.store(status::EXITED, SeqCst);
-        self.worker_event.fetch_add(1, SeqCst);
-        futex::wake(&self.worker_event, u32::MAX);
     }
 }

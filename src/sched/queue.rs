@@ -25,7 +25,7 @@ struct Cell {
 
 /// Bounded MPMC ring of `u32` values. Capacity is a power of two.
 #[repr(C)]
-pub struct Ring {
+pub(crate) struct Ring {
     head: Padded,
     tail: Padded,
     mask: u32,
@@ -34,24 +34,23 @@ pub struct Ring {
 
 /// The ring had no free cell; the value is handed back.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Full(pub u32);
+pub(crate) struct Full(pub(crate) u32);
 
 impl Ring {
     /// A ring holding at least `capacity` values (rounded up to a power of two).
-    pub fn with_capacity(capacity: u32) -> Ring {
+    pub(crate) fn with_capacity(capacity: u32) -> Ring {
         let cap = capacity.max(2).next_power_of_two();
         assert!(cap <= 1 << 30, "ring capacity too large");
-        let cells = (0..cap)
-            .map(|i| Cell { seq: AtomicU32::new(i), value: AtomicU32::new(0) })
-            .collect();
+        let cells = (0..cap).map(|i| Cell { seq: AtomicU32::new(i), value: AtomicU32::new(0) }).collect();
         Ring { head: Padded(AtomicU32::new(0)), tail: Padded(AtomicU32::new(0)), mask: cap - 1, cells }
     }
 
-    pub fn capacity(&self) -> u32 {
+    #[cfg(test)]
+    pub(crate) fn capacity(&self) -> u32 {
         self.mask + 1
     }
 
-    pub fn push(&self, value: u32) -> Result<(), Full> {
+    pub(crate) fn push(&self, value: u32) -> Result<(), Full> {
         let mut pos = self.tail.0.load(Relaxed);
         loop {
             let cell = &self.cells[(pos & self.mask) as usize];
@@ -82,7 +81,7 @@ impl Ring {
     /// a consumer caught between the two holds one cell. That window is a
     /// few instructions (and never spans a kill: module README invariant 4),
     /// so spinning through it is bounded.
-    pub fn push_fitting(&self, value: u32) {
+    pub(crate) fn push_fitting(&self, value: u32) {
         let mut value = value;
         let mut spins = 0u32;
         while let Err(Full(back)) = self.push(value) {
@@ -93,7 +92,7 @@ impl Ring {
         }
     }
 
-    pub fn pop(&self) -> Option<u32> {
+    pub(crate) fn pop(&self) -> Option<u32> {
         let mut pos = self.head.0.load(Relaxed);
         loop {
             let cell = &self.cells[(pos & self.mask) as usize];
@@ -118,12 +117,12 @@ impl Ring {
 
     /// Whether a pop could find something (or a push is half-way through).
     /// Used by sleepers to re-check after announcing themselves.
-    pub fn looks_empty(&self) -> bool {
+    pub(crate) fn looks_empty(&self) -> bool {
         self.head.0.load(SeqCst) == self.tail.0.load(SeqCst)
     }
 
     /// Number of values pushed and not yet popped (a snapshot).
-    pub fn len(&self) -> u32 {
+    pub(crate) fn len(&self) -> u32 {
         self.tail.0.load(SeqCst).wrapping_sub(self.head.0.load(SeqCst))
     }
 }

@@ -6,7 +6,7 @@ use core::sync::atomic::{fence, AtomicU32, Ordering::*};
 
 #[repr(C)]
 #[derive(Default)]
-pub struct Sleep {
+pub(crate) struct Sleep {
     /// Workers between "announce" and "done sleeping".
     sleepers: AtomicU32,
     /// Bumped on every wake-up; sleepers wait on it.
@@ -14,7 +14,7 @@ pub struct Sleep {
 }
 
 /// A worker's ticket between announcing it will sleep and sleeping.
-pub struct Drowsy<'a> {
+pub(crate) struct Drowsy<'a> {
     sleep: &'a Sleep,
     event: u32,
 }
@@ -23,7 +23,7 @@ impl Sleep {
     /// Step 1 of going to sleep: read the event, then count ourselves as a
     /// sleeper. The caller must re-check for work (and shutdown) afterwards,
     /// then call [`Drowsy::sleep`] or drop the ticket.
-    pub fn announce(&self) -> Drowsy<'_> {
+    pub(crate) fn announce(&self) -> Drowsy<'_> {
         let event = self.jobs_event.load(SeqCst);
         self.sleepers.fetch_add(1, SeqCst);
         fence(SeqCst);
@@ -31,7 +31,7 @@ impl Sleep {
     }
 
     /// Called by a producer after it made work available.
-    pub fn wake_one(&self) {
+    pub(crate) fn wake_one(&self) {
         fence(SeqCst);
         if self.sleepers.load(SeqCst) > 0 {
             self.jobs_event.fetch_add(1, SeqCst);
@@ -40,19 +40,15 @@ impl Sleep {
     }
 
     /// Wakes every sleeper (shutdown, kill).
-    pub fn wake_all(&self) {
+    pub(crate) fn wake_all(&self) {
         self.jobs_event.fetch_add(1, SeqCst);
         futex::wake(&self.jobs_event, u32::MAX);
-    }
-
-    pub fn sleepers(&self) -> u32 {
-        self.sleepers.load(SeqCst)
     }
 }
 
 impl Drowsy<'_> {
     /// Step 2: block until woken (or `timeout_ms`, as a safety net).
-    pub fn sleep(self, timeout_ms: Option<u32>) {
+    pub(crate) fn sleep(self, timeout_ms: Option<u32>) {
         futex::wait(&self.sleep.jobs_event, self.event, timeout_ms);
     }
 }

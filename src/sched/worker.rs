@@ -4,34 +4,50 @@
 use core::sync::atomic::{AtomicU32, Ordering::*};
 
 /// Worker status values (`WorkerRecord::status`).
-pub mod status {
-    pub const VACANT: u32 = 0;
-    pub const STARTING: u32 = 1;
-    pub const IDLE: u32 = 2;
-    pub const RUNNING: u32 = 3;
-    pub const EXITED: u32 = 4;
+pub(crate) mod status {
+    pub(crate) const VACANT: u32 = 0;
+    pub(crate) const STARTING: u32 = 1;
+    pub(crate) const IDLE: u32 = 2;
+    pub(crate) const RUNNING: u32 = 3;
+    pub(crate) const EXITED: u32 = 4;
 }
 
 /// No task: the value of `current` while idle.
-pub const NO_TASK: u32 = u32::MAX;
+pub(crate) const NO_TASK: u32 = u32::MAX;
 
 #[repr(C)]
-pub struct WorkerRecord {
-    pub status: AtomicU32,
+pub(crate) struct WorkerRecord {
+    pub(crate) status: AtomicU32,
     /// The `TaskId` being run, or [`NO_TASK`].
-    pub current: AtomicU32,
+    pub(crate) current: AtomicU32,
     /// 1 while the worker is inside a ring operation or the allocator.
-    pub critical: AtomicU32,
+    pub(crate) critical: AtomicU32,
     /// Set by the main thread before it terminates this worker.
-    pub kill: AtomicU32,
+    pub(crate) kill: AtomicU32,
     /// Tasks finished by the current occupant.
-    pub tasks_done: AtomicU32,
+    pub(crate) tasks_done: AtomicU32,
     /// The occupant's unique id (assigned by the JS layer).
-    pub uid: AtomicU32,
+    pub(crate) uid: AtomicU32,
     /// What the occupant's thread allocated for itself, so the main thread can
     /// free it if the occupant dies without doing so.
-    pub tls_base: AtomicU32,
-    pub stack_alloc: AtomicU32,
+    pub(crate) tls_base: AtomicU32,
+    pub(crate) stack_alloc: AtomicU32,
+}
+
+/// Byte offsets of a worker record's words (collected for JS by `crate::layout`).
+pub(crate) mod layout {
+    use super::WorkerRecord;
+    use core::mem::{offset_of, size_of};
+
+    pub(crate) const RECORD_BYTES: u32 = size_of::<WorkerRecord>() as u32;
+    pub(crate) const STATUS: u32 = offset_of!(WorkerRecord, status) as u32;
+    pub(crate) const CURRENT: u32 = offset_of!(WorkerRecord, current) as u32;
+    pub(crate) const CRITICAL: u32 = offset_of!(WorkerRecord, critical) as u32;
+    pub(crate) const KILL: u32 = offset_of!(WorkerRecord, kill) as u32;
+    pub(crate) const TASKS_DONE: u32 = offset_of!(WorkerRecord, tasks_done) as u32;
+    pub(crate) const UID: u32 = offset_of!(WorkerRecord, uid) as u32;
+    pub(crate) const TLS_BASE: u32 = offset_of!(WorkerRecord, tls_base) as u32;
+    pub(crate) const STACK_ALLOC: u32 = offset_of!(WorkerRecord, stack_alloc) as u32;
 }
 
 impl Default for WorkerRecord {
@@ -51,10 +67,10 @@ impl Default for WorkerRecord {
 
 /// The worker was asked to die; it must not touch shared structures again.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Killed;
+pub(crate) struct Killed;
 
 /// Proof of being inside a critical section; leaving it on drop.
-pub struct Critical<'a>(&'a WorkerRecord);
+pub(crate) struct Critical<'a>(&'a WorkerRecord);
 
 impl Drop for Critical<'_> {
     fn drop(&mut self) {
@@ -64,7 +80,7 @@ impl Drop for Critical<'_> {
 
 impl WorkerRecord {
     /// Resets the record for a new occupant.
-    pub fn occupy(&self, uid: u32) {
+    pub(crate) fn occupy(&self, uid: u32) {
         self.current.store(NO_TASK, SeqCst);
         self.critical.store(0, SeqCst);
         self.kill.store(0, SeqCst);
@@ -76,7 +92,7 @@ impl WorkerRecord {
     }
 
     /// Worker side: enter a critical section unless a kill was requested.
-    pub fn enter(&self) -> Result<Critical<'_>, Killed> {
+    pub(crate) fn enter(&self) -> Result<Critical<'_>, Killed> {
         self.critical.store(1, SeqCst);
         if self.kill.load(SeqCst) != 0 {
             self.critical.store(0, SeqCst);
@@ -86,18 +102,18 @@ impl WorkerRecord {
     }
 
     /// Main side, step 1: from now on the worker enters no critical section.
-    pub fn request_kill(&self) {
+    pub(crate) fn request_kill(&self) {
         self.kill.store(1, SeqCst);
     }
 
     /// Main side, step 2: true once it is safe to terminate the thread. The
     /// main thread cannot block, so it polls this (each section is a few
     /// hundred instructions).
-    pub fn safe_to_terminate(&self) -> bool {
+    pub(crate) fn safe_to_terminate(&self) -> bool {
         self.kill.load(SeqCst) != 0 && self.critical.load(SeqCst) == 0
     }
 
-    pub fn killed(&self) -> bool {
+    pub(crate) fn killed(&self) -> bool {
         self.kill.load(SeqCst) != 0
     }
 }

@@ -30,7 +30,6 @@ export const slotOf = (id) => id & TASK_SLOT_MASK;
  * JS (a stale pkg/ next to newer sources would otherwise corrupt memory).
  */
 export function checkLayout(wasm) {
-  if (typeof wasm.wp_layout_hash !== "function") return; // TEMP-MERGE
   const built = wasm.wp_layout_hash() >>> 0;
   if (built !== LAYOUT_HASH >>> 0) {
     throw new Error(

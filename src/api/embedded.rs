@@ -11,13 +11,18 @@
 //! and memory, so Rust closures submitted with [`crate::Pool::submit`] are
 //! code the workers have.
 
-use js_sys::{Object, Reflect};
+use super::PoolOptions;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/js/bundled/embedded.js")]
 extern "C" {
     #[wasm_bindgen(js_name = createEmbeddedPool, catch)]
-    fn create_embedded_pool(options: &JsValue, glue_url: &str, module: JsValue, exports: JsValue) -> Result<JsValue, JsValue>;
+    fn create_embedded_pool(
+        options: &JsValue,
+        glue_url: &str,
+        module: JsValue,
+        exports: JsValue,
+    ) -> Result<JsValue, JsValue>;
 }
 
 // This instance's glue URL: `import.meta.url` read inside the glue module.
@@ -27,36 +32,9 @@ extern "C" {
     static GLUE_URL: String;
 }
 
-/// Options of a pool created from Rust (see [`crate::Pool::with_options`]).
-#[derive(Debug, Clone, Default)]
-pub struct PoolOptions {
-    /// Worker threads; `None` = `navigator.hardwareConcurrency`.
-    pub workers: Option<u32>,
-    /// Retire and replace a worker after this many tasks.
-    pub max_tasks_per_child: Option<u32>,
-    /// Tasks waiting beyond which a submit fails with `QueueFullError`.
-    pub max_queue_size: Option<u32>,
-}
-
-impl PoolOptions {
-    fn to_js(&self) -> Result<JsValue, JsValue> {
-        let o = Object::new();
-        let set = |k: &str, v: Option<u32>| -> Result<(), JsValue> {
-            if let Some(v) = v {
-                Reflect::set(&o, &k.into(), &v.into())?;
-            }
-            Ok(())
-        };
-        set("workers", self.workers)?;
-        set("maxTasksPerChild", self.max_tasks_per_child)?;
-        set("maxQueueSize", self.max_queue_size)?;
-        Ok(o.into())
-    }
-}
-
 /// Creates the JS `Pool` on this instance; errors are the JS layer's own
 /// (`RangeError` for a bad count, `NotIsolatedError` without COOP/COEP).
-pub(crate) fn create(options: &PoolOptions) -> Result<JsValue, JsValue> {
+pub(super) fn create(options: &PoolOptions) -> Result<JsValue, JsValue> {
     let glue_url = GLUE_URL.with(Clone::clone);
     create_embedded_pool(&options.to_js()?, &glue_url, wasm_bindgen::module(), wasm_bindgen::exports())
 }

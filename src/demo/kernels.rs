@@ -1,9 +1,9 @@
-//! Compute kernels shipped with the crate: the Rust tasks of the demo, the
-//! benchmarks and the tests. Plain Rust, target-independent, unit-tested natively.
+//! Compute kernels of the demo's Rust tasks (the demo, the benchmarks and the
+//! tests call them). Plain Rust, target-independent, unit-tested natively.
 
 /// Mandelbrot iteration counts for `rows` rows starting at `y0` of a
 /// `width × height` view of [-2.1, 0.9] × [-1.5, 1.5].
-pub fn mandelbrot_rows(width: u32, height: u32, y0: u32, rows: u32, max_iter: u32) -> Vec<u32> {
+pub(crate) fn mandelbrot_rows(width: u32, height: u32, y0: u32, rows: u32, max_iter: u32) -> Vec<u32> {
     let mut out = Vec::with_capacity((width * rows) as usize);
     for y in y0..(y0 + rows).min(height) {
         let ci = y as f64 / height as f64 * 3.0 - 1.5;
@@ -23,7 +23,7 @@ pub fn mandelbrot_rows(width: u32, height: u32, y0: u32, rows: u32, max_iter: u3
 }
 
 /// Sum of a slice (the shared-memory zero-copy demo's kernel).
-pub fn sum(values: &[f64]) -> f64 {
+pub(crate) fn sum(values: &[f64]) -> f64 {
     values.iter().sum()
 }
 

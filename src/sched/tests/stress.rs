@@ -1,11 +1,11 @@
 //! Stress and property tests of the scheduling core under real `std::thread`
 //! contention: the same code the browser runs, with OS threads as workers.
 
+use crate::sched::pool::{shutdown, Completed, Next, Shared};
+use crate::sched::task::TaskId;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering::SeqCst};
 use std::sync::Arc;
-use wasmpool::sched::pool::{shutdown, Completed};
-use wasmpool::sched::{Next, Shared, TaskId};
 
 /// A tiny deterministic PRNG (xorshift) so failures reproduce.
 struct Rng(u64);
@@ -83,7 +83,9 @@ fn every_task_settles_exactly_once_with_random_cancellation() {
                 }
             }
             while let Some(id) = pool.pop_completion() {
-                let Some(input) = live.remove(&id.0) else { panic!("completion for unknown task {:?} slot {} gen {} state {} submitted {submitted} completed {completed} cancelled {cancelled}", id, id.slot(), id.generation(), pool.slot(id.slot()).state()) };
+                let Some(input) = live.remove(&id.0) else {
+                    panic!("completion for unknown task {:?} slot {} gen {} state {} submitted {submitted} completed {completed} cancelled {cancelled}", id, id.slot(), id.generation(), pool.slot(id.slot()).state())
+                };
                 assert_eq!(pool.slot(id.slot()).payload[1].load(SeqCst), input.wrapping_mul(2));
                 assert!(pool.release(id));
                 completed += 1;

@@ -13,7 +13,7 @@ const CAP: usize = 1020;
 
 /// `len` then UTF-8 bytes; `repr(C)` because JS reads it.
 #[repr(C)]
-pub struct PanicBuffer {
+struct PanicBuffer {
     len: UnsafeCell<u32>,
     buf: UnsafeCell<[u8; CAP]>,
 }
@@ -39,7 +39,7 @@ impl Write for Writer<'_> {
 }
 
 /// The panic hook installed in every worker.
-pub fn record(info: &std::panic::PanicHookInfo<'_>) {
+pub(crate) fn record(info: &std::panic::PanicHookInfo<'_>) {
     LAST.with(|last| {
         // SAFETY: as above.
         unsafe { *last.len.get() = 0 };
@@ -51,6 +51,6 @@ pub fn record(info: &std::panic::PanicHookInfo<'_>) {
 }
 
 /// Address of this thread's buffer: `u32` length, then the bytes.
-pub fn buffer_address() -> u32 {
+pub(crate) fn buffer_address() -> u32 {
     LAST.with(|last| last as *const PanicBuffer as u32)
 }

@@ -1,0 +1,64 @@
+//! A registry in a `static`: a list of entries shared by every thread of the
+//! module (the page and the workers), behind a spin lock.
+//!
+//! A spin lock because the page's main thread must never block on a futex
+//! (`memory.atomic.wait32` traps there); every critical section is a short
+//! scan, a push or a removal.
+
+use core::cell::UnsafeCell;
+use core::sync::atomic::{AtomicBool, Ordering::*};
+
+pub(crate) struct Registry<T> {
+    locked: AtomicBool,
+    entries: UnsafeCell<Vec<T>>,
+}
+
+// SAFETY: the entries are reached only through `with`, under the lock, so
+// sharing the registry hands each entry to one thread at a time.
+unsafe impl<T: Send> Sync for Registry<T> {}
+
+/// Releases the lock when dropped (also if the closure under it unwinds).
+struct Unlock<'a>(&'a AtomicBool);
+
+impl Drop for Unlock<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Release);
+    }
+}
+
+impl<T> Registry<T> {
+    pub(crate) const fn new() -> Registry<T> {
+        Registry { locked: AtomicBool::new(false), entries: UnsafeCell::new(Vec::new()) }
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut Vec<T>) -> R) -> R {
+        while self.locked.compare_exchange_weak(false, true, Acquire, Relaxed).is_err() {
+            core::hint::spin_loop();
+        }
+        let _unlock = Unlock(&self.locked);
+        // SAFETY: the spin lock gives exclusive access.
+        f(unsafe { &mut *self.entries.get() })
+    }
+
+    pub(crate) fn push(&self, entry: T) {
+        self.with(|entries| entries.push(entry));
+    }
+
+    /// Adds `entry`, first removing the entries it `replaces`.
+    pub(crate) fn replace(&self, entry: T, replaces: impl Fn(&T) -> bool) {
+        self.with(|entries| {
+            entries.retain(|e| !replaces(e));
+            entries.push(entry);
+        });
+    }
+
+    /// Removes and returns the first entry `pick` matches.
+    pub(crate) fn take(&self, pick: impl Fn(&T) -> bool) -> Option<T> {
+        self.with(|entries| entries.iter().position(pick).map(|i| entries.swap_remove(i)))
+    }
+
+    /// The first `Some` that `f` returns for an entry.
+    pub(crate) fn find_map<R>(&self, f: impl FnMut(&T) -> Option<R>) -> Option<R> {
+        self.with(|entries| entries.iter().find_map(f))
+    }
+}
