@@ -174,6 +174,7 @@ pub fn wp_worker_complete(ptr: u32, worker: u32, id: u32) -> u32 {
 /// closes, and the page frees its stack and TLS.
 #[wasm_bindgen]
 pub fn wp_worker_exit(ptr: u32, worker: u32) {
+    alloc::unbracket_this_thread();
     pool(ptr).exit(worker);
 }
 

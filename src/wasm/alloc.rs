@@ -19,6 +19,12 @@ pub(super) fn bracket_this_thread(record: &WorkerRecord) {
     CURRENT_WORKER.with(|c| c.set(record));
 }
 
+/// Stops bracketing: the worker leaves its pool (`wp_worker_exit`), whose
+/// record may then be reused by another occupant.
+pub(super) fn unbracket_this_thread() {
+    CURRENT_WORKER.with(|c| c.set(core::ptr::null()));
+}
+
 struct BracketedAlloc;
 
 impl BracketedAlloc {

@@ -45,9 +45,8 @@ for (const [name, ErrorClass] of Object.entries(NAMED)) ErrorClass.prototype.nam
 
 // src/js/future.js
 var PENDING = 0;
-var RUNNING = 1;
-var FINISHED = 2;
-var CANCELLED = 3;
+var FINISHED = 1;
+var CANCELLED = 2;
 var noop = () => {
 };
 function withTimeout(promise, timeout, what) {
@@ -69,7 +68,6 @@ function withTimeout(promise, timeout, what) {
 var Future = class {
   #state = PENDING;
   #ok = false;
-  #value = void 0;
   #callbacks = [];
   #progress = /* @__PURE__ */ new Set();
   #promise;
@@ -126,7 +124,7 @@ var Future = class {
     return this.#state === CANCELLED;
   }
   running() {
-    return this.#state === RUNNING || this.#state === PENDING && this.#isRunning();
+    return this.#state === PENDING && this.#isRunning();
   }
   done() {
     return this.#state === FINISHED || this.#state === CANCELLED;
@@ -201,10 +199,6 @@ var Future = class {
     }
   }
   /** @internal */
-  _setRunning() {
-    if (this.#state === PENDING) this.#state = RUNNING;
-  }
-  /** @internal */
   _resolve(value) {
     this.#settle(FINISHED, true, value);
   }
@@ -220,7 +214,6 @@ var Future = class {
     if (this.done()) return;
     this.#state = state;
     this.#ok = ok;
-    this.#value = value;
     if (ok) this.#resolve(value);
     else this.#reject(value);
     const callbacks = this.#callbacks;
@@ -492,12 +485,11 @@ var NEXT_KILLED = -2;
 var NEXT_EMPTY = -3;
 var COMPLETED_MAIN_WAITING = 2;
 var SHUTDOWN_NOW = 2;
-var LAYOUT_HASH = 0;
+var LAYOUT_HASH = 473912797;
 
 // src/js/shared/layout.js
 var slotOf = (id) => id & TASK_SLOT_MASK;
 function checkLayout(wasm) {
-  if (typeof wasm.wp_layout_hash !== "function") return;
   const built = wasm.wp_layout_hash() >>> 0;
   if (built !== LAYOUT_HASH >>> 0) {
     throw new Error(
