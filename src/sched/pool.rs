@@ -30,6 +30,10 @@ pub(crate) enum Next {
     Exit,
     /// This worker is being killed; it must stop touching shared state.
     Killed,
+    /// [`Shared::begin_cold_sleep`] only: the worker now counts as a sleeper;
+    /// it must wait on the jobs event while it equals the value it passed,
+    /// then call [`Shared::end_cold_sleep`].
+    Sleep,
 }
 
 impl Next {
@@ -38,6 +42,7 @@ impl Next {
     pub(crate) const EXIT_CODE: i32 = -1;
     pub(crate) const KILLED_CODE: i32 = -2;
     pub(crate) const EMPTY_CODE: i32 = -3;
+    pub(crate) const SLEEP_CODE: i32 = -4;
 
     /// As one `i32` for JS: the task id, or one of the codes above.
     pub(crate) fn code(&self) -> i32 {
@@ -47,6 +52,7 @@ impl Next {
             Next::Exit => Next::EXIT_CODE,
             Next::Killed => Next::KILLED_CODE,
             Next::Empty => Next::EMPTY_CODE,
+            Next::Sleep => Next::SLEEP_CODE,
         }
     }
 }
@@ -89,6 +95,8 @@ pub(crate) mod layout {
     pub(crate) const COMPLETION_EVENT: u32 = offset_of!(Shared, completion_event) as u32;
     pub(crate) const MAIN_WAITING: u32 = offset_of!(Shared, main_waiting) as u32;
     pub(crate) const SHUTDOWN: u32 = offset_of!(Shared, shutdown) as u32;
+    /// The word idle workers sleep on; a cold worker waits on it from JS.
+    pub(crate) const JOBS_EVENT: u32 = (offset_of!(Shared, sleep) as u32) + super::super::sleep::JOBS_EVENT;
 
     // The JS-read words stay the first three, whatever follows them.
     const _: () = assert!(COMPLETION_EVENT == 0 && MAIN_WAITING == 4 && SHUTDOWN == 8);
@@ -291,6 +299,35 @@ impl Shared {
             drowsy.sleep(timeout_ms);
             slept = true;
         }
+    }
+
+    /// A cold sleep, step 1 (module README, "Idle workers"): the worker read
+    /// the jobs event as `seen` (SeqCst) before calling. Announces it as a
+    /// sleeper and re-checks for work, shutdown and a kill (invariant 5). If
+    /// there is something, it is claimed and returned as by `try_next` (which
+    /// may find `Empty` if another worker was faster: ask again). Otherwise
+    /// `Sleep`: the caller waits outside Rust while the event equals `seen`
+    /// and then calls [`Shared::end_cold_sleep`] once.
+    pub(crate) fn begin_cold_sleep(&self, worker: u32, seen: u32) -> Next {
+        let rec = self.worker(worker);
+        rec.status.store(status::IDLE, SeqCst);
+        let drowsy = self.sleep.announce_seen(seen);
+        if !self.injector.looks_empty() || self.shutdown.load(SeqCst) != shutdown::RUNNING || rec.killed() {
+            drop(drowsy);
+            return self.try_next(worker);
+        }
+        drowsy.hand_over();
+        Next::Sleep
+    }
+
+    /// A cold sleep, step 2: the worker woke and will look for work.
+    pub(crate) fn end_cold_sleep(&self) {
+        self.sleep.end_cold();
+    }
+
+    /// The word idle workers sleep on.
+    pub(crate) fn jobs_event(&self) -> &AtomicU32 {
+        self.sleep.jobs_event()
     }
 
     /// Finishes the worker's current task: its result words are written.

@@ -13,6 +13,9 @@ pub(crate) struct Sleep {
     jobs_event: AtomicU32,
 }
 
+/// Byte offset of the jobs event in [`Sleep`] (for `POOL_JOBS_EVENT`).
+pub(crate) const JOBS_EVENT: u32 = core::mem::offset_of!(Sleep, jobs_event) as u32;
+
 /// A worker's ticket between announcing it will sleep and sleeping.
 pub(crate) struct Drowsy<'a> {
     sleep: &'a Sleep,
@@ -28,6 +31,27 @@ impl Sleep {
         self.sleepers.fetch_add(1, SeqCst);
         fence(SeqCst);
         Drowsy { sleep: self, event }
+    }
+
+    /// Step 1 of a cold sleep, whose waiting happens outside Rust (the JS
+    /// worker's `Atomics.waitAsync`, module README "Idle workers"): as
+    /// [`Sleep::announce`], but the caller read the event itself (SeqCst), as
+    /// `seen`, before this call, since it must wait on exactly that value.
+    pub(crate) fn announce_seen(&self, seen: u32) -> Drowsy<'_> {
+        self.sleepers.fetch_add(1, SeqCst);
+        fence(SeqCst);
+        Drowsy { sleep: self, event: seen }
+    }
+
+    /// The end of a cold sleep handed over by [`Drowsy::hand_over`]: the
+    /// worker woke (or gave up waiting) and no longer counts as a sleeper.
+    pub(crate) fn end_cold(&self) {
+        self.sleepers.fetch_sub(1, SeqCst);
+    }
+
+    /// The word sleepers wait on (its address is `POOL_JOBS_EVENT` for JS).
+    pub(crate) fn jobs_event(&self) -> &AtomicU32 {
+        &self.jobs_event
     }
 
     /// Called by a producer after it made work available.
@@ -50,6 +74,15 @@ impl Drowsy<'_> {
     /// Step 2: block until woken (or `timeout_ms`, as a safety net).
     pub(crate) fn sleep(self, timeout_ms: Option<u32>) {
         futex::wait(&self.sleep.jobs_event, self.event, timeout_ms);
+    }
+}
+
+impl Drowsy<'_> {
+    /// Step 2 of a cold sleep: the caller keeps counting as a sleeper after
+    /// the ticket is gone, waits outside Rust while the event equals the
+    /// value it announced, then calls [`Sleep::end_cold`] exactly once.
+    pub(crate) fn hand_over(self) {
+        core::mem::forget(self);
     }
 }
 

@@ -162,6 +162,21 @@ pub fn wp_worker_try_next(ptr: u32, worker: u32) -> i32 {
     pool(ptr).try_next(worker).code()
 }
 
+/// A cold sleep, step 1: `seen` is the jobs event (`POOL_JOBS_EVENT`) as the
+/// worker read it just before. A task id or code as `wp_worker_next`, or
+/// `NEXT_SLEEP`: wait with `Atomics.waitAsync` while the event equals `seen`,
+/// then call `wp_worker_sleep_end` once.
+#[wasm_bindgen]
+pub fn wp_worker_sleep_begin(ptr: u32, worker: u32, seen: u32) -> i32 {
+    pool(ptr).begin_cold_sleep(worker, seen).code()
+}
+
+/// A cold sleep, step 2: the worker woke up.
+#[wasm_bindgen]
+pub fn wp_worker_sleep_end(ptr: u32) {
+    pool(ptr).end_cold_sleep();
+}
+
 /// A `Completed` code: 0 not completed (abandoned or killed), 1 completed,
 /// 2 completed and the main thread was waiting (the JS layer posts a wake-up
 /// message when the browser lacks `Atomics.waitAsync`).

@@ -479,13 +479,15 @@ var MAX_WORKERS = 256;
 var STATE_RUNNING = 3;
 var POOL_COMPLETION_EVENT = 0;
 var POOL_MAIN_WAITING = 4;
+var POOL_JOBS_EVENT = 16;
 var WORKER_TLS_BASE = 24;
 var WORKER_STACK_ALLOC = 28;
 var NEXT_KILLED = -2;
 var NEXT_EMPTY = -3;
+var NEXT_SLEEP = -4;
 var COMPLETED_MAIN_WAITING = 2;
 var SHUTDOWN_NOW = 2;
-var LAYOUT_HASH = 473912797;
+var LAYOUT_HASH = 13640897;
 
 // src/js/shared/layout.js
 var slotOf = (id) => id & TASK_SLOT_MASK;
@@ -2330,6 +2332,8 @@ function rustTask(glue, name) {
 }
 
 // src/js/worker/loop.js
+var HOT_MS = 10;
+var CAN_SLEEP_COLD = typeof Atomics.waitAsync === "function";
 var IDLE_SLICE_MS = 10;
 var LoopEnd = Object.freeze({
   /** The pool shut down: leave (wp_worker_exit, MSG.EXITED). */
@@ -2339,7 +2343,9 @@ var LoopEnd = Object.freeze({
   /** The page is terminating this worker, or Rust code trapped: run nothing more. */
   PARK: "park"
 });
-async function claimLoop({ wasm, pool, index, runner, concurrency, maxTasks, yieldToEventLoop: yieldToEventLoop2 }) {
+async function claimLoop({ wasm, pool, index, view, runner, concurrency, maxTasks, yieldToEventLoop: yieldToEventLoop2 }) {
+  const jobsEvent = poolWord(pool, POOL_JOBS_EVENT);
+  const sleepCold = () => coldSleep(wasm, pool, index, view, jobsEvent);
   const inFlight = /* @__PURE__ */ new Set();
   const oneFinishes = () => Promise.race(inFlight);
   for (; ; ) {
@@ -2353,7 +2359,14 @@ async function claimLoop({ wasm, pool, index, runner, concurrency, maxTasks, yie
       await oneFinishes();
       continue;
     }
-    const id = inFlight.size === 0 ? wasm.wp_worker_next(pool, index, IDLE_SLICE_MS) : wasm.wp_worker_try_next(pool, index);
+    let id;
+    if (inFlight.size > 0) id = wasm.wp_worker_try_next(pool, index);
+    else if (!CAN_SLEEP_COLD) id = wasm.wp_worker_next(pool, index, IDLE_SLICE_MS);
+    else {
+      id = wasm.wp_worker_next(pool, index, HOT_MS);
+      if (id === NEXT_EMPTY) id = await sleepCold();
+      if (id === NEXT_EMPTY) continue;
+    }
     if (id === NEXT_EMPTY) {
       if (inFlight.size > 0) await Promise.race([oneFinishes(), new Promise((r) => setTimeout(r, 1))]);
       else await yieldToEventLoop2();
@@ -2373,6 +2386,19 @@ async function claimLoop({ wasm, pool, index, runner, concurrency, maxTasks, yie
       pending.then(() => inFlight.delete(pending));
     }
   }
+}
+async function coldSleep(wasm, pool, index, view, jobsEvent) {
+  const i32 = view.refresh().i32;
+  const seen = Atomics.load(i32, jobsEvent);
+  const id = wasm.wp_worker_sleep_begin(pool, index, seen);
+  if (id !== NEXT_SLEEP) return id;
+  try {
+    const wait = Atomics.waitAsync(i32, jobsEvent, seen);
+    if (wait.async) await wait.value;
+  } finally {
+    wasm.wp_worker_sleep_end(pool);
+  }
+  return NEXT_EMPTY;
 }
 
 // src/js/worker/run-task.js

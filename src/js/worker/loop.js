@@ -1,11 +1,26 @@
-// The claim loop of a pool worker: take the next task id from the core
-// (blocking in wasm on the jobs event while idle, core invariant 5), run it,
-// repeat, until the pool shuts down, the page kills this worker, Rust code
-// traps, or maxTasksPerChild retires it.
+// The claim loop of a pool worker: take the next task id from the core, run
+// it, repeat, until the pool shuts down, the page kills this worker, Rust
+// code traps, or maxTasksPerChild retires it.
+//
+// An idle worker first sleeps hot, blocked in wasm on the jobs event (a
+// publish wakes it in microseconds), then cold, in Atomics.waitAsync on the
+// same word: its event loop is free (timers and handlers its tasks left,
+// shared-buffer messages) and nothing wakes it until there is work, shutdown
+// or a kill. The protocol and its no-lost-wake-up argument: core README,
+// "Idle workers".
 
-import { NEXT_EMPTY, NEXT_KILLED } from '../shared/layout-constants.js';
+import { NEXT_EMPTY, NEXT_KILLED, NEXT_SLEEP, POOL_JOBS_EVENT } from '../shared/layout-constants.js';
+import { poolWord } from '../shared/layout.js';
 
-// How long an idle worker blocks in wasm before letting its event loop run.
+// How long an idle worker stays hot before it goes cold. A task published
+// within it is picked up by a futex wake (~5 µs), after it by a waitAsync
+// wake (an event-loop task on the worker); meanwhile the worker's event loop
+// waits, so its tasks' timers fire up to this late.
+const HOT_MS = 10;
+
+// Without Atomics.waitAsync in workers there is no cold sleep: the worker
+// wakes every IDLE_SLICE_MS to let its event loop run (the old behaviour).
+const CAN_SLEEP_COLD = typeof Atomics.waitAsync === 'function';
 const IDLE_SLICE_MS = 10;
 
 /** How the loop ended. */
@@ -22,10 +37,12 @@ export const LoopEnd = Object.freeze({
  * Runs tasks until the loop ends. `concurrency` async tasks may be in flight
  * at once; while any is, the worker claims without blocking so their
  * continuations run.
- * @param {object} loop `{ wasm, pool, index, runner, concurrency, maxTasks, yieldToEventLoop }`
+ * @param {object} loop `{ wasm, pool, index, view, runner, concurrency, maxTasks, yieldToEventLoop }`
  * @returns {Promise<string>} a LoopEnd value
  */
-export async function claimLoop({ wasm, pool, index, runner, concurrency, maxTasks, yieldToEventLoop }) {
+export async function claimLoop({ wasm, pool, index, view, runner, concurrency, maxTasks, yieldToEventLoop }) {
+  const jobsEvent = poolWord(pool, POOL_JOBS_EVENT);
+  const sleepCold = () => coldSleep(wasm, pool, index, view, jobsEvent);
   const inFlight = new Set();
   const oneFinishes = () => Promise.race(inFlight);
   for (;;) {
@@ -39,8 +56,14 @@ export async function claimLoop({ wasm, pool, index, runner, concurrency, maxTas
       await oneFinishes();
       continue;
     }
-    const id =
-      inFlight.size === 0 ? wasm.wp_worker_next(pool, index, IDLE_SLICE_MS) : wasm.wp_worker_try_next(pool, index);
+    let id;
+    if (inFlight.size > 0) id = wasm.wp_worker_try_next(pool, index);
+    else if (!CAN_SLEEP_COLD) id = wasm.wp_worker_next(pool, index, IDLE_SLICE_MS);
+    else {
+      id = wasm.wp_worker_next(pool, index, HOT_MS);
+      if (id === NEXT_EMPTY) id = await sleepCold();
+      if (id === NEXT_EMPTY) continue; // woken: look again
+    }
     if (id === NEXT_EMPTY) {
       // Idle (or waiting on async tasks): let the event loop run, its tasks'
       // timers and handlers too, then look again.
@@ -62,4 +85,22 @@ export async function claimLoop({ wasm, pool, index, runner, concurrency, maxTas
       pending.then(() => inFlight.delete(pending));
     }
   }
+}
+
+// A cold sleep (core README, "Idle workers"): read the jobs event, announce
+// (the core re-checks for work), then wait asynchronously on the value read.
+// Returns a task id or code if the re-check found one, else NEXT_EMPTY once
+// woken.
+async function coldSleep(wasm, pool, index, view, jobsEvent) {
+  const i32 = view.refresh().i32;
+  const seen = Atomics.load(i32, jobsEvent);
+  const id = wasm.wp_worker_sleep_begin(pool, index, seen);
+  if (id !== NEXT_SLEEP) return id;
+  try {
+    const wait = Atomics.waitAsync(i32, jobsEvent, seen);
+    if (wait.async) await wait.value;
+  } finally {
+    wasm.wp_worker_sleep_end(pool);
+  }
+  return NEXT_EMPTY;
 }

@@ -3,23 +3,12 @@
 //! (A dependency-free, seeded stand-in for proptest: every failure prints its
 //! seed and step, and reruns identically.)
 
+use super::Rng;
 use crate::sched::pool::{Completed, Next, Shared};
 use crate::sched::queue::{Full, Ring};
 use crate::sched::task::{state, TaskId};
 use std::collections::{HashMap, VecDeque};
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 #[test]
 fn ring_matches_a_vecdeque() {

@@ -1,25 +1,13 @@
 //! Stress and property tests of the scheduling core under real `std::thread`
 //! contention: the same code the browser runs, with OS threads as workers.
 
+use super::Rng;
 use crate::sched::pool::{shutdown, Completed, Next, Shared};
 use crate::sched::task::TaskId;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering::SeqCst};
 use std::sync::Arc;
 
-/// A tiny deterministic PRNG (xorshift) so failures reproduce.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// Workers "run" a task by writing `payload[0] * 2` into `payload[1]`.
 fn spawn_workers(pool: &Arc<Shared>, n: u32, ran: &Arc<AtomicU32>) -> Vec<std::thread::JoinHandle<u32>> {
@@ -44,7 +32,7 @@ fn spawn_workers(pool: &Arc<Shared>, n: u32, ran: &Arc<AtomicU32>) -> Vec<std::t
                             pool.exit(w);
                             return mine;
                         }
-                        Next::Empty => unreachable!("blocking next never returns Empty"),
+                        Next::Empty | Next::Sleep => unreachable!("blocking next never returns Empty or Sleep"),
                     }
                 }
             })
