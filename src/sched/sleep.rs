@@ -9,12 +9,24 @@ use core::sync::atomic::{fence, AtomicU32, Ordering::*};
 pub(crate) struct Sleep {
     /// Workers between "announce" and "done sleeping".
     sleepers: AtomicU32,
+    /// Idle workers spinning on the injector before they sleep: while one
+    /// is, a producer need not wake anybody (invariant 5).
+    spinning: AtomicU32,
     /// Bumped on every wake-up; sleepers wait on it.
     jobs_event: AtomicU32,
 }
 
 /// Byte offset of the jobs event in [`Sleep`] (for `POOL_JOBS_EVENT`).
 pub(crate) const JOBS_EVENT: u32 = core::mem::offset_of!(Sleep, jobs_event) as u32;
+
+/// A worker counted as spinning (see [`Sleep::spin`]).
+pub(crate) struct Spinning<'a>(&'a Sleep);
+
+impl Drop for Spinning<'_> {
+    fn drop(&mut self) {
+        self.0.spinning.fetch_sub(1, SeqCst);
+    }
+}
 
 /// A worker's ticket between announcing it will sleep and sleeping.
 pub(crate) struct Drowsy<'a> {
@@ -54,9 +66,21 @@ impl Sleep {
         &self.jobs_event
     }
 
-    /// Called by a producer after it made work available.
+    /// Counts the caller as spinning until the guard is dropped. The caller
+    /// must look at the injector again after the drop, before it sleeps (the
+    /// announce/re-check of a sleep does).
+    pub(crate) fn spin(&self) -> Spinning<'_> {
+        self.spinning.fetch_add(1, SeqCst);
+        Spinning(self)
+    }
+
+    /// Called by a producer after it made work available. A spinning worker
+    /// will see the work; otherwise one sleeper is woken.
     pub(crate) fn wake_one(&self) {
         fence(SeqCst);
+        if self.spinning.load(SeqCst) > 0 {
+            return;
+        }
         if self.sleepers.load(SeqCst) > 0 {
             self.jobs_event.fetch_add(1, SeqCst);
             futex::wake(&self.jobs_event, 1);

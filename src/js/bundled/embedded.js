@@ -479,7 +479,7 @@ var MAX_WORKERS = 256;
 var STATE_RUNNING = 3;
 var POOL_COMPLETION_EVENT = 0;
 var POOL_MAIN_WAITING = 4;
-var POOL_JOBS_EVENT = 16;
+var POOL_JOBS_EVENT = 20;
 var WORKER_TLS_BASE = 24;
 var WORKER_STACK_ALLOC = 28;
 var NEXT_KILLED = -2;
@@ -487,7 +487,7 @@ var NEXT_EMPTY = -3;
 var NEXT_SLEEP = -4;
 var COMPLETED_MAIN_WAITING = 2;
 var SHUTDOWN_NOW = 2;
-var LAYOUT_HASH = 13640897;
+var LAYOUT_HASH = 3818218797;
 
 // src/js/shared/layout.js
 var slotOf = (id) => id & TASK_SLOT_MASK;
