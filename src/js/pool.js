@@ -7,7 +7,7 @@
 // block). The protocol and its invariants: src/sched/README.md.
 
 import { loadRuntime, assertIsolated, THREAD_STACK_SIZE } from './runtime.js';
-import { Encoder, decode } from './codec.js';
+import { Encoder, decode } from './shared/codec/index.js';
 import { Future } from './future.js';
 import { SharedRefs, allocShared } from './shared.js';
 import { MapResult, parseMapArgs } from './map.js';

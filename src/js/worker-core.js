@@ -9,7 +9,7 @@
 // package's wasm-bindgen glue) and embedded-worker.js (a Rust crate's pool,
 // which imports that crate's glue by URL).
 
-import { Encoder, decode, CloneError } from './codec.js';
+import { Encoder, decode, CloneError } from './shared/codec/index.js';
 import { SharedRefs } from './shared.js';
 import {
   P, FLAG_ARGS_HEAP, FLAG_NAMED, FLAG_CHUNK, INLINE_BYTES, STATUS_OK, STATUS_ERROR, STATUS_PANIC, NEXT_KILLED, NEXT_EMPTY,
@@ -184,7 +184,7 @@ async function start(init, glue) {
       if (u32[w + P.FLAGS] & FLAG_ARGS_HEAP) wasm.wp_free(ptr, len);
       return args;
     };
-    const unknownBuffer = (e) => e instanceof CloneError && /is not known here/.test(e.message);
+    const unknownBuffer = (e) => e instanceof CloneError && e.code === 'UNKNOWN_BUFFER';
     try {
       return take();
     } catch (error) {

@@ -45,7 +45,9 @@ const REQUIRED = [
 const ALLOWED = [
   /^package\.json$/,
   /^(README|LICEN[CS]E|COPYING|CHANGELOG)[^/]*$/i,
-  /^src\/js\/[^/]+\.(js|d\.ts)$/,
+  // src/js and its folders (shared/codec, ...): the bundles for Rust crates and
+  // the build-time overrides are refused below.
+  /^src\/js\/(?:[\w-]+\/)*[^/]+\.(js|d\.ts)$/,
   /^pkg\/[^/]+\.(js|d\.ts|wasm)$/,
   /^pkg\/snippets\/.+\.js$/,
 ];
@@ -59,6 +61,8 @@ const FORBIDDEN = [
   [/^target\//, 'target/'],
   [/(^|\/)node_modules\//, 'node_modules/'],
   [/^\.tools\//, '.tools/'],
+  [/^src\/js\/bundled\//, 'src/js/bundled/ (the JS layer for Rust crates, not for npm)'],
+  [/^src\/js\/overrides\//, 'src/js/overrides/ (copied into pkg/ by the build)'],
   [/\.tgz$/, 'a packed tarball'],
 ];
 
