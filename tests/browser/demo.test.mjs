@@ -11,7 +11,7 @@ after(closeAll);
 
 /** Waits for the first render, or fails fast with the page's error box. */
 async function firstRender(page) {
-  await page.waitForFunction(() => document.body.dataset.done === 'true' || document.body.dataset.error, null, { timeout: 60_000 });
+  await page.waitFor(() => document.body.dataset.done === 'true' || document.body.dataset.error, null, { timeout: 60_000 });
   const error = await page.evaluate(() => document.getElementById('error-text').textContent);
   assert.equal(error, '', `the demo shows an error: ${error}\n${page.logs.join('\n')}`);
 }
@@ -147,12 +147,12 @@ test('the demo renders the Mandelbrot tile by tile on several workers, pixel-ide
   assert.ok(!page.logs.some((l) => l.startsWith('pageerror') || l.startsWith('error')), page.logs.join('\n'));
 
   fs.mkdirSync('target', { recursive: true });
-  await page.screenshot({ path: 'target/demo.png', fullPage: true });
+  await page.screenshot('target/demo.png');
 });
 
 test('the demo served without COOP/COEP shows NotIsolatedError in its error box', async () => {
   const page = await openPage({ isolated: false, path: '/www/' });
-  await page.waitForFunction(() => document.body.dataset.error, null, { timeout: 30_000 });
+  await page.waitFor(() => document.body.dataset.error, null, { timeout: 30_000 });
   const r = await page.evaluate(() => ({
     name: document.body.dataset.error,
     visible: !document.getElementById('error').hidden && document.getElementById('error').offsetHeight > 0,

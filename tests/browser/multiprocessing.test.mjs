@@ -1,19 +1,11 @@
-// Issue 4: the multiprocessing.Pool surface in real Chromium.
+// Python's multiprocessing.Pool API in real Chromium: apply/applyAsync and
+// AsyncResult, the map family, imap/imapUnordered, initializer state,
+// maxTasksPerChild, close/terminate/join, callbacks on the main thread.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, closeAll } from './harness.mjs';
+import { closeAll, inPage } from './harness.mjs';
 
 after(closeAll);
-
-let pagePromise = null;
-// Bodies are strings: they use `await using`, which Node 20 cannot parse.
-async function inPage(source) {
-  const p = await (pagePromise ??= openPage());
-  return p.evaluate(async (src) => {
-    const wp = await import('/src/js/index.js');
-    return (0, eval)(`(${src})`)(wp);
-  }, source);
-}
 
 test('apply and applyAsync with AsyncResult get/wait/ready/successful and callbacks', async () => {
   const r = await inPage(`async ({ multiprocessing }) => {

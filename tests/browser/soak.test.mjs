@@ -1,5 +1,5 @@
-// Issue 6, load: a million tasks through one pool and a thousand pool
-// lifetimes in one page; wasm memory and live workers return to baseline.
+// Load: a million tasks through one pool and a thousand pool lifetimes in one
+// page; wasm memory and live workers return to baseline.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, closeAll } from './harness.mjs';
