@@ -30,8 +30,14 @@ test('a task that never returns: timeout, cancel({ force }), AbortSignal termina
     return { timedOut, timeoutFast: timeoutMs < 1000, forced, forcedOutcome, cancelled: f.cancelled(), aborted, bystander: await bystander, stillServing };
   }`);
   assert.deepEqual(r, {
-    timedOut: 'TimeoutError', timeoutFast: true, forced: true, forcedOutcome: 'CancelledError', cancelled: true,
-    aborted: 'user gave up', bystander: 'bystander', stillServing: 42,
+    timedOut: 'TimeoutError',
+    timeoutFast: true,
+    forced: true,
+    forcedOutcome: 'CancelledError',
+    cancelled: true,
+    aborted: 'user gave up',
+    bystander: 'bystander',
+    stillServing: 42,
   });
 });
 

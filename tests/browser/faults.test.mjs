@@ -54,14 +54,27 @@ test('out of memory and stray errors: the task rejects (or the error is reported
     const rt = await loadRuntime();
     const pool = new Pool({ workers: 2 });
     await pool.ready;
-    const jsOom = await pool.submit(() => new ArrayBuffer(2 ** 40).byteLength).then(() => 'resolved', (e) => e.name);
-    const wasmOom = await pool.submit('alloc_bytes', 2 ** 31).then(() => 'resolved', (e) => [e.name, e instanceof PanicError]);
+    const jsOom = await pool
+      .submit(() => new ArrayBuffer(2 ** 40).byteLength)
+      .then(
+        () => 'resolved',
+        (e) => e.name,
+      );
+    const wasmOom = await pool.submit('alloc_bytes', 2 ** 31).then(
+      () => 'resolved',
+      (e) => [e.name, e instanceof PanicError],
+    );
     // Warm up the replacement path, then panic repeatedly: memory stays flat.
     for (let i = 0; i < 3; i++) await pool.submit('rust_panic', 'warm-up').catch(() => {});
     const before = rt.memory.buffer.byteLength;
-    for (let i = 0; i < 30; i++) await pool.submit('rust_panic', 'again ' + i).catch(() => {});
+    for (let i = 0; i < 30; i++) await pool.submit('rust_panic', `again ${i}`).catch(() => {});
     const after = rt.memory.buffer.byteLength;
-    const stray = await pool.submit(() => { setTimeout(() => { throw new Error('stray timer error'); }); return 'returned'; });
+    const stray = await pool.submit(() => {
+      setTimeout(() => {
+        throw new Error('stray timer error');
+      });
+      return 'returned';
+    });
     await new Promise((r) => setTimeout(r, 50));
     const still = await pool.submit((x) => x + 1, 1);
     await pool.shutdown();
@@ -75,5 +88,8 @@ test('out of memory and stray errors: the task rejects (or the error is reported
   assert.ok(r.after - r.before < 16 * 2 ** 20, `wasm memory grew by ${r.after - r.before} bytes over 30 panics`);
   assert.equal(r.stray, 'returned');
   assert.equal(r.still, 2);
-  assert.ok(p.logs.some((l) => /stray timer error/.test(l)), 'the stray error is reported');
+  assert.ok(
+    p.logs.some((l) => /stray timer error/.test(l)),
+    'the stray error is reported',
+  );
 });

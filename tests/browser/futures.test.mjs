@@ -29,10 +29,20 @@ test('a Future is thenable; its state methods follow Python', async () => {
     return s;
   }`);
   assert.deepEqual(r, {
-    isFuture: true, blockerRunning: true, blockerDone: false, cancelRunning: false,
-    queuedRunning: false, cancelQueued: true, cancelAgain: true, queuedCancelled: true, queuedDone: true,
-    value: 'slow', doneAfter: true, cancelDone: false,
-    cancelledResult: 'CancelledError', cancelledException: 'CancelledError',
+    isFuture: true,
+    blockerRunning: true,
+    blockerDone: false,
+    cancelRunning: false,
+    queuedRunning: false,
+    cancelQueued: true,
+    cancelAgain: true,
+    queuedCancelled: true,
+    queuedDone: true,
+    value: 'slow',
+    doneAfter: true,
+    cancelDone: false,
+    cancelledResult: 'CancelledError',
+    cancelledException: 'CancelledError',
   });
 });
 
@@ -50,7 +60,14 @@ test('result/exception with timeout reject with TimeoutError and leave the task 
     const badExc = await bad.exception();
     return { t1, t2, stillRunning, value, exc, badExc: [badExc.name, badExc.message] };
   }`);
-  assert.deepEqual(r, { t1: 'TimeoutError', t2: 'TimeoutError', stillRunning: true, value: 'finished', exc: null, badExc: ['RangeError', 'nope'] });
+  assert.deepEqual(r, {
+    t1: 'TimeoutError',
+    t2: 'TimeoutError',
+    stillRunning: true,
+    value: 'finished',
+    exc: null,
+    badExc: ['RangeError', 'nope'],
+  });
 });
 
 test('addDoneCallback: on finish, on cancel, immediately when done; a throwing callback is reported and harmless', async () => {
@@ -69,9 +86,16 @@ test('addDoneCallback: on finish, on cancel, immediately when done; a throwing c
     const after = await pool.submit((x) => x * 2, 21);
     return { calls, after };
   }`);
-  assert.deepEqual(r.calls, [['queued', true], ['blocker', true], ['late', true]]);
+  assert.deepEqual(r.calls, [
+    ['queued', true],
+    ['blocker', true],
+    ['late', true],
+  ]);
   assert.equal(r.after, 42, 'the pool still works after a throwing callback');
-  assert.ok(p.logs.some((l) => /^error: .*done-callback/.test(l) && /callback bug/.test(l)), p.logs.join('\n'));
+  assert.ok(
+    p.logs.some((l) => /^error: .*done-callback/.test(l) && /callback bug/.test(l)),
+    p.logs.join('\n'),
+  );
 });
 
 test('progress reports reach the future as events and as an async iterator', async () => {

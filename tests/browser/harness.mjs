@@ -137,7 +137,7 @@ export async function inPage(source, { arg, fresh = false } = {}) {
       async ([src, a]) => {
         const wasmpool = await import('/src/js/index.js');
         // biome-ignore lint/security/noGlobalEval: the test body is source text (see above), compiled in the page.
-        return (0, eval)(`(${src})`)(wasmpool, a);
+        return globalThis.eval(`(${src})`)(wasmpool, a);
       },
       [source, arg],
     );

@@ -18,7 +18,13 @@ test('map: input order, zipped iterables stop at the shortest, awaitable and asy
     const chunked = await pool.map((x) => x + 1, Array.from({ length: 1000 }, (_, i) => i), { chunksize: 7 });
     return { squares, zipped, seen, empty, chunkedOk: chunked.every((v, i) => v === i + 1) && chunked.length === 1000 };
   }`);
-  assert.deepEqual(r, { squares: [1, 4, 9, 16, 25], zipped: ['a1', 'b2'], seen: [40, 1, 30, 2, 20, 3], empty: [], chunkedOk: true });
+  assert.deepEqual(r, {
+    squares: [1, 4, 9, 16, 25],
+    zipped: ['a1', 'b2'],
+    seen: [40, 1, 30, 2, 20, 3],
+    empty: [],
+    chunkedOk: true,
+  });
 });
 
 test('map: an item error surfaces when that item is reached; timeout raises TimeoutError', async () => {
@@ -35,7 +41,13 @@ test('map: an item error surfaces when that item is reached; timeout raises Time
       .then(() => 'resolved', (e) => e.name);
     return { got, error, awaited, timeout, quick: performance.now() - t0 < 250 };
   }`);
-  assert.deepEqual(r, { got: [1, 2], error: ['RangeError', 'item 3'], awaited: 'two', timeout: 'TimeoutError', quick: true });
+  assert.deepEqual(r, {
+    got: [1, 2],
+    error: ['RangeError', 'item 3'],
+    awaited: 'two',
+    timeout: 'TimeoutError',
+    quick: true,
+  });
 });
 
 test('map: the default chunksize makes 100,000 tiny items cheap', async () => {

@@ -21,7 +21,14 @@ test('Rust tasks: by name with serde-wasm-bindgen, a kernel, and one that uses r
     badArgs = await pool.submit('mandelbrot_rows', 'x').then(() => 'resolved', (e) => e.name);
     return { add, rowsLen: rows.length, rowsType: rows.constructor.name, inside: rows[2 * 64 + 45], rayonSums, badArgs };
   }`);
-  assert.deepEqual(r, { add: 42, rowsLen: 256, rowsType: 'Uint32Array', inside: 100, rayonSums: [100000, 100000, 100000], badArgs: 'TypeError' });
+  assert.deepEqual(r, {
+    add: 42,
+    rowsLen: 256,
+    rowsType: 'Uint32Array',
+    inside: 100,
+    rayonSums: [100000, 100000, 100000],
+    badArgs: 'TypeError',
+  });
 });
 
 test('Rust API: Pool::submit of a closure and Pool::map over a slice, as JS promises', async () => {

@@ -13,20 +13,39 @@ test('shutdown() with tasks in flight settles every promise and leaves no worker
     let live = 0;
     const RealWorker = globalThis.Worker;
     globalThis.Worker = class TrackedWorker extends RealWorker {
-      constructor(...args) { super(...args); live++; }
-      terminate() { if (!this.gone) { this.gone = true; live--; } return super.terminate(); }
+      constructor(...args) {
+        super(...args);
+        live++;
+      }
+      terminate() {
+        if (!this.gone) {
+          this.gone = true;
+          live--;
+        }
+        return super.terminate();
+      }
     };
     const { Pool } = await import('/src/js/index.js');
     const pool = new Pool({ workers: 2, slots: 64 });
     // More tasks than slots, some slow, so some are running, some queued, some in the backlog.
     const futures = [];
     for (let i = 0; i < 300; i++) {
-      futures.push(pool.submit((x) => { const end = Date.now() + (x % 50 === 0 ? 20 : 0); while (Date.now() < end); return x; }, i));
+      futures.push(
+        pool.submit((x) => {
+          const end = Date.now() + (x % 50 === 0 ? 20 : 0);
+          while (Date.now() < end);
+          return x;
+        }, i),
+      );
     }
     await new Promise((r) => setTimeout(r, 5));
     const shutdown = pool.shutdown();
     let afterError = null;
-    try { pool.submit(() => 1); } catch (e) { afterError = e.name; }
+    try {
+      pool.submit(() => 1);
+    } catch (e) {
+      afterError = e.name;
+    }
     const settled = await Promise.allSettled(futures);
     await shutdown;
     const liveAfter = live;
@@ -52,14 +71,23 @@ test('shutdown({ cancelFutures }) cancels queued tasks with a clear error', asyn
     const pool = new Pool({ workers: 1, slots: 8 });
     await pool.ready;
     const futures = [];
-    for (let i = 0; i < 50; i++) futures.push(pool.submit((x) => { const end = Date.now() + 5; while (Date.now() < end); return x; }, i));
+    for (let i = 0; i < 50; i++)
+      futures.push(
+        pool.submit((x) => {
+          const end = Date.now() + 5;
+          while (Date.now() < end);
+          return x;
+        }, i),
+      );
     await new Promise((r) => setTimeout(r, 2));
     await pool.shutdown({ cancelFutures: true });
     const settled = await Promise.allSettled(futures);
     return {
       ok: settled.filter((s) => s.status === 'fulfilled').length,
       cancelled: settled.filter((s) => s.status === 'rejected' && s.reason.name === 'CancelledError').length,
-      other: settled.filter((s) => s.status === 'rejected' && s.reason.name !== 'CancelledError').map((s) => String(s.reason)),
+      other: settled
+        .filter((s) => s.status === 'rejected' && s.reason.name !== 'CancelledError')
+        .map((s) => String(s.reason)),
       futuresCancelled: futures.filter((f) => f.cancelled()).length,
     };
   });
@@ -96,13 +124,17 @@ test('shutdown: submit/map throw afterwards; await using shuts down; invalid wor
     return { waited, value: await running, errs, ranges, defaultWorkers };
   }`);
   assert.deepEqual(r, {
-    waited: true, value: 'done', errs: ['ShutdownError', 'ShutdownError', 'disposed:ShutdownError'],
-    ranges: ['RangeError', 'RangeError', 'RangeError', 'RangeError', 'RangeError', 'RangeError'], defaultWorkers: true,
+    waited: true,
+    value: 'done',
+    errs: ['ShutdownError', 'ShutdownError', 'disposed:ShutdownError'],
+    ranges: ['RangeError', 'RangeError', 'RangeError', 'RangeError', 'RangeError', 'RangeError'],
+    defaultWorkers: true,
   });
 });
 
 test('shutdown/terminate twice and from a done-callback: everything settles, no worker remains', async () => {
-  const r = await inPage(`async ({ Pool }) => {
+  const r = await inPage(
+    `async ({ Pool }) => {
     let live = 0;
     const RealWorker = globalThis.Worker;
     globalThis.Worker = class extends RealWorker {
@@ -133,6 +165,8 @@ test('shutdown/terminate twice and from a done-callback: everything settles, no 
       const cOutcome = await fc.then(() => 'resolved', (e) => e.name);
       return { aSettled, bAllSettled: bSettled.length === 20, cOutcome, live };
     } finally { globalThis.Worker = RealWorker; }
-  }`, { fresh: true });
+  }`,
+    { fresh: true },
+  );
   assert.deepEqual(r, { aSettled: 20, bAllSettled: true, cOutcome: 'ShutdownError', live: 0 });
 });

@@ -17,15 +17,23 @@ test('10,000 submits resolve to the right values and spread over every worker', 
     const futures = [];
     for (let i = 0; i < 10_000; i++) {
       // A few microseconds of work per task so that every worker gets a share.
-      futures.push(pool.submit((x) => { let s = 0; for (let k = 0; k < 2000; k++) s += k; return [x * 3 + s, self.wasmpool.workerId]; }, i));
+      futures.push(
+        pool.submit((x) => {
+          let s = 0;
+          for (let k = 0; k < 2000; k++) s += k;
+          return [x * 3 + s, self.wasmpool.workerId];
+        }, i),
+      );
     }
     const results = await Promise.all(futures);
     await pool.shutdown();
-    const expectedExtra = 1999 * 2000 / 2;
+    const expectedExtra = (1999 * 2000) / 2;
+    const perWorker = {};
+    for (const [, id] of results) perWorker[id] = (perWorker[id] || 0) + 1;
     return {
       wrong: results.filter(([v], i) => v !== i * 3 + expectedExtra).length,
       count: results.length,
-      perWorker: Object.values(results.reduce((m, [, id]) => ((m[id] = (m[id] || 0) + 1), m), {})),
+      perWorker: Object.values(perWorker),
     };
   });
   assert.equal(r.count, 10_000);

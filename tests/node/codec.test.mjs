@@ -32,7 +32,7 @@ test('primitives, strings and BigInt', () => {
     'ü',
     '日本語 text',
     '😀 emoji',
-    'x'.repeat(1000) + 'é',
+    `${'x'.repeat(1000)}é`,
     0n,
     123n,
     -(2n ** 200n),
