@@ -1,11 +1,14 @@
 // The benchmarks, run in one page of one browser so every figure is a ratio
 // against an anchor measured in the same run. Every workload checks its
 // results, so a fast wrong answer cannot win.
-import { Pool, initRayon } from '/src/js/index.js';
+import { initRayon, Pool } from '/src/js/index.js';
 import { loadRuntime } from '/src/js/runtime.js';
 
 const WORKERS = 2;
-const log = (line) => { document.getElementById('log').textContent += line + '\n'; console.log(line); };
+const log = (line) => {
+  document.getElementById('log').textContent += `${line}\n`;
+  console.log(line);
+};
 const now = () => performance.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -101,10 +104,20 @@ async function bench({ quick = false } = {}) {
     const a = await latency(() => wp.submit(noop), n);
     const b = await latency(() => wk.exec(noop, []), n);
     const c = await latency(() => mini.exec(noop), n);
-    log(`roundtrip p50: wasmpool ${a.p50.toFixed(1)} µs, workerpool ${b.p50.toFixed(1)} µs, minimal ${c.p50.toFixed(1)} µs`);
-    results.push({ id: 'roundtrip', unit: 'µs p50 (p99 in notes)', wasmpool: a.p50, workerpool: b.p50, minimal: c.p50,
+    log(
+      `roundtrip p50: wasmpool ${a.p50.toFixed(1)} µs, workerpool ${b.p50.toFixed(1)} µs, minimal ${c.p50.toFixed(1)} µs`,
+    );
+    results.push({
+      id: 'roundtrip',
+      unit: 'µs p50 (p99 in notes)',
+      wasmpool: a.p50,
+      workerpool: b.p50,
+      minimal: c.p50,
       notes: `p99: wasmpool ${a.p99.toFixed(0)} µs, workerpool ${b.p99.toFixed(0)} µs, minimal ${c.p99.toFixed(0)} µs`,
-      ratio: b.p50 / a.p50, target: 'wasmpool p50 ≤ 1/5 of workerpool', met: a.p50 * 5 <= b.p50 });
+      ratio: b.p50 / a.p50,
+      target: 'wasmpool p50 ≤ 1/5 of workerpool',
+      met: a.p50 * 5 <= b.p50,
+    });
   }
 
   await settle();
@@ -117,7 +130,16 @@ async function bench({ quick = false } = {}) {
     const b = await throughput((i) => wk.exec(id, [i]), n);
     const c = await throughput((i) => mini.exec(id, [i]), n);
     log(`throughput: wasmpool ${Math.round(a)}/s, workerpool ${Math.round(b)}/s, minimal ${Math.round(c)}/s`);
-    results.push({ id: 'throughput', unit: 'tasks/s', wasmpool: a, workerpool: b, minimal: c, ratio: a / b, target: '≥ 10× workerpool', met: a >= 10 * b });
+    results.push({
+      id: 'throughput',
+      unit: 'tasks/s',
+      wasmpool: a,
+      workerpool: b,
+      minimal: c,
+      ratio: a / b,
+      target: '≥ 10× workerpool',
+      met: a >= 10 * b,
+    });
   }
 
   await settle();
@@ -141,19 +163,37 @@ async function bench({ quick = false } = {}) {
     }
     check(parallel.length === single.length && parallel.every((v, i) => v === single[i]), 'map_small results');
     const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
-    const singleMs = median(runs.single), parallelMs = median(runs.pool);
-    log(`map_small: single-thread JS ${singleMs.toFixed(1)} ms, wasmpool.map ${parallelMs.toFixed(1)} ms (${(singleMs / items.length * 1000).toFixed(2)} µs per item)`);
-    results.push({ id: 'map_small', unit: 'ms (median of 5, warm)', wasmpool: parallelMs, 'single-thread JS': singleMs, ratio: singleMs / parallelMs, target: '≥ 1.6× single-thread JS', met: singleMs / parallelMs >= 1.6,
-      notes: `~${(singleMs / items.length * 1000).toFixed(2)} µs of work per item; default chunksize ${Math.ceil(items.length / (4 * WORKERS))}` });
+    const singleMs = median(runs.single),
+      parallelMs = median(runs.pool);
+    log(
+      `map_small: single-thread JS ${singleMs.toFixed(1)} ms, wasmpool.map ${parallelMs.toFixed(1)} ms (${((singleMs / items.length) * 1000).toFixed(2)} µs per item)`,
+    );
+    results.push({
+      id: 'map_small',
+      unit: 'ms (median of 5, warm)',
+      wasmpool: parallelMs,
+      'single-thread JS': singleMs,
+      ratio: singleMs / parallelMs,
+      target: '≥ 1.6× single-thread JS',
+      met: singleMs / parallelMs >= 1.6,
+      notes: `~${((singleMs / items.length) * 1000).toFixed(2)} µs of work per item; default chunksize ${Math.ceil(items.length / (4 * WORKERS))}`,
+    });
   }
 
   await settle();
   // cpu_scaling
   step('cpu_scaling');
   {
-    const W = quick ? 512 : 2048, H = W, ITER = 256, BAND = 16;
+    const W = quick ? 512 : 2048,
+      H = W,
+      ITER = 256,
+      BAND = 16;
     await initRayon(WORKERS);
-    const hash = (arr) => { let h = 0; for (let i = 0; i < arr.length; i++) h = (Math.imul(h, 31) + arr[i]) | 0; return h; };
+    const hash = (arr) => {
+      let h = 0;
+      for (let i = 0; i < arr.length; i++) h = (Math.imul(h, 31) + arr[i]) | 0;
+      return h;
+    };
     // Single-thread wasm: the same kernel as one task writing the whole image
     // in place (in a worker: rayon and the page must not block).
     const single = wp.alloc(Uint32Array, W * H);
@@ -177,10 +217,20 @@ async function bench({ quick = false } = {}) {
     const rayonMs = now() - t;
     check(hash(rayon) === hash(single), 'mandelbrot: rayon result differs from single-thread');
     single.free();
-    log(`cpu_scaling: single wasm ${singleMs.toFixed(0)} ms, wasmpool ${poolMs.toFixed(0)} ms (${(singleMs / poolMs).toFixed(2)}×), rayon ${rayonMs.toFixed(0)} ms`);
-    results.push({ id: 'cpu_scaling', unit: 'ms', wasmpool: poolMs, 'single-thread wasm': singleMs, 'wasm-bindgen-rayon': rayonMs,
-      ratio: singleMs / poolMs, notes: `time vs rayon: ${(poolMs / rayonMs).toFixed(2)}×`,
-      target: '≥ 1.85× single-thread wasm, and ≤ 1.05× rayon time', met: singleMs / poolMs >= 1.85 && poolMs <= 1.05 * rayonMs });
+    log(
+      `cpu_scaling: single wasm ${singleMs.toFixed(0)} ms, wasmpool ${poolMs.toFixed(0)} ms (${(singleMs / poolMs).toFixed(2)}×), rayon ${rayonMs.toFixed(0)} ms`,
+    );
+    results.push({
+      id: 'cpu_scaling',
+      unit: 'ms',
+      wasmpool: poolMs,
+      'single-thread wasm': singleMs,
+      'wasm-bindgen-rayon': rayonMs,
+      ratio: singleMs / poolMs,
+      notes: `time vs rayon: ${(poolMs / rayonMs).toFixed(2)}×`,
+      target: '≥ 1.85× single-thread wasm, and ≤ 1.05× rayon time',
+      met: singleMs / poolMs >= 1.85 && poolMs <= 1.05 * rayonMs,
+    });
   }
 
   await settle();
@@ -188,7 +238,8 @@ async function bench({ quick = false } = {}) {
   step('startup');
   {
     const rounds = quick ? 3 : 10;
-    let poolMs = 0, bareMs = 0;
+    let poolMs = 0,
+      bareMs = 0;
     for (let r = 0; r < rounds; r++) {
       let t = now();
       const p = new Pool({ workers: WORKERS });
@@ -197,14 +248,31 @@ async function bench({ quick = false } = {}) {
       await p.shutdown();
       t = now();
       const bare = Array.from({ length: WORKERS }, () => new Worker('/bench/bare-worker.js', { type: 'module' }));
-      await Promise.all(bare.map((w) => new Promise((r) => { w.onmessage = r; })));
+      await Promise.all(
+        bare.map(
+          (w) =>
+            new Promise((r) => {
+              w.onmessage = r;
+            }),
+        ),
+      );
       bareMs += now() - t;
       for (const w of bare) w.terminate();
       await sleep(20);
     }
-    poolMs /= rounds; bareMs /= rounds;
+    poolMs /= rounds;
+    bareMs /= rounds;
     log(`startup: pool ${poolMs.toFixed(1)} ms, bare module workers ${bareMs.toFixed(1)} ms`);
-    results.push({ id: 'startup', unit: 'ms', wasmpool: poolMs, 'bare module workers': bareMs, ratio: (1.5 * bareMs) / poolMs, target: '≤ 1.5× bare workers', met: poolMs <= 1.5 * bareMs, notes: `pool/bare = ${(poolMs / bareMs).toFixed(2)}× (ratio column: 1.5×bare/pool, >1 = target met)` });
+    results.push({
+      id: 'startup',
+      unit: 'ms',
+      wasmpool: poolMs,
+      'bare module workers': bareMs,
+      ratio: (1.5 * bareMs) / poolMs,
+      target: '≤ 1.5× bare workers',
+      met: poolMs <= 1.5 * bareMs,
+      notes: `pool/bare = ${(poolMs / bareMs).toFixed(2)}× (ratio column: 1.5×bare/pool, >1 = target met)`,
+    });
   }
 
   await settle();
@@ -222,14 +290,38 @@ async function bench({ quick = false } = {}) {
     const plain = new Float64Array(N).fill(1.5);
     const cloneLat = await latency(() => wk.exec(first, [plain]), Math.max(10, n / 5));
     const { TaskOptions } = await import('/src/js/index.js');
-    const transferLat = await latency(() => { const b = new Float64Array(N).fill(1.5); return wp.submit(first, b, new TaskOptions({ transfer: [b.buffer] })); }, Math.max(10, n / 5));
-    const wkTransferLat = await latency(() => { const b = new Float64Array(N).fill(1.5); return wk.exec(first, [b], { transfer: [b.buffer] }); }, Math.max(10, n / 5));
+    const transferLat = await latency(
+      () => {
+        const b = new Float64Array(N).fill(1.5);
+        return wp.submit(first, b, new TaskOptions({ transfer: [b.buffer] }));
+      },
+      Math.max(10, n / 5),
+    );
+    const wkTransferLat = await latency(
+      () => {
+        const b = new Float64Array(N).fill(1.5);
+        return wk.exec(first, [b], { transfer: [b.buffer] });
+      },
+      Math.max(10, n / 5),
+    );
     shared.free();
-    log(`big_input p50: shared ${sharedLat.p50.toFixed(0)} µs (no-op ${noopLat.p50.toFixed(0)} µs), workerpool clone ${cloneLat.p50.toFixed(0)} µs, wasmpool transfer ${transferLat.p50.toFixed(0)} µs, workerpool transfer ${wkTransferLat.p50.toFixed(0)} µs`);
-    results.push({ id: 'big_input', unit: 'µs p50', wasmpool: sharedLat.p50, 'wasmpool no-op': noopLat.p50, 'workerpool clone': cloneLat.p50,
-      'wasmpool transfer': transferLat.p50, 'workerpool transfer': wkTransferLat.p50,
-      ratio: (2 * noopLat.p50) / sharedLat.p50, target: 'shared ≤ 2× a no-op dispatch', met: sharedLat.p50 <= 2 * noopLat.p50,
-      notes: 'ratio column: 2×no-op/shared (>1 = target met); includes creating+filling the 8 MiB array for the transfer rows' });
+    log(
+      `big_input p50: shared ${sharedLat.p50.toFixed(0)} µs (no-op ${noopLat.p50.toFixed(0)} µs), workerpool clone ${cloneLat.p50.toFixed(0)} µs, wasmpool transfer ${transferLat.p50.toFixed(0)} µs, workerpool transfer ${wkTransferLat.p50.toFixed(0)} µs`,
+    );
+    results.push({
+      id: 'big_input',
+      unit: 'µs p50',
+      wasmpool: sharedLat.p50,
+      'wasmpool no-op': noopLat.p50,
+      'workerpool clone': cloneLat.p50,
+      'wasmpool transfer': transferLat.p50,
+      'workerpool transfer': wkTransferLat.p50,
+      ratio: (2 * noopLat.p50) / sharedLat.p50,
+      target: 'shared ≤ 2× a no-op dispatch',
+      met: sharedLat.p50 <= 2 * noopLat.p50,
+      notes:
+        'ratio column: 2×no-op/shared (>1 = target met); includes creating+filling the 8 MiB array for the transfer rows',
+    });
   }
 
   await settle();
@@ -243,8 +335,18 @@ async function bench({ quick = false } = {}) {
     await throughput((i) => p.submit((x) => x, i), Math.round(100_000 * scale));
     const after = { wasm: rt.memory.buffer.byteLength / 2 ** 20, heap: heap() };
     await p.shutdown();
-    log(`memory: wasm ${afterCreate.wasm.toFixed(2)} → ${after.wasm.toFixed(2)} MiB, JS heap ${afterCreate.heap.toFixed(1)} → ${after.heap.toFixed(1)} MiB`);
-    results.push({ id: 'memory', unit: 'MiB', wasmpool: after.wasm, notes: `wasm memory ${afterCreate.wasm.toFixed(2)} MiB after creation, ${after.wasm.toFixed(2)} MiB after 100,000 tasks; JS heap ${afterCreate.heap.toFixed(1)} → ${after.heap.toFixed(1)} MiB`, ratio: null, target: 'reported', met: true });
+    log(
+      `memory: wasm ${afterCreate.wasm.toFixed(2)} → ${after.wasm.toFixed(2)} MiB, JS heap ${afterCreate.heap.toFixed(1)} → ${after.heap.toFixed(1)} MiB`,
+    );
+    results.push({
+      id: 'memory',
+      unit: 'MiB',
+      wasmpool: after.wasm,
+      notes: `wasm memory ${afterCreate.wasm.toFixed(2)} MiB after creation, ${after.wasm.toFixed(2)} MiB after 100,000 tasks; JS heap ${afterCreate.heap.toFixed(1)} → ${after.heap.toFixed(1)} MiB`,
+      ratio: null,
+      target: 'reported',
+      met: true,
+    });
   }
 
   await wp.shutdown();

@@ -15,7 +15,11 @@ const quick = args.includes('--quick');
 const server = await startServer({ isolated: true });
 // --expose-gc: the page collects garbage between workloads, so one workload's
 // garbage is not collected on the next one's time.
-const browser = await chromium.launch({ executablePath: chromePath(), headless: true, args: [...CHROME_ARGS, '--js-flags=--expose-gc'] });
+const browser = await chromium.launch({
+  executablePath: chromePath(),
+  headless: true,
+  args: [...CHROME_ARGS, '--js-flags=--expose-gc'],
+});
 try {
   const page = await browser.newPage();
   page.on('console', (m) => process.stderr.write(`[bench] ${m.text()}\n`));
@@ -28,7 +32,14 @@ try {
   report.date = new Date().toISOString();
   report.machine = `${report.cores} cores`;
 
-  const fmt = (v) => (typeof v !== 'number' || Number.isNaN(v) ? '' : v >= 1000 ? Math.round(v).toLocaleString('en') : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+  const fmt = (v) =>
+    typeof v !== 'number' || Number.isNaN(v)
+      ? ''
+      : v >= 1000
+        ? Math.round(v).toLocaleString('en')
+        : v >= 10
+          ? v.toFixed(1)
+          : v.toFixed(2);
   const lines = [
     `| id | unit | wasmpool | anchors | ratio (>1 = wasmpool better) | target | met |`,
     `|---|---|---|---|---|---|---|`,
@@ -38,7 +49,9 @@ try {
       .filter(([k]) => !['id', 'unit', 'wasmpool', 'ratio', 'target', 'met', 'notes'].includes(k))
       .map(([k, v]) => `${k}: ${fmt(v)}`)
       .join('; ');
-    lines.push(`| ${r.id} | ${r.unit} | ${fmt(r.wasmpool)} | ${anchors} | ${r.ratio == null ? '—' : r.ratio.toFixed(2)} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`);
+    lines.push(
+      `| ${r.id} | ${r.unit} | ${fmt(r.wasmpool)} | ${anchors} | ${r.ratio == null ? '—' : r.ratio.toFixed(2)} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`,
+    );
   }
   const notes = report.results.filter((r) => r.notes).map((r) => `- ${r.id}: ${r.notes}`);
   const table = [
@@ -48,13 +61,13 @@ try {
     '',
     ...notes,
   ].join('\n');
-  console.log('\n' + table + '\n');
+  console.log(`\n${table}\n`);
 
   fs.mkdirSync(path.join(here, 'results'), { recursive: true });
-  fs.writeFileSync(path.join(here, 'results', 'latest.json'), JSON.stringify(report, null, 2) + '\n');
-  fs.writeFileSync(path.join(here, 'results', 'latest.md'), table + '\n');
+  fs.writeFileSync(path.join(here, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  fs.writeFileSync(path.join(here, 'results', 'latest.md'), `${table}\n`);
   fs.writeFileSync(path.join(here, 'results', 'latest.svg'), chart(report));
-  if (jsonPath) fs.writeFileSync(jsonPath, JSON.stringify(report, null, 2) + '\n');
+  if (jsonPath) fs.writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   const missed = report.results.filter((r) => !r.met).map((r) => r.id);
   console.log(missed.length ? `targets missed: ${missed.join(', ')}` : 'all targets met');
 } finally {
@@ -65,20 +78,30 @@ try {
 // A bar per workload: its ratio, with the target ratio (1.0) as a line.
 function chart(report) {
   const rows = report.results.filter((r) => typeof r.ratio === 'number');
-  const W = 640, rowH = 34, left = 120, top = 40, H = top + rows.length * rowH + 30;
+  const W = 640,
+    rowH = 34,
+    left = 120,
+    top = 40,
+    H = top + rows.length * rowH + 30;
   const max = Math.max(2, ...rows.map((r) => r.ratio));
   const x = (v) => left + (Math.log10(1 + v) / Math.log10(1 + max)) * (W - left - 60);
-  const bars = rows.map((r, i) => {
-    const y = top + i * rowH;
-    const color = r.met ? '#2a9d58' : '#d0453a';
-    return `<text x="${left - 8}" y="${y + 20}" text-anchor="end" font-size="13">${r.id}</text>` +
-      `<rect x="${left}" y="${y + 6}" width="${Math.max(1, x(r.ratio) - left)}" height="20" fill="${color}"/>` +
-      `<text x="${x(r.ratio) + 6}" y="${y + 20}" font-size="12">${r.ratio.toFixed(2)}×</text>`;
-  }).join('');
+  const bars = rows
+    .map((r, i) => {
+      const y = top + i * rowH;
+      const color = r.met ? '#2a9d58' : '#d0453a';
+      return (
+        `<text x="${left - 8}" y="${y + 20}" text-anchor="end" font-size="13">${r.id}</text>` +
+        `<rect x="${left}" y="${y + 6}" width="${Math.max(1, x(r.ratio) - left)}" height="20" fill="${color}"/>` +
+        `<text x="${x(r.ratio) + 6}" y="${y + 20}" font-size="12">${r.ratio.toFixed(2)}×</text>`
+      );
+    })
+    .join('');
   const one = x(1);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">` +
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">` +
     `<text x="10" y="22" font-size="14">wasmpool vs anchors (ratio, >1 = wasmpool better; green = target met) — ${report.browser}</text>` +
     bars +
     `<line x1="${one}" y1="${top}" x2="${one}" y2="${H - 24}" stroke="#333" stroke-dasharray="4 3"/>` +
-    `<text x="${one}" y="${H - 8}" font-size="11" text-anchor="middle">1×</text></svg>\n`;
+    `<text x="${one}" y="${H - 8}" font-size="11" text-anchor="middle">1×</text></svg>\n`
+  );
 }

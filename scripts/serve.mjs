@@ -1,16 +1,25 @@
 // A dependency-free static server for the demo and the browser tests.
 // Isolated mode sends COOP/COEP/CORP so pages get SharedArrayBuffer.
-import http from 'node:http';
+
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm', '.css': 'text/css; charset=utf-8', '.json': 'application/json',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.map': 'application/json', '.ts': 'text/plain; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8', '.md': 'text/plain; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.map': 'application/json',
+  '.ts': 'text/plain; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/plain; charset=utf-8',
 };
 const ISOLATION = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -44,25 +53,27 @@ export function startServer({ root = PROJECT_ROOT, host = '127.0.0.1', port = 0,
       if (!err && st.isDirectory()) {
         // A directory's index page needs the trailing slash for its relative links.
         if (!pathname.endsWith('/')) {
-          res.writeHead(301, { ...headers, Location: pathname + '/' }).end();
+          res.writeHead(301, { ...headers, Location: `${pathname}/` }).end();
           return;
         }
         file = path.join(file, 'index.html');
       }
-      fs.stat(file, (errStat, fst) => {
-      const etag = fst ? `"${fst.size.toString(16)}-${Math.floor(fst.mtimeMs).toString(16)}"` : null;
-      if (etag && req.headers['if-none-match'] === etag) {
-        res.writeHead(304, { ...headers, ETag: etag }).end();
-        return;
-      }
-      fs.readFile(file, (err2, data) => {
-        if (err2) {
-          res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end(`not found: ${pathname}`);
+      fs.stat(file, (_errStat, fst) => {
+        const etag = fst ? `"${fst.size.toString(16)}-${Math.floor(fst.mtimeMs).toString(16)}"` : null;
+        if (etag && req.headers['if-none-match'] === etag) {
+          res.writeHead(304, { ...headers, ETag: etag }).end();
           return;
         }
-        const ext = file.endsWith('.d.ts') ? '.ts' : path.extname(file);
-        res.writeHead(200, { ...headers, ETag: etag, 'Content-Type': TYPES[ext] || 'application/octet-stream' }).end(data);
-      });
+        fs.readFile(file, (err2, data) => {
+          if (err2) {
+            res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end(`not found: ${pathname}`);
+            return;
+          }
+          const ext = file.endsWith('.d.ts') ? '.ts' : path.extname(file);
+          res
+            .writeHead(200, { ...headers, ETag: etag, 'Content-Type': TYPES[ext] || 'application/octet-stream' })
+            .end(data);
+        });
       });
     });
   });
@@ -81,7 +92,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const host = opt('--host', '127.0.0.1');
   const root = opt('--root', PROJECT_ROOT);
   const isolated = !args.includes('--no-isolation');
-  let port = Number(opt('--port', 8080));
+  const port = Number(opt('--port', 8080));
   let srv;
   try {
     srv = await startServer({ root, host, port, isolated });

@@ -32,8 +32,9 @@ if [ "${CI:-}" = true ]; then
 fi
 mapfile -t node_tests < <(find tests/node -name '*.test.mjs' 2>/dev/null | sort)
 if [ ${#node_tests[@]} -gt 0 ]; then
-  suite "node (codec)" node --test "${grep_args[@]}" "${node_tests[@]}"
+  suite "node (unit: future, map, waiting, codec)" node --test "${grep_args[@]}" "${node_tests[@]}"
 fi
+suite "js (biome lint + format check)" bash scripts/lint-js.sh
 suite "types (tsc --noEmit)" node_modules/.bin/tsc -p tests/types/tsconfig.json
 mapfile -t browser_tests < <(find tests/browser -name '*.test.mjs' | sort)
 suite "browser (headless Chromium)" node --test --test-concurrency=1 "${grep_args[@]}" "${browser_tests[@]}"

@@ -1,8 +1,8 @@
 // The wasmpool demo: a tiled Mandelbrot on a worker pool, live per-worker
 // lanes, a speedup chart and a playground comparing submit / map / asCompleted.
 // Plain ES modules, no bundler.
-import { Pool, asCompleted, NotIsolatedError } from '../src/js/index.js';
-import { mandelbrotTile, tileGrid, checksum, PRESETS, DEFAULT_VIEW, TILE } from './mandelbrot.js';
+import { asCompleted, NotIsolatedError, Pool } from '../src/js/index.js';
+import { checksum, DEFAULT_VIEW, mandelbrotTile, PRESETS, TILE, tileGrid } from './mandelbrot.js';
 
 const $ = (id) => document.getElementById(id);
 const cores = Math.max(1, navigator.hardwareConcurrency || 4);
@@ -10,11 +10,23 @@ const MAX_WORKERS = cores * 2;
 const now = () => performance.timeOrigin + performance.now(); // comparable across page and workers
 
 // Distinct, colorblind-friendly-ish lane colors; golden-angle hues after ten.
-const PALETTE = ['#4f46e5', '#f59e0b', '#10b981', '#ef4444', '#06b6d4', '#a855f7', '#84cc16', '#ec4899', '#0ea5e9', '#78716c'];
+const PALETTE = [
+  '#4f46e5',
+  '#f59e0b',
+  '#10b981',
+  '#ef4444',
+  '#06b6d4',
+  '#a855f7',
+  '#84cc16',
+  '#ec4899',
+  '#0ea5e9',
+  '#78716c',
+];
 const workerColor = (i) => (i < PALETTE.length ? PALETTE[i] : `hsl(${Math.round((i * 137.508) % 360)} 65% 50%)`);
 
 const fmtMs = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
-const fmtRate = (r) => (r >= 1e6 ? `${(r / 1e6).toFixed(1)} M` : r >= 1e3 ? `${(r / 1e3).toFixed(0)} k` : `${Math.round(r)}`);
+const fmtRate = (r) =>
+  r >= 1e6 ? `${(r / 1e6).toFixed(1)} M` : r >= 1e3 ? `${(r / 1e3).toFixed(0)} k` : `${Math.round(r)}`;
 
 // ---------------------------------------------------------------- errors
 
@@ -25,15 +37,16 @@ function showError(error) {
     shown.add(error);
   }
   const box = $('error');
-  const name = (error && error.name) || 'Error';
+  const name = error?.name || 'Error';
   const text = error && error.message !== undefined ? `${name}: ${error.message}` : String(error);
   const pre = $('error-text');
   pre.textContent = pre.textContent ? `${pre.textContent}\n${text}` : text;
   const hint = $('error-hint');
   if (error instanceof NotIsolatedError || name === 'NotIsolatedError') {
     hint.hidden = false;
-    hint.innerHTML = 'This page needs cross-origin isolation for its shared memory. Serve it with <code>npm run demo</code>, '
-      + 'which sends both headers, or configure your server to send them.';
+    hint.innerHTML =
+      'This page needs cross-origin isolation for its shared memory. Serve it with <code>npm run demo</code>, ' +
+      'which sends both headers, or configure your server to send them.';
     $('error').querySelector('.error-title').textContent = 'This page is not cross-origin isolated';
   }
   box.hidden = false;
@@ -120,9 +133,10 @@ function addLane(i) {
   el.dataset.worker = String(i);
   el.dataset.tiles = '0';
   el.style.setProperty('--c', workerColor(i));
-  el.innerHTML = `<div class="lane-name"><b>worker ${i}</b><span class="lane-status">idle</span></div>`
-    + '<canvas class="lane-track" height="26"></canvas>'
-    + '<div class="lane-count"><span>0</span><small>tiles</small></div>';
+  el.innerHTML =
+    `<div class="lane-name"><b>worker ${i}</b><span class="lane-status">idle</span></div>` +
+    '<canvas class="lane-track" height="26"></canvas>' +
+    '<div class="lane-count"><span>0</span><small>tiles</small></div>';
   root.append(el);
   lanes.rows[i] = {
     el,
@@ -149,7 +163,10 @@ function drawLanes() {
     const c = row.canvas;
     const w = Math.max(1, Math.round(c.clientWidth * dpr));
     const h = Math.max(1, Math.round(c.clientHeight * dpr));
-    if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
+    if (c.width !== w || c.height !== h) {
+      c.width = w;
+      c.height = h;
+    }
     const g = c.getContext('2d');
     g.clearRect(0, 0, w, h);
     const color = workerColor(i);
@@ -178,7 +195,8 @@ function animateLanes() {
   cancelAnimationFrame(lanes.raf);
   let last = 0;
   const tick = (t) => {
-    if (t - last >= 40) { // ~25 fps is plenty, and leaves the CPU to the workers
+    if (t - last >= 40) {
+      // ~25 fps is plenty, and leaves the CPU to the workers
       last = t;
       drawLanes();
     }
@@ -319,7 +337,11 @@ async function renderImage({ workers = workerCount(), view = state.view } = {}) 
   $('stat-rate').textContent = fmtRate((view.width * view.height) / (ms / 1000));
   $('stat-sum').textContent = sum;
   $('stat-sum').title = 'FNV-1a of the canvas bytes';
-  setProgress(done, tiles.length, `${done} / ${tiles.length} tiles · 100% · ${fmtMs(ms)} on ${workers} worker${workers === 1 ? '' : 's'}`);
+  setProgress(
+    done,
+    tiles.length,
+    `${done} / ${tiles.length} tiles · 100% · ${fmtMs(ms)} on ${workers} worker${workers === 1 ? '' : 's'}`,
+  );
 
   const summary = {
     workers,
@@ -331,7 +353,11 @@ async function renderImage({ workers = workerCount(), view = state.view } = {}) 
     view,
   };
   Object.assign(document.body.dataset, {
-    done: 'true', rendering: 'false', checksum: sum, workersUsed: String(perWorker.size), workers: String(workers),
+    done: 'true',
+    rendering: 'false',
+    checksum: sum,
+    workersUsed: String(perWorker.size),
+    workers: String(workers),
   });
   return summary;
 }
@@ -345,7 +371,10 @@ function syncPreset(view) {
     custom?.remove();
     select.value = key;
   } else {
-    if (!custom) select.append(custom = new Option('Custom (zoomed)', 'custom'));
+    if (!custom) {
+      custom = new Option('Custom (zoomed)', 'custom');
+      select.append(custom);
+    }
     select.value = 'custom';
   }
 }
@@ -393,8 +422,9 @@ async function measureSpeedup({ maxWorkers = Math.max(2, workerCount()), size, v
     throw e;
   }
   const best = results.reduce((a, b) => (b.speedup > a.speedup ? b : a));
-  $('chart-caption').textContent = `best: ${best.speedup.toFixed(2)}× with ${best.workers} worker${best.workers === 1 ? '' : 's'}`
-    + ` (${v.width}×${v.height} px, ${cores} logical core${cores === 1 ? '' : 's'}). Beyond the core count, workers only take turns.`;
+  $('chart-caption').textContent =
+    `best: ${best.speedup.toFixed(2)}× with ${best.workers} worker${best.workers === 1 ? '' : 's'}` +
+    ` (${v.width}×${v.height} px, ${cores} logical core${cores === 1 ? '' : 's'}). Beyond the core count, workers only take turns.`;
   document.body.dataset.speedup = 'done';
   return { cores, size: v.width, results };
 }
@@ -408,12 +438,20 @@ function svgEl(name, attrs = {}, text) {
 }
 
 function drawChart(results, maxWorkers) {
-  const W = 420, H = 230, L = 52, R = 10, T = 20, B = 40;
+  const W = 420,
+    H = 230,
+    L = 52,
+    R = 10,
+    T = 20,
+    B = 40;
   const top = Math.max(2, Math.ceil(Math.max(Math.min(maxWorkers, cores), ...results.map((r) => r.speedup)) + 0.3));
   const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'speedup versus one worker' });
   const defs = svgEl('defs');
   const grad = svgEl('linearGradient', { id: 'barfill', x1: 0, y1: 0, x2: 0, y2: 1 });
-  grad.append(svgEl('stop', { offset: '0%', 'stop-color': '#6366f1' }), svgEl('stop', { offset: '100%', 'stop-color': '#4338ca' }));
+  grad.append(
+    svgEl('stop', { offset: '0%', 'stop-color': '#6366f1' }),
+    svgEl('stop', { offset: '100%', 'stop-color': '#4338ca' }),
+  );
   defs.append(grad);
   svg.append(defs);
   const y = (s) => T + (H - T - B) * (1 - s / top);
@@ -435,22 +473,39 @@ function drawChart(results, maxWorkers) {
     const x = xc(n) - bw / 2;
     if (r) {
       const rect = svgEl('rect', {
-        class: 'bar', x, y: y(r.speedup), width: bw, height: Math.max(1, y(0) - y(r.speedup)), rx: 4,
-        'data-workers': n, 'data-ms': r.ms.toFixed(2), 'data-speedup': r.speedup.toFixed(3),
+        class: 'bar',
+        x,
+        y: y(r.speedup),
+        width: bw,
+        height: Math.max(1, y(0) - y(r.speedup)),
+        rx: 4,
+        'data-workers': n,
+        'data-ms': r.ms.toFixed(2),
+        'data-speedup': r.speedup.toFixed(3),
       });
-      rect.append(svgEl('title', {}, `${n} worker${n === 1 ? '' : 's'}: ${fmtMs(r.ms)}, ${r.speedup.toFixed(2)}× vs one`));
+      rect.append(
+        svgEl('title', {}, `${n} worker${n === 1 ? '' : 's'}: ${fmtMs(r.ms)}, ${r.speedup.toFixed(2)}× vs one`),
+      );
       svg.append(rect);
-      if (slot >= 36) svg.append(svgEl('text', { class: 'bar-label', x: xc(n), y: y(r.speedup) - 5 }, `${r.speedup.toFixed(2)}×`));
+      if (slot >= 36)
+        svg.append(svgEl('text', { class: 'bar-label', x: xc(n), y: y(r.speedup) - 5 }, `${r.speedup.toFixed(2)}×`));
       if (slot >= 44) svg.append(svgEl('text', { class: 'bar-ms', x: xc(n), y: H - B + 29 }, fmtMs(r.ms)));
     } else {
       svg.append(svgEl('rect', { class: 'bar pending', x, y: y(0) - 4, width: bw, height: 4, rx: 2 }));
     }
-    if (slot >= 14 || n % 2 === 1) svg.append(svgEl('text', { class: 'tick', x: xc(n), y: H - B + 15, 'text-anchor': 'middle' }, `${n}`));
+    if (slot >= 14 || n % 2 === 1)
+      svg.append(svgEl('text', { class: 'tick', x: xc(n), y: H - B + 15, 'text-anchor': 'middle' }, `${n}`));
   }
   svg.append(svgEl('text', { class: 'tick', x: L - 8, y: H - B + 15, 'text-anchor': 'end' }, 'workers'));
   if (slot >= 44) svg.append(svgEl('text', { class: 'tick', x: L - 8, y: H - B + 29, 'text-anchor': 'end' }, 'time'));
   svg.append(svgEl('line', { class: 'axis', x1: L, x2: W - R, y1: y(0), y2: y(0) }));
-  svg.append(svgEl('text', { class: 'note', x: L, y: T - 8 }, `speedup vs 1 worker · dashed: ideal on ${cores} core${cores === 1 ? '' : 's'}`));
+  svg.append(
+    svgEl(
+      'text',
+      { class: 'note', x: L, y: T - 8 },
+      `speedup vs 1 worker · dashed: ideal on ${cores} core${cores === 1 ? '' : 's'}`,
+    ),
+  );
   $('chart').replaceChildren(svg);
 }
 
@@ -468,8 +523,9 @@ function resultRow(i, ms, maxMs, pending) {
   const li = document.createElement('li');
   if (pending) li.className = 'pending';
   li.dataset.index = String(i);
-  li.innerHTML = `<span class="idx">#${i}</span><span class="sleep" title="sleeps ${ms} ms"><i style="width:${(ms / maxMs) * 100}%"></i></span>`
-    + `<span class="when">${pending ? 'pending' : ''}</span>`;
+  li.innerHTML =
+    `<span class="idx">#${i}</span><span class="sleep" title="sleeps ${ms} ms"><i style="width:${(ms / maxMs) * 100}%"></i></span>` +
+    `<span class="when">${pending ? 'pending' : ''}</span>`;
   return li;
 }
 
@@ -490,7 +546,10 @@ async function playground({ sleeps, workers = Math.min(cores, 4) } = {}) {
   const out = { sleeps, submit: [], map: [], asCompleted: [] };
   try {
     await pool.ready;
-    const sleepy = async (i, ms) => { await new Promise((r) => setTimeout(r, ms)); return i; };
+    const sleepy = async (i, ms) => {
+      await new Promise((r) => setTimeout(r, ms));
+      return i;
+    };
     const t0 = performance.now();
     const stamp = () => Math.round(performance.now() - t0);
 
@@ -498,15 +557,19 @@ async function playground({ sleeps, workers = Math.min(cores, 4) } = {}) {
     const futures = ids.map((i) => pool.submit(sleepy, i, sleeps[i]));
     const rows = ids.map((i) => lists.submit.appendChild(resultRow(i, sleeps[i], maxMs, true)));
     let rank = 0;
-    const submitDone = Promise.all(futures.map((f, i) => f.then((value) => {
-      const t = stamp();
-      const k = ++rank;
-      out.submit[i] = { i, value, t, rank: k };
-      const li = resultRow(i, sleeps[i], maxMs, false);
-      li.querySelector('.when').innerHTML = `${t} ms<span class="rank">${k}</span>`;
-      li.dataset.value = String(value);
-      rows[i].replaceWith(li);
-    })));
+    const submitDone = Promise.all(
+      futures.map((f, i) =>
+        f.then((value) => {
+          const t = stamp();
+          const k = ++rank;
+          out.submit[i] = { i, value, t, rank: k };
+          const li = resultRow(i, sleeps[i], maxMs, false);
+          li.querySelector('.when').innerHTML = `${t} ms<span class="rank">${k}</span>`;
+          li.dataset.value = String(value);
+          rows[i].replaceWith(li);
+        }),
+      ),
+    );
 
     // Column 2: pool.map — results in input order.
     const mapDone = (async () => {
@@ -547,8 +610,10 @@ async function playground({ sleeps, workers = Math.min(cores, 4) } = {}) {
 
 function environment() {
   const iso = globalThis.crossOriginIsolated;
-  $('env').innerHTML = `${cores} logical core${cores === 1 ? '' : 's'} · `
-    + (iso ? '<span class="yes">cross-origin isolated ✓</span> (SharedArrayBuffer available)'
+  $('env').innerHTML =
+    `${cores} logical core${cores === 1 ? '' : 's'} · ` +
+    (iso
+      ? '<span class="yes">cross-origin isolated ✓</span> (SharedArrayBuffer available)'
       : '<span class="no">not cross-origin isolated ✗</span> (the pool needs COOP/COEP)');
 }
 
@@ -602,7 +667,9 @@ const demo = {
   render: (options = {}) => exclusive(() => renderImage(options)),
   measureSpeedup: (options = {}) => exclusive(() => measureSpeedup(options)),
   playground: (options = {}) => exclusive(() => playground(options)),
-  get view() { return { ...state.view }; },
+  get view() {
+    return { ...state.view };
+  },
   cores,
 };
 window.demo = demo;
@@ -615,4 +682,7 @@ demo.first = demo.render().catch((e) => {
 });
 demo.first.catch(() => {});
 // Then fill the playground once, so the page shows all three orders right away.
-demo.first.then(() => demo.playground().catch(showError), () => {});
+demo.first.then(
+  () => demo.playground().catch(showError),
+  () => {},
+);

@@ -4,10 +4,34 @@
 
 /** Views offered by the demo; `span` is the width of the shorter side in the complex plane. */
 export const PRESETS = Object.freeze({
-  seahorse: Object.freeze({ label: 'Seahorse valley', width: 640, height: 640, cx: -0.7453, cy: 0.1127, span: 0.0065, maxIter: 1500 }),
-  spiral: Object.freeze({ label: 'Double spiral', width: 640, height: 640, cx: -0.74364, cy: 0.13182, span: 0.0035, maxIter: 1500 }),
+  seahorse: Object.freeze({
+    label: 'Seahorse valley',
+    width: 640,
+    height: 640,
+    cx: -0.7453,
+    cy: 0.1127,
+    span: 0.0065,
+    maxIter: 1500,
+  }),
+  spiral: Object.freeze({
+    label: 'Double spiral',
+    width: 640,
+    height: 640,
+    cx: -0.74364,
+    cy: 0.13182,
+    span: 0.0035,
+    maxIter: 1500,
+  }),
   whole: Object.freeze({ label: 'The whole set', width: 640, height: 640, cx: -0.65, cy: 0, span: 2.9, maxIter: 600 }),
-  antenna: Object.freeze({ label: 'Antenna', width: 640, height: 640, cx: -0.16, cy: 1.0405, span: 0.026, maxIter: 1000 }),
+  antenna: Object.freeze({
+    label: 'Antenna',
+    width: 640,
+    height: 640,
+    cx: -0.16,
+    cy: 1.0405,
+    span: 0.026,
+    maxIter: 1000,
+  }),
 });
 
 /** The view rendered on load. */
@@ -41,8 +65,12 @@ export function mandelbrotTile(view, x0, y0, w, h, live = false) {
 
   // A cyclic gradient (stop, r, g, b): midnight blue → azure → ice → amber → ink.
   const STOPS = [
-    [0, 0, 7, 100], [0.16, 32, 107, 203], [0.42, 237, 255, 255],
-    [0.6425, 255, 170, 0], [0.8575, 0, 2, 0], [1, 0, 7, 100],
+    [0, 0, 7, 100],
+    [0.16, 32, 107, 203],
+    [0.42, 237, 255, 255],
+    [0.6425, 255, 170, 0],
+    [0.8575, 0, 2, 0],
+    [1, 0, 7, 100],
   ];
   const CYCLE = 48; // smooth iterations per trip around the gradient
   const BAILOUT = 256; // a large escape radius makes the smooth coloring seamless
@@ -52,7 +80,11 @@ export function mandelbrotTile(view, x0, y0, w, h, live = false) {
     const ci = top - (y0 + py + 0.5) * scale;
     for (let px = 0; px < w; px++) {
       const cr = left + (x0 + px + 0.5) * scale;
-      let zr = 0, zi = 0, zr2 = 0, zi2 = 0, i = 0;
+      let zr = 0,
+        zi = 0,
+        zr2 = 0,
+        zi2 = 0,
+        i = 0;
       while (i < maxIter && zr2 + zi2 < BAILOUT) {
         zi = 2 * zr * zi + ci;
         zr = zr2 - zi2 + cr;
@@ -69,7 +101,8 @@ export function mandelbrotTile(view, x0, y0, w, h, live = false) {
       t -= Math.floor(t);
       let k = 1;
       while (STOPS[k][0] < t) k++;
-      const a = STOPS[k - 1], b = STOPS[k];
+      const a = STOPS[k - 1],
+        b = STOPS[k];
       const f = (t - a[0]) / (b[0] - a[0]);
       out[o] = a[1] + (b[1] - a[1]) * f;
       out[o + 1] = a[2] + (b[2] - a[2]) * f;
@@ -77,10 +110,15 @@ export function mandelbrotTile(view, x0, y0, w, h, live = false) {
     }
   }
   return {
-    pixels: out, x0, y0, w, h,
+    pixels: out,
+    x0,
+    y0,
+    w,
+    h,
     worker: wp ? wp.workerIndex : -1,
     workerId: wp ? wp.workerId : 'main',
-    start, end: now(),
+    start,
+    end: now(),
   };
 }
 
@@ -94,7 +132,9 @@ export function tileGrid(width, height, tile = TILE) {
   }
   const d = (t) => Math.hypot(t.x0 + t.w / 2 - width / 2, t.y0 + t.h / 2 - height / 2);
   tiles.sort((a, b) => d(a) - d(b) || a.y0 - b.y0 || a.x0 - b.x0);
-  tiles.forEach((t, id) => { t.id = id; });
+  tiles.forEach((t, id) => {
+    t.id = id;
+  });
   return tiles;
 }
 

@@ -11,5 +11,5 @@ export {
   PoolError, NotIsolatedError, ShutdownError, BrokenPoolError, CancelledError, TimeoutError,
   WorkerCrashedError, PanicError, QueueFullError,
 } from './errors.js';
-export { CloneError } from './codec.js';
+export { CloneError } from './shared/codec/index.js';
 export { initRayon } from './rayon.js';

@@ -2,16 +2,19 @@
 // single-threaded reference rendered by the same kernel, live per-worker lanes,
 // the speedup chart, the submit/map/asCompleted playground, and the error box
 // of a page served without isolation.
-import fs from 'node:fs';
-import { test, after } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { openPage, closeAll } from './harness.mjs';
+import fs from 'node:fs';
+import { after, test } from 'node:test';
+import { closeAll, openPage } from './harness.mjs';
 
 after(closeAll);
 
 /** Waits for the first render, or fails fast with the page's error box. */
 async function firstRender(page) {
-  await page.waitForFunction(() => document.body.dataset.done === 'true' || document.body.dataset.error, null, { timeout: 60_000 });
+  await page.waitFor(() => document.body.dataset.done === 'true' || document.body.dataset.error, null, {
+    timeout: 60_000,
+  });
   const error = await page.evaluate(() => document.getElementById('error-text').textContent);
   assert.equal(error, '', `the demo shows an error: ${error}\n${page.logs.join('\n')}`);
 }
@@ -33,13 +36,18 @@ test('the demo renders the Mandelbrot tile by tile on several workers, pixel-ide
     }
     const lanes = [...document.querySelectorAll('#lanes .lane')];
     return {
-      width, height, shown,
+      width,
+      height,
+      shown,
       expected: checksum(reference.pixels),
       referenceWorker: reference.worker,
-      inside, distinctColors: new Set(Array.from({ length: 2000 }, (_, k) => {
-        const o = Math.floor((k / 2000) * (reference.pixels.length / 4)) * 4;
-        return reference.pixels[o] * 65536 + reference.pixels[o + 1] * 256 + reference.pixels[o + 2];
-      })).size,
+      inside,
+      distinctColors: new Set(
+        Array.from({ length: 2000 }, (_, k) => {
+          const o = Math.floor((k / 2000) * (reference.pixels.length / 4)) * 4;
+          return reference.pixels[o] * 65536 + reference.pixels[o + 1] * 256 + reference.pixels[o + 2];
+        }),
+      ).size,
       dataChecksum: document.body.dataset.checksum,
       shownChecksum: document.getElementById('stat-sum').textContent,
       workersUsed: Number(document.body.dataset.workersUsed),
@@ -49,7 +57,11 @@ test('the demo renders the Mandelbrot tile by tile on several workers, pixel-ide
       inputMax: Number(document.getElementById('workers').max),
       progress: document.getElementById('progress').getAttribute('aria-valuenow'),
       progressWidth: document.getElementById('progress-fill').style.width,
-      lanes: lanes.map((l) => ({ worker: Number(l.dataset.worker), tiles: Number(l.dataset.tiles), count: l.querySelector('.lane-count span').textContent })),
+      lanes: lanes.map((l) => ({
+        worker: Number(l.dataset.worker),
+        tiles: Number(l.dataset.tiles),
+        count: l.querySelector('.lane-count span').textContent,
+      })),
     };
   });
 
@@ -60,7 +72,7 @@ test('the demo renders the Mandelbrot tile by tile on several workers, pixel-ide
   assert.equal(r.shownChecksum, r.expected);
   assert.equal(r.referenceWorker, -1, 'the reference ran on the main thread');
   // The image is not trivial: some interior, and a real palette.
-  assert.ok(r.inside > 100 && r.inside < 640 * 640 / 2, `interior pixels: ${r.inside}`);
+  assert.ok(r.inside > 100 && r.inside < (640 * 640) / 2, `interior pixels: ${r.inside}`);
   assert.ok(r.distinctColors > 200, `distinct colors in a sample: ${r.distinctColors}`);
   // The worker control defaults to the core count and allows up to twice it.
   assert.equal(r.inputValue, r.cores);
@@ -70,8 +82,14 @@ test('the demo renders the Mandelbrot tile by tile on several workers, pixel-ide
   assert.equal(r.progress, '100');
   assert.equal(r.progressWidth, '100%');
   // One lane per worker, and the lanes' tile counts add up to all 100 tiles.
-  assert.deepEqual(r.lanes.map((l) => l.worker), Array.from({ length: r.workers }, (_, i) => i));
-  assert.equal(r.lanes.reduce((s, l) => s + l.tiles, 0), 100);
+  assert.deepEqual(
+    r.lanes.map((l) => l.worker),
+    Array.from({ length: r.workers }, (_, i) => i),
+  );
+  assert.equal(
+    r.lanes.reduce((s, l) => s + l.tiles, 0),
+    100,
+  );
   for (const l of r.lanes) assert.equal(l.count, String(l.tiles));
 
   // An explicit render on 3 workers: every worker has a lane, ≥2 did tiles, same pixels.
@@ -80,7 +98,10 @@ test('the demo renders the Mandelbrot tile by tile on several workers, pixel-ide
     const s = await window.demo.render({ workers });
     return {
       s,
-      lanes: [...document.querySelectorAll('#lanes .lane')].map((l) => ({ worker: Number(l.dataset.worker), tiles: Number(l.dataset.tiles) })),
+      lanes: [...document.querySelectorAll('#lanes .lane')].map((l) => ({
+        worker: Number(l.dataset.worker),
+        tiles: Number(l.dataset.tiles),
+      })),
       progress: document.getElementById('progress').dataset.value,
     };
   }, n);
@@ -90,20 +111,40 @@ test('the demo renders the Mandelbrot tile by tile on several workers, pixel-ide
   assert.equal(three.s.checksum, r.expected, 'a different worker count gives the same image');
   assert.ok(three.s.workersUsed >= 2, `3-worker render used ${three.s.workersUsed} workers`);
   const indices = Array.from({ length: n }, (_, i) => i);
-  assert.deepEqual(three.lanes.map((l) => l.worker), indices, 'one lane per worker');
-  assert.deepEqual(three.lanes.map((l) => l.tiles), indices.map((i) => three.s.perWorker[i] ?? 0));
-  assert.equal(Object.values(three.s.perWorker).reduce((a, b) => a + b, 0), 100);
+  assert.deepEqual(
+    three.lanes.map((l) => l.worker),
+    indices,
+    'one lane per worker',
+  );
+  assert.deepEqual(
+    three.lanes.map((l) => l.tiles),
+    indices.map((i) => three.s.perWorker[i] ?? 0),
+  );
+  assert.equal(
+    Object.values(three.s.perWorker).reduce((a, b) => a + b, 0),
+    100,
+  );
   assert.equal(three.progress, '100');
 
   // The speedup chart, at a small size so it is quick: one bar per worker count.
   const sp = await page.evaluate(async () => {
     const res = await window.demo.measureSpeedup({ maxWorkers: 3, size: 192, repeats: 1 });
-    const bars = [...document.querySelectorAll('#chart svg rect.bar:not(.pending)')]
-      .map((b) => ({ workers: Number(b.dataset.workers), ms: Number(b.dataset.ms), speedup: Number(b.dataset.speedup), height: Number(b.getAttribute('height')) }));
+    const bars = [...document.querySelectorAll('#chart svg rect.bar:not(.pending)')].map((b) => ({
+      workers: Number(b.dataset.workers),
+      ms: Number(b.dataset.ms),
+      speedup: Number(b.dataset.speedup),
+      height: Number(b.getAttribute('height')),
+    }));
     return { res, bars };
   });
-  assert.deepEqual(sp.res.results.map((x) => x.workers), [1, 2, 3]);
-  assert.deepEqual(sp.bars.map((b) => b.workers), [1, 2, 3]);
+  assert.deepEqual(
+    sp.res.results.map((x) => x.workers),
+    [1, 2, 3],
+  );
+  assert.deepEqual(
+    sp.bars.map((b) => b.workers),
+    [1, 2, 3],
+  );
   for (const b of sp.bars) {
     assert.ok(b.ms > 0 && Number.isFinite(b.ms), `time for ${b.workers} workers: ${b.ms}`);
     assert.ok(b.speedup > 0 && b.height > 0, JSON.stringify(b));
@@ -118,25 +159,53 @@ test('the demo renders the Mandelbrot tile by tile on several workers, pixel-ide
   const sleeps = [240, 60, 420, 0, 300, 180, 360, 120]; // 60 ms apart: completion order is sleep order
   const pg = await page.evaluate(async (sleepsArg) => {
     const res = await window.demo.playground({ sleeps: sleepsArg });
-    const col = (id) => [...document.querySelectorAll(`#${id} .results li`)].map((li) => ({
-      index: Number(li.dataset.index), value: li.dataset.value, pending: li.classList.contains('pending'),
-    }));
+    const col = (id) =>
+      [...document.querySelectorAll(`#${id} .results li`)].map((li) => ({
+        index: Number(li.dataset.index),
+        value: li.dataset.value,
+        pending: li.classList.contains('pending'),
+      }));
     return { res, submit: col('col-submit'), map: col('col-map'), completed: col('col-completed') };
   }, sleeps);
   const inputOrder = sleeps.map((_, i) => i);
   const bySleep = [...inputOrder].sort((a, b) => sleeps[a] - sleeps[b]);
   assert.deepEqual(bySleep, [3, 1, 7, 5, 0, 4, 6, 2]);
-  assert.deepEqual(pg.res.map.map((x) => x.value), inputOrder, 'map yields in input order');
-  assert.deepEqual(pg.res.asCompleted.map((x) => x.value), bySleep, 'asCompleted yields in completion order');
-  assert.deepEqual(pg.res.submit.map((x) => x.value), inputOrder, 'each future resolves to its own result');
-  assert.deepEqual(pg.res.submit.map((x) => x.rank), inputOrder.map((i) => bySleep.indexOf(i) + 1), 'futures settle by sleep');
+  assert.deepEqual(
+    pg.res.map.map((x) => x.value),
+    inputOrder,
+    'map yields in input order',
+  );
+  assert.deepEqual(
+    pg.res.asCompleted.map((x) => x.value),
+    bySleep,
+    'asCompleted yields in completion order',
+  );
+  assert.deepEqual(
+    pg.res.submit.map((x) => x.value),
+    inputOrder,
+    'each future resolves to its own result',
+  );
+  assert.deepEqual(
+    pg.res.submit.map((x) => x.rank),
+    inputOrder.map((i) => bySleep.indexOf(i) + 1),
+    'futures settle by sleep',
+  );
   for (let k = 1; k < pg.res.map.length; k++) assert.ok(pg.res.map[k].t >= pg.res.map[k - 1].t);
   for (let k = 1; k < pg.res.asCompleted.length; k++) assert.ok(pg.res.asCompleted[k].t >= pg.res.asCompleted[k - 1].t);
   // What the page shows matches.
-  assert.deepEqual(pg.submit.map((x) => x.value), inputOrder.map(String));
+  assert.deepEqual(
+    pg.submit.map((x) => x.value),
+    inputOrder.map(String),
+  );
   assert.ok(pg.submit.every((x) => !x.pending));
-  assert.deepEqual(pg.map.map((x) => x.value), inputOrder.map(String));
-  assert.deepEqual(pg.completed.map((x) => x.value), bySleep.map(String));
+  assert.deepEqual(
+    pg.map.map((x) => x.value),
+    inputOrder.map(String),
+  );
+  assert.deepEqual(
+    pg.completed.map((x) => x.value),
+    bySleep.map(String),
+  );
 
   const end = await page.evaluate(() => ({
     error: document.getElementById('error-text').textContent,
@@ -147,12 +216,12 @@ test('the demo renders the Mandelbrot tile by tile on several workers, pixel-ide
   assert.ok(!page.logs.some((l) => l.startsWith('pageerror') || l.startsWith('error')), page.logs.join('\n'));
 
   fs.mkdirSync('target', { recursive: true });
-  await page.screenshot({ path: 'target/demo.png', fullPage: true });
+  await page.screenshot('target/demo.png');
 });
 
 test('the demo served without COOP/COEP shows NotIsolatedError in its error box', async () => {
   const page = await openPage({ isolated: false, path: '/www/' });
-  await page.waitForFunction(() => document.body.dataset.error, null, { timeout: 30_000 });
+  await page.waitFor(() => document.body.dataset.error, null, { timeout: 30_000 });
   const r = await page.evaluate(() => ({
     name: document.body.dataset.error,
     visible: !document.getElementById('error').hidden && document.getElementById('error').offsetHeight > 0,

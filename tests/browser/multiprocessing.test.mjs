@@ -1,19 +1,12 @@
-// Issue 4: the multiprocessing.Pool surface in real Chromium.
-import { test, after } from 'node:test';
+// Python's multiprocessing.Pool API in real Chromium: apply/applyAsync and
+// AsyncResult, the map family, imap/imapUnordered, initializer state,
+// maxTasksPerChild, close/terminate/join, callbacks on the main thread.
+
 import assert from 'node:assert/strict';
-import { openPage, closeAll } from './harness.mjs';
+import { after, test } from 'node:test';
+import { closeAll, inPage } from './harness.mjs';
 
 after(closeAll);
-
-let pagePromise = null;
-// Bodies are strings: they use `await using`, which Node 20 cannot parse.
-async function inPage(source) {
-  const p = await (pagePromise ??= openPage());
-  return p.evaluate(async (src) => {
-    const wp = await import('/src/js/index.js');
-    return (0, eval)(`(${src})`)(wp);
-  }, source);
-}
 
 test('apply and applyAsync with AsyncResult get/wait/ready/successful and callbacks', async () => {
   const r = await inPage(`async ({ multiprocessing }) => {
@@ -32,8 +25,20 @@ test('apply and applyAsync with AsyncResult get/wait/ready/successful and callba
     return { sum, notReady, readyBefore, timedOut, waited, value, readyAfter: slow.ready(), ok: slow.successful(), badOk: bad.successful(), badValue, calls };
   }`);
   assert.deepEqual(r, {
-    sum: 5, notReady: 'PoolError', readyBefore: false, timedOut: 'TimeoutError', waited: undefined, value: 'slow',
-    readyAfter: true, ok: true, badOk: false, badValue: 'RangeError', calls: [['cb', 'slow'], ['err', 'bad']],
+    sum: 5,
+    notReady: 'PoolError',
+    readyBefore: false,
+    timedOut: 'TimeoutError',
+    waited: undefined,
+    value: 'slow',
+    readyAfter: true,
+    ok: true,
+    badOk: false,
+    badValue: 'RangeError',
+    calls: [
+      ['cb', 'slow'],
+      ['err', 'bad'],
+    ],
   });
 });
 
@@ -52,8 +57,14 @@ test('map, mapAsync, starmap, starmapAsync, and the CPython default chunksize', 
     return { squares, chunkedOk: chunked.every((v, i) => v === i + 1), mapAsyncValue, got, star, starAsync, badChunk, d: [defaultChunksize(100, 2), defaultChunksize(1, 8), defaultChunksize(1000, 4)] };
   }`);
   assert.deepEqual(r, {
-    squares: [1, 4, 9, 16], chunkedOk: true, mapAsyncValue: [-1, -2, -3], got: [-1, -2, -3], star: [6, 20], starAsync: [6],
-    badChunk: ['RangeError', 'RangeError', 'RangeError', 'RangeError'], d: [13, 1, 63],
+    squares: [1, 4, 9, 16],
+    chunkedOk: true,
+    mapAsyncValue: [-1, -2, -3],
+    got: [-1, -2, -3],
+    star: [6, 20],
+    starAsync: [6],
+    badChunk: ['RangeError', 'RangeError', 'RangeError', 'RangeError'],
+    d: [13, 1, 63],
   });
 });
 
@@ -176,5 +187,9 @@ test('callbacks run on the main thread in completion order', async () => {
     await Promise.all(results.map((x) => x.get()));
     return order;
   }`);
-  assert.deepEqual(r, [[10, true], [50, true], [90, true]]);
+  assert.deepEqual(r, [
+    [10, true],
+    [50, true],
+    [90, true],
+  ]);
 });

@@ -1,8 +1,9 @@
-// Issue 6, load: a million tasks through one pool and a thousand pool
-// lifetimes in one page; wasm memory and live workers return to baseline.
-import { test, after } from 'node:test';
+// Load: a million tasks through one pool and a thousand pool lifetimes in one
+// page; wasm memory and live workers return to baseline.
+
 import assert from 'node:assert/strict';
-import { openPage, closeAll } from './harness.mjs';
+import { after, test } from 'node:test';
+import { closeAll, openPage } from './harness.mjs';
 
 after(closeAll);
 
@@ -12,8 +13,17 @@ test('soak: 1,000,000 tasks through one pool, then 1,000 create/shutdown cycles'
     let live = 0;
     const RealWorker = globalThis.Worker;
     globalThis.Worker = class extends RealWorker {
-      constructor(...a) { super(...a); live++; }
-      terminate() { if (!this.gone) { this.gone = true; live--; } return super.terminate(); }
+      constructor(...a) {
+        super(...a);
+        live++;
+      }
+      terminate() {
+        if (!this.gone) {
+          this.gone = true;
+          live--;
+        }
+        return super.terminate();
+      }
     };
     const { Pool } = await import('/src/js/index.js');
     const { loadRuntime } = await import('/src/js/runtime.js');
@@ -22,7 +32,11 @@ test('soak: 1,000,000 tasks through one pool, then 1,000 create/shutdown cycles'
     const heap = () => (performance.memory ? performance.memory.usedJSHeapSize : 0);
 
     // Warm up once so that the allocator's first growth is not counted.
-    { const p = new Pool({ workers: 2 }); await p.submit(() => 1); await p.shutdown(); }
+    {
+      const p = new Pool({ workers: 2 });
+      await p.submit(() => 1);
+      await p.shutdown();
+    }
     const baseline = { wasm: wasmBytes(), live };
 
     const pool = new Pool({ workers: 2 });
@@ -44,15 +58,22 @@ test('soak: 1,000,000 tasks through one pool, then 1,000 create/shutdown cycles'
     const heapBefore = heap();
     for (let i = 0; i < 1000; i++) {
       const p = new Pool({ workers: 1 });
-      if ((await p.submit((x) => x + 1, i)) !== i + 1) throw new Error('wrong result in cycle ' + i);
+      if ((await p.submit((x) => x + 1, i)) !== i + 1) throw new Error(`wrong result in cycle ${i}`);
       await p.shutdown();
     }
     const cyclesMs = performance.now() - t1;
     await new Promise((r) => setTimeout(r, 200));
     const result = {
-      checksumOk: checksum === expected, millionMs, tasksPerSecond: Math.round(1e6 / (millionMs / 1000)),
-      baseline, afterMillionWasm, afterCyclesWasm: wasmBytes(), liveAfter: live, cyclesMs,
-      heapBeforeCyclesMB: +(heapBefore / 2 ** 20).toFixed(1), heapAfterCyclesMB: +(heap() / 2 ** 20).toFixed(1),
+      checksumOk: checksum === expected,
+      millionMs,
+      tasksPerSecond: Math.round(1e6 / (millionMs / 1000)),
+      baseline,
+      afterMillionWasm,
+      afterCyclesWasm: wasmBytes(),
+      liveAfter: live,
+      cyclesMs,
+      heapBeforeCyclesMB: +(heapBefore / 2 ** 20).toFixed(1),
+      heapAfterCyclesMB: +(heap() / 2 ** 20).toFixed(1),
     };
     globalThis.Worker = RealWorker;
     return result;

@@ -59,6 +59,8 @@ const FORBIDDEN = [
   [/^target\//, 'target/'],
   [/(^|\/)node_modules\//, 'node_modules/'],
   [/^\.tools\//, '.tools/'],
+  [/^src\/js\/bundled\//, 'src/js/bundled/ (the JS layer for Rust crates, not for npm)'],
+  [/^src\/js\/overrides\//, 'src/js/overrides/ (copied into pkg/ by the build)'],
   [/\.tgz$/, 'a packed tarball'],
 ];
 
@@ -66,7 +68,8 @@ for (const f of REQUIRED) if (!have.has(f)) problems.push(`missing required file
 for (const f of files) {
   const bad = FORBIDDEN.find(([re]) => re.test(f));
   if (bad) problems.push(`must not be packed (${bad[1]}): ${f}`);
-  else if (!ALLOWED.some((re) => re.test(f))) problems.push(`not on the allow-list (wasm, JS glue, worker, types, package.json, README/LICENSE): ${f}`);
+  else if (!ALLOWED.some((re) => re.test(f)))
+    problems.push(`not on the allow-list (wasm, JS glue, worker, types, package.json, README/LICENSE): ${f}`);
 }
 
 // Relative specifiers inside packaged modules must resolve inside the package.
@@ -79,7 +82,8 @@ const SPECIFIERS = [
 for (const f of files.filter((f) => /\.(m?js|d\.ts)$/.test(f))) {
   // Comments out (block comments, whole-line and ` // ` trailing ones): they
   // quote code shapes that are not real imports.
-  const text = fs.readFileSync(path.join(dir, f), 'utf8')
+  const text = fs
+    .readFileSync(path.join(dir, f), 'utf8')
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/^\s*\/\/.*$/gm, '')
     .replace(/\s\/\/\s.*$/gm, '');
@@ -92,7 +96,8 @@ for (const f of files.filter((f) => /\.(m?js|d\.ts)$/.test(f))) {
       const target = path.posix.normalize(path.posix.join(path.posix.dirname(f), spec.replace(/[?#].*$/, '')));
       const candidates = [target];
       if (f.endsWith('.d.ts') && target.endsWith('.js')) candidates.push(target.replace(/\.js$/, '.d.ts'));
-      if (!candidates.some((c) => have.has(c))) problems.push(`${f}: '${spec}' → ${target}, which is not in the package`);
+      if (!candidates.some((c) => have.has(c)))
+        problems.push(`${f}: '${spec}' → ${target}, which is not in the package`);
     }
   }
 }
@@ -100,10 +105,12 @@ for (const f of files.filter((f) => /\.(m?js|d\.ts)$/.test(f))) {
 // package.json entry points.
 const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
 const entries = [];
-for (const key of ['main', 'module', 'types', 'typings', 'browser']) if (typeof pkg[key] === 'string') entries.push([key, pkg[key]]);
+for (const key of ['main', 'module', 'types', 'typings', 'browser'])
+  if (typeof pkg[key] === 'string') entries.push([key, pkg[key]]);
 (function collect(value, where) {
   if (typeof value === 'string') entries.push([where, value]);
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) collect(v, `${where}[${JSON.stringify(k)}]`);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) collect(v, `${where}[${JSON.stringify(k)}]`);
 })(pkg.exports, 'exports');
 for (const [where, value] of entries) {
   if (value.includes('*')) continue;

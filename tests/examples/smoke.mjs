@@ -17,13 +17,14 @@
 // playwright-core comes
 // from the repository's own node_modules (this file's location); the browser is
 // Debian's Chromium through tests/browser/harness.mjs.
-import { test, after } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { launchBrowser, closeAll } from '../browser/harness.mjs';
+import { after, test } from 'node:test';
 import { startServer } from '../../scripts/serve.mjs';
+import { closeAll, launchBrowser } from '../browser/harness.mjs';
 
 const [target, appDirArg] = process.argv.slice(2);
 const TARGETS = ['vite-build', 'vite-dev', 'webpack', 'plain'];
@@ -50,12 +51,18 @@ function freePort() {
 async function startVite(args) {
   const port = await freePort();
   const config = process.env.VITE_CONFIG ? ['--config', process.env.VITE_CONFIG] : [];
-  const child = spawn(path.join(appDir, 'node_modules/.bin/vite'),
+  const child = spawn(
+    path.join(appDir, 'node_modules/.bin/vite'),
     [...args, ...config, '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
-    { cwd: appDir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+    { cwd: appDir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } },
+  );
   let output = '';
-  child.stdout.on('data', (d) => { output += d; });
-  child.stderr.on('data', (d) => { output += d; });
+  child.stdout.on('data', (d) => {
+    output += d;
+  });
+  child.stderr.on('data', (d) => {
+    output += d;
+  });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   cleanups.push(async () => {
     if (child.exitCode === null) {
@@ -69,9 +76,11 @@ async function startVite(args) {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`vite ${args.join(' ')} exited with ${child.exitCode}:\n${output}`);
     try {
-      const res = await fetch(url + '/');
+      const res = await fetch(`${url}/`);
       if (res.ok) return { url, page: '/', output: () => output };
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`vite ${args.join(' ')} did not answer on ${url} within 30 s:\n${output}`);
@@ -79,8 +88,10 @@ async function startVite(args) {
 
 async function startTarget() {
   switch (target) {
-    case 'vite-build': return startVite(['preview']);
-    case 'vite-dev': return startVite([]);
+    case 'vite-build':
+      return startVite(['preview']);
+    case 'vite-dev':
+      return startVite([]);
     case 'webpack':
     case 'plain': {
       const root = target === 'webpack' ? path.join(appDir, 'dist') : appDir;
@@ -107,11 +118,13 @@ async function load(query) {
   const context = await browser.newContext();
   cleanups.push(() => context.close().catch(() => {}));
   const page = await context.newPage();
-  const problems = [];   // page errors, console errors, failed or refused requests
-  const requests = [];   // every URL the page and its workers fetched, with status
+  const problems = []; // page errors, console errors, failed or refused requests
+  const requests = []; // every URL the page and its workers fetched, with status
   const workers = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console.error: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
+  });
   page.on('worker', (w) => workers.push(w.url()));
   // On the context: in Chromium these include the workers' own requests.
   context.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
@@ -119,7 +132,8 @@ async function load(query) {
     requests.push(`${r.status()} ${r.url()}`);
     if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
   });
-  const describe = (result) => `\nresult: ${JSON.stringify(result)}\nproblems:\n  ${problems.join('\n  ') || '(none)'}\n` +
+  const describe = (result) =>
+    `\nresult: ${JSON.stringify(result)}\nproblems:\n  ${problems.join('\n  ') || '(none)'}\n` +
     `workers: ${workers.join(', ') || '(none)'}\nrequests:\n  ${requests.join('\n  ') || '(none)'}`;
 
   const started = Date.now();
@@ -142,10 +156,14 @@ async function load(query) {
   }
   if (result === undefined) {
     const why = firstError ? 'the page threw before producing a result' : `no result within ${RESULT_TIMEOUT} ms`;
-    const shown = await page.evaluate(() => document.getElementById('result')?.textContent ?? '(no #result element)').catch((err) => `(${err.message})`);
+    const shown = await page
+      .evaluate(() => document.getElementById('result')?.textContent ?? '(no #result element)')
+      .catch((err) => `(${err.message})`);
     throw new Error(`${why}\n#result: ${shown}${describe(result)}\nserver output:\n${server.output()}`);
   }
-  console.log(`# ${target}${query}: result in ${Date.now() - started} ms; workers: ${[...new Set(workers)].join(', ')}`);
+  console.log(
+    `# ${target}${query}: result in ${Date.now() - started} ms; workers: ${[...new Set(workers)].join(', ')}`,
+  );
   for (const r of new Set(requests)) if (/\.wasm|worker|tasks/i.test(r)) console.log(`# ${target}${query}: ${r}`);
   if (process.env.EXAMPLES_VERBOSE) console.log(describe(result).replace(/^/gm, '# '));
   return { result, headers: response.headers(), problems, workers, report: describe(result) };
@@ -157,40 +175,43 @@ function loaded(query = '') {
 
 test(`${target}: the page is cross-origin isolated and loads without errors (${path.relative(process.cwd(), appDir) || '.'})`, async () => {
   const { result, headers, problems, workers, report } = await loaded();
-  assert.equal(headers['cross-origin-opener-policy'], 'same-origin', 'COOP header on the page' + report);
-  assert.equal(headers['cross-origin-embedder-policy'], 'require-corp', 'COEP header on the page' + report);
-  assert.equal(result.crossOriginIsolated, true, 'crossOriginIsolated' + report);
-  assert.ok(workers.length >= 2, `workers started (saw ${workers.length})` + report);
-  assert.deepEqual(problems, [], 'no page errors, console errors or failed requests' + report);
+  assert.equal(headers['cross-origin-opener-policy'], 'same-origin', `COOP header on the page${report}`);
+  assert.equal(headers['cross-origin-embedder-policy'], 'require-corp', `COEP header on the page${report}`);
+  assert.equal(result.crossOriginIsolated, true, `crossOriginIsolated${report}`);
+  assert.ok(workers.length >= 2, `workers started (saw ${workers.length})${report}`);
+  assert.deepEqual(problems, [], `no page errors, console errors or failed requests${report}`);
 });
 
 test(`${target}: Pool submit, map, asCompleted`, async () => {
   const { result, report } = await loaded();
-  assert.equal(result.error, undefined, 'the page threw' + report);
-  assert.equal(result.submit, 5, 'submit((a, b) => a + b, 2, 3)' + report);
-  assert.deepEqual(result.map, [1, 4, 9, 16], 'map(x => x * x, [1, 2, 3, 4])' + report);
-  assert.deepEqual([...result.completionOrder].sort(), [0, 1, 2], 'asCompleted yields every future once' + report);
-  assert.deepEqual(result.completionOrder, result.settleOrder, 'asCompleted yields in completion order' + report);
-  assert.notEqual(result.completionOrder[0], 0, 'the 300 ms task is not first' + report);
-  assert.equal(result.shutdown, true, 'pool.shutdown()' + report);
-  assert.deepEqual(result.afterShutdown, { name: 'ShutdownError', isShutdownError: true },
-    'submit after shutdown throws ShutdownError, its name intact after minification' + report);
+  assert.equal(result.error, undefined, `the page threw${report}`);
+  assert.equal(result.submit, 5, `submit((a, b) => a + b, 2, 3)${report}`);
+  assert.deepEqual(result.map, [1, 4, 9, 16], `map(x => x * x, [1, 2, 3, 4])${report}`);
+  assert.deepEqual([...result.completionOrder].sort(), [0, 1, 2], `asCompleted yields every future once${report}`);
+  assert.deepEqual(result.completionOrder, result.settleOrder, `asCompleted yields in completion order${report}`);
+  assert.notEqual(result.completionOrder[0], 0, `the 300 ms task is not first${report}`);
+  assert.equal(result.shutdown, true, `pool.shutdown()${report}`);
+  assert.deepEqual(
+    result.afterShutdown,
+    { name: 'ShutdownError', isShutdownError: true },
+    `submit after shutdown throws ShutdownError, its name intact after minification${report}`,
+  );
 });
 
 test(`${target}: task module new URL('./tasks.js', import.meta.url)`, async () => {
   const { result, report } = await loaded();
-  assert.ok(result.tasks, 'the page ran the task-module part' + report);
-  assert.equal(result.tasks.error, undefined, 'task-module pool failed' + report);
-  assert.equal(result.tasks.submit, 21, "submit('triple', 7)" + report);
-  assert.deepEqual(result.tasks.map, [3, 6, 9], "map('triple', [1, 2, 3])" + report);
-  assert.equal(result.tasks.where, 'worker', "submit('whereAmI') runs in a worker" + report);
+  assert.ok(result.tasks, `the page ran the task-module part${report}`);
+  assert.equal(result.tasks.error, undefined, `task-module pool failed${report}`);
+  assert.equal(result.tasks.submit, 21, `submit('triple', 7)${report}`);
+  assert.deepEqual(result.tasks.map, [3, 6, 9], `map('triple', [1, 2, 3])${report}`);
+  assert.equal(result.tasks.where, 'worker', `submit('whereAmI') runs in a worker${report}`);
 });
 
 test(`${target}: a Rust task by name ('add')`, async () => {
   const { result, report } = await loaded();
-  assert.ok(result.rust, 'the page ran the Rust-task part' + report);
-  assert.equal(result.rust.error, undefined, "submit('add') failed" + report);
-  assert.equal(result.rust.add, 42, "submit('add', 40, 2)" + report);
+  assert.ok(result.rust, `the page ran the Rust-task part${report}`);
+  assert.equal(result.rust.error, undefined, `submit('add') failed${report}`);
+  assert.equal(result.rust.add, 42, `submit('add', 40, 2)${report}`);
 });
 
 // rayon's threads start as the package's own worker (src/js/overrides/rayon-worker-helper.js
@@ -199,7 +220,7 @@ test(`${target}: a Rust task by name ('add')`, async () => {
 // file:// URL), so initRayon works in every app.
 test(`${target}: initRayon + the Rust task 'rayon_sum' (page ?rayon)`, async () => {
   const { result, problems, report } = await loaded('?rayon');
-  assert.equal(result.error, undefined, 'initRayon(1) + rayon_sum' + report);
-  assert.equal(result.rayonSum, 10, "submit('rayon_sum', Float64Array [1, 2, 3, 4])" + report);
-  assert.deepEqual(problems, [], 'no page errors, console errors or failed requests' + report);
+  assert.equal(result.error, undefined, `initRayon(1) + rayon_sum${report}`);
+  assert.equal(result.rayonSum, 10, `submit('rayon_sum', Float64Array [1, 2, 3, 4])${report}`);
+  assert.deepEqual(problems, [], `no page errors, console errors or failed requests${report}`);
 });

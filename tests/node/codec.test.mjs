@@ -1,25 +1,65 @@
-// The argument/result codec: round trips, identity, shared-memory input,
-// by-reference values, rejections with paths, and a randomized property test.
-import { test } from 'node:test';
+// The argument/result codec (src/js/shared/codec): round trips, identity,
+// shared-memory input, by-reference values, rejections with paths and codes,
+// and a randomized property test.
+
 import assert from 'node:assert/strict';
-import { Encoder, decode, CloneError } from '../../src/js/codec.js';
+import { test } from 'node:test';
+import { CloneError, decode, Encoder } from '../../src/js/shared/codec/index.js';
+import * as tags from '../../src/js/shared/codec/tags.js';
+import { Rng } from '../shared/rng.mjs';
 
 const enc = new Encoder();
 const roundTrip = (v) => decode(enc.encode(v));
 
 test('primitives, strings and BigInt', () => {
-  for (const v of [undefined, null, true, false, 0, -0, 1, -1, 2 ** 31, -(2 ** 31) - 1, 1.5, NaN, Infinity, -Infinity,
-    '', 'ascii', 'ü', '日本語 text', '😀 emoji', 'x'.repeat(1000) + 'é', 0n, 123n, -(2n ** 200n), 2n ** 64n]) {
+  for (const v of [
+    undefined,
+    null,
+    true,
+    false,
+    0,
+    -0,
+    1,
+    -1,
+    2 ** 31,
+    -(2 ** 31) - 1,
+    1.5,
+    NaN,
+    Infinity,
+    -Infinity,
+    '',
+    'ascii',
+    'ü',
+    '日本語 text',
+    '😀 emoji',
+    `${'x'.repeat(1000)}é`,
+    0n,
+    123n,
+    -(2n ** 200n),
+    2n ** 64n,
+  ]) {
     assert.ok(Object.is(roundTrip(v), v), `round trip of ${String(v)}`);
   }
 });
 
 test('containers, dates, regexps, binary', () => {
   const v = {
-    a: [1, 'two', { three: 3 }], m: new Map([[1, 'a'], ['k', { x: 1 }]]), s: new Set([1, 'b']),
-    d: new Date(1700000000000), bad: new Date(NaN), r: /ab+c/gi, buf: new Uint8Array([1, 2, 3]).buffer,
-    f64: new Float64Array([1.5, -2]), i16: new Int16Array([1, -1]), big: new BigInt64Array([5n, -5n]),
-    dv: new DataView(new Uint8Array([9, 8, 7, 6]).buffer, 1, 2), nested: { 'weird key': null }, nullProto: Object.assign(Object.create(null), { z: 1 }),
+    a: [1, 'two', { three: 3 }],
+    m: new Map([
+      [1, 'a'],
+      ['k', { x: 1 }],
+    ]),
+    s: new Set([1, 'b']),
+    d: new Date(1700000000000),
+    bad: new Date(NaN),
+    r: /ab+c/gi,
+    buf: new Uint8Array([1, 2, 3]).buffer,
+    f64: new Float64Array([1.5, -2]),
+    i16: new Int16Array([1, -1]),
+    big: new BigInt64Array([5n, -5n]),
+    dv: new DataView(new Uint8Array([9, 8, 7, 6]).buffer, 1, 2),
+    nested: { 'weird key': null },
+    nullProto: Object.assign(Object.create(null), { z: 1 }),
   };
   const out = roundTrip(v);
   assert.deepEqual(out.a, v.a);
@@ -48,7 +88,12 @@ test('errors keep class, name, message, stack, cause', () => {
   assert.equal(out.stack, e.stack);
   assert.ok(out.cause instanceof RangeError);
   assert.equal(out.cause.message, 'inner');
-  class MyError extends Error { constructor(m) { super(m); this.name = 'MyError'; } }
+  class MyError extends Error {
+    constructor(m) {
+      super(m);
+      this.name = 'MyError';
+    }
+  }
   const custom = roundTrip(new MyError('mine'));
   assert.equal(custom.name, 'MyError');
   assert.ok(custom instanceof Error);
@@ -67,7 +112,10 @@ test('shared references and cycles keep their identity', () => {
 });
 
 test('decodes from a view on a SharedArrayBuffer, into private copies', () => {
-  const bytes = enc.encode(['héllo wörld, a longer string than sixty-four bytes for the slow path', new Uint8Array([5, 6])]);
+  const bytes = enc.encode([
+    'héllo wörld, a longer string than sixty-four bytes for the slow path',
+    new Uint8Array([5, 6]),
+  ]);
   const sab = new SharedArrayBuffer(bytes.length + 16);
   const view = new Uint8Array(sab, 8, bytes.length);
   view.set(bytes);
@@ -89,20 +137,107 @@ test('by-reference values alias the registered buffer', () => {
   assert.equal(arr[1], 42);
 });
 
-test('unsendable values are TypeErrors naming their path', () => {
+test('unsendable values are CloneErrors (TypeErrors) naming their path, with a code', () => {
+  class Point {
+    constructor() {
+      this.x = 1;
+    }
+  }
+  class Bytes extends Uint8Array {}
   const cases = [
-    [[1, { onDone() {} }], /function \(onDone\) at args\[1\]\.onDone/],
-    [[Symbol('s')], /symbol .* at args\[0\]/],
-    [[{ 'weird key': new WeakMap() }], /WeakMap at args\[0\]\["weird key"\]/],
-    [[new Map([['k', Promise.resolve()]])], /Promise at args\[0\]\.get\("k"\)/],
-    [[new (class Point { constructor() { this.x = 1; } })()], /Point at args\[0\].*convert it to a plain object/],
-    [[new Uint8Array(new SharedArrayBuffer(4))], /SharedArrayBuffer that is not registered/],
+    [[1, { onDone() {} }], 'FUNCTION', 'args[1].onDone', /function \(onDone\) at args\[1\]\.onDone/],
+    [[Symbol('s')], 'SYMBOL', 'args[0]', /symbol .* at args\[0\]/],
+    [[{ 'weird key': new WeakMap() }], 'WEAK_REFERENCE', 'args[0]["weird key"]', /WeakMap at args\[0\]\["weird key"\]/],
+    [[new WeakSet()], 'WEAK_REFERENCE', 'args[0]', /WeakSet at args\[0\]/],
+    [[new Map([['k', Promise.resolve()]])], 'PROMISE', 'args[0].get("k")', /Promise at args\[0\]\.get\("k"\)/],
+    [[new Point()], 'CLASS_INSTANCE', 'args[0]', /Point at args\[0\].*convert it to a plain object/],
+    [[new Set([new Bytes(2)])], 'UNSUPPORTED_VIEW', 'args[0]<set entry 0>', /a Bytes cannot be cloned/],
+    [
+      [new Uint8Array(new SharedArrayBuffer(4))],
+      'UNREGISTERED_SHARED_BUFFER',
+      'args[0]',
+      /SharedArrayBuffer that is not registered/,
+    ],
   ];
-  for (const [value, pattern] of cases) {
-    assert.throws(() => enc.encodeArgs(value), (e) => e instanceof TypeError && e instanceof CloneError && pattern.test(e.message), String(pattern));
+  for (const [value, code, path, pattern] of cases) {
+    assert.throws(
+      () => enc.encodeArgs(value),
+      (e) => {
+        assert.ok(e instanceof TypeError && e instanceof CloneError, `${code}: ${e}`);
+        assert.equal(e.name, 'CloneError');
+        assert.equal(e.code, code);
+        assert.equal(e.path, path);
+        assert.match(e.message, pattern);
+        return true;
+      },
+    );
   }
   // The encoder is still usable afterwards.
   assert.deepEqual(decode(enc.encodeArgs([1, 2])), [1, 2]);
+});
+
+test('an unsendable result says "back to the page"; any other root says "to a worker"', () => {
+  assert.throws(() => enc.encode({ f() {} }, 'result'), {
+    name: 'CloneError',
+    code: 'FUNCTION',
+    path: 'result.f',
+    message: /^Cannot send a function \(f\) at result\.f back to the page: functions cannot be cloned/,
+  });
+  assert.throws(() => enc.encode([Symbol.iterator]), {
+    code: 'SYMBOL',
+    path: 'value[0]',
+    message: 'Cannot send a symbol (Symbol(Symbol.iterator)) at value[0] to a worker: symbols cannot be cloned',
+  });
+});
+
+test('decoding: an unknown by-reference buffer is UNKNOWN_BUFFER, bad bytes are CORRUPT_MESSAGE', () => {
+  const sab = new SharedArrayBuffer(8);
+  const bytes = new Encoder({ externalRef: (v) => ((v.buffer ?? v) === sab ? 3 : undefined) })
+    .encode(new Int32Array(sab))
+    .slice();
+  assert.throws(() => decode(bytes), {
+    name: 'CloneError',
+    code: 'UNKNOWN_BUFFER',
+    message: 'shared buffer #3 is not known here',
+  });
+  assert.throws(() => decode(bytes, { externalBuffer: () => undefined }), { code: 'UNKNOWN_BUFFER' });
+  assert.throws(() => decode(new Uint8Array([tags.T_ARRAY, 1, 0, 0, 0, 200])), {
+    name: 'CloneError',
+    code: 'CORRUPT_MESSAGE',
+    message: 'corrupt message: unknown tag 200 at byte 5',
+  });
+});
+
+test('the wire format: one tag byte, then a little-endian payload', () => {
+  const bytes = (v) => [...enc.encode(v)];
+  assert.deepEqual(bytes(undefined), [tags.T_UNDEFINED]);
+  assert.deepEqual(bytes(null), [tags.T_NULL]);
+  assert.deepEqual(bytes(false), [tags.T_FALSE]);
+  assert.deepEqual(bytes(true), [tags.T_TRUE]);
+  assert.deepEqual(bytes(258), [tags.T_INT, 2, 1, 0, 0]);
+  assert.deepEqual(bytes(-0).slice(0, 1), [tags.T_FLOAT], '-0 is not an int');
+  assert.deepEqual(bytes('hé'), [tags.T_STRING, 3, 0, 0, 0, 0x68, 0xc3, 0xa9]);
+  assert.deepEqual(bytes(-255n), [tags.T_BIGINT, 3, 0, 0, 0, 0x2d, 0x66, 0x66]);
+  assert.deepEqual(bytes([7]), [tags.T_ARRAY, 1, 0, 0, 0, tags.T_INT, 7, 0, 0, 0]);
+  const o = {};
+  assert.deepEqual(bytes([o, o]), [tags.T_ARRAY, 2, 0, 0, 0, tags.T_OBJECT, 0, 0, 0, 0, tags.T_REF, 1, 0, 0, 0]);
+  assert.deepEqual(bytes(new Uint16Array([1])), [tags.T_VIEW, tags.VIEW_KIND.get(Uint16Array), 2, 0, 0, 0, 1, 0]);
+  const sab = new SharedArrayBuffer(16);
+  const byRef = new Encoder({ externalRef: () => 9 });
+  assert.deepEqual(
+    [...byRef.encode(sab)],
+    [tags.T_EXTERNAL, tags.EXTERNAL_BUFFER, 9, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0],
+  );
+  assert.deepEqual(
+    [...byRef.encode(new Float64Array(sab, 8, 1))],
+    [tags.T_EXTERNAL, tags.VIEW_KIND.get(Float64Array), 9, 0, 0, 0, 8, 0, 0, 0, 1, 0, 0, 0],
+  );
+  // Every tag is distinct, and no view kind collides with EXTERNAL_BUFFER.
+  const tagValues = Object.entries(tags)
+    .filter(([k]) => k.startsWith('T_'))
+    .map(([, v]) => v);
+  assert.equal(new Set(tagValues).size, tagValues.length);
+  assert.ok(tags.VIEWS.length < tags.EXTERNAL_BUFFER);
 });
 
 test('the returned view is reused: copy before the next encode', () => {
@@ -113,36 +248,51 @@ test('the returned view is reused: copy before the next encode', () => {
 });
 
 test('randomized round trips (2,000 seeded cases)', () => {
-  let seed = 12345;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rng = new Rng(12345);
+  const rnd = () => rng.next();
   const gen = (depth) => {
-    const k = Math.floor(rnd() * (depth > 3 ? 6 : 10));
-    switch (k) {
-      case 0: return Math.floor(rnd() * 2 ** 32) - 2 ** 31;
-      case 1: return rnd() * 1e6 - 5e5;
-      case 2: return String.fromCharCode(...Array.from({ length: Math.floor(rnd() * 20) }, () => Math.floor(rnd() * 0xd7ff)));
-      case 3: return rnd() < 0.5;
-      case 4: return rnd() < 0.5 ? null : undefined;
-      case 5: return BigInt(Math.floor(rnd() * 1e9)) * (rnd() < 0.5 ? -1n : 1n) * 10n ** 20n;
-      case 6: return Array.from({ length: Math.floor(rnd() * 5) }, () => gen(depth + 1));
-      case 7: return Object.fromEntries(Array.from({ length: Math.floor(rnd() * 5) }, (_, i) => ['k' + i + String(rnd()), gen(depth + 1)]));
-      case 8: return new Map(Array.from({ length: Math.floor(rnd() * 4) }, () => [gen(depth + 1), gen(depth + 1)]));
-      default: return new Float32Array(Array.from({ length: Math.floor(rnd() * 6) }, () => Math.fround(rnd())));
+    switch (rng.below(depth > 3 ? 6 : 10)) {
+      case 0:
+        return Math.floor(rnd() * 2 ** 32) - 2 ** 31;
+      case 1:
+        return rnd() * 1e6 - 5e5;
+      case 2:
+        return String.fromCharCode(...Array.from({ length: rng.below(20) }, () => rng.below(0xd7ff)));
+      case 3:
+        return rng.chance();
+      case 4:
+        return rng.chance() ? null : undefined;
+      case 5:
+        return BigInt(rng.below(1e9)) * (rng.chance() ? -1n : 1n) * 10n ** 20n;
+      case 6:
+        return Array.from({ length: rng.below(5) }, () => gen(depth + 1));
+      case 7:
+        return Object.fromEntries(Array.from({ length: rng.below(5) }, (_, i) => [`k${i}${rnd()}`, gen(depth + 1)]));
+      case 8:
+        return new Map(Array.from({ length: rng.below(4) }, () => [gen(depth + 1), gen(depth + 1)]));
+      default:
+        return new Float32Array(Array.from({ length: rng.below(6) }, () => Math.fround(rnd())));
     }
   };
   for (let i = 0; i < 2000; i++) {
     const v = gen(0);
-    assert.deepEqual(roundTrip(v), v);
+    assert.deepEqual(roundTrip(v), v, `case ${i} of seed ${rng.seed}`);
   }
 });
 
 test('round trips stay correct over many reuses (speed printed, not asserted)', () => {
-  for (const [label, v] of [['[42]', [42]], ["[1.5,'hello',true]", [1.5, 'hello', true]], ['1,000 numbers', Array.from({ length: 1000 }, (_, i) => i * 1.5)]]) {
+  for (const [label, v] of [
+    ['[42]', [42]],
+    ["[1.5,'hello',true]", [1.5, 'hello', true]],
+    ['1,000 numbers', Array.from({ length: 1000 }, (_, i) => i * 1.5)],
+  ]) {
     const n = label.startsWith('1,000') ? 5_000 : 500_000;
     const t = performance.now();
     let out;
     for (let i = 0; i < n; i++) out = decode(enc.encode(v));
     assert.deepEqual(out, v);
-    console.log(`codec encode+decode ${label}: ${Math.round(n / ((performance.now() - t) / 1000)).toLocaleString('en')} ops/s`);
+    console.log(
+      `codec encode+decode ${label}: ${Math.round(n / ((performance.now() - t) / 1000)).toLocaleString('en')} ops/s`,
+    );
   }
 });

@@ -1,5 +1,18 @@
 // Type-checked (tsc --noEmit) in npm test: the public API as a TypeScript user sees it.
-import { Pool, Future, type TaskContext, multiprocessing, AsyncResult, TaskOptions, initRayon, asCompleted, wait, FIRST_COMPLETED, TimeoutError, CloneError } from 'wasmpool';
+import {
+  type AsyncResult,
+  asCompleted,
+  CloneError,
+  FIRST_COMPLETED,
+  type Future,
+  initRayon,
+  multiprocessing,
+  Pool,
+  type TaskContext,
+  TaskOptions,
+  TimeoutError,
+  wait,
+} from 'wasmpool';
 
 async function main(): Promise<void> {
   await using pool = new Pool({ workers: 2, initializer: (n: number) => void n, initargs: [1] });
@@ -37,7 +50,10 @@ async function main(): Promise<void> {
   void [first, timed];
   const { done, notDone } = await wait([f], { returnWhen: FIRST_COMPLETED });
   void [n, s, squares, done.size, notDone.size, f.cancel(), f.running(), new TimeoutError(), CloneError];
-  const sums: number[] = await pool.starmap((a: number, b: number) => a + b, [[1, 2], [3, 4]] as [number, number][]);
+  const sums: number[] = await pool.starmap((a: number, b: number) => a + b, [
+    [1, 2],
+    [3, 4],
+  ] as [number, number][]);
   const joined: string[] = await mp.starmap((a: string, n: number) => a.repeat(n), [['x', 2]] as [string, number][]);
   for await (const v of pool.imapUnordered(async (x: number) => x * 2, [1, 2])) {
     const doubledValue: number = v;
@@ -45,6 +61,7 @@ async function main(): Promise<void> {
   }
   void [sums, joined];
   // Inside a task, self.wasmpool is the worker's TaskContext.
+  // biome-ignore lint/style/noNonNullAssertion: what a TypeScript user writes; the type says "undefined outside a task".
   const where: number = await pool.submit(() => self.wasmpool!.workerIndex);
   const ctx: TaskContext | undefined = globalThis.wasmpool;
   void [where, ctx];

@@ -5,7 +5,7 @@
 // The dispatcher also keeps the table of tasks in slots, which completions.js
 // empties as results arrive, and the promises waiting for the pool to be idle.
 
-import { Encoder } from '../codec.js';
+import { Encoder } from '../shared/codec/index.js';
 import { Future } from '../future.js';
 import { slotOf } from '../shared/layout.js';
 import { FLAG_ARGS_HEAP, FLAG_NAMED, INLINE_BYTES, P } from '../shared/protocol.js';

@@ -3,7 +3,7 @@
 // it in the core. Synchronous tasks never leave this path; only a thenable
 // result costs a promise.
 
-import { CloneError, decode, Encoder } from '../codec.js';
+import { CloneError, decode, Encoder } from '../shared/codec/index.js';
 import { COMPLETED_MAIN_WAITING } from '../shared/layout-constants.js';
 import { slotOf } from '../shared/layout.js';
 import { MSG } from '../shared/messages.js';
@@ -102,7 +102,7 @@ export class TaskRunner {
       if (u32[w + P.FLAGS] & FLAG_ARGS_HEAP) wasm.wp_free(ptr, len);
       return args;
     };
-    const unknownBuffer = (e) => e instanceof CloneError && (e.code === 'UNKNOWN_BUFFER' || /is not known here/.test(e.message)) /*TEMP-MERGE*/;
+    const unknownBuffer = (e) => e instanceof CloneError && e.code === 'UNKNOWN_BUFFER';
     try {
       return take();
     } catch (error) {

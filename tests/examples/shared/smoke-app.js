@@ -1,4 +1,4 @@
-import { Pool, ShutdownError, asCompleted, initRayon } from 'wasmpool';
+import { asCompleted, initRayon, Pool, ShutdownError } from 'wasmpool';
 
 async function smoke() {
   const result = { crossOriginIsolated: globalThis.crossOriginIsolated };
@@ -17,7 +17,7 @@ async function smoke() {
     const delays = [300, 20, 150];
     const futures = delays.map((ms, id) => pool.submit(sleepThen, ms, id));
     result.settleOrder = [];
-    futures.forEach((f, id) => f.then(() => result.settleOrder.push(id)));
+    for (const [id, f] of futures.entries()) f.then(() => result.settleOrder.push(id));
     result.completionOrder = [];
     for await (const future of asCompleted(futures, { timeout: 10_000 })) {
       result.completionOrder.push(await future);
@@ -78,7 +78,10 @@ async function rustTask() {
 async function rayon() {
   const result = { crossOriginIsolated: globalThis.crossOriginIsolated };
   const within = (promise, what) =>
-    Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within 5 s`)), 5_000))]);
+    Promise.race([
+      promise,
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within 5 s`)), 5_000)),
+    ]);
   let pool;
   try {
     await within(initRayon(1), 'initRayon(1)');

@@ -1,4 +1,4 @@
-import { Pool, ShutdownError, asCompleted, initRayon, type Future } from 'wasmpool';
+import { asCompleted, type Future, initRayon, Pool, ShutdownError } from 'wasmpool';
 
 interface SmokeResult {
   crossOriginIsolated: boolean;
@@ -34,9 +34,11 @@ async function smoke(): Promise<SmokeResult> {
       return id;
     };
     const delays = [300, 20, 150];
-    const futures: Future<number>[] = delays.map((ms, id) => pool!.submit(sleepThen, ms, id));
-    result.settleOrder = [];
-    futures.forEach((f, id) => f.then(() => result.settleOrder!.push(id)));
+    const active = pool; // (a const: closures keep its narrowed type)
+    const futures: Future<number>[] = delays.map((ms, id) => active.submit(sleepThen, ms, id));
+    const settleOrder: number[] = [];
+    result.settleOrder = settleOrder;
+    for (const [id, f] of futures.entries()) f.then(() => settleOrder.push(id));
     result.completionOrder = [];
     for await (const future of asCompleted(futures, { timeout: 10_000 })) {
       result.completionOrder.push(await future);
@@ -96,13 +98,19 @@ async function rustTask(): Promise<NonNullable<SmokeResult['rust']>> {
 // companion rayon pool that initRayon starts (wasm-bindgen-rayon's workers).
 async function rayon(): Promise<RayonResult> {
   const result: RayonResult = { crossOriginIsolated: globalThis.crossOriginIsolated };
-  const within = <T,>(promise: PromiseLike<T>, what: string): Promise<T> =>
-    Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within 5 s`)), 5_000))]);
+  const within = <T>(promise: PromiseLike<T>, what: string): Promise<T> =>
+    Promise.race([
+      promise,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within 5 s`)), 5_000)),
+    ]);
   let pool: Pool | undefined;
   try {
     await within(initRayon(1), 'initRayon(1)');
     pool = new Pool({ workers: 1 });
-    result.rayonSum = await within(pool.submit<number>('rayon_sum', new Float64Array([1, 2, 3, 4])), "submit('rayon_sum')");
+    result.rayonSum = await within(
+      pool.submit<number>('rayon_sum', new Float64Array([1, 2, 3, 4])),
+      "submit('rayon_sum')",
+    );
   } catch (e) {
     result.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   }
@@ -113,5 +121,6 @@ async function rayon(): Promise<RayonResult> {
 const run: () => Promise<SmokeResult | RayonResult> = new URLSearchParams(location.search).has('rayon') ? rayon : smoke;
 run().then((result) => {
   (window as unknown as { __result: unknown }).__result = result;
-  document.getElementById('result')!.textContent = JSON.stringify(result, null, 2);
+  const shown = document.getElementById('result');
+  if (shown) shown.textContent = JSON.stringify(result, null, 2);
 });

@@ -1,0 +1,74 @@
+// Stopping a running task: timeout, cancel({ force }) and AbortSignal (which
+// terminate only its worker), and a task that watches its signal and stops
+// cooperatively, keeping its worker. (Cancelling queued tasks: futures and
+// shutdown.)
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { closeAll, inPage } from './harness.mjs';
+
+after(closeAll);
+
+test('a task that never returns: timeout, cancel({ force }), AbortSignal terminate only its worker', async () => {
+  const r = await inPage(`async ({ Pool, TaskOptions, TimeoutError, CancelledError }) => {
+    await using pool = new Pool({ workers: 2 });
+    await pool.ready;
+    const forever = () => { for (;;) {} };
+    const bystander = pool.submit((ms) => { const end = Date.now() + ms; while (Date.now() < end); return 'bystander'; }, 300);
+    const t0 = performance.now();
+    const timedOut = await pool.submit(forever, new TaskOptions({ timeout: 100 })).then(() => 'resolved', (e) => e.name);
+    const timeoutMs = performance.now() - t0;
+    const f = pool.submit(forever);
+    await new Promise((r) => setTimeout(r, 50));
+    const forced = f.cancel({ force: true });
+    const forcedOutcome = await f.then(() => 'resolved', (e) => e.name);
+    const ac = new AbortController();
+    const g = pool.submitWith({ signal: ac.signal, abortGrace: 50 }, forever);
+    await new Promise((r) => setTimeout(r, 50));
+    ac.abort(new Error('user gave up'));
+    const aborted = await g.then(() => 'resolved', (e) => e.message);
+    const stillServing = await pool.submit((x) => x * 3, 14);
+    return { timedOut, timeoutFast: timeoutMs < 1000, forced, forcedOutcome, cancelled: f.cancelled(), aborted, bystander: await bystander, stillServing };
+  }`);
+  assert.deepEqual(r, {
+    timedOut: 'TimeoutError',
+    timeoutFast: true,
+    forced: true,
+    forcedOutcome: 'CancelledError',
+    cancelled: true,
+    aborted: 'user gave up',
+    bystander: 'bystander',
+    stillServing: 42,
+  });
+});
+
+test('a task can observe its AbortSignal cooperatively and keep its worker', async () => {
+  const r = await inPage(`async ({ Pool }) => {
+    await using pool = new Pool({ workers: 1 });
+    await pool.ready;
+    const untilRunning = async (f) => { while (!f.running()) await new Promise((r) => setTimeout(r, 1)); };
+    const ac = new AbortController();
+    const coop = pool.submitWith({ signal: ac.signal, abortGrace: 5000 }, async () => {
+      const signal = self.wasmpool.signal;
+      await new Promise((resolve) => signal.addEventListener('abort', resolve));
+      self.stoppedCooperatively = true;
+      return 'stopped';
+    });
+    await untilRunning(coop);
+    ac.abort();
+    const outcome = await coop.then(() => 'resolved', (e) => e.name);
+    const ac2 = new AbortController();
+    const syncCoop = pool.submitWith({ signal: ac2.signal, abortGrace: 5000 }, () => {
+      const end = Date.now() + 3000;
+      while (Date.now() < end) { if (self.wasmpool.aborted) { self.noticedSync = true; return 'noticed'; } }
+      return 'not noticed';
+    });
+    await untilRunning(syncCoop);
+    ac2.abort();
+    const syncOutcome = await syncCoop.then(() => 'resolved', (e) => e.name);
+    const flag = await pool.submit(() => self.stoppedCooperatively === true && self.noticedSync === true);
+    return { outcome, syncOutcome, sameWorkerKeptState: flag };
+  }`);
+  assert.equal(r.outcome, 'AbortError');
+  assert.equal(r.syncOutcome, 'AbortError');
+  assert.equal(r.sameWorkerKeptState, true, 'the worker was not replaced');
+});

@@ -1,0 +1,150 @@
+// Errors a task or a call raises: what the caller gets (type, name, message,
+// worker-side stack), typed errors at the call site for bad input, a
+// non-isolated page, a failing initializer; the pool keeps serving.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { closeAll, inPage, openPage } from './harness.mjs';
+
+after(closeAll);
+
+test('a task error keeps its name and message, and carries the worker-side stack', async () => {
+  const r = await inPage(`async ({ Pool }) => {
+    await using pool = new Pool({ workers: 1 });
+    const errors = [];
+    for (const thrower of [
+      () => { throw new TypeError('bad type'); },
+      async () => { await null; throw new SyntaxError('async bad'); },
+      () => { class ValidationError extends Error { constructor(m) { super(m); this.name = 'ValidationError'; } } throw new ValidationError('invalid'); },
+      () => { throw new Error('outer', { cause: new RangeError('inner') }); },
+    ]) {
+      try { await pool.submit(thrower); } catch (e) {
+        errors.push({ ctor: e.constructor.name, name: e.name, message: e.message, workerStack: /wasmpool-task\\.js/.test(e.stack), cause: e.cause ? [e.cause.name, e.cause.message] : null });
+      }
+    }
+    return errors;
+  }`);
+  assert.deepEqual(r, [
+    { ctor: 'TypeError', name: 'TypeError', message: 'bad type', workerStack: true, cause: null },
+    { ctor: 'SyntaxError', name: 'SyntaxError', message: 'async bad', workerStack: true, cause: null },
+    { ctor: 'Error', name: 'ValidationError', message: 'invalid', workerStack: true, cause: null },
+    { ctor: 'Error', name: 'Error', message: 'outer', workerStack: true, cause: ['RangeError', 'inner'] },
+  ]);
+});
+
+test('a task that throws (sync and async) rejects its future; the worker keeps serving', async () => {
+  const r = await inPage(`async ({ Pool }) => {
+    await using pool = new Pool({ workers: 1 });
+    const ids = [];
+    const outcomes = [];
+    for (const fn of [() => { throw new TypeError('sync'); }, async () => { throw new RangeError('async'); }]) {
+      outcomes.push(await pool.submit(fn).then(() => 'resolved', (e) => e.name + ':' + e.message));
+      ids.push(await pool.submit(() => self.wasmpool.workerId));
+    }
+    return { outcomes, sameWorker: ids[0] === ids[1] };
+  }`);
+  assert.deepEqual(r, { outcomes: ['TypeError:sync', 'RangeError:async'], sameWorker: true });
+});
+
+test('a task that tries to use its own pool gets an immediate clear error, never a deadlock', async () => {
+  const r = await inPage(`async ({ Pool }) => {
+    await using pool = new Pool({ workers: 1 });
+    globalThis.thePool = pool;
+    const blocker = pool.submit((ms) => { const end = Date.now() + ms; while (Date.now() < end); return 1; }, 50);
+    const nested = await pool.submit(async () => await thePool.submit(() => 1)).then(() => 'resolved', (e) => e.name + ': ' + e.message);
+    return { nested, blocker: await blocker };
+  }`);
+  assert.match(r.nested, /^ReferenceError: thePool is not defined .*cannot use variables from the page/);
+  assert.equal(r.blocker, 1);
+});
+
+test('bad input: a typed error at the call site, and the pool still works', async () => {
+  const r = await inPage(`async ({ Pool, TaskOptions, asCompleted, wait }) => {
+    await using pool = new Pool({ workers: 1, module: '/tests/browser/fixtures/tasks.js' });
+    await pool.ready;
+    const errors = {};
+    const attempt = (label, fn) => { try { fn(); errors[label] = 'no error'; } catch (e) { errors[label] = e.name; } };
+    attempt('number task', () => pool.submit(42));
+    attempt('null task', () => pool.submit(null));
+    attempt('unknown name', () => pool.submit('nope'));
+    attempt('map non-iterable', () => pool.map((x) => x, 5));
+    attempt('map null', () => pool.map((x) => x, null));
+    for (const v of [0, -1, NaN, 1.5]) attempt('chunksize ' + v, () => pool.map((x) => x, [1], { chunksize: v }));
+    for (const v of [0, -1, NaN, 1.5]) attempt('workers ' + v, () => new Pool({ workers: v }));
+    for (const v of [-1, NaN, 'soon']) attempt('timeout ' + v, () => new TaskOptions({ timeout: v }));
+    for (const v of [-1, NaN]) attempt('map timeout ' + v, () => pool.map((x) => x, [1], { timeout: v }));
+    attempt('asCompleted timeout', () => asCompleted([], { timeout: -5 }));
+    attempt('wait non-futures', () => wait([1, 2]));
+    attempt('unsendable arg', () => pool.submit((f) => f, () => 1));
+    attempt('unsendable nested', () => pool.submit((o) => o, { a: [1, Symbol('x')] }));
+    attempt('cross-origin module', () => new Pool({ workers: 1, module: 'https://example.com/tasks.js' }));
+    const afterAll = await pool.submit('double', 21);
+    const byRef = await pool.submit((await import('/tests/browser/fixtures/tasks.js')).double, 5);
+    const closed = new Pool({ workers: 1 });
+    await closed.shutdown();
+    attempt('submit after shutdown', () => closed.submit(() => 1));
+    attempt('map after shutdown', () => closed.map((x) => x, [1]));
+    return { errors, afterAll, byRef };
+  }`);
+  assert.deepEqual(r.errors, {
+    'number task': 'TypeError',
+    'null task': 'TypeError',
+    'unknown name': 'TypeError',
+    'map non-iterable': 'TypeError',
+    'map null': 'TypeError',
+    'chunksize 0': 'RangeError',
+    'chunksize -1': 'RangeError',
+    'chunksize NaN': 'RangeError',
+    'chunksize 1.5': 'RangeError',
+    'workers 0': 'RangeError',
+    'workers -1': 'RangeError',
+    'workers NaN': 'RangeError',
+    'workers 1.5': 'RangeError',
+    'timeout -1': 'RangeError',
+    'timeout NaN': 'RangeError',
+    'timeout soon': 'RangeError',
+    'map timeout -1': 'RangeError',
+    'map timeout NaN': 'RangeError',
+    'asCompleted timeout': 'RangeError',
+    'wait non-futures': 'TypeError',
+    'unsendable arg': 'CloneError',
+    'unsendable nested': 'CloneError',
+    'cross-origin module': 'TypeError',
+    'submit after shutdown': 'ShutdownError',
+    'map after shutdown': 'ShutdownError',
+  });
+  assert.equal(r.afterAll, 42);
+  assert.equal(r.byRef, 10);
+});
+
+test('a page without COOP/COEP gets an error naming both headers', async () => {
+  const page = await openPage({ isolated: false });
+  const r = await page.evaluate(async () => {
+    const { Pool, NotIsolatedError } = await import('/src/js/index.js');
+    try {
+      new Pool({ workers: 1 });
+      return { thrown: false };
+    } catch (e) {
+      return { thrown: true, typed: e instanceof NotIsolatedError, name: e.name, message: e.message };
+    }
+  });
+  assert.ok(r.thrown, 'new Pool() must throw on a non-isolated page');
+  assert.ok(r.typed);
+  assert.equal(r.name, 'NotIsolatedError');
+  assert.match(r.message, /Cross-Origin-Opener-Policy: same-origin/);
+  assert.match(r.message, /Cross-Origin-Embedder-Policy: require-corp/);
+});
+
+test('a failing initializer breaks the pool: pending and later submissions get BrokenPoolError', async () => {
+  const r = await inPage(`async ({ Pool, BrokenPoolError }) => {
+    const pool = new Pool({ workers: 2, initializer: (x) => { if (x === 'bad') throw new Error('init exploded'); }, initargs: ['bad'] });
+    const pending = pool.submit(() => 1);
+    const settled = await pending.then(() => 'resolved', (e) => [e.name, e instanceof BrokenPoolError, /init exploded/.test(e.message)]);
+    let later = null;
+    try { pool.submit(() => 2); } catch (e) { later = e.name; }
+    const ok = new Pool({ workers: 1, initializer: (v) => { self.initValue = v; }, initargs: [7] });
+    const seen = await ok.submit(() => self.initValue);
+    await ok.shutdown();
+    return { settled, later, seen };
+  }`);
+  assert.deepEqual(r, { settled: ['BrokenPoolError', true, true], later: 'BrokenPoolError', seen: 7 });
+});

@@ -1,0 +1,172 @@
+// Ending a pool: shutdown with tasks in flight (they finish), with
+// cancelFutures (queued ones are cancelled), await using, shutdown/terminate
+// twice or from a done-callback; every future settles, no worker remains.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { closeAll, inPage, openPage } from './harness.mjs';
+
+after(closeAll);
+
+test('shutdown() with tasks in flight settles every promise and leaves no worker', async () => {
+  const page = await openPage();
+  const r = await page.evaluate(async () => {
+    let live = 0;
+    const RealWorker = globalThis.Worker;
+    globalThis.Worker = class TrackedWorker extends RealWorker {
+      constructor(...args) {
+        super(...args);
+        live++;
+      }
+      terminate() {
+        if (!this.gone) {
+          this.gone = true;
+          live--;
+        }
+        return super.terminate();
+      }
+    };
+    const { Pool } = await import('/src/js/index.js');
+    const pool = new Pool({ workers: 2, slots: 64 });
+    // More tasks than slots, some slow, so some are running, some queued, some in the backlog.
+    const futures = [];
+    for (let i = 0; i < 300; i++) {
+      futures.push(
+        pool.submit((x) => {
+          const end = Date.now() + (x % 50 === 0 ? 20 : 0);
+          while (Date.now() < end);
+          return x;
+        }, i),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 5));
+    const shutdown = pool.shutdown();
+    let afterError = null;
+    try {
+      pool.submit(() => 1);
+    } catch (e) {
+      afterError = e.name;
+    }
+    const settled = await Promise.allSettled(futures);
+    await shutdown;
+    const liveAfter = live;
+    globalThis.Worker = RealWorker;
+    return {
+      fulfilled: settled.filter((s) => s.status === 'fulfilled' && s.value === settled.indexOf(s)).length,
+      rejected: settled.filter((s) => s.status === 'rejected').map((s) => s.reason.name),
+      afterError,
+      liveAfter,
+    };
+  });
+  // Python semantics: shutdown(wait=true) lets every submitted task finish.
+  assert.equal(r.fulfilled + r.rejected.length, 300);
+  assert.equal(r.fulfilled, 300);
+  assert.equal(r.afterError, 'ShutdownError');
+  assert.equal(r.liveAfter, 0, 'every worker was terminated');
+});
+
+test('shutdown({ cancelFutures }) cancels queued tasks with a clear error', async () => {
+  const page = await openPage();
+  const r = await page.evaluate(async () => {
+    const { Pool } = await import('/src/js/index.js');
+    const pool = new Pool({ workers: 1, slots: 8 });
+    await pool.ready;
+    const futures = [];
+    for (let i = 0; i < 50; i++)
+      futures.push(
+        pool.submit((x) => {
+          const end = Date.now() + 5;
+          while (Date.now() < end);
+          return x;
+        }, i),
+      );
+    await new Promise((r) => setTimeout(r, 2));
+    await pool.shutdown({ cancelFutures: true });
+    const settled = await Promise.allSettled(futures);
+    return {
+      ok: settled.filter((s) => s.status === 'fulfilled').length,
+      cancelled: settled.filter((s) => s.status === 'rejected' && s.reason.name === 'CancelledError').length,
+      other: settled
+        .filter((s) => s.status === 'rejected' && s.reason.name !== 'CancelledError')
+        .map((s) => String(s.reason)),
+      futuresCancelled: futures.filter((f) => f.cancelled()).length,
+    };
+  });
+  assert.deepEqual(r.other, []);
+  assert.equal(r.ok + r.cancelled, 50);
+  assert.ok(r.cancelled > 30, `only ${r.cancelled} of 50 were cancelled`);
+  assert.equal(r.futuresCancelled, r.cancelled);
+});
+
+test('shutdown: submit/map throw afterwards; await using shuts down; invalid workers is a RangeError', async () => {
+  const r = await inPage(`async ({ Pool }) => {
+    const pool = new Pool({ workers: 2 });
+    const running = pool.submit((ms) => { const end = Date.now() + ms; while (Date.now() < end); return 'done'; }, 100);
+    const t0 = performance.now();
+    await pool.shutdown({ wait: true });
+    const waited = performance.now() - t0 > 50 && running.done();
+    const errs = [];
+    try { pool.submit(() => 1); } catch (e) { errs.push(e.name); }
+    try { pool.map((x) => x, [1]); } catch (e) { errs.push(e.name); }
+    let disposedPool;
+    {
+      await using p2 = new Pool({ workers: 1 });
+      disposedPool = p2;
+      await p2.submit(() => 1);
+    }
+    try { disposedPool.submit(() => 1); } catch (e) { errs.push('disposed:' + e.name); }
+    const ranges = [];
+    for (const workers of [0, -1, 1.5, NaN, '2', 100000]) {
+      try { new Pool({ workers }); ranges.push('no error'); } catch (e) { ranges.push(e.name); }
+    }
+    const dflt = new Pool();
+    const defaultWorkers = dflt.workers === navigator.hardwareConcurrency;
+    await dflt.shutdown();
+    return { waited, value: await running, errs, ranges, defaultWorkers };
+  }`);
+  assert.deepEqual(r, {
+    waited: true,
+    value: 'done',
+    errs: ['ShutdownError', 'ShutdownError', 'disposed:ShutdownError'],
+    ranges: ['RangeError', 'RangeError', 'RangeError', 'RangeError', 'RangeError', 'RangeError'],
+    defaultWorkers: true,
+  });
+});
+
+test('shutdown/terminate twice and from a done-callback: everything settles, no worker remains', async () => {
+  const r = await inPage(
+    `async ({ Pool }) => {
+    let live = 0;
+    const RealWorker = globalThis.Worker;
+    globalThis.Worker = class extends RealWorker {
+      constructor(...a) { super(...a); live++; }
+      terminate() { if (!this.gone) { this.gone = true; live--; } return super.terminate(); }
+    };
+    try {
+      const spin = (ms) => { const end = Date.now() + ms; while (Date.now() < end); return ms; };
+      const a = new Pool({ workers: 2 });
+      const fa = Array.from({ length: 20 }, () => a.submit(spin, 5));
+      const s1 = a.shutdown();
+      const s2 = a.shutdown();
+      await Promise.all([s1, s2]);
+      const aSettled = (await Promise.allSettled(fa)).length;
+
+      const b = new Pool({ workers: 2 });
+      const fb = Array.from({ length: 20 }, () => b.submit(spin, 5));
+      fb[0].addDoneCallback(() => { b.shutdown(); b.terminate(); });
+      await new Promise((r) => fb[0].addDoneCallback(r));
+      await b.terminate();
+      await b.terminate();
+      const bSettled = await Promise.allSettled(fb);
+
+      const c = new Pool({ workers: 2 });
+      const fc = c.submit(spin, 2000);
+      await new Promise((r) => setTimeout(r, 20));
+      await Promise.all([c.terminate(), c.shutdown(), c.terminate()]);
+      const cOutcome = await fc.then(() => 'resolved', (e) => e.name);
+      return { aSettled, bAllSettled: bSettled.length === 20, cOutcome, live };
+    } finally { globalThis.Worker = RealWorker; }
+  }`,
+    { fresh: true },
+  );
+  assert.deepEqual(r, { aSettled: 20, bAllSettled: true, cOutcome: 'ShutdownError', live: 0 });
+});
