@@ -46,7 +46,14 @@ export class QueueFullError extends PoolError {}
 // Names from the property keys, not new.target.name or Class.name: minifiers
 // rename classes but keep property keys.
 const NAMED = {
-  PoolError, NotIsolatedError, ShutdownError, BrokenPoolError, CancelledError, TimeoutError,
-  WorkerCrashedError, PanicError, QueueFullError,
+  PoolError,
+  NotIsolatedError,
+  ShutdownError,
+  BrokenPoolError,
+  CancelledError,
+  TimeoutError,
+  WorkerCrashedError,
+  PanicError,
+  QueueFullError,
 };
 for (const [name, ErrorClass] of Object.entries(NAMED)) ErrorClass.prototype.name = name;

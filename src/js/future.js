@@ -15,8 +15,14 @@ export function withTimeout(promise, timeout, what) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new TimeoutError(`${what} did not finish within ${timeout} ms`)), timeout);
     promise.then(
-      (v) => { clearTimeout(timer); resolve(v); },
-      (e) => { clearTimeout(timer); reject(e); },
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
     );
   });
 }
@@ -50,6 +56,7 @@ export class Future {
     this.#promise.catch(noop);
   }
 
+  // biome-ignore lint/suspicious/noThenProperty: a Future is a thenable on purpose (`await future`).
   then(onFulfilled, onRejected) {
     return this.#promise.then(onFulfilled, onRejected);
   }
@@ -129,19 +136,30 @@ export class Future {
   progress() {
     const queue = [];
     let wake = null;
-    const off = this.onProgress((v) => { queue.push(v); wake?.(); });
+    const off = this.onProgress((v) => {
+      queue.push(v);
+      wake?.();
+    });
     this.addDoneCallback(() => wake?.());
     const future = this;
     return {
       async next() {
-        while (queue.length === 0 && !future.done()) await new Promise((r) => { wake = r; });
+        while (queue.length === 0 && !future.done())
+          await new Promise((r) => {
+            wake = r;
+          });
         wake = null;
         if (queue.length > 0) return { done: false, value: queue.shift() };
         off();
         return { done: true, value: undefined };
       },
-      async return() { off(); return { done: true, value: undefined }; },
-      [Symbol.asyncIterator]() { return this; },
+      async return() {
+        off();
+        return { done: true, value: undefined };
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
     };
   }
 

@@ -38,6 +38,7 @@ export interface MapOptions {
 export declare class MapResult<T> implements PromiseLike<T[]>, AsyncIterable<T> {
   private constructor();
   [Symbol.asyncIterator](): AsyncIterator<T>;
+  // biome-ignore lint/suspicious/noThenProperty: awaitable on purpose (`await pool.map(...)`).
   then<R1 = T[], R2 = never>(
     onFulfilled?: ((value: T[]) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
@@ -53,7 +54,10 @@ export declare const FIRST_COMPLETED: 'FIRST_COMPLETED';
 export declare const FIRST_EXCEPTION: 'FIRST_EXCEPTION';
 export declare const ALL_COMPLETED: 'ALL_COMPLETED';
 export type ReturnWhen = typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION | typeof ALL_COMPLETED;
-export declare function asCompleted<T>(futures: Iterable<Future<T>>, options?: TimeoutOption): AsyncIterableIterator<Future<T>>;
+export declare function asCompleted<T>(
+  futures: Iterable<Future<T>>,
+  options?: TimeoutOption,
+): AsyncIterableIterator<Future<T>>;
 export declare function wait<T>(
   futures: Iterable<Future<T>>,
   options?: { timeout?: number; returnWhen?: ReturnWhen },
@@ -79,9 +83,17 @@ export declare class TaskOptions {
 }
 
 type TypedArrayConstructor =
-  | Int8ArrayConstructor | Uint8ArrayConstructor | Uint8ClampedArrayConstructor | Int16ArrayConstructor
-  | Uint16ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor | Float32ArrayConstructor
-  | Float64ArrayConstructor | BigInt64ArrayConstructor | BigUint64ArrayConstructor;
+  | Int8ArrayConstructor
+  | Uint8ArrayConstructor
+  | Uint8ClampedArrayConstructor
+  | Int16ArrayConstructor
+  | Uint16ArrayConstructor
+  | Int32ArrayConstructor
+  | Uint32ArrayConstructor
+  | Float32ArrayConstructor
+  | Float64ArrayConstructor
+  | BigInt64ArrayConstructor
+  | BigUint64ArrayConstructor;
 
 /** A typed array from pool.alloc: free it, or let `using` do it. */
 export type SharedTypedArray<A> = A & { free(): void; [Symbol.dispose](): void };
@@ -104,6 +116,7 @@ export interface TimeoutOption {
 /** The result of one submitted task. `await future` gives its result or throws its error. */
 export declare class Future<T = unknown> implements PromiseLike<T> {
   private constructor();
+  // biome-ignore lint/suspicious/noThenProperty: awaitable on purpose (`await future`).
   then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
@@ -157,13 +170,20 @@ export declare class Pool {
   /** Runs `fn(...args)` in a worker. `fn` must not use variables from the page. */
   submit<F extends TaskFunction>(fn: F, ...args: Parameters<F>): Future<Awaited_<ReturnType<F>>>;
   /** submit with per-task options as the last argument. */
-  submit<F extends TaskFunction>(fn: F, ...argsAndOptions: [...Parameters<F>, TaskOptions]): Future<Awaited_<ReturnType<F>>>;
-  /** submit with per-task options first. */
-  submitWith<F extends TaskFunction>(options: TaskOptionsInit | TaskOptions, fn: F, ...args: Parameters<F>): Future<Awaited_<ReturnType<F>>>;
-  /** A typed array in the shared wasm memory, passed to tasks by reference. Needs a ready pool. */
-  alloc<T extends TypedArrayConstructor>(Type: T, length: number): SharedTypedArray<InstanceType<T>>;
+  submit<F extends TaskFunction>(
+    fn: F,
+    ...argsAndOptions: [...Parameters<F>, TaskOptions]
+  ): Future<Awaited_<ReturnType<F>>>;
   /** Runs the task-module export `name` in a worker. */
   submit<T = unknown>(name: string, ...args: unknown[]): Future<T>;
+  /** submit with per-task options first. */
+  submitWith<F extends TaskFunction>(
+    options: TaskOptionsInit | TaskOptions,
+    fn: F,
+    ...args: Parameters<F>
+  ): Future<Awaited_<ReturnType<F>>>;
+  /** A typed array in the shared wasm memory, passed to tasks by reference. Needs a ready pool. */
+  alloc<T extends TypedArrayConstructor>(Type: T, length: number): SharedTypedArray<InstanceType<T>>;
   /** fn over the items (several iterables are zipped), results in input order. */
   map<A, R>(fn: (a: A) => R, items: Input<A>, options?: MapOptions): MapResult<Awaited_<R>>;
   map<A, B, R>(fn: (a: A, b: B) => R, a: Input<A>, b: Input<B>, options?: MapOptions): MapResult<Awaited_<R>>;
@@ -217,13 +237,36 @@ export declare class MultiprocessingPool {
   readonly ready: Promise<void>;
   readonly processes: number;
   apply<F extends TaskFunction>(fn: F, args?: Parameters<F>): Promise<Awaited_<ReturnType<F>>>;
-  applyAsync<F extends TaskFunction>(fn: F, args?: Parameters<F>, callbacks?: Callbacks<Awaited_<ReturnType<F>>>): AsyncResult<Awaited_<ReturnType<F>>>;
+  applyAsync<F extends TaskFunction>(
+    fn: F,
+    args?: Parameters<F>,
+    callbacks?: Callbacks<Awaited_<ReturnType<F>>>,
+  ): AsyncResult<Awaited_<ReturnType<F>>>;
   map<A, R>(fn: (a: A) => R, iterable: Input<A>, chunksize?: number): Promise<Awaited_<R>[]>;
-  mapAsync<A, R>(fn: (a: A) => R, iterable: Input<A>, chunksize?: number, callbacks?: Callbacks<Awaited_<R>[]>): AsyncResult<Awaited_<R>[]>;
-  starmap<P extends unknown[], R>(fn: (...args: P) => R, iterable: Input<P>, chunksize?: number): Promise<Awaited_<R>[]>;
+  mapAsync<A, R>(
+    fn: (a: A) => R,
+    iterable: Input<A>,
+    chunksize?: number,
+    callbacks?: Callbacks<Awaited_<R>[]>,
+  ): AsyncResult<Awaited_<R>[]>;
+  starmap<P extends unknown[], R>(
+    fn: (...args: P) => R,
+    iterable: Input<P>,
+    chunksize?: number,
+  ): Promise<Awaited_<R>[]>;
   starmap<R = unknown>(fn: string, iterable: Input<unknown[]>, chunksize?: number): Promise<R[]>;
-  starmapAsync<P extends unknown[], R>(fn: (...args: P) => R, iterable: Input<P>, chunksize?: number, callbacks?: Callbacks<Awaited_<R>[]>): AsyncResult<Awaited_<R>[]>;
-  starmapAsync<R = unknown>(fn: string, iterable: Input<unknown[]>, chunksize?: number, callbacks?: Callbacks<R[]>): AsyncResult<R[]>;
+  starmapAsync<P extends unknown[], R>(
+    fn: (...args: P) => R,
+    iterable: Input<P>,
+    chunksize?: number,
+    callbacks?: Callbacks<Awaited_<R>[]>,
+  ): AsyncResult<Awaited_<R>[]>;
+  starmapAsync<R = unknown>(
+    fn: string,
+    iterable: Input<unknown[]>,
+    chunksize?: number,
+    callbacks?: Callbacks<R[]>,
+  ): AsyncResult<R[]>;
   imap<A, R>(fn: (a: A) => R, iterable: Input<A>, chunksize?: number): IMapIterator<Awaited_<R>>;
   imapUnordered<A, R>(fn: (a: A) => R, iterable: Input<A>, chunksize?: number): IMapIterator<Awaited_<R>>;
   close(): void;
@@ -233,7 +276,10 @@ export declare class MultiprocessingPool {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-export declare const multiprocessing: { readonly Pool: typeof MultiprocessingPool; readonly AsyncResult: typeof AsyncResult };
+export declare const multiprocessing: {
+  readonly Pool: typeof MultiprocessingPool;
+  readonly AsyncResult: typeof AsyncResult;
+};
 
 export declare class PoolError extends Error {}
 /** The page is not cross-origin isolated; the message names the COOP/COEP headers to send. */

@@ -2,14 +2,22 @@
 // The package's runtime (pkg/wasmpool_bg.wasm + pkg/worker.js); a side effect,
 // listed in package.json's "sideEffects" so bundlers keep it.
 import './package-runtime.js';
-export { Pool, TaskOptions, MAX_WORKERS } from './page/pool.js';
-export { Future } from './future.js';
-export { MapResult, defaultChunksize } from './map.js';
-export { MultiprocessingPool, AsyncResult, IMapIterator, multiprocessing } from './multiprocessing.js';
-export { asCompleted, wait, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED } from './waiting.js';
+
 export {
-  PoolError, NotIsolatedError, ShutdownError, BrokenPoolError, CancelledError, TimeoutError,
-  WorkerCrashedError, PanicError, QueueFullError,
+  BrokenPoolError,
+  CancelledError,
+  NotIsolatedError,
+  PanicError,
+  PoolError,
+  QueueFullError,
+  ShutdownError,
+  TimeoutError,
+  WorkerCrashedError,
 } from './errors.js';
-export { CloneError } from './shared/codec/index.js';
+export { Future } from './future.js';
+export { defaultChunksize, MapResult } from './map.js';
+export { AsyncResult, IMapIterator, MultiprocessingPool, multiprocessing } from './multiprocessing.js';
+export { MAX_WORKERS, Pool, TaskOptions } from './page/pool.js';
 export { initRayon } from './rayon.js';
+export { CloneError } from './shared/codec/index.js';
+export { ALL_COMPLETED, asCompleted, FIRST_COMPLETED, FIRST_EXCEPTION, wait } from './waiting.js';

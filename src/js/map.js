@@ -31,11 +31,15 @@ export function parseMapArgs(what, rest) {
   if (rest.length > 0 && last !== null && typeof last === 'object' && !isIterable(last)) options = rest.pop();
   if (rest.length === 0) throw new TypeError(`${what} needs at least one iterable of inputs`);
   rest.forEach((it, i) => {
-    if (!isIterable(it)) throw new TypeError(`${what}: argument ${i + 1} is not iterable (got ${it === null ? 'null' : typeof it})`);
+    if (!isIterable(it))
+      throw new TypeError(`${what}: argument ${i + 1} is not iterable (got ${it === null ? 'null' : typeof it})`);
   });
   const { timeout, chunksize, buffersize } = options;
   checkTimeout(timeout);
-  for (const [name, v] of [['chunksize', chunksize], ['buffersize', buffersize]]) {
+  for (const [name, v] of [
+    ['chunksize', chunksize],
+    ['buffersize', buffersize],
+  ]) {
     if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) {
       throw new RangeError(`${what}: ${name} must be an integer >= 1, got ${String(v)}`);
     }
@@ -88,6 +92,7 @@ export class MapResult {
   }
 
   /** Collects every result (in input order for ordered maps). */
+  // biome-ignore lint/suspicious/noThenProperty: a MapResult is a thenable on purpose (`await pool.map(...)`).
   then(onFulfilled, onRejected) {
     this.#collected ??= collect(this.#chunks);
     return this.#collected.then(onFulfilled, onRejected);
@@ -144,7 +149,9 @@ function zipSized(iterables, star) {
 }
 
 async function* zipLazy(iterables, star) {
-  const its = iterables.map((it) => (typeof it[Symbol.asyncIterator] === 'function' ? it[Symbol.asyncIterator]() : it[Symbol.iterator]()));
+  const its = iterables.map((it) =>
+    typeof it[Symbol.asyncIterator] === 'function' ? it[Symbol.asyncIterator]() : it[Symbol.iterator](),
+  );
   try {
     for (;;) {
       const steps = await Promise.all(its.map((it) => it.next()));
@@ -164,7 +171,9 @@ async function withDeadline(promise, deadline, timeout) {
   try {
     return await Promise.race([
       promise,
-      new Promise((_, reject) => { timer = setTimeout(() => reject(new TimeoutError(`map did not finish within ${timeout} ms`)), left); }),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new TimeoutError(`map did not finish within ${timeout} ms`)), left);
+      }),
     ]);
   } finally {
     clearTimeout(timer);
@@ -187,7 +196,10 @@ async function* chunkFutures(started, submitChunk) {
       const chunk = [];
       while (chunk.length < chunksize) {
         const step = await lazy.next();
-        if (step.done) { exhausted = true; break; }
+        if (step.done) {
+          exhausted = true;
+          break;
+        }
         chunk.push(step.value);
       }
       if (chunk.length) inFlight.push(submitChunk(chunk));
@@ -233,19 +245,35 @@ async function* unorderedChunks(started, submitChunk, deadline, timeout) {
   let wake = null;
   const track = (f) => {
     running.add(f);
-    f.then(() => 0, () => 0).then(() => { running.delete(f); ready.push(f); wake?.(); });
+    f.then(
+      () => 0,
+      () => 0,
+    ).then(() => {
+      running.delete(f);
+      ready.push(f);
+      wake?.();
+    });
   };
   try {
     const limit = started.eager ? Infinity : started.buffersize;
     for (;;) {
       while (!sourceDone && running.size < limit) {
         const step = await futures.next();
-        if (step.done) { sourceDone = true; break; }
+        if (step.done) {
+          sourceDone = true;
+          break;
+        }
         track(step.value.future);
       }
       if (ready.length === 0) {
         if (sourceDone && running.size === 0) return;
-        await withDeadline(new Promise((r) => { wake = r; }), deadline, timeout);
+        await withDeadline(
+          new Promise((r) => {
+            wake = r;
+          }),
+          deadline,
+          timeout,
+        );
         wake = null;
         continue;
       }

@@ -2,9 +2,9 @@
 // with Python's method names and semantics (apply/map/starmap/imap and their
 // *Async forms, close/terminate/join, `await using` terminates).
 
-import { Pool } from './page/pool.js';
-import { withTimeout } from './future.js';
 import { PoolError } from './errors.js';
+import { withTimeout } from './future.js';
+import { Pool } from './page/pool.js';
 import { checkTimeout } from './waiting.js';
 
 /** The result of applyAsync/mapAsync/starmapAsync (Python's AsyncResult). */
@@ -14,7 +14,10 @@ export class AsyncResult {
 
   /** @internal */
   constructor(promise, { callback, errorCallback } = {}) {
-    for (const [name, cb] of [['callback', callback], ['errorCallback', errorCallback]]) {
+    for (const [name, cb] of [
+      ['callback', callback],
+      ['errorCallback', errorCallback],
+    ]) {
       if (cb !== undefined && typeof cb !== 'function') throw new TypeError(`${name} must be a function`);
     }
     this.#promise = promise.then(
@@ -38,7 +41,10 @@ export class AsyncResult {
   }
   /** Resolves when the result is ready or `timeout` ms passed (never rejects). */
   wait({ timeout } = {}) {
-    return withTimeout(this.#promise, checkTimeout(timeout), 'the result').then(() => undefined, () => undefined);
+    return withTimeout(this.#promise, checkTimeout(timeout), 'the result').then(
+      () => undefined,
+      () => undefined,
+    );
   }
   ready() {
     return this.#state !== 'pending';
@@ -74,7 +80,9 @@ export class IMapIterator {
     const ms = checkTimeout(timeout);
     this.#pending ??= this.#inner.next();
     const pending = this.#pending;
-    const clear = () => { if (this.#pending === pending) this.#pending = null; };
+    const clear = () => {
+      if (this.#pending === pending) this.#pending = null;
+    };
     pending.then(clear, clear);
     if (ms === undefined) return pending;
     return withTimeout(pending, ms, 'the next result');
@@ -113,7 +121,8 @@ export class MultiprocessingPool {
   }
 
   #check(what) {
-    if (this.#state !== 'running') throw new PoolError(`cannot ${what}: the pool is ${this.#state} (Python: "Pool not running")`);
+    if (this.#state !== 'running')
+      throw new PoolError(`cannot ${what}: the pool is ${this.#state} (Python: "Pool not running")`);
   }
 
   apply(fn, args = []) {
@@ -130,16 +139,23 @@ export class MultiprocessingPool {
   }
   mapAsync(fn, iterable, chunksize, { callback, errorCallback } = {}) {
     this.#check('mapAsync');
-    return new AsyncResult(Promise.resolve(this.#pool._mapWith(fn, [iterable, chunkOption(chunksize)], { what: 'mapAsync' })), { callback, errorCallback });
+    return new AsyncResult(
+      Promise.resolve(this.#pool._mapWith(fn, [iterable, chunkOption(chunksize)], { what: 'mapAsync' })),
+      { callback, errorCallback },
+    );
   }
   starmap(fn, iterable, chunksize) {
     this.#check('starmap');
-    return Promise.resolve(this.#pool._mapWith(fn, [iterable, chunkOption(chunksize)], { what: 'starmap', star: true }));
+    return Promise.resolve(
+      this.#pool._mapWith(fn, [iterable, chunkOption(chunksize)], { what: 'starmap', star: true }),
+    );
   }
   starmapAsync(fn, iterable, chunksize, { callback, errorCallback } = {}) {
     this.#check('starmapAsync');
     return new AsyncResult(
-      Promise.resolve(this.#pool._mapWith(fn, [iterable, chunkOption(chunksize)], { what: 'starmapAsync', star: true })),
+      Promise.resolve(
+        this.#pool._mapWith(fn, [iterable, chunkOption(chunksize)], { what: 'starmapAsync', star: true }),
+      ),
       { callback, errorCallback },
     );
   }
@@ -151,7 +167,9 @@ export class MultiprocessingPool {
   /** Results in completion order (chunksize default 1). */
   imapUnordered(fn, iterable, chunksize = 1) {
     this.#check('imapUnordered');
-    return new IMapIterator(this.#pool._mapWith(fn, [iterable, { chunksize }], { what: 'imapUnordered', ordered: false }));
+    return new IMapIterator(
+      this.#pool._mapWith(fn, [iterable, { chunksize }], { what: 'imapUnordered', ordered: false }),
+    );
   }
 
   /** No new tasks; queued ones still run. */
@@ -168,7 +186,8 @@ export class MultiprocessingPool {
   }
   /** After close() or terminate(): resolves when every worker has exited. */
   join() {
-    if (this.#state === 'running') throw new PoolError('join() called before close() or terminate() (Python raises ValueError)');
+    if (this.#state === 'running')
+      throw new PoolError('join() called before close() or terminate() (Python raises ValueError)');
     return this.#closing;
   }
   /** `await using pool = new multiprocessing.Pool()` terminates on exit, as Python's `with Pool()` does. */

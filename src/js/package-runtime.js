@@ -5,8 +5,8 @@
 // URLs. Without a bundler the URLs resolve next to this file.
 
 import * as glue from '../../pkg/wasmpool.js';
-import { setRuntimeSource } from './runtime.js';
 import { setRayonSpawner } from './rayon-spawn.js';
+import { setRuntimeSource } from './runtime.js';
 
 const spawnWorker = (name) => new Worker(new URL('../../pkg/worker.js', import.meta.url), { type: 'module', name });
 setRayonSpawner(() => spawnWorker('wasmpool-rayon'));

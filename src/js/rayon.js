@@ -8,7 +8,8 @@ let started = null;
  * Rust tasks that use rayon. Once per page; later calls return the first.
  */
 export function initRayon(threads = globalThis.navigator?.hardwareConcurrency || 2) {
-  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`initRayon: threads must be an integer >= 1, got ${String(threads)}`);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new RangeError(`initRayon: threads must be an integer >= 1, got ${String(threads)}`);
   started ??= loadRuntime().then((rt) => rt.glue.initThreadPool(threads));
   return started;
 }

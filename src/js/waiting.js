@@ -1,7 +1,7 @@
 // asCompleted and wait: Python's concurrent.futures.as_completed / wait.
 
-import { Future } from './future.js';
 import { TimeoutError } from './errors.js';
+import { Future } from './future.js';
 
 export const FIRST_COMPLETED = 'FIRST_COMPLETED';
 export const FIRST_EXCEPTION = 'FIRST_EXCEPTION';
@@ -40,7 +40,11 @@ export function asCompleted(futures, { timeout } = {}) {
   const queue = list.filter((f) => f.done());
   let wake = null;
   for (const f of list) {
-    if (!f.done()) f.addDoneCallback((g) => { queue.push(g); wake?.(); });
+    if (!f.done())
+      f.addDoneCallback((g) => {
+        queue.push(g);
+        wake?.();
+      });
   }
   let yielded = 0;
   // A hand-written iterator, not an async generator: a generator would await
@@ -51,12 +55,17 @@ export function asCompleted(futures, { timeout } = {}) {
       while (queue.length === 0) {
         const left = deadline - performance.now();
         if (left <= 0) {
-          yielded = list.length;
-          throw new TimeoutError(`${list.length - queue.length - yielded} of ${list.length} futures unfinished after ${ms} ms`);
+          const unfinished = list.length - queue.length - yielded;
+          yielded = list.length; // the iterator is over
+          throw new TimeoutError(`${unfinished} of ${list.length} futures unfinished after ${ms} ms`);
         }
         await new Promise((resolve) => {
           const timer = left === Infinity ? null : setTimeout(resolve, left);
-          wake = () => { if (timer) clearTimeout(timer); wake = null; resolve(); };
+          wake = () => {
+            if (timer) clearTimeout(timer);
+            wake = null;
+            resolve();
+          };
         });
       }
       yielded++;
@@ -81,7 +90,9 @@ export function wait(futures, { timeout, returnWhen = ALL_COMPLETED } = {}) {
   const list = uniqueFutures(futures, 'wait');
   const ms = checkTimeout(timeout);
   if (![FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED].includes(returnWhen)) {
-    throw new RangeError(`returnWhen must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, got ${String(returnWhen)}`);
+    throw new RangeError(
+      `returnWhen must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, got ${String(returnWhen)}`,
+    );
   }
   const failed = (f) => f.done() && !f.cancelled() && !f._succeeded();
   const satisfied = () => {
@@ -90,7 +101,10 @@ export function wait(futures, { timeout, returnWhen = ALL_COMPLETED } = {}) {
     if (returnWhen === FIRST_EXCEPTION) return done.some(failed) || done.length === list.length;
     return done.length === list.length;
   };
-  const split = () => ({ done: new Set(list.filter((f) => f.done())), notDone: new Set(list.filter((f) => !f.done())) });
+  const split = () => ({
+    done: new Set(list.filter((f) => f.done())),
+    notDone: new Set(list.filter((f) => !f.done())),
+  });
   return new Promise((resolve) => {
     if (satisfied()) return resolve(split());
     let timer = null;
@@ -102,6 +116,12 @@ export function wait(futures, { timeout, returnWhen = ALL_COMPLETED } = {}) {
       resolve(split());
     };
     for (const f of list) f.addDoneCallback(check);
-    if (ms !== undefined) timer = setTimeout(() => { if (!settled) { settled = true; resolve(split()); } }, ms);
+    if (ms !== undefined)
+      timer = setTimeout(() => {
+        if (!settled) {
+          settled = true;
+          resolve(split());
+        }
+      }, ms);
   });
 }

@@ -39,19 +39,14 @@ test('a new Future is pending; it is a thenable named Future', async () => {
   assert.deepEqual([f.done(), f.running(), f.cancelled(), f._succeeded()], [true, false, false, true]);
 });
 
-test('running(): after _setRunning, or while the pool says a worker runs it', () => {
+test('running(): while the pool says a worker runs it, and never once settled', () => {
   let onWorker = false;
   const f = new Future({ isRunning: () => onWorker });
   assert.equal(f.running(), false);
   onWorker = true;
   assert.equal(f.running(), true);
-  const g = new Future();
-  g._setRunning();
-  assert.equal(g.running(), true);
-  g._resolve(1);
-  assert.equal(g.running(), false);
-  g._setRunning(); // too late: no effect
-  assert.equal(g.running(), false);
+  f._resolve(1);
+  assert.equal(f.running(), false, 'a settled future is not running, whatever the pool says');
 });
 
 test('the first settlement wins; later ones are ignored', async () => {

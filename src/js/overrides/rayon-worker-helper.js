@@ -5,7 +5,10 @@
 // so they work with Vite, webpack and no bundler alike.
 import { spawnRayonWorker } from '../../../../src/js/rayon-spawn.js';
 
-let workers; // kept alive (Firefox collects unrooted workers on shared memory)
+// Written, never read: it keeps the workers reachable (Firefox collects
+// unrooted workers on shared memory).
+// biome-ignore lint/correctness/noUnusedVariables: see above.
+let workers;
 
 function waitForMsgType(target, type) {
   return new Promise((resolve, reject) => {
@@ -14,18 +17,24 @@ function waitForMsgType(target, type) {
       target.removeEventListener('message', onMsg);
       resolve(data);
     });
-    target.addEventListener('error', (e) => reject(new Error(`wasmpool: a rayon thread failed to start: ${e.message || 'error'}`)), { once: true });
+    target.addEventListener(
+      'error',
+      (e) => reject(new Error(`wasmpool: a rayon thread failed to start: ${e.message || 'error'}`)),
+      { once: true },
+    );
   });
 }
 
 export async function startWorkers(module, memory, builder) {
   if (builder.numThreads() === 0) throw new Error('num_threads must be > 0.');
   const init = { type: 'wasm_bindgen_worker_init', module, memory, receiver: builder.receiver() };
-  workers = await Promise.all(Array.from({ length: builder.numThreads() }, async () => {
-    const worker = spawnRayonWorker();
-    worker.postMessage(init);
-    await waitForMsgType(worker, 'wasm_bindgen_worker_ready');
-    return worker;
-  }));
+  workers = await Promise.all(
+    Array.from({ length: builder.numThreads() }, async () => {
+      const worker = spawnRayonWorker();
+      worker.postMessage(init);
+      await waitForMsgType(worker, 'wasm_bindgen_worker_ready');
+      return worker;
+    }),
+  );
   builder.build();
 }

@@ -4,8 +4,8 @@
 // batches it waits with Atomics.waitAsync on the completion event (never a
 // blocking wait: the main thread must not block), after a short poll.
 
-import { decode } from '../shared/codec/index.js';
 import { PanicError, WorkerCrashedError } from '../errors.js';
+import { decode } from '../shared/codec/index.js';
 import { completionWords } from '../shared/layout.js';
 import { P, STATUS_CRASHED, STATUS_OK, STATUS_PANIC } from '../shared/protocol.js';
 

@@ -5,8 +5,8 @@
 // The dispatcher also keeps the table of tasks in slots, which completions.js
 // empties as results arrive, and the promises waiting for the pool to be idle.
 
-import { Encoder } from '../shared/codec/index.js';
 import { Future } from '../future.js';
+import { Encoder } from '../shared/codec/index.js';
 import { slotOf } from '../shared/layout.js';
 import { FLAG_ARGS_HEAP, FLAG_NAMED, INLINE_BYTES, P } from '../shared/protocol.js';
 import { TaskCodes } from './task-codes.js';
@@ -42,7 +42,7 @@ export class Dispatcher {
   constructor({ kill, onPublish }) {
     this.#futureHooks = (task) => ({
       withdraw: () => this.withdraw(task),
-      isRunning: () => this.#core !== null && this.#core.view.isRunning(task.id),
+      isRunning: () => this.#core?.view.isRunning(task.id),
       kill: () => kill(task),
     });
     this.#onPublish = onPublish;

@@ -9,7 +9,7 @@
 import { BrokenPoolError, PoolError, QueueFullError, ShutdownError } from '../errors.js';
 import { Future } from '../future.js';
 import { MapResult, parseMapArgs } from '../map.js';
-import { loadRuntime, assertIsolated } from '../runtime.js';
+import { assertIsolated, loadRuntime } from '../runtime.js';
 import { CoreView } from '../shared/layout.js';
 import { SHUTDOWN_NOW } from '../shared/layout-constants.js';
 import { MSG } from '../shared/messages.js';
@@ -17,12 +17,12 @@ import { FLAG_CHUNK, INLINE_BYTES } from '../shared/protocol.js';
 import { SharedRefs } from '../shared/refs.js';
 import { Completions } from './completions.js';
 import { Dispatcher } from './dispatcher.js';
-import { TaskOptions, detach, poolConfig } from './options.js';
+import { detach, poolConfig, TaskOptions } from './options.js';
 import { allocShared } from './shared-arrays.js';
 import { TaskControl } from './task-control.js';
-import { WorkerHandle, takeVec } from './worker-handle.js';
+import { takeVec, WorkerHandle } from './worker-handle.js';
 
-export { TaskOptions, MAX_WORKERS } from './options.js';
+export { MAX_WORKERS, TaskOptions } from './options.js';
 
 // How long shutdown waits for idle workers to leave by themselves.
 const EXIT_GRACE_MS = 2000;
@@ -296,9 +296,7 @@ export class Pool {
   #breakPool(error) {
     if (this.#broken) return;
     this.#broken =
-      error instanceof BrokenPoolError
-        ? error
-        : new BrokenPoolError(String(error?.message || error), { cause: error });
+      error instanceof BrokenPoolError ? error : new BrokenPoolError(String(error?.message || error), { cause: error });
     this.#dispatcher.rejectAll(this.#broken);
     this.#dispatcher.checkIdle();
     if (!this.#closed) this.shutdown({ wait: false, cancelFutures: true });

@@ -3,8 +3,17 @@
 // for the cost of three numbers and can write it in place.
 
 const TYPED_ARRAYS = new Set([
-  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
-  Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
   ...(typeof Float16Array === 'function' ? [Float16Array] : []),
 ]);
 
@@ -13,8 +22,10 @@ const TYPED_ARRAYS = new Set([
  * by `using`, or (safety net) when it is garbage-collected.
  */
 export function allocShared(rt, refs, Type, length) {
-  if (!TYPED_ARRAYS.has(Type)) throw new TypeError('alloc needs a typed array constructor, e.g. pool.alloc(Float64Array, n)');
-  if (!Number.isInteger(length) || length < 0) throw new RangeError(`alloc: length must be an integer >= 0, got ${String(length)}`);
+  if (!TYPED_ARRAYS.has(Type))
+    throw new TypeError('alloc needs a typed array constructor, e.g. pool.alloc(Float64Array, n)');
+  if (!Number.isInteger(length) || length < 0)
+    throw new RangeError(`alloc: length must be an integer >= 0, got ${String(length)}`);
   const bytes = length * Type.BYTES_PER_ELEMENT;
   if (bytes > 0x7fffffff) throw new RangeError(`alloc: ${bytes} bytes is more than the shared memory can hold`);
   const ptr = rt.wasm.wp_alloc(bytes);

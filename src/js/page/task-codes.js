@@ -49,7 +49,9 @@ export class TaskCodes {
     }
     if (!this.#exportNames.has(fn) && !this.#hasRustTask(fn)) {
       const known = [...this.#exportNames].map((n) => `"${n}"`).join(', ');
-      const modules = known ? `the task modules export ${known}` : 'the pool has no task module (new Pool({ module: url }))';
+      const modules = known
+        ? `the task modules export ${known}`
+        : 'the pool has no task module (new Pool({ module: url }))';
       throw new TypeError(`unknown task "${fn}": ${modules} and no Rust task has that name`);
     }
     return this.#entry(fn, true);

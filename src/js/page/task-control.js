@@ -25,7 +25,7 @@ export class TaskControl {
 
   #isRunning(task) {
     const view = this.#view();
-    return view !== null && view.isRunning(task.id);
+    return view?.isRunning(task.id);
   }
 
   /** Applies a task's TaskOptions (timeout, signal) to its future. */
@@ -33,7 +33,10 @@ export class TaskControl {
     if (timeout !== undefined) {
       const timer = setTimeout(() => {
         if (!future.done()) {
-          this.stop(future, new TimeoutError(`the task did not finish within ${timeout} ms; its worker was terminated`));
+          this.stop(
+            future,
+            new TimeoutError(`the task did not finish within ${timeout} ms; its worker was terminated`),
+          );
         }
       }, timeout);
       future.addDoneCallback(() => clearTimeout(timer));

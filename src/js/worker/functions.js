@@ -61,12 +61,14 @@ export async function importTaskModules(urls) {
 /** Inline functions and initializers are compiled from their source, once per worker. */
 export function compile(source) {
   try {
+    // biome-ignore lint/security/noGlobalEval lint/complexity/noCommaOperator: the task is source text; indirect eval compiles it in the worker's global scope, as the page's own code would be.
     return (0, eval)(`(${source})\n//# sourceURL=wasmpool-task.js`);
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
   }
   // Method shorthand (`name(a) { ... }`) is not an expression on its own.
   try {
+    // biome-ignore lint/security/noGlobalEval lint/complexity/noCommaOperator: as above.
     const holder = (0, eval)(`({${source}})`);
     const fn = Object.values(holder)[0];
     if (typeof fn === 'function') return fn;

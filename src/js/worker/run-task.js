@@ -4,8 +4,8 @@
 // result costs a promise.
 
 import { CloneError, decode, Encoder } from '../shared/codec/index.js';
-import { COMPLETED_MAIN_WAITING } from '../shared/layout-constants.js';
 import { slotOf } from '../shared/layout.js';
+import { COMPLETED_MAIN_WAITING } from '../shared/layout-constants.js';
 import { MSG } from '../shared/messages.js';
 import {
   FLAG_ARGS_HEAP,
