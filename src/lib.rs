@@ -1,3 +1,4 @@
+#![warn(clippy::too_many_lines)]
 #![cfg_attr(target_arch = "wasm32", feature(stdarch_wasm_atomic_wait))]
 //! wasmpool: a Web Worker pool whose threads share one WebAssembly memory.
 //!

@@ -349,7 +349,8 @@ impl Shared {
         self.sleep.end_cold();
     }
 
-    /// The word idle workers sleep on.
+    /// The word idle workers sleep on (JS reaches it at `layout::JOBS_EVENT`).
+    #[cfg(test)]
     pub(crate) fn jobs_event(&self) -> &AtomicU32 {
         self.sleep.jobs_event()
     }

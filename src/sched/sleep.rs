@@ -62,6 +62,7 @@ impl Sleep {
     }
 
     /// The word sleepers wait on (its address is `POOL_JOBS_EVENT` for JS).
+    #[cfg(test)]
     pub(crate) fn jobs_event(&self) -> &AtomicU32 {
         &self.jobs_event
     }

@@ -101,7 +101,7 @@ fn no_lost_wakeup_across_random_idle_gaps() {
         total += burst;
         let gap = match rng.below(16) {
             0..=7 => 0,
-            8..=13 => rng.below(800),                    // within the hot window
+            8..=13 => rng.below(800),                      // within the hot window
             _ => 1_000 * HOT_MS as u64 + rng.below(2_000), // past it: cold
         };
         if gap > 0 {

@@ -9,7 +9,6 @@ use crate::sched::queue::{Full, Ring};
 use crate::sched::task::{state, TaskId};
 use std::collections::{HashMap, VecDeque};
 
-
 #[test]
 fn ring_matches_a_vecdeque() {
     for seed in 1..200u64 {

@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering::SeqCst};
 use std::sync::Arc;
 
-
 /// Workers "run" a task by writing `payload[0] * 2` into `payload[1]`.
 fn spawn_workers(pool: &Arc<Shared>, n: u32, ran: &Arc<AtomicU32>) -> Vec<std::thread::JoinHandle<u32>> {
     (0..n)
