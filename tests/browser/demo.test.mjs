@@ -2,6 +2,10 @@
 // single-threaded reference rendered by the same kernel, live per-worker lanes,
 // the speedup chart, the submit/map/asCompleted playground, and the error box
 // of a page served without isolation.
+//
+// The isolated tests share one page (opened by demoPage(), once per file) and
+// run in order; what the first render left on the page is captured before any
+// test renders again, so each test's assertions stand on their own.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -10,61 +14,71 @@ import { closeAll, openPage } from './harness.mjs';
 
 after(closeAll);
 
-/** Waits for the first render, or fails fast with the page's error box. */
-async function firstRender(page) {
-  await page.waitFor(() => document.body.dataset.done === 'true' || document.body.dataset.error, null, {
-    timeout: 60_000,
-  });
+let shared = null;
+
+/** The demo page after its first render, and `first`: what that render left on the page (see snapshot). */
+function demoPage() {
+  shared ??= (async () => {
+    const page = await openPage({ path: '/www/' });
+    await page.waitFor(() => document.body.dataset.done === 'true' || document.body.dataset.error, null, {
+      timeout: 60_000,
+    });
+    await assertNoError(page);
+    return { page, first: await page.evaluate(snapshot) };
+  })();
+  return shared;
+}
+
+/** Fails with the page's error box and log if the demo shows an error. */
+async function assertNoError(page) {
   const error = await page.evaluate(() => document.getElementById('error-text').textContent);
   assert.equal(error, '', `the demo shows an error: ${error}\n${page.logs.join('\n')}`);
 }
 
-test('the demo renders the Mandelbrot tile by tile on several workers, pixel-identical to a single-threaded reference', async () => {
-  const page = await openPage({ path: '/www/' });
-  await firstRender(page);
-
-  const r = await page.evaluate(async () => {
-    const { mandelbrotTile, checksum, DEFAULT_VIEW } = await import('/www/mandelbrot.js');
-    const canvas = document.getElementById('canvas');
-    const { width, height } = canvas;
-    const shown = checksum(canvas.getContext('2d').getImageData(0, 0, width, height).data);
-    // The reference: the same kernel, one call for the whole image, on the main thread.
-    const reference = mandelbrotTile(DEFAULT_VIEW, 0, 0, DEFAULT_VIEW.width, DEFAULT_VIEW.height);
-    let inside = 0;
-    for (let i = 0; i < reference.pixels.length; i += 4) {
-      if (reference.pixels[i] === 0 && reference.pixels[i + 1] === 0 && reference.pixels[i + 2] === 0) inside++;
-    }
-    const lanes = [...document.querySelectorAll('#lanes .lane')];
-    return {
-      width,
-      height,
-      shown,
-      expected: checksum(reference.pixels),
-      referenceWorker: reference.worker,
-      inside,
-      distinctColors: new Set(
-        Array.from({ length: 2000 }, (_, k) => {
-          const o = Math.floor((k / 2000) * (reference.pixels.length / 4)) * 4;
-          return reference.pixels[o] * 65536 + reference.pixels[o + 1] * 256 + reference.pixels[o + 2];
-        }),
-      ).size,
-      dataChecksum: document.body.dataset.checksum,
-      shownChecksum: document.getElementById('stat-sum').textContent,
-      workersUsed: Number(document.body.dataset.workersUsed),
-      workers: Number(document.body.dataset.workers),
-      cores: navigator.hardwareConcurrency,
-      inputValue: Number(document.getElementById('workers').value),
-      inputMax: Number(document.getElementById('workers').max),
-      progress: document.getElementById('progress').getAttribute('aria-valuenow'),
-      progressWidth: document.getElementById('progress-fill').style.width,
-      lanes: lanes.map((l) => ({
-        worker: Number(l.dataset.worker),
-        tiles: Number(l.dataset.tiles),
-        count: l.querySelector('.lane-count span').textContent,
-      })),
-    };
+/**
+ * Runs in the page: the canvas checksum, a single-threaded reference of the
+ * default view (the same kernel, one call for the whole image, on the main
+ * thread), the controls, the progress bar and the lanes.
+ */
+async function snapshot() {
+  const { mandelbrotTile, checksum, DEFAULT_VIEW } = await import('/www/mandelbrot.js');
+  const canvas = document.getElementById('canvas');
+  const { width, height } = canvas;
+  const reference = mandelbrotTile(DEFAULT_VIEW, 0, 0, DEFAULT_VIEW.width, DEFAULT_VIEW.height);
+  const px = reference.pixels;
+  let inside = 0;
+  for (let i = 0; i < px.length; i += 4) if (px[i] === 0 && px[i + 1] === 0 && px[i + 2] === 0) inside++;
+  const sample = Array.from({ length: 2000 }, (_, k) => {
+    const o = Math.floor((k / 2000) * (px.length / 4)) * 4;
+    return px[o] * 65536 + px[o + 1] * 256 + px[o + 2];
   });
+  return {
+    width,
+    height,
+    shown: checksum(canvas.getContext('2d').getImageData(0, 0, width, height).data),
+    expected: checksum(px),
+    referenceWorker: reference.worker,
+    inside,
+    distinctColors: new Set(sample).size,
+    dataChecksum: document.body.dataset.checksum,
+    shownChecksum: document.getElementById('stat-sum').textContent,
+    workersUsed: Number(document.body.dataset.workersUsed),
+    workers: Number(document.body.dataset.workers),
+    cores: navigator.hardwareConcurrency,
+    inputValue: Number(document.getElementById('workers').value),
+    inputMax: Number(document.getElementById('workers').max),
+    progress: document.getElementById('progress').getAttribute('aria-valuenow'),
+    progressWidth: document.getElementById('progress-fill').style.width,
+    lanes: [...document.querySelectorAll('#lanes .lane')].map((l) => ({
+      worker: Number(l.dataset.worker),
+      tiles: Number(l.dataset.tiles),
+      count: l.querySelector('.lane-count span').textContent,
+    })),
+  };
+}
 
+test('the first render is pixel-identical to a single-threaded reference of the same kernel', async () => {
+  const { first: r } = await demoPage();
   assert.deepEqual([r.width, r.height], [640, 640]);
   // Same bytes as the reference, which is computed here, not hard-coded.
   assert.equal(r.shown, r.expected, 'canvas pixels differ from the single-threaded reference');
@@ -74,6 +88,10 @@ test('the demo renders the Mandelbrot tile by tile on several workers, pixel-ide
   // The image is not trivial: some interior, and a real palette.
   assert.ok(r.inside > 100 && r.inside < (640 * 640) / 2, `interior pixels: ${r.inside}`);
   assert.ok(r.distinctColors > 200, `distinct colors in a sample: ${r.distinctColors}`);
+});
+
+test('the first render runs on one worker per core, one lane each, and the lanes count all 100 tiles', async () => {
+  const { first: r } = await demoPage();
   // The worker control defaults to the core count and allows up to twice it.
   assert.equal(r.inputValue, r.cores);
   assert.equal(r.inputMax, r.cores * 2);
@@ -81,7 +99,6 @@ test('the demo renders the Mandelbrot tile by tile on several workers, pixel-ide
   if (r.cores >= 2) assert.ok(r.workersUsed >= 2, `tiles were computed on ${r.workersUsed} workers`);
   assert.equal(r.progress, '100');
   assert.equal(r.progressWidth, '100%');
-  // One lane per worker, and the lanes' tile counts add up to all 100 tiles.
   assert.deepEqual(
     r.lanes.map((l) => l.worker),
     Array.from({ length: r.workers }, (_, i) => i),
@@ -91,9 +108,11 @@ test('the demo renders the Mandelbrot tile by tile on several workers, pixel-ide
     100,
   );
   for (const l of r.lanes) assert.equal(l.count, String(l.tiles));
+});
 
-  // An explicit render on 3 workers: every worker has a lane, ≥2 did tiles, same pixels.
-  const n = Math.min(3, r.inputMax);
+test('a render on 3 workers gives the same image, with a lane per worker matching its tile count', async () => {
+  const { page, first } = await demoPage();
+  const n = Math.min(3, first.inputMax);
   const three = await page.evaluate(async (workers) => {
     const s = await window.demo.render({ workers });
     return {
@@ -101,14 +120,17 @@ test('the demo renders the Mandelbrot tile by tile on several workers, pixel-ide
       lanes: [...document.querySelectorAll('#lanes .lane')].map((l) => ({
         worker: Number(l.dataset.worker),
         tiles: Number(l.dataset.tiles),
+        count: l.querySelector('.lane-count span').textContent,
       })),
       progress: document.getElementById('progress').dataset.value,
+      dataChecksum: document.body.dataset.checksum,
     };
   }, n);
   assert.equal(three.s.workers, n);
   assert.equal(three.s.tiles, 100);
   assert.ok(three.s.ms > 0);
-  assert.equal(three.s.checksum, r.expected, 'a different worker count gives the same image');
+  assert.equal(three.s.checksum, first.expected, 'a different worker count gives the same image');
+  assert.equal(three.dataChecksum, first.expected);
   assert.ok(three.s.workersUsed >= 2, `3-worker render used ${three.s.workersUsed} workers`);
   const indices = Array.from({ length: n }, (_, i) => i);
   assert.deepEqual(
@@ -120,13 +142,17 @@ test('the demo renders the Mandelbrot tile by tile on several workers, pixel-ide
     three.lanes.map((l) => l.tiles),
     indices.map((i) => three.s.perWorker[i] ?? 0),
   );
+  for (const l of three.lanes) assert.equal(l.count, String(l.tiles));
   assert.equal(
     Object.values(three.s.perWorker).reduce((a, b) => a + b, 0),
     100,
   );
   assert.equal(three.progress, '100');
+});
 
-  // The speedup chart, at a small size so it is quick: one bar per worker count.
+test('the speedup chart has one bar per worker count, with its time and time(1) / time(n)', async () => {
+  const { page } = await demoPage();
+  // At a small size so it is quick.
   const sp = await page.evaluate(async () => {
     const res = await window.demo.measureSpeedup({ maxWorkers: 3, size: 192, repeats: 1 });
     const bars = [...document.querySelectorAll('#chart svg rect.bar:not(.pending)')].map((b) => ({
@@ -135,8 +161,9 @@ test('the demo renders the Mandelbrot tile by tile on several workers, pixel-ide
       speedup: Number(b.dataset.speedup),
       height: Number(b.getAttribute('height')),
     }));
-    return { res, bars };
+    return { res, bars, state: document.body.dataset.speedup };
   });
+  assert.equal(sp.state, 'done');
   assert.deepEqual(
     sp.res.results.map((x) => x.workers),
     [1, 2, 3],
@@ -153,9 +180,12 @@ test('the demo renders the Mandelbrot tile by tile on several workers, pixel-ide
   for (const [i, x] of sp.res.results.entries()) {
     assert.ok(Math.abs(x.speedup - sp.res.results[0].ms / x.ms) < 1e-9);
     assert.equal(sp.bars[i].ms, Number(x.ms.toFixed(2)));
+    assert.equal(sp.bars[i].speedup, Number(x.speedup.toFixed(3)));
   }
+});
 
-  // The playground: map in input order, asCompleted in completion (= sleep) order.
+test('the playground: map yields in input order, asCompleted in completion order, each future its own', async () => {
+  const { page } = await demoPage();
   const sleeps = [240, 60, 420, 0, 300, 180, 360, 120]; // 60 ms apart: completion order is sleep order
   const pg = await page.evaluate(async (sleepsArg) => {
     const res = await window.demo.playground({ sleeps: sleepsArg });
@@ -206,7 +236,10 @@ test('the demo renders the Mandelbrot tile by tile on several workers, pixel-ide
     pg.completed.map((x) => x.value),
     bySleep.map(String),
   );
+});
 
+test('after all that, the page shows and logs no error (and saves target/demo.png)', async () => {
+  const { page } = await demoPage();
   const end = await page.evaluate(() => ({
     error: document.getElementById('error-text').textContent,
     hidden: document.getElementById('error').hidden,
@@ -226,6 +259,7 @@ test('the demo served without COOP/COEP shows NotIsolatedError in its error box'
     name: document.body.dataset.error,
     visible: !document.getElementById('error').hidden && document.getElementById('error').offsetHeight > 0,
     text: document.getElementById('error-text').textContent,
+    title: document.querySelector('#error .error-title').textContent,
     hint: document.getElementById('error-hint').textContent,
     done: document.body.dataset.done,
   }));
@@ -235,6 +269,7 @@ test('the demo served without COOP/COEP shows NotIsolatedError in its error box'
   assert.equal(r.text.split('\n').filter((l) => l.startsWith('NotIsolatedError')).length, 1, 'the error is shown once');
   assert.match(r.text, /Cross-Origin-Opener-Policy: same-origin/);
   assert.match(r.text, /Cross-Origin-Embedder-Policy: require-corp/);
+  assert.equal(r.title, 'This page is not cross-origin isolated');
   assert.match(r.hint, /npm run demo/);
   assert.notEqual(r.done, 'true');
 });

@@ -900,6 +900,9 @@ var Reader = class {
     this.p += n;
     return out.buffer;
   }
+  // One switch over the tag byte, which V8 compiles to a jump table: scalars
+  // are decoded in place, everything else by a method of this (only) class,
+  // so every call site stays monomorphic and small methods get inlined.
   value() {
     const tag = this.u8();
     switch (tag) {
@@ -920,89 +923,113 @@ var Reader = class {
         return this.f64();
       case T_STRING2:
         return this.string();
-      case T_BIGINT2: {
-        const s = this.string();
-        return s[0] === "-" ? -BigInt(`0x${s.slice(1)}`) : BigInt(`0x${s}`);
-      }
-      case T_ARRAY2: {
-        const n = this.u32();
-        const a = new Array(n);
-        this.refs.push(a);
-        for (let i = 0; i < n; i++) a[i] = this.value();
-        return a;
-      }
-      case T_OBJECT2: {
-        const n = this.u32();
-        const o = {};
-        this.refs.push(o);
-        for (let i = 0; i < n; i++) {
-          const k = this.string();
-          const v = this.value();
-          if (k === "__proto__") {
-            Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
-          } else o[k] = v;
-        }
-        return o;
-      }
-      case T_MAP2: {
-        const n = this.u32();
-        const m = /* @__PURE__ */ new Map();
-        this.refs.push(m);
-        for (let i = 0; i < n; i++) {
-          const k = this.value();
-          m.set(k, this.value());
-        }
-        return m;
-      }
-      case T_SET2: {
-        const n = this.u32();
-        const s = /* @__PURE__ */ new Set();
-        this.refs.push(s);
-        for (let i = 0; i < n; i++) s.add(this.value());
-        return s;
-      }
-      case T_DATE2: {
-        const d = new Date(this.f64());
-        this.refs.push(d);
-        return d;
-      }
-      case T_REGEXP2: {
-        const slot = this.refs.push(null) - 1;
-        const source2 = this.string();
-        const re = new RegExp(source2, this.string());
-        this.refs[slot] = re;
-        return re;
-      }
-      case T_BUFFER2: {
-        const buf = this.copy(this.u32());
-        this.refs.push(buf);
-        return buf;
-      }
-      case T_VIEW2: {
-        const C = VIEWS2[this.u8()];
-        const n = this.u32();
-        const buf = this.copy(n);
-        const view = C === DataView ? new DataView(buf) : new C(buf, 0, n / C.BYTES_PER_ELEMENT);
-        this.refs.push(view);
-        return view;
-      }
+      case T_BIGINT2:
+        return this.bigint();
+      case T_ARRAY2:
+        return this.array();
+      case T_OBJECT2:
+        return this.object();
+      case T_MAP2:
+        return this.map();
+      case T_SET2:
+        return this.set();
+      case T_DATE2:
+        return this.date();
+      case T_REGEXP2:
+        return this.regexp();
+      case T_BUFFER2:
+        return this.buffer();
+      case T_VIEW2:
+        return this.view();
       case T_ERROR2:
         return this.error();
       case T_REF2:
         return this.refs[this.u32()];
-      case T_EXTERNAL2: {
-        const kind = this.u8();
-        const id = this.u32();
-        const offset = this.u32();
-        const length = this.u32();
-        const buffer = this.externalBuffer ? this.externalBuffer(id) : void 0;
-        if (!buffer) throw new CloneError(`shared buffer #${id} is not known here`, "value", "UNKNOWN_BUFFER");
-        const out = kind === EXTERNAL_BUFFER2 ? buffer : new VIEWS2[kind](buffer, offset, length);
-        this.refs.push(out);
-        return out;
-      }
+      case T_EXTERNAL2:
+        return this.external();
     }
     throw new CloneError(`corrupt message: unknown tag ${tag} at byte ${this.p - 1}`, "value", "CORRUPT_MESSAGE");
+  }
+  // Each method below reads the payload of its tag (tags.js), the tag byte
+  // already read. Objects are added to `refs` before their contents, so that
+  // REF can point back to a container from inside it (cycles).
+  bigint() {
+    const s = this.string();
+    return s[0] === "-" ? -BigInt(`0x${s.slice(1)}`) : BigInt(`0x${s}`);
+  }
+  array() {
+    const n = this.u32();
+    const a = new Array(n);
+    this.refs.push(a);
+    for (let i = 0; i < n; i++) a[i] = this.value();
+    return a;
+  }
+  object() {
+    const n = this.u32();
+    const o = {};
+    this.refs.push(o);
+    for (let i = 0; i < n; i++) {
+      const k = this.string();
+      const v = this.value();
+      if (k === "__proto__") {
+        Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+      } else o[k] = v;
+    }
+    return o;
+  }
+  map() {
+    const n = this.u32();
+    const m = /* @__PURE__ */ new Map();
+    this.refs.push(m);
+    for (let i = 0; i < n; i++) {
+      const k = this.value();
+      m.set(k, this.value());
+    }
+    return m;
+  }
+  set() {
+    const n = this.u32();
+    const s = /* @__PURE__ */ new Set();
+    this.refs.push(s);
+    for (let i = 0; i < n; i++) s.add(this.value());
+    return s;
+  }
+  date() {
+    const d = new Date(this.f64());
+    this.refs.push(d);
+    return d;
+  }
+  regexp() {
+    const slot = this.refs.push(null) - 1;
+    const source2 = this.string();
+    const re = new RegExp(source2, this.string());
+    this.refs[slot] = re;
+    return re;
+  }
+  buffer() {
+    const buf = this.copy(this.u32());
+    this.refs.push(buf);
+    return buf;
+  }
+  view() {
+    const C = VIEWS2[this.u8()];
+    const n = this.u32();
+    const buf = this.copy(n);
+    const view = C === DataView ? new DataView(buf) : new C(buf, 0, n / C.BYTES_PER_ELEMENT);
+    this.refs.push(view);
+    return view;
+  }
+  // A view or buffer by reference: rebuilt on the caller's buffer `id`, not copied.
+  external() {
+    const kind = this.u8();
+    const id = this.u32();
+    const offset = this.u32();
+    const length = this.u32();
+    const buffer = this.externalBuffer ? this.externalBuffer(id) : void 0;
+    if (!buffer) throw new CloneError(`shared buffer #${id} is not known here`, "value", "UNKNOWN_BUFFER");
+    const out = kind === EXTERNAL_BUFFER2 ? buffer : new VIEWS2[kind](buffer, offset, length);
+    this.refs.push(out);
+    return out;
   }
   // An Error of the same class (by name) with the same message, stack, cause
   // and errors, as own non-enumerable properties like a thrown one's.
@@ -1169,6 +1196,8 @@ var Encoder = class {
     }
     throw new Unsendable(v, `values of type ${typeof v} cannot be cloned`, "UNSUPPORTED_TYPE");
   }
+  // Arrays and plain objects, the common case, are encoded here; binary data,
+  // the other built-ins and the refusals each have their own method.
   #object(o) {
     const seen = this.#refs.get(o);
     if (seen !== void 0) {
@@ -1198,6 +1227,10 @@ var Encoder = class {
     if (ArrayBuffer.isView(o) || o instanceof ArrayBuffer || hasSAB && o instanceof SharedArrayBuffer) {
       return this.#binary(o);
     }
+    return this.#builtin(o, proto);
+  }
+  // Map, Set, Date, RegExp and Error; anything else cannot be sent.
+  #builtin(o, proto) {
     if (o instanceof Map) {
       this.#u8(T_MAP3);
       this.#u32(o.size);
@@ -1224,19 +1257,23 @@ var Encoder = class {
       this.#string(o.flags);
       return;
     }
-    if (o instanceof Error) {
-      this.#u8(T_ERROR3);
-      this.#string(String(o.name));
-      this.#string(String(o.message));
-      this.#value(typeof o.stack === "string" ? o.stack : void 0);
-      const hasCause = Object.prototype.hasOwnProperty.call(o, "cause");
-      this.#u8(hasCause ? 1 : 0);
-      if (hasCause) this.#value(o.cause);
-      const errors = typeof AggregateError === "function" && o instanceof AggregateError && Array.isArray(o.errors);
-      this.#u8(errors ? 1 : 0);
-      if (errors) this.#value(o.errors);
-      return;
-    }
+    if (o instanceof Error) return this.#error(o);
+    this.#refuse(o, proto);
+  }
+  #error(o) {
+    this.#u8(T_ERROR3);
+    this.#string(String(o.name));
+    this.#string(String(o.message));
+    this.#value(typeof o.stack === "string" ? o.stack : void 0);
+    const hasCause = Object.prototype.hasOwnProperty.call(o, "cause");
+    this.#u8(hasCause ? 1 : 0);
+    if (hasCause) this.#value(o.cause);
+    const errors = typeof AggregateError === "function" && o instanceof AggregateError && Array.isArray(o.errors);
+    this.#u8(errors ? 1 : 0);
+    if (errors) this.#value(o.errors);
+  }
+  // Throws the Unsendable that says why `o` (of prototype `proto`) cannot be sent.
+  #refuse(o, proto) {
     const name = proto?.constructor?.name;
     if (o instanceof Promise) throw new Unsendable(o, "promises cannot be cloned; await the value first", "PROMISE");
     if (o instanceof WeakMap || o instanceof WeakSet || typeof WeakRef === "function" && o instanceof WeakRef) {

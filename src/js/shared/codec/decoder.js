@@ -89,6 +89,9 @@ class Reader {
     this.p += n;
     return out.buffer;
   }
+  // One switch over the tag byte, which V8 compiles to a jump table: scalars
+  // are decoded in place, everything else by a method of this (only) class,
+  // so every call site stays monomorphic and small methods get inlined.
   value() {
     const tag = this.u8();
     switch (tag) {
@@ -109,89 +112,115 @@ class Reader {
         return this.f64();
       case T_STRING:
         return this.string();
-      case T_BIGINT: {
-        const s = this.string();
-        return s[0] === '-' ? -BigInt(`0x${s.slice(1)}`) : BigInt(`0x${s}`);
-      }
-      case T_ARRAY: {
-        const n = this.u32();
-        const a = new Array(n);
-        this.refs.push(a);
-        for (let i = 0; i < n; i++) a[i] = this.value();
-        return a;
-      }
-      case T_OBJECT: {
-        const n = this.u32();
-        const o = {};
-        this.refs.push(o);
-        for (let i = 0; i < n; i++) {
-          const k = this.string();
-          const v = this.value();
-          if (k === '__proto__') {
-            Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
-          } else o[k] = v;
-        }
-        return o;
-      }
-      case T_MAP: {
-        const n = this.u32();
-        const m = new Map();
-        this.refs.push(m);
-        for (let i = 0; i < n; i++) {
-          const k = this.value();
-          m.set(k, this.value());
-        }
-        return m;
-      }
-      case T_SET: {
-        const n = this.u32();
-        const s = new Set();
-        this.refs.push(s);
-        for (let i = 0; i < n; i++) s.add(this.value());
-        return s;
-      }
-      case T_DATE: {
-        const d = new Date(this.f64());
-        this.refs.push(d);
-        return d;
-      }
-      case T_REGEXP: {
-        const slot = this.refs.push(null) - 1;
-        const source = this.string();
-        const re = new RegExp(source, this.string());
-        this.refs[slot] = re;
-        return re;
-      }
-      case T_BUFFER: {
-        const buf = this.copy(this.u32());
-        this.refs.push(buf);
-        return buf;
-      }
-      case T_VIEW: {
-        const C = VIEWS[this.u8()];
-        const n = this.u32();
-        const buf = this.copy(n);
-        const view = C === DataView ? new DataView(buf) : new C(buf, 0, n / C.BYTES_PER_ELEMENT);
-        this.refs.push(view);
-        return view;
-      }
+      case T_BIGINT:
+        return this.bigint();
+      case T_ARRAY:
+        return this.array();
+      case T_OBJECT:
+        return this.object();
+      case T_MAP:
+        return this.map();
+      case T_SET:
+        return this.set();
+      case T_DATE:
+        return this.date();
+      case T_REGEXP:
+        return this.regexp();
+      case T_BUFFER:
+        return this.buffer();
+      case T_VIEW:
+        return this.view();
       case T_ERROR:
         return this.error();
       case T_REF:
         return this.refs[this.u32()];
-      case T_EXTERNAL: {
-        const kind = this.u8();
-        const id = this.u32();
-        const offset = this.u32();
-        const length = this.u32();
-        const buffer = this.externalBuffer ? this.externalBuffer(id) : undefined;
-        if (!buffer) throw new CloneError(`shared buffer #${id} is not known here`, 'value', 'UNKNOWN_BUFFER');
-        const out = kind === EXTERNAL_BUFFER ? buffer : new VIEWS[kind](buffer, offset, length);
-        this.refs.push(out);
-        return out;
-      }
+      case T_EXTERNAL:
+        return this.external();
     }
     throw new CloneError(`corrupt message: unknown tag ${tag} at byte ${this.p - 1}`, 'value', 'CORRUPT_MESSAGE');
+  }
+
+  // Each method below reads the payload of its tag (tags.js), the tag byte
+  // already read. Objects are added to `refs` before their contents, so that
+  // REF can point back to a container from inside it (cycles).
+
+  bigint() {
+    const s = this.string();
+    return s[0] === '-' ? -BigInt(`0x${s.slice(1)}`) : BigInt(`0x${s}`);
+  }
+  array() {
+    const n = this.u32();
+    const a = new Array(n);
+    this.refs.push(a);
+    for (let i = 0; i < n; i++) a[i] = this.value();
+    return a;
+  }
+  object() {
+    const n = this.u32();
+    const o = {};
+    this.refs.push(o);
+    for (let i = 0; i < n; i++) {
+      const k = this.string();
+      const v = this.value();
+      if (k === '__proto__') {
+        Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+      } else o[k] = v;
+    }
+    return o;
+  }
+  map() {
+    const n = this.u32();
+    const m = new Map();
+    this.refs.push(m);
+    for (let i = 0; i < n; i++) {
+      const k = this.value();
+      m.set(k, this.value());
+    }
+    return m;
+  }
+  set() {
+    const n = this.u32();
+    const s = new Set();
+    this.refs.push(s);
+    for (let i = 0; i < n; i++) s.add(this.value());
+    return s;
+  }
+  date() {
+    const d = new Date(this.f64());
+    this.refs.push(d);
+    return d;
+  }
+  regexp() {
+    const slot = this.refs.push(null) - 1;
+    const source = this.string();
+    const re = new RegExp(source, this.string());
+    this.refs[slot] = re;
+    return re;
+  }
+  buffer() {
+    const buf = this.copy(this.u32());
+    this.refs.push(buf);
+    return buf;
+  }
+  view() {
+    const C = VIEWS[this.u8()];
+    const n = this.u32();
+    const buf = this.copy(n);
+    const view = C === DataView ? new DataView(buf) : new C(buf, 0, n / C.BYTES_PER_ELEMENT);
+    this.refs.push(view);
+    return view;
+  }
+  // A view or buffer by reference: rebuilt on the caller's buffer `id`, not copied.
+  external() {
+    const kind = this.u8();
+    const id = this.u32();
+    const offset = this.u32();
+    const length = this.u32();
+    const buffer = this.externalBuffer ? this.externalBuffer(id) : undefined;
+    if (!buffer) throw new CloneError(`shared buffer #${id} is not known here`, 'value', 'UNKNOWN_BUFFER');
+    const out = kind === EXTERNAL_BUFFER ? buffer : new VIEWS[kind](buffer, offset, length);
+    this.refs.push(out);
+    return out;
   }
   // An Error of the same class (by name) with the same message, stack, cause
   // and errors, as own non-enumerable properties like a thrown one's.

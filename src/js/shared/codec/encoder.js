@@ -165,6 +165,8 @@ export class Encoder {
     throw new Unsendable(v, `values of type ${typeof v} cannot be cloned`, 'UNSUPPORTED_TYPE');
   }
 
+  // Arrays and plain objects, the common case, are encoded here; binary data,
+  // the other built-ins and the refusals each have their own method.
   #object(o) {
     const seen = this.#refs.get(o);
     if (seen !== undefined) {
@@ -194,6 +196,11 @@ export class Encoder {
     if (ArrayBuffer.isView(o) || o instanceof ArrayBuffer || (hasSAB && o instanceof SharedArrayBuffer)) {
       return this.#binary(o);
     }
+    return this.#builtin(o, proto);
+  }
+
+  // Map, Set, Date, RegExp and Error; anything else cannot be sent.
+  #builtin(o, proto) {
     if (o instanceof Map) {
       this.#u8(T_MAP);
       this.#u32(o.size);
@@ -220,20 +227,26 @@ export class Encoder {
       this.#string(o.flags);
       return;
     }
-    if (o instanceof Error) {
-      this.#u8(T_ERROR);
-      this.#string(String(o.name));
-      this.#string(String(o.message));
-      this.#value(typeof o.stack === 'string' ? o.stack : undefined);
-      // biome-ignore lint/suspicious/noPrototypeBuiltins: Object.hasOwn needs Chrome 93; the README promises 87+.
-      const hasCause = Object.prototype.hasOwnProperty.call(o, 'cause');
-      this.#u8(hasCause ? 1 : 0);
-      if (hasCause) this.#value(o.cause);
-      const errors = typeof AggregateError === 'function' && o instanceof AggregateError && Array.isArray(o.errors);
-      this.#u8(errors ? 1 : 0);
-      if (errors) this.#value(o.errors);
-      return;
-    }
+    if (o instanceof Error) return this.#error(o);
+    this.#refuse(o, proto);
+  }
+
+  #error(o) {
+    this.#u8(T_ERROR);
+    this.#string(String(o.name));
+    this.#string(String(o.message));
+    this.#value(typeof o.stack === 'string' ? o.stack : undefined);
+    // biome-ignore lint/suspicious/noPrototypeBuiltins: Object.hasOwn needs Chrome 93; the README promises 87+.
+    const hasCause = Object.prototype.hasOwnProperty.call(o, 'cause');
+    this.#u8(hasCause ? 1 : 0);
+    if (hasCause) this.#value(o.cause);
+    const errors = typeof AggregateError === 'function' && o instanceof AggregateError && Array.isArray(o.errors);
+    this.#u8(errors ? 1 : 0);
+    if (errors) this.#value(o.errors);
+  }
+
+  // Throws the Unsendable that says why `o` (of prototype `proto`) cannot be sent.
+  #refuse(o, proto) {
     const name = proto?.constructor?.name;
     if (o instanceof Promise) throw new Unsendable(o, 'promises cannot be cloned; await the value first', 'PROMISE');
     if (o instanceof WeakMap || o instanceof WeakSet || (typeof WeakRef === 'function' && o instanceof WeakRef)) {
