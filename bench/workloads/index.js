@@ -9,7 +9,7 @@ import { startup } from './startup.js';
 import { throughput } from './throughput.js';
 
 export const WORKLOADS = [
-  { id: 'roundtrip', run: roundtrip },
+  { id: 'roundtrip', run: roundtrip }, // first: its fresh pools must meet a page that ran no round trips yet
   { id: 'throughput', run: throughput },
   { id: 'map_small', run: mapSmall },
   { id: 'cpu_scaling', run: cpuScaling },
