@@ -7,9 +7,11 @@ import { memory } from './memory.js';
 import { roundtrip } from './roundtrip.js';
 import { startup } from './startup.js';
 import { throughput } from './throughput.js';
+import { wakeAfterIdle } from './wake-after-idle.js';
 
 export const WORKLOADS = [
   { id: 'roundtrip', run: roundtrip }, // first: its fresh pools must meet a page that ran no round trips yet
+  { id: 'wake_after_idle', run: wakeAfterIdle },
   { id: 'throughput', run: throughput },
   { id: 'map_small', run: mapSmall },
   { id: 'cpu_scaling', run: cpuScaling },
