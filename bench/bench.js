@@ -5,10 +5,12 @@
 // The runner (bench/run.mjs) drives this page through `window.bench`:
 // setup, then run(id) for each id of `workloads` (bench/workloads/index.js),
 // then teardown. `window.runBench()` does all of it in the page alone (from
-// the devtools console of bench.html).
+// the devtools console of bench.html). `window.benchIdle` starts the idle
+// scenarios the runner measures from outside (bench/idle-cpu.mjs).
 import { Pool } from '/src/js/index.js';
 import { loadRuntime } from '/src/js/runtime.js';
 import { check, log, MinimalPool, noop, now, settle, WORKERS } from './workloads/common.js';
+import { startIdleScenario } from './workloads/idle-pages.js';
 import { WORKLOADS } from './workloads/index.js';
 
 let ctx = null;
@@ -57,5 +59,6 @@ async function runBench({ quick = false } = {}) {
 }
 
 window.bench = { workloads: WORKLOADS.map((w) => w.id), setup, run, teardown };
+window.benchIdle = { start: startIdleScenario };
 window.runBench = runBench;
 window.benchReady = true;

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../scripts/serve.mjs';
 import { CHROME_ARGS, chromePath } from '../tests/browser/harness.mjs';
+import { idleCpu } from './idle-cpu.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -35,13 +36,14 @@ const browser = await chromium.launch({
   headless: true,
   args: [...CHROME_ARGS, '--js-flags=--expose-gc'],
 });
-// Progress lines as the workloads start (a full run takes ~1 min).
+// Progress lines as the workloads start (a full run takes ~3 min).
 const started = performance.now();
 let stepNo = 0;
 let steps = 0;
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 const step = (id) => log(`[${++stepNo}/${steps}] ${id}… (${((performance.now() - started) / 1000).toFixed(1)} s)`);
 try {
+  // The page's workloads, in one page, then idle_cpu, in fresh pages of their own.
   const page = await browser.newPage();
   page.on('console', (m) => log(m.text()));
   page.on('pageerror', (e) => log(`page error: ${e.message}`));
@@ -49,7 +51,7 @@ try {
   await page.waitForFunction(() => window.benchReady === true);
   const version = browser.version();
   const workloads = await page.evaluate(() => window.bench.workloads);
-  steps = workloads.length;
+  steps = workloads.length + 1;
   await page.evaluate((quick) => window.bench.setup({ quick }), quick);
   const results = [];
   for (const id of workloads) {
@@ -58,6 +60,8 @@ try {
   }
   const { cores, workers } = await page.evaluate(() => window.bench.teardown());
   await page.close();
+  step('idle_cpu');
+  results.push(await idleCpu(browser, server.url, { quick, log }));
   const report = {
     browser: `Chromium ${version} (headless)`,
     cores,
