@@ -6,11 +6,27 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../scripts/serve.mjs';
 import { CHROME_ARGS, chromePath } from '../tests/browser/harness.mjs';
+import { idleCpu } from './idle-cpu.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const jsonPath = args.includes('--json') ? args[args.indexOf('--json') + 1] : null;
 const quick = args.includes('--quick');
+
+// Row fields that are not anchors: every other field of a row is an anchor's
+// figure, shown in the table's anchors column.
+const NOT_ANCHORS = new Set([
+  'id',
+  'unit',
+  'wasmpool',
+  'ratio',
+  'target',
+  'met',
+  'notes',
+  'browser',
+  'transport',
+  'runtime',
+]);
 
 const server = await startServer({ isolated: true });
 // --expose-gc: the page collects garbage between workloads, so one workload's
@@ -20,17 +36,40 @@ const browser = await chromium.launch({
   headless: true,
   args: [...CHROME_ARGS, '--js-flags=--expose-gc'],
 });
+// Progress lines as the workloads start (a full run takes ~3 min).
+const started = performance.now();
+let stepNo = 0;
+let steps = 0;
+const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+const step = (id) => log(`[${++stepNo}/${steps}] ${id}… (${((performance.now() - started) / 1000).toFixed(1)} s)`);
 try {
+  // The page's workloads, in one page, then idle_cpu, in fresh pages of their own.
   const page = await browser.newPage();
-  page.on('console', (m) => process.stderr.write(`[bench] ${m.text()}\n`));
-  page.on('pageerror', (e) => process.stderr.write(`[bench] page error: ${e.message}\n`));
+  page.on('console', (m) => log(m.text()));
+  page.on('pageerror', (e) => log(`page error: ${e.message}`));
   await page.goto(`${server.url}/bench/bench.html`);
   await page.waitForFunction(() => window.benchReady === true);
   const version = browser.version();
-  const report = await page.evaluate((quick) => window.runBench({ quick }), quick);
-  report.browser = `Chromium ${version} (headless)`;
-  report.date = new Date().toISOString();
-  report.machine = `${report.cores} cores`;
+  const workloads = await page.evaluate(() => window.bench.workloads);
+  steps = workloads.length + 1;
+  await page.evaluate((quick) => window.bench.setup({ quick }), quick);
+  const results = [];
+  for (const id of workloads) {
+    step(id);
+    results.push(...(await page.evaluate((id) => window.bench.run(id), id)));
+  }
+  const { cores, workers } = await page.evaluate(() => window.bench.teardown());
+  await page.close();
+  step('idle_cpu');
+  results.push(await idleCpu(browser, server.url, { quick, log }));
+  const report = {
+    browser: `Chromium ${version} (headless)`,
+    cores,
+    workers,
+    results,
+    date: new Date().toISOString(),
+    machine: `${cores} cores`,
+  };
 
   const fmt = (v) =>
     typeof v !== 'number' || Number.isNaN(v)
@@ -46,7 +85,7 @@ try {
   ];
   for (const r of report.results) {
     const anchors = Object.entries(r)
-      .filter(([k]) => !['id', 'unit', 'wasmpool', 'ratio', 'target', 'met', 'notes'].includes(k))
+      .filter(([k]) => !NOT_ANCHORS.has(k))
       .map(([k, v]) => `${k}: ${fmt(v)}`)
       .join('; ');
     lines.push(

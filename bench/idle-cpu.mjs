@@ -1,0 +1,127 @@
+// idle_cpu, measured by the runner: the CPU time the browser uses while a
+// page sits idle, read from Linux /proc, for a page with no pool, an idle
+// wasmpool pool, an idle workerpool pool, and a page awaiting a long async
+// task. Each page is fresh (its own browser context) and closed before the
+// next one opens.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+
+const IDLE_WORKERS = 8;
+const TARGET = 0.5; // % of one core above the page with no pool
+// [result key, scenario of bench/workloads/idle-pages.js], in the order measured.
+const SCENARIOS = [
+  ['none', 'none'],
+  ['wasmpool', 'wasmpool'],
+  ['workerpool', 'workerpool'],
+  ['awaiting', 'awaiting'],
+  ['noneAgain', 'none'],
+];
+
+function clockTicksPerSecond() {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+}
+
+// The CPU time, in clock ticks, of every process descended from this node
+// process (the browser it launched and the browser's own children), found by
+// walking the ppid links of /proc/*/stat. Each process counts its utime +
+// stime and its reaped children's cutime + cstime, so a process that exits
+// during the window (and is reaped by its parent, also in the tree) still
+// counts its last ticks.
+function descendantTicks() {
+  const procs = new Map(); // pid -> { ppid, ticks }
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat;
+    try {
+      stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // Fields after "(comm)", which may itself hold spaces and parentheses:
+    // state ppid … utime(14) stime(15) cutime(16) cstime(17), 1-based overall.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    procs.set(Number(name), { ppid: Number(f[1]), ticks });
+  }
+  const children = new Map();
+  for (const [pid, { ppid }] of procs) {
+    if (!children.has(ppid)) children.set(ppid, []);
+    children.get(ppid).push(pid);
+  }
+  let total = 0;
+  const stack = [...(children.get(process.pid) ?? [])];
+  while (stack.length) {
+    const pid = stack.pop();
+    total += procs.get(pid).ticks;
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// % of one core the browser used over `windowMs`, after `settleMs`, with a
+// fresh page in which `kind` (bench/workloads/idle-pages.js) was started.
+async function measurePage(browser, url, kind, { settleMs, windowMs, hz }) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    page.on('pageerror', (e) => process.stderr.write(`[bench] idle page error: ${e.message}\n`));
+    await page.goto(`${url}/bench/bench.html`);
+    await page.waitForFunction(() => window.benchReady === true);
+    const taskMs = settleMs + windowMs + 5000; // the awaited task outlasts the window
+    await page.evaluate(([k, o]) => window.benchIdle.start(k, o), [kind, { workers: IDLE_WORKERS, taskMs }]);
+    await sleep(settleMs);
+    const t0 = performance.now();
+    const ticks0 = descendantTicks();
+    await sleep(windowMs);
+    const ticks = descendantTicks() - ticks0;
+    const seconds = (performance.now() - t0) / 1000;
+    return (100 * ticks) / hz / seconds;
+  } finally {
+    await context.close();
+  }
+}
+
+/** The idle_cpu result row. `log` prints a progress line. */
+export async function idleCpu(browser, url, { quick = false, log = () => {} } = {}) {
+  const settleMs = 1000;
+  const windowMs = quick ? 3000 : 10_000;
+  const base = {
+    id: 'idle_cpu',
+    unit: `% of one core above a page with no pool (${IDLE_WORKERS} idle workers)`,
+    target: `≤ ${TARGET}% of one core above a page with no pool`,
+  };
+  if (!fs.existsSync('/proc/self/stat')) {
+    return { ...base, wasmpool: NaN, ratio: null, met: false, notes: 'not measured: needs Linux /proc' };
+  }
+  const hz = clockTicksPerSecond();
+  const opts = { settleMs, windowMs, hz };
+  // The page with no pool first and last: the baseline is their mean, so a
+  // drift of the browser's own background work over the run cancels out.
+  const raw = {};
+  for (const [key, kind] of SCENARIOS) {
+    raw[key] = await measurePage(browser, url, kind, opts);
+    log(`idle_cpu: ${key} ${raw[key].toFixed(2)}% of one core`);
+  }
+  const none = (raw.none + raw.noneAgain) / 2;
+  const above = (key) => raw[key] - none;
+  const pct = (v) => `${v.toFixed(2)}%`;
+  return {
+    ...base,
+    wasmpool: above('wasmpool'),
+    workerpool: above('workerpool'),
+    ratio: TARGET / Math.max(above('wasmpool'), 0.05),
+    met: above('wasmpool') <= TARGET,
+    notes:
+      `browser CPU (utime+stime of the runner's descendant processes, /proc, ${hz} ticks/s) over ${windowMs / 1000} s ` +
+      `after ${settleMs / 1000} s of settling, one fresh page each; raw, % of one core: no pool ${pct(raw.none)} ` +
+      `(first) and ${pct(raw.noneAgain)} (last), wasmpool ${pct(raw.wasmpool)}, workerpool ${pct(raw.workerpool)}; ` +
+      `a page awaiting one long async task (2-worker wasmpool, the task waits on a timer) ${pct(raw.awaiting)}, ` +
+      `${pct(above('awaiting'))} above no pool; ratio column: ${TARGET}/max(wasmpool, 0.05) (>1 = target met)`,
+  };
+}

@@ -1,0 +1,79 @@
+// What the page-side workloads share: the log, timing and statistics helpers,
+// the result check, and the minimal postMessage pool used as an anchor.
+
+export const WORKERS = 2;
+
+export const log = (line) => {
+  document.getElementById('log').textContent += `${line}\n`;
+  console.log(line);
+};
+export const now = () => performance.now();
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+export const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+export function check(cond, what) {
+  if (!cond) throw new Error(`benchmark result check failed: ${what}`);
+}
+
+export const noop = () => 0;
+
+// The minimal postMessage pool every tutorial shows: round-robin, one message per task each way.
+export class MinimalPool {
+  constructor(n) {
+    this.workers = Array.from({ length: n }, () => new Worker('/bench/minimal-worker.js'));
+    this.pending = new Map();
+    this.next = 0;
+    this.id = 0;
+    for (const w of this.workers) {
+      w.onmessage = ({ data }) => {
+        const p = this.pending.get(data.id);
+        this.pending.delete(data.id);
+        data.ok ? p.resolve(data.value) : p.reject(new Error(data.value));
+      };
+    }
+  }
+  exec(fn, args = []) {
+    const id = this.id++;
+    const w = this.workers[this.next++ % this.workers.length];
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      w.postMessage({ id, source: fn.toString(), args });
+    });
+  }
+  terminate() {
+    for (const w of this.workers) w.terminate();
+  }
+}
+
+/**
+ * Round-trip latency of `run()` (one task at a time): `warmup` untimed round
+ * trips, then `n` timed ones. Returns p50 and p99 in µs.
+ */
+export async function latency(run, n, { warmup = 200 } = {}) {
+  for (let i = 0; i < warmup; i++) await run();
+  const samples = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = now();
+    await run();
+    samples[i] = now() - t;
+  }
+  samples.sort();
+  return { p50: quantile(samples, 0.5) * 1000, p99: quantile(samples, 0.99) * 1000 };
+}
+
+/** Tasks per second for `n` tasks submitted at once (`submit(i)` must resolve to `i`). */
+export async function throughput(submit, n) {
+  const t = now();
+  const all = [];
+  for (let i = 0; i < n; i++) all.push(submit(i));
+  const out = await Promise.all(all);
+  const s = (now() - t) / 1000;
+  check(out.length === n && out[n - 1] === n - 1, 'throughput results');
+  return n / s;
+}
+
+// Between workloads: collect the previous one's garbage and let things settle.
+export async function settle() {
+  globalThis.gc?.();
+  await sleep(100);
+}

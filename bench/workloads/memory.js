@@ -1,0 +1,28 @@
+// memory: the wasm memory and JS heap of a fresh pool, after creation and
+// after 100,000 tasks.
+
+import { Pool } from '/src/js/index.js';
+import { log, throughput, WORKERS } from './common.js';
+
+const heap = () => (performance.memory ? performance.memory.usedJSHeapSize / 2 ** 20 : NaN);
+
+export async function memory({ scale, rt }) {
+  const p = new Pool({ workers: WORKERS });
+  await p.ready;
+  const afterCreate = { wasm: rt.memory.buffer.byteLength / 2 ** 20, heap: heap() };
+  await throughput((i) => p.submit((x) => x, i), Math.round(100_000 * scale));
+  const after = { wasm: rt.memory.buffer.byteLength / 2 ** 20, heap: heap() };
+  await p.shutdown();
+  log(
+    `memory: wasm ${afterCreate.wasm.toFixed(2)} → ${after.wasm.toFixed(2)} MiB, JS heap ${afterCreate.heap.toFixed(1)} → ${after.heap.toFixed(1)} MiB`,
+  );
+  return {
+    id: 'memory',
+    unit: 'MiB',
+    wasmpool: after.wasm,
+    notes: `wasm memory ${afterCreate.wasm.toFixed(2)} MiB after creation, ${after.wasm.toFixed(2)} MiB after 100,000 tasks; JS heap ${afterCreate.heap.toFixed(1)} → ${after.heap.toFixed(1)} MiB`,
+    ratio: null,
+    target: 'reported',
+    met: true,
+  };
+}

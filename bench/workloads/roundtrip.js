@@ -1,0 +1,68 @@
+// roundtrip and roundtrip_p99: submit → await of a no-op, one task at a time,
+// both rows from the same samples. The p99 tail of a pool's first ~10,000
+// round trips is JIT tier-up (page and workers), so the rows measure steady
+// state (5,000 untimed round trips first) and the notes give the tail of
+// fresh pools, measured first, before this page has run any other round trip.
+
+import { Pool } from '/src/js/index.js';
+import { latency, log, noop, WORKERS } from './common.js';
+
+const fmt = (us) => `${us.toFixed(0)} µs`;
+
+// The first `n` round trips of pools started for the purpose: wasmpool
+// timed from `await pool.ready`, workerpool from its first worker's first
+// answer (the task that starts the worker is not timed).
+async function freshP99(n) {
+  const wp = new Pool({ workers: WORKERS });
+  await wp.ready;
+  const a = await latency(() => wp.submit(noop), n, { warmup: 0 });
+  await wp.shutdown();
+  const wk = workerpool.pool({ maxWorkers: WORKERS });
+  await wk.exec(noop, []);
+  const b = await latency(() => wk.exec(noop, []), n, { warmup: 0 });
+  await wk.terminate();
+  return { wasmpool: a.p99, workerpool: b.p99 };
+}
+
+export async function roundtrip({ scale, wp, wk, mini }) {
+  const n = Math.round(10_000 * scale);
+  const warmup = Math.round(5_000 * scale);
+  const fresh = await freshP99(n);
+  log(`roundtrip, fresh pools, first ${n} p99: wasmpool ${fmt(fresh.wasmpool)}, workerpool ${fmt(fresh.workerpool)}`);
+  const a = await latency(() => wp.submit(noop), n, { warmup });
+  const b = await latency(() => wk.exec(noop, []), n, { warmup });
+  const c = await latency(() => mini.exec(noop), n, { warmup });
+  log(
+    `roundtrip p50: wasmpool ${a.p50.toFixed(1)} µs, workerpool ${b.p50.toFixed(1)} µs, minimal ${c.p50.toFixed(1)} µs`,
+  );
+  log(
+    `roundtrip p99: wasmpool ${a.p99.toFixed(1)} µs, workerpool ${b.p99.toFixed(1)} µs, minimal ${c.p99.toFixed(1)} µs`,
+  );
+  const steady = `${warmup.toLocaleString('en')} untimed round trips per pool, then ${n.toLocaleString('en')} timed`;
+  return [
+    {
+      id: 'roundtrip',
+      unit: 'µs p50, steady state',
+      wasmpool: a.p50,
+      workerpool: b.p50,
+      minimal: c.p50,
+      ratio: b.p50 / a.p50,
+      target: 'wasmpool p50 ≤ 1/8 of workerpool',
+      met: a.p50 * 8 <= b.p50,
+      notes: `${steady}; performance.now() is coarsened to 5 µs in isolated pages`,
+    },
+    {
+      id: 'roundtrip_p99',
+      unit: 'µs p99, steady state',
+      wasmpool: a.p99,
+      workerpool: b.p99,
+      minimal: c.p99,
+      ratio: b.p99 / a.p99,
+      target: 'wasmpool p99 ≤ 1/2 of workerpool',
+      met: a.p99 * 2 <= b.p99,
+      notes:
+        `same samples as roundtrip; fresh pools (the first ${n.toLocaleString('en')} round trips after start, ` +
+        `JIT warm-up included): p99 wasmpool ${fmt(fresh.wasmpool)}, workerpool ${fmt(fresh.workerpool)}`,
+    },
+  ];
+}

@@ -1,0 +1,49 @@
+// startup: new Pool → ready, against bare module workers that only say they
+// are ready.
+
+import { Pool } from '/src/js/index.js';
+import { log, now, sleep, WORKERS } from './common.js';
+
+async function bareWorkersMs() {
+  const t = now();
+  const bare = Array.from({ length: WORKERS }, () => new Worker('/bench/bare-worker.js', { type: 'module' }));
+  await Promise.all(
+    bare.map(
+      (w) =>
+        new Promise((r) => {
+          w.onmessage = r;
+        }),
+    ),
+  );
+  const ms = now() - t;
+  for (const w of bare) w.terminate();
+  return ms;
+}
+
+export async function startup({ quick }) {
+  const rounds = quick ? 3 : 10;
+  let poolMs = 0,
+    bareMs = 0;
+  for (let r = 0; r < rounds; r++) {
+    const t = now();
+    const p = new Pool({ workers: WORKERS });
+    await p.ready;
+    poolMs += now() - t;
+    await p.shutdown();
+    bareMs += await bareWorkersMs();
+    await sleep(20);
+  }
+  poolMs /= rounds;
+  bareMs /= rounds;
+  log(`startup: pool ${poolMs.toFixed(1)} ms, bare module workers ${bareMs.toFixed(1)} ms`);
+  return {
+    id: 'startup',
+    unit: 'ms',
+    wasmpool: poolMs,
+    'bare module workers': bareMs,
+    ratio: (1.5 * bareMs) / poolMs,
+    target: '≤ 1.5× bare workers',
+    met: poolMs <= 1.5 * bareMs,
+    notes: `pool/bare = ${(poolMs / bareMs).toFixed(2)}× (ratio column: 1.5×bare/pool, >1 = target met)`,
+  };
+}
