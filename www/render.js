@@ -59,7 +59,7 @@ export async function renderImage({ workers = workerCount(), view = state.view }
   view = { ...view };
   const pool = await begin(workers, view);
   const tiles = tileGrid(view.width, view.height, TILE);
-  const record = { running: true, owners: [], view };
+  const record = { running: true, view };
   state.lastRender = record;
   setProgress(0, tiles.length);
   for (const s of ['time', 'tiles', 'rate', 'sum']) $(`stat-${s}`).textContent = '–';
@@ -115,7 +115,6 @@ async function paintAsCompleted(futures, tiles, t0, record) {
     ctx.putImageData(new ImageData(r.pixels, r.w, r.h), r.x0, r.y0);
     octx.clearRect(t.x0, t.y0, t.w, t.h);
     outline(t, r.worker, false);
-    record.owners.push({ tile: t, worker: r.worker });
     laneFinished(r, t);
     perWorker.set(r.worker, (perWorker.get(r.worker) || 0) + 1);
 

@@ -8,7 +8,7 @@ export const state = {
   view: { ...DEFAULT_VIEW },
   pool: null,
   poolSize: 0,
-  /** The latest render: { running, owners: [{ tile, worker }], view }. */
+  /** The latest render: { running, view }. */
   lastRender: null,
 };
 
