@@ -1,6 +1,6 @@
 // The fake pool side the map unit tests (map.test.mjs, map-lazy.test.mjs)
 // drive MapResult with. MapResult's seam to the pool is
-// `submitChunk(tuples) → Future`: here a fake that records each chunk and
+// `submitChunk(items, flat) → Future`: here a fake that records each chunk and
 // returns a Future the test settles.
 
 import assert from 'node:assert/strict';
@@ -28,8 +28,9 @@ export function fakePool() {
   const chunks = [];
   return {
     chunks,
-    submitChunk: (tuples) => {
-      const chunk = { tuples, cancelled: false };
+    // Chunks are recorded as argument lists, whether they were sent flat or not.
+    submitChunk: (items, flat) => {
+      const chunk = { tuples: flat ? items.map((x) => [x]) : items, flat, cancelled: false };
       chunk.future = new Future({
         withdraw: () => {
           chunk.cancelled = true;

@@ -104,6 +104,39 @@ test('sized inputs are zipped (to the shortest) and chunked at once, with the de
   assert.equal(empty.chunks.length, 0);
 });
 
+test('one iterable travels flat (its items are the chunk); zipped and star items as argument lists', async () => {
+  const one = fakePool();
+  const items = [5, 6, 7];
+  mapOf(one, [items], { chunksize: 2 });
+  assert.deepEqual(
+    one.chunks.map((c) => c.flat),
+    [true, true],
+  );
+  assert.deepEqual(one.chunks[0].tuples, [[5], [6]]);
+  const zipped = fakePool();
+  mapOf(zipped, [items, items]);
+  assert.equal(zipped.chunks[0].flat, false);
+  const star = fakePool();
+  mapOf(star, [[[1, 2]]], {}, { star: true });
+  assert.equal(star.chunks[0].flat, false);
+  const lazy = fakePool();
+  const result = mapOf(lazy, [
+    (function* () {
+      yield 1;
+      yield 2;
+    })(),
+  ]);
+  const out = [];
+  const done = drain(result, out);
+  await tick();
+  assert.equal(lazy.chunks[0].flat, true, 'a lazy single source is flat too');
+  lazy.runAll((x) => x * 10);
+  await tick();
+  lazy.runAll((x) => x * 10);
+  await done;
+  assert.deepEqual(out, [10, 20]);
+});
+
 test('star: each item is an argument list; an item that is not one fails at the call site', async () => {
   const pool = fakePool();
   const result = mapOf(pool, [[[2, 3], new Set([4, 5])]], { chunksize: 1 }, { star: true });

@@ -289,15 +289,16 @@ var MapResult = class {
     let chunks;
     let chunksize = options.chunksize;
     if (sized) {
-      const tuples = zipSized(iterables, star);
-      chunksize ??= defaultChunksize(tuples.length, workers);
+      const { items, flat } = zipSized(iterables, star);
+      chunksize ??= defaultChunksize(items.length, workers);
       chunks = [];
-      for (let i = 0; i < tuples.length; i += chunksize) chunks.push(submitChunk(tuples.slice(i, i + chunksize)));
+      for (let i = 0; i < items.length; i += chunksize) chunks.push(submitChunk(items.slice(i, i + chunksize), flat));
       this.#started = { eager: chunks };
     } else {
       chunksize ??= 1;
       const buffersize = options.buffersize ?? 4 * workers;
-      this.#started = { lazy: zipLazy(iterables, star), chunksize, buffersize };
+      const flat = isFlat(iterables, star);
+      this.#started = { lazy: zipLazy(iterables, star, flat), flat, chunksize, buffersize };
     }
     this.#chunks = (ordered ? orderedChunks : unorderedChunks)(this.#started, submitChunk, deadline, timeout);
   }
@@ -340,8 +341,10 @@ async function collect(chunks) {
   }
   return out;
 }
+var isFlat = (iterables, star) => !star && iterables.length === 1;
 function zipSized(iterables, star) {
   const arrays = iterables.map((it) => Array.isArray(it) ? it : Array.from(it));
+  if (isFlat(iterables, star)) return { items: arrays[0], flat: true };
   const n = Math.min(...arrays.map((a) => a.length));
   const tuples = new Array(n);
   for (let i = 0; i < n; i++) {
@@ -355,9 +358,9 @@ function zipSized(iterables, star) {
       tuples[i] = arrays.map((a) => a[i]);
     }
   }
-  return tuples;
+  return { items: tuples, flat: false };
 }
-async function* zipLazy(iterables, star) {
+async function* zipLazy(iterables, star, flat) {
   const its = iterables.map(
     (it) => typeof it[Symbol.asyncIterator] === "function" ? it[Symbol.asyncIterator]() : it[Symbol.iterator]()
   );
@@ -365,7 +368,8 @@ async function* zipLazy(iterables, star) {
     for (; ; ) {
       const steps = await Promise.all(its.map((it) => it.next()));
       if (steps.some((s) => s.done)) return;
-      yield star ? [...steps[0].value] : steps.map((s) => s.value);
+      if (flat) yield steps[0].value;
+      else yield star ? [...steps[0].value] : steps.map((s) => s.value);
     }
   } finally {
     await Promise.all(its.map((it) => it.return?.()));
@@ -392,7 +396,7 @@ async function* chunkFutures(started, submitChunk) {
     for (const future of started.eager) yield { future };
     return;
   }
-  const { lazy, chunksize, buffersize } = started;
+  const { lazy, flat, chunksize, buffersize } = started;
   const inFlight = [];
   let exhausted = false;
   const fill = async () => {
@@ -406,7 +410,7 @@ async function* chunkFutures(started, submitChunk) {
         }
         chunk.push(step.value);
       }
-      if (chunk.length) inFlight.push(submitChunk(chunk));
+      if (chunk.length) inFlight.push(submitChunk(chunk, flat));
     }
   };
   try {
@@ -629,7 +633,7 @@ var P = Object.freeze({
   // address of the function's source (or task name), UTF-8
   CODE_LEN: 2,
   ARGS_PTR: 3,
-  // encoded arguments (codec.js)
+  // encoded arguments (shared/codec/)
   ARGS_LEN: 4,
   FLAGS: 5,
   // FLAG_* below
@@ -2171,17 +2175,16 @@ var Pool = class {
       workers: this.#config.workers,
       star,
       ordered,
-      submitChunk: (tuples) => this.#submitChunk(code, tuples)
+      submitChunk: (items, flat) => this.#submitChunk(code, items, flat)
     });
   }
-  #submitChunk(code, tuples) {
+  #submitChunk(code, items, flat) {
     if (this.#closed || this.#broken) {
       const future = new Future();
       future._reject(this.#broken ?? new ShutdownError("the pool was shut down while map was still submitting"));
       return future;
     }
-    const flat = tuples.every((t) => t.length === 1);
-    const bytes = this.#dispatcher.encode([flat ? tuples.map((t) => t[0]) : tuples, flat], "items");
+    const bytes = this.#dispatcher.encode([items, flat], "items");
     return this.#dispatcher.enqueue(code, bytes, FLAG_CHUNK);
   }
   /**

@@ -147,19 +147,17 @@ export class Pool {
       workers: this.#config.workers,
       star,
       ordered,
-      submitChunk: (tuples) => this.#submitChunk(code, tuples),
+      submitChunk: (items, flat) => this.#submitChunk(code, items, flat),
     });
   }
 
-  #submitChunk(code, tuples) {
+  #submitChunk(code, items, flat) {
     if (this.#closed || this.#broken) {
       const future = new Future();
       future._reject(this.#broken ?? new ShutdownError('the pool was shut down while map was still submitting'));
       return future;
     }
-    // Single-argument items travel as a flat array (the common case).
-    const flat = tuples.every((t) => t.length === 1);
-    const bytes = this.#dispatcher.encode([flat ? tuples.map((t) => t[0]) : tuples, flat], 'items');
+    const bytes = this.#dispatcher.encode([items, flat], 'items');
     return this.#dispatcher.enqueue(code, bytes, FLAG_CHUNK);
   }
 
