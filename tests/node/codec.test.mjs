@@ -296,3 +296,40 @@ test('round trips stay correct over many reuses (speed printed, not asserted)', 
     );
   }
 });
+
+test('arrays of numbers travel packed (NUMBERS), exactly, at any alignment', () => {
+  const ints = Array.from({ length: 100 }, (_, i) => i - 50);
+  const special = [-0, 0, NaN, Infinity, -Infinity, 2 ** 53, -1.5e-300, 0.1, ...ints.slice(0, 10)];
+  for (const a of [ints, special, ints.map((x) => x / 3)]) {
+    const bytes = enc.encode([a, 'tail']).slice();
+    assert.equal(bytes[5], tags.T_NUMBERS, 'a long array of numbers uses the packed tag (after ARRAY, length 2)');
+    const [back, tail] = decode(bytes);
+    assert.equal(tail, 'tail');
+    assert.equal(back.length, a.length);
+    for (let i = 0; i < a.length; i++) assert.ok(Object.is(back[i], a[i]), `element ${i}: ${back[i]} vs ${a[i]}`);
+    // The same bytes copied to every offset modulo 8 (a message need not start aligned).
+    for (let shift = 1; shift < 8; shift++) {
+      const moved = new Uint8Array(bytes.length + shift);
+      moved.set(bytes, shift);
+      assert.deepEqual(decode(moved.subarray(shift)), [a, 'tail']);
+    }
+  }
+  // Identity is kept: the same array twice is one array on the other side.
+  const [x, y] = roundTrip([ints, ints]);
+  assert.equal(x, y);
+  // Not packed: short arrays, a non-number element, holes (they stay holes).
+  for (const a of [
+    [1, 2, 3],
+    [...ints, 'x'],
+    [...ints, undefined],
+  ]) {
+    const bytes = enc.encode(a).slice();
+    assert.equal(bytes[0], tags.T_ARRAY);
+    assert.deepEqual(decode(bytes), a);
+  }
+  const holey = new Array(40).fill(1);
+  delete holey[7];
+  const back = roundTrip(holey);
+  assert.equal(back.length, 40);
+  assert.equal(back[7], undefined);
+});

@@ -772,6 +772,7 @@ function preview(k) {
 var tags_exports = {};
 __export(tags_exports, {
   EXTERNAL_BUFFER: () => EXTERNAL_BUFFER,
+  NUMBERS_MIN: () => NUMBERS_MIN,
   T_ARRAY: () => T_ARRAY,
   T_BIGINT: () => T_BIGINT,
   T_BUFFER: () => T_BUFFER,
@@ -783,6 +784,7 @@ __export(tags_exports, {
   T_INT: () => T_INT,
   T_MAP: () => T_MAP,
   T_NULL: () => T_NULL,
+  T_NUMBERS: () => T_NUMBERS,
   T_OBJECT: () => T_OBJECT,
   T_REF: () => T_REF,
   T_REGEXP: () => T_REGEXP,
@@ -813,6 +815,8 @@ var T_VIEW = 15;
 var T_ERROR = 16;
 var T_REF = 17;
 var T_EXTERNAL = 18;
+var T_NUMBERS = 19;
+var NUMBERS_MIN = 16;
 var VIEWS = [
   Int8Array,
   Uint8Array,
@@ -835,6 +839,7 @@ var EXTERNAL_BUFFER = 255;
 var {
   EXTERNAL_BUFFER: EXTERNAL_BUFFER2,
   T_ARRAY: T_ARRAY2,
+  T_NUMBERS: T_NUMBERS2,
   T_BIGINT: T_BIGINT2,
   T_BUFFER: T_BUFFER2,
   T_DATE: T_DATE2,
@@ -931,6 +936,8 @@ var Reader = class {
         return this.bigint();
       case T_ARRAY2:
         return this.array();
+      case T_NUMBERS2:
+        return this.numbers();
       case T_OBJECT2:
         return this.object();
       case T_MAP2:
@@ -966,6 +973,21 @@ var Reader = class {
     const a = new Array(n);
     this.refs.push(a);
     for (let i = 0; i < n; i++) a[i] = this.value();
+    return a;
+  }
+  numbers() {
+    const n = this.u32();
+    this.p += 8 - (this.p & 7) & 7;
+    const a = new Array(n);
+    this.refs.push(a);
+    const at = this.b.byteOffset + this.p;
+    if ((at & 7) === 0) {
+      const f64 = new Float64Array(this.b.buffer, at, n);
+      for (let i = 0; i < n; i++) a[i] = f64[i];
+    } else {
+      for (let i = 0; i < n; i++) a[i] = this.v.getFloat64(this.p + i * 8, true);
+    }
+    this.p += n * 8;
     return a;
   }
   object() {
@@ -1060,6 +1082,8 @@ var Reader = class {
 var {
   EXTERNAL_BUFFER: EXTERNAL_BUFFER3,
   T_ARRAY: T_ARRAY3,
+  T_NUMBERS: T_NUMBERS3,
+  NUMBERS_MIN: NUMBERS_MIN2,
   T_BIGINT: T_BIGINT3,
   T_BUFFER: T_BUFFER3,
   T_DATE: T_DATE3,
@@ -1200,6 +1224,21 @@ var Encoder = class {
     }
     throw new Unsendable(v, `values of type ${typeof v} cannot be cloned`, "UNSUPPORTED_TYPE");
   }
+  // NUMBERS: the f64s are written through an aligned Float64Array (the
+  // encoder's buffer starts at offset 0, and the padding makes the position
+  // a multiple of 8); little-endian, as every engine wasm runs on is.
+  #numbers(o, n) {
+    const pad = 8 - (this.#pos + 5 & 7) & 7;
+    this.#reserve(5 + pad + n * 8);
+    this.#buf[this.#pos++] = T_NUMBERS3;
+    this.#view.setUint32(this.#pos, n, true);
+    this.#pos += 4;
+    this.#buf.fill(0, this.#pos, this.#pos + pad);
+    this.#pos += pad;
+    const f64 = new Float64Array(this.#buf.buffer, this.#pos, n);
+    for (let i = 0; i < n; i++) f64[i] = o[i];
+    this.#pos += n * 8;
+  }
   // Arrays and plain objects, the common case, are encoded here; binary data,
   // the other built-ins and the refusals each have their own method.
   #object(o) {
@@ -1212,6 +1251,7 @@ var Encoder = class {
     this.#refs.set(o, this.#refs.size);
     if (Array.isArray(o)) {
       const n = o.length;
+      if (n >= NUMBERS_MIN2 && allNumbers(o, n)) return this.#numbers(o, n);
       this.#u8(T_ARRAY3);
       this.#u32(n);
       for (let i = 0; i < n; i++) this.#value(o[i]);
@@ -1322,6 +1362,10 @@ var Encoder = class {
     this.#bytes(new Uint8Array(o.buffer, o.byteOffset, o.byteLength));
   }
 };
+function allNumbers(a, n) {
+  for (let i = 0; i < n; i++) if (typeof a[i] !== "number") return false;
+  return true;
+}
 
 // src/js/page/completions.js
 var HAS_WAIT_ASYNC = typeof Atomics.waitAsync === "function";

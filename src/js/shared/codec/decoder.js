@@ -9,6 +9,7 @@ import * as tags from './tags.js';
 const {
   EXTERNAL_BUFFER,
   T_ARRAY,
+  T_NUMBERS,
   T_BIGINT,
   T_BUFFER,
   T_DATE,
@@ -116,6 +117,8 @@ class Reader {
         return this.bigint();
       case T_ARRAY:
         return this.array();
+      case T_NUMBERS:
+        return this.numbers();
       case T_OBJECT:
         return this.object();
       case T_MAP:
@@ -153,6 +156,22 @@ class Reader {
     const a = new Array(n);
     this.refs.push(a);
     for (let i = 0; i < n; i++) a[i] = this.value();
+    return a;
+  }
+  numbers() {
+    const n = this.u32();
+    this.p += (8 - (this.p & 7)) & 7;
+    const a = new Array(n);
+    this.refs.push(a);
+    const at = this.b.byteOffset + this.p;
+    if ((at & 7) === 0) {
+      const f64 = new Float64Array(this.b.buffer, at, n);
+      for (let i = 0; i < n; i++) a[i] = f64[i];
+    } else {
+      // The message was copied to an unaligned place: read it number by number.
+      for (let i = 0; i < n; i++) a[i] = this.v.getFloat64(this.p + i * 8, true);
+    }
+    this.p += n * 8;
     return a;
   }
   object() {

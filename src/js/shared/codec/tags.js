@@ -12,6 +12,10 @@
 //   STRING       string
 //   BIGINT       string: the value in hex ('-' first if negative)
 //   ARRAY        u32 length, then each element
+//   NUMBERS      u32 length, 0-7 zero bytes so the numbers start at a multiple of
+//                8 from the message's start, then each element as f64: an array
+//                of at least NUMBERS_MIN numbers and nothing else (a map chunk's
+//                items and results, the common case, at ~3 ns a number, not ~20)
 //   OBJECT       u32 key count, then (string key, value) for each own enumerable key
 //   MAP          u32 size, then (key, value) for each entry
 //   SET          u32 size, then each entry
@@ -46,6 +50,10 @@ export const T_VIEW = 15;
 export const T_ERROR = 16;
 export const T_REF = 17;
 export const T_EXTERNAL = 18;
+export const T_NUMBERS = 19;
+
+/** Shorter arrays of numbers are not worth the check: they travel as ARRAY. */
+export const NUMBERS_MIN = 16;
 
 /** The kind byte of VIEW and EXTERNAL: an index in this list. */
 export const VIEWS = [
