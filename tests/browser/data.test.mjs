@@ -80,3 +80,20 @@ test('the structured-clone family crosses both ways; other values are a TypeErro
   assert.match(r.err[3], /function/);
   assert.match(r.resultErr, /^CloneError: Cannot send a function \(f\) at result\.f back to the page/);
 });
+
+test('a SharedArrayBuffer sent while some workers are still starting reaches every worker', async () => {
+  const r = await inPage(
+    `async ({ Pool }) => {
+    await using pool = new Pool({ workers: 4, maxTasksPerChild: 3 });
+    await pool.submit(() => 0); // one worker is up; the others may still be starting
+    const shared = new Int32Array(new SharedArrayBuffer(16));
+    const seen = await Promise.all(
+      Array.from({ length: 24 }, () => pool.submit((a) => { Atomics.add(a, 0, 1); return self.wasmpool.workerId; }, shared)),
+    );
+    return { count: shared[0], workers: new Set(seen).size };
+  }`,
+    { fresh: true },
+  );
+  assert.equal(r.count, 24);
+  assert.ok(r.workers >= 4, 'the tasks ran on several workers, replacements included');
+});

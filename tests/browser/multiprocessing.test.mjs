@@ -68,19 +68,43 @@ test('map, mapAsync, starmap, starmapAsync, and the CPython default chunksize', 
   });
 });
 
+// Completion order is set by the page, not by timing: each task blocks on
+// its own gate (Atomics.wait, in the worker) until the page opens it.
+const GATES = `
+  const gates = new Int32Array(new SharedArrayBuffer(64));
+  const open = (i) => { Atomics.store(gates, i, 1); Atomics.notify(gates, i); };
+  const gated = ([g, i, v]) => { Atomics.wait(g, i, 0); return v; };
+`;
+
 test('imap is ordered, imapUnordered is in completion order, next({ timeout }) keeps the item', async () => {
   const r = await inPage(`async ({ multiprocessing }) => {
+    ${GATES}
     await using pool = new multiprocessing.Pool({ processes: 3 });
-    const spin = (ms) => { const end = Date.now() + ms; while (Date.now() < end); return ms; };
+    await pool.apply(() => 0); // started, so the gates array can be sent by reference
+    // Items complete in the order 5, 30, 60, whatever the input order.
     const ordered = [];
-    for await (const v of pool.imap(spin, [60, 5, 30])) ordered.push(v);
+    const done = new Int32Array(new SharedArrayBuffer(4));
+    const counted = ([g, i, v, d]) => { Atomics.wait(g, i, 0); Atomics.add(d, 0, 1); return v; };
+    const run = (async () => { for await (const v of pool.imap(counted, [[gates, 0, 60, done], [gates, 1, 5, done], [gates, 2, 30, done]])) ordered.push(v); })();
+    for (const [gate, count] of [[1, 1], [2, 2]]) {
+      open(gate);
+      while (Atomics.load(done, 0) < count) await new Promise((r) => setTimeout(r, 1));
+    }
+    open(0);
+    await run;
     const unordered = [];
-    for await (const v of pool.imapUnordered(spin, [60, 5, 30])) unordered.push(v);
-    const it = pool.imap(spin, [150, 1]);
-    const first = await it.next({ timeout: 10 }).then(() => 'resolved', (e) => e.name);
-    const second = await it.next({ timeout: 2000 });
-    const third = await it.next();
-    const fourth = await it.next();
+    const it = pool.imapUnordered(gated, [[gates, 3, 60], [gates, 4, 5], [gates, 5, 30]])[Symbol.asyncIterator]();
+    for (const gate of [4, 5, 3]) {
+      open(gate);
+      unordered.push((await it.next()).value);
+    }
+    const timed = pool.imap(gated, [[gates, 6, 150], [gates, 7, 1]]);
+    const first = await timed.next({ timeout: 10 }).then(() => 'resolved', (e) => e.name);
+    open(6);
+    open(7);
+    const second = await timed.next({ timeout: 5000 });
+    const third = await timed.next();
+    const fourth = await timed.next();
     return { ordered, unordered, first, second: second.value, third: third.value, fourthDone: fourth.done };
   }`);
   assert.deepEqual(r.ordered, [60, 5, 30]);
@@ -180,10 +204,18 @@ test('close lets queued tasks finish; terminate rejects outstanding ones; join b
 
 test('callbacks run on the main thread in completion order', async () => {
   const r = await inPage(`async ({ multiprocessing }) => {
+    ${GATES}
     await using pool = new multiprocessing.Pool({ processes: 3 });
-    const spin = (ms) => { const end = Date.now() + ms; while (Date.now() < end); return ms; };
+    await pool.apply(() => 0);
     const order = [];
-    const results = [90, 10, 50].map((ms) => pool.applyAsync(spin, [ms], { callback: (v) => order.push([v, typeof window === 'object']) }));
+    const results = [90, 10, 50].map((v, i) =>
+      pool.applyAsync(gated, [[gates, i, v]], { callback: (x) => order.push([x, typeof window === 'object']) }),
+    );
+    // Completion order 10, 50, 90: each gate opens once the callback before it ran.
+    for (const [gate, seen] of [[1, 1], [2, 2], [0, 3]]) {
+      open(gate);
+      while (order.length < seen) await new Promise((r) => setTimeout(r, 1));
+    }
     await Promise.all(results.map((x) => x.get()));
     return order;
   }`);

@@ -2777,14 +2777,18 @@ function panicMessage(memory, address, trap) {
 // src/js/worker/boot.js
 function serveWorker(loadGlue) {
   self.onmessage = (event) => {
-    self.onmessage = null;
     const init = event.data;
-    Promise.resolve(init).then(loadGlue).then((glue) => serve(init, glue)).catch((error) => {
+    const refs = new SharedRefs(init.memory);
+    for (const [id, buffer] of init.sharedBuffers || []) refs.add(id, buffer);
+    self.onmessage = ({ data }) => {
+      if (data?.type === MSG.SHARED_BUFFER) refs.add(data.id, data.buffer);
+    };
+    Promise.resolve(init).then(loadGlue).then((glue) => serve(init, glue, refs)).catch((error) => {
       self.postMessage({ type: MSG.ERROR, message: String(error?.message || error), stack: error?.stack });
     });
   };
 }
-async function serve(init, glue) {
+async function serve(init, glue, refs) {
   const { memory, pool, index } = init;
   await holdLifeLock(init.lockName);
   const wasm = glue.initSync({ module: init.module, memory, thread_stack_size: init.stackSize });
@@ -2794,11 +2798,6 @@ async function serve(init, glue) {
   const context = new TaskContext(view);
   context.install(init.uid, index);
   if (init.initializer) await runInitializer(init, functions);
-  const refs = new SharedRefs(memory);
-  for (const [id, buffer] of init.sharedBuffers || []) refs.add(id, buffer);
-  self.onmessage = ({ data }) => {
-    if (data?.type === MSG.SHARED_BUFFER) refs.add(data.id, data.buffer);
-  };
   const env = { wasm, memory, pool, index, view, refs, functions, context, yieldToEventLoop };
   const runner = new TaskRunner({ ...env, inlineBase: init.inlineBase, fallbackWake: init.fallbackWake });
   self.postMessage({ type: MSG.READY });

@@ -23,11 +23,18 @@ import { isThenable, TaskRunner } from './run-task.js';
  */
 export function serveWorker(loadGlue) {
   self.onmessage = (event) => {
-    self.onmessage = null;
     const init = event.data;
+    // Shared buffers the page registers from now on arrive as messages, in
+    // order after this one; take them from the first moment (a message that
+    // finds no handler is lost, and a task naming its buffer would fail).
+    const refs = new SharedRefs(init.memory);
+    for (const [id, buffer] of init.sharedBuffers || []) refs.add(id, buffer);
+    self.onmessage = ({ data }) => {
+      if (data?.type === MSG.SHARED_BUFFER) refs.add(data.id, data.buffer);
+    };
     Promise.resolve(init)
       .then(loadGlue)
-      .then((glue) => serve(init, glue))
+      .then((glue) => serve(init, glue, refs))
       .catch((error) => {
         // Only start-up failures land here; task errors are results.
         self.postMessage({ type: MSG.ERROR, message: String(error?.message || error), stack: error?.stack });
@@ -36,7 +43,7 @@ export function serveWorker(loadGlue) {
 }
 
 /** @param {import('../shared/messages.js').InitMessage} init */
-async function serve(init, glue) {
+async function serve(init, glue, refs) {
   const { memory, pool, index } = init;
   await holdLifeLock(init.lockName);
   const wasm = glue.initSync({ module: init.module, memory, thread_stack_size: init.stackSize });
@@ -49,11 +56,6 @@ async function serve(init, glue) {
   context.install(init.uid, index);
   if (init.initializer) await runInitializer(init, functions);
 
-  const refs = new SharedRefs(memory);
-  for (const [id, buffer] of init.sharedBuffers || []) refs.add(id, buffer);
-  self.onmessage = ({ data }) => {
-    if (data?.type === MSG.SHARED_BUFFER) refs.add(data.id, data.buffer);
-  };
   const env = { wasm, memory, pool, index, view, refs, functions, context, yieldToEventLoop };
   const runner = new TaskRunner({ ...env, inlineBase: init.inlineBase, fallbackWake: init.fallbackWake });
   self.postMessage({ type: MSG.READY });
