@@ -170,4 +170,3 @@ fn shutdown_and_kill_wake_cold_sleepers() {
     pool.wake_all();
     assert_eq!(stop(&pool, handles), 2);
 }
-
