@@ -10,21 +10,8 @@ after(closeAll);
 test('shutdown() with tasks in flight settles every promise and leaves no worker', async () => {
   const page = await openPage();
   const r = await page.evaluate(async () => {
-    let live = 0;
-    const RealWorker = globalThis.Worker;
-    globalThis.Worker = class TrackedWorker extends RealWorker {
-      constructor(...args) {
-        super(...args);
-        live++;
-      }
-      terminate() {
-        if (!this.gone) {
-          this.gone = true;
-          live--;
-        }
-        return super.terminate();
-      }
-    };
+    const { trackWorkers } = await import('/tests/browser/fixtures/track-workers.js');
+    const workers = trackWorkers();
     const { Pool } = await import('/src/js/index.js');
     const pool = new Pool({ workers: 2, slots: 64 });
     // More tasks than slots, some slow, so some are running, some queued, some in the backlog.
@@ -48,8 +35,8 @@ test('shutdown() with tasks in flight settles every promise and leaves no worker
     }
     const settled = await Promise.allSettled(futures);
     await shutdown;
-    const liveAfter = live;
-    globalThis.Worker = RealWorker;
+    const liveAfter = workers.live;
+    workers.restore();
     return {
       fulfilled: settled.filter((s) => s.status === 'fulfilled' && s.value === settled.indexOf(s)).length,
       rejected: settled.filter((s) => s.status === 'rejected').map((s) => s.reason.name),
@@ -135,12 +122,8 @@ test('shutdown: submit/map throw afterwards; await using shuts down; invalid wor
 test('shutdown/terminate twice and from a done-callback: everything settles, no worker remains', async () => {
   const r = await inPage(
     `async ({ Pool }) => {
-    let live = 0;
-    const RealWorker = globalThis.Worker;
-    globalThis.Worker = class extends RealWorker {
-      constructor(...a) { super(...a); live++; }
-      terminate() { if (!this.gone) { this.gone = true; live--; } return super.terminate(); }
-    };
+    const { trackWorkers } = await import('/tests/browser/fixtures/track-workers.js');
+    const workers = trackWorkers();
     try {
       const spin = (ms) => { const end = Date.now() + ms; while (Date.now() < end); return ms; };
       const a = new Pool({ workers: 2 });
@@ -163,8 +146,8 @@ test('shutdown/terminate twice and from a done-callback: everything settles, no 
       await new Promise((r) => setTimeout(r, 20));
       await Promise.all([c.terminate(), c.shutdown(), c.terminate()]);
       const cOutcome = await fc.then(() => 'resolved', (e) => e.name);
-      return { aSettled, bAllSettled: bSettled.length === 20, cOutcome, live };
-    } finally { globalThis.Worker = RealWorker; }
+      return { aSettled, bAllSettled: bSettled.length === 20, cOutcome, live: workers.live };
+    } finally { workers.restore(); }
   }`,
     { fresh: true },
   );

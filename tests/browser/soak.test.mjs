@@ -10,21 +10,8 @@ after(closeAll);
 test('soak: 1,000,000 tasks through one pool, then 1,000 create/shutdown cycles', { timeout: 600_000 }, async () => {
   const page = await openPage();
   const r = await page.evaluate(async () => {
-    let live = 0;
-    const RealWorker = globalThis.Worker;
-    globalThis.Worker = class extends RealWorker {
-      constructor(...a) {
-        super(...a);
-        live++;
-      }
-      terminate() {
-        if (!this.gone) {
-          this.gone = true;
-          live--;
-        }
-        return super.terminate();
-      }
-    };
+    const { trackWorkers } = await import('/tests/browser/fixtures/track-workers.js');
+    const workers = trackWorkers();
     const { Pool } = await import('/src/js/index.js');
     const { loadRuntime } = await import('/src/js/runtime.js');
     const rt = await loadRuntime();
@@ -37,7 +24,7 @@ test('soak: 1,000,000 tasks through one pool, then 1,000 create/shutdown cycles'
       await p.submit(() => 1);
       await p.shutdown();
     }
-    const baseline = { wasm: wasmBytes(), live };
+    const baseline = { wasm: wasmBytes(), live: workers.live };
 
     const pool = new Pool({ workers: 2 });
     const t0 = performance.now();
@@ -70,12 +57,12 @@ test('soak: 1,000,000 tasks through one pool, then 1,000 create/shutdown cycles'
       baseline,
       afterMillionWasm,
       afterCyclesWasm: wasmBytes(),
-      liveAfter: live,
+      liveAfter: workers.live,
       cyclesMs,
       heapBeforeCyclesMB: +(heapBefore / 2 ** 20).toFixed(1),
       heapAfterCyclesMB: +(heap() / 2 ** 20).toFixed(1),
     };
-    globalThis.Worker = RealWorker;
+    workers.restore();
     return result;
   });
   console.log('soak figures:', JSON.stringify(r));

@@ -1845,20 +1845,7 @@ var Dispatcher = class {
 };
 
 // src/js/page/shared-arrays.js
-var TYPED_ARRAYS = /* @__PURE__ */ new Set([
-  Int8Array,
-  Uint8Array,
-  Uint8ClampedArray,
-  Int16Array,
-  Uint16Array,
-  Int32Array,
-  Uint32Array,
-  Float32Array,
-  Float64Array,
-  BigInt64Array,
-  BigUint64Array,
-  ...typeof Float16Array === "function" ? [Float16Array] : []
-]);
+var TYPED_ARRAYS = new Set(VIEWS.filter((View) => View !== DataView));
 function allocShared(rt, refs, Type, length) {
   if (!TYPED_ARRAYS.has(Type))
     throw new TypeError("alloc needs a typed array constructor, e.g. pool.alloc(Float64Array, n)");

@@ -2,20 +2,10 @@
 // codec sends them by reference (shared/refs.js), so a task receives any size
 // for the cost of three numbers and can write it in place.
 
-const TYPED_ARRAYS = new Set([
-  Int8Array,
-  Uint8Array,
-  Uint8ClampedArray,
-  Int16Array,
-  Uint16Array,
-  Int32Array,
-  Uint32Array,
-  Float32Array,
-  Float64Array,
-  BigInt64Array,
-  BigUint64Array,
-  ...(typeof Float16Array === 'function' ? [Float16Array] : []),
-]);
+import { VIEWS } from '../shared/codec/tags.js';
+
+// The typed arrays the codec can send by reference (a DataView has no length in elements).
+const TYPED_ARRAYS = new Set(VIEWS.filter((View) => View !== DataView));
 
 /**
  * A typed array of `length` elements in the wasm memory, freed by `free()`,
