@@ -19,6 +19,12 @@ export interface PoolOptions {
   maxQueueSize?: number;
   /** Async tasks one worker keeps in flight at once (default 1). */
   concurrency?: number;
+  /**
+   * Bytes the page's shared wasm memory is grown to before the workers start,
+   * so that a run allocating less never grows it during the run (a workaround
+   * for Safari releases where growing shared memory under running threads broke).
+   */
+  reserveMemory?: number;
   /** Task module URL(s) every worker imports before its first task. */
   module?: string | URL | Array<string | URL>;
   /** Tasks held in shared memory at once (more wait in a page-side backlog). Default 1024. */

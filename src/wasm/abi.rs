@@ -120,8 +120,12 @@ pub fn wp_queued(ptr: u32) -> u32 {
 }
 
 #[wasm_bindgen]
+/// 0 if `len` bytes cannot be had (never a panic: this runs on the page's
+/// thread, whose instance must not trap).
 pub fn wp_alloc(len: u32) -> u32 {
-    let layout = Layout::from_size_align(len.max(1) as usize, 8).expect("allocation too large");
+    let Ok(layout) = Layout::from_size_align(len.max(1) as usize, 8) else {
+        return 0; // over isize::MAX, more than wasm32 can address
+    };
     // SAFETY: non-zero size.
     let p = unsafe { std::alloc::alloc(layout) };
     p as u32

@@ -1536,7 +1536,8 @@ function poolConfig({
   initargs = [],
   maxTasksPerChild,
   maxQueueSize,
-  concurrency = 1
+  concurrency = 1,
+  reserveMemory: reserveMemory2
 } = {}) {
   if (initializer !== void 0 && typeof initializer !== "function" && typeof initializer !== "string") {
     throw new TypeError("initializer must be a function or the name of a task-module export");
@@ -1550,7 +1551,8 @@ function poolConfig({
     initargs,
     maxTasksPerChild: optionalCount("maxTasksPerChild", maxTasksPerChild),
     maxQueueSize: optionalCount("maxQueueSize", maxQueueSize),
-    concurrency: checkCount("concurrency", concurrency, { max: 1e3 })
+    concurrency: checkCount("concurrency", concurrency, { max: 1e3 }),
+    reserveMemory: reserveMemory2 === void 0 ? 0 : checkCount("reserveMemory", reserveMemory2, { min: 0, max: 2 ** 32 })
   };
 }
 var optionalCount = (name, value) => value === void 0 || value === null ? 0 : checkCount(name, value);
@@ -2114,6 +2116,8 @@ var Pool = class {
    * @param {number} [options.workers] worker threads (default navigator.hardwareConcurrency)
    * @param {Array<string|URL>|string|URL} [options.module] task module(s) every worker imports
    * @param {number} [options.slots] tasks in shared memory at once (more wait in a page-side backlog)
+   * @param {number} [options.reserveMemory] bytes the shared memory is grown to before the workers start,
+   *   so that a run allocating less never grows it (Safari: see the README)
    */
   constructor(options = {}) {
     assertIsolated();
@@ -2254,6 +2258,7 @@ var Pool = class {
     const rt = await loadRuntime();
     const { wasm } = rt;
     const config = this.#config;
+    reserveMemory(rt, config.reserveMemory);
     this.#dispatcher.codes.setExports(await importTaskModules(config.modules), (name) => rt.glue.wp_has_task(name));
     const refs = new SharedRefs(rt.memory, {
       onRegister: (id, buffer) => {
@@ -2381,6 +2386,23 @@ async function importTaskModules(urls) {
     }
   }
   return namespaces;
+}
+function reserveMemory(rt, bytes) {
+  const held = [];
+  try {
+    for (let missing = bytes - rt.memory.buffer.byteLength; missing > 0; ) {
+      const ptr = rt.wasm.wp_alloc(missing);
+      if (!ptr) {
+        throw new BrokenPoolError(
+          `reserveMemory: cannot grow the shared memory to ${bytes} bytes (more than its maximum, set at link time)`
+        );
+      }
+      held.push([ptr, missing]);
+      missing = bytes - rt.memory.buffer.byteLength;
+    }
+  } finally {
+    for (const [ptr, len] of held) rt.wasm.wp_free(ptr, len);
+  }
 }
 
 // src/js/worker/context.js

@@ -48,8 +48,9 @@ export class TaskOptions {
 const isBufferList = (list) => Array.isArray(list) && list.every((b) => b instanceof ArrayBuffer);
 
 /**
- * The Pool constructor's options, checked and normalised:
- * `{ workers, slots, modules, initializer, initargs, maxTasksPerChild, maxQueueSize, concurrency }`.
+ * The Pool constructor's options, checked and normalised: `{ workers, slots,
+ * modules, initializer, initargs, maxTasksPerChild, maxQueueSize, concurrency,
+ * reserveMemory }`.
  */
 export function poolConfig({
   workers = defaultWorkers(),
@@ -60,6 +61,7 @@ export function poolConfig({
   maxTasksPerChild,
   maxQueueSize,
   concurrency = 1,
+  reserveMemory,
 } = {}) {
   if (initializer !== undefined && typeof initializer !== 'function' && typeof initializer !== 'string') {
     throw new TypeError('initializer must be a function or the name of a task-module export');
@@ -74,6 +76,8 @@ export function poolConfig({
     maxTasksPerChild: optionalCount('maxTasksPerChild', maxTasksPerChild),
     maxQueueSize: optionalCount('maxQueueSize', maxQueueSize),
     concurrency: checkCount('concurrency', concurrency, { max: 1000 }),
+    reserveMemory:
+      reserveMemory === undefined ? 0 : checkCount('reserveMemory', reserveMemory, { min: 0, max: 2 ** 32 }),
   };
 }
 

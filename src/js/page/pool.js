@@ -45,6 +45,8 @@ export class Pool {
    * @param {number} [options.workers] worker threads (default navigator.hardwareConcurrency)
    * @param {Array<string|URL>|string|URL} [options.module] task module(s) every worker imports
    * @param {number} [options.slots] tasks in shared memory at once (more wait in a page-side backlog)
+   * @param {number} [options.reserveMemory] bytes the shared memory is grown to before the workers start,
+   *   so that a run allocating less never grows it (Safari: see the README)
    */
   constructor(options = {}) {
     assertIsolated();
@@ -202,6 +204,7 @@ export class Pool {
     const rt = await loadRuntime();
     const { wasm } = rt;
     const config = this.#config;
+    reserveMemory(rt, config.reserveMemory);
     // The page imports the task modules too: to know their export names (a
     // typo is an error at the call site) and to map `tasks.resize` to its name.
     this.#dispatcher.codes.setExports(await importTaskModules(config.modules), (name) => rt.glue.wp_has_task(name));
@@ -341,4 +344,31 @@ async function importTaskModules(urls) {
     }
   }
   return namespaces;
+}
+
+// reserveMemory: grows the shared memory to `bytes` now, before any worker
+// starts, by allocating the difference and freeing it. The allocator keeps
+// the freed block (wasm memory never shrinks), so later allocations up to
+// that size are served without growing the memory during the run: the known
+// workaround for Safari releases where growing a shared memory under running
+// threads broke (emscripten#25905). Growing it from JS instead would not
+// help: the allocator only uses pages it grew itself.
+function reserveMemory(rt, bytes) {
+  const held = [];
+  try {
+    // The allocator may already have some room at the top of the heap, so
+    // one allocation of the difference can leave the memory a little short.
+    for (let missing = bytes - rt.memory.buffer.byteLength; missing > 0; ) {
+      const ptr = rt.wasm.wp_alloc(missing);
+      if (!ptr) {
+        throw new BrokenPoolError(
+          `reserveMemory: cannot grow the shared memory to ${bytes} bytes (more than its maximum, set at link time)`,
+        );
+      }
+      held.push([ptr, missing]);
+      missing = bytes - rt.memory.buffer.byteLength;
+    }
+  } finally {
+    for (const [ptr, len] of held) rt.wasm.wp_free(ptr, len);
+  }
 }
