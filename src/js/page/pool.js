@@ -314,8 +314,9 @@ export class Pool {
     const { rt, ptr, inlineBase } = this.#core;
     const { wasm } = rt;
     wasm.wp_begin_shutdown(ptr, SHUTDOWN_NOW);
-    if (!this.#terminating) {
-      // Idle workers wake and exit on their own; give them a moment.
+    if (!this.#terminating && !this.#broken) {
+      // Idle workers wake and exit on their own; give them a moment. (A
+      // broken pool's workers never will: they are terminated at once.)
       const grace = new Promise((resolve) => setTimeout(resolve, EXIT_GRACE_MS));
       await Promise.race([Promise.all(this.#live().map((h) => h.exited)), grace]);
     }
