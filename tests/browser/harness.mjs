@@ -153,7 +153,28 @@ class TestPage {
 
   /** Runs `fn(arg)` in the page (awaiting it if it is async) and returns its result. */
   evaluate(fn, arg) {
-    return this.#page.evaluate(fn, arg);
+    if (!this.#puppeteer) return this.#page.evaluate(fn, arg);
+    // WebDriver BiDi sends an object met twice in a result once and then as a
+    // bare reference, which puppeteer turns into `undefined` (playwright
+    // repeats it): copy shared plain objects and arrays in the page first.
+    return this.#page.evaluate(
+      async (source, a) => {
+        const copy = (v, path) => {
+          if (v === null || typeof v !== 'object' || path.includes(v)) return v;
+          const proto = Object.getPrototypeOf(v);
+          if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) return v;
+          path.push(v);
+          const out = Array.isArray(v) ? v.map((x) => copy(x, path)) : {};
+          if (!Array.isArray(v)) for (const [k, x] of Object.entries(v)) out[k] = copy(x, path);
+          path.pop();
+          return out;
+        };
+        // biome-ignore lint/security/noGlobalEval: `fn` arrives as source text, as with any driver.
+        return copy(await globalThis.eval(`(${source})`)(a), []);
+      },
+      fn.toString(),
+      arg,
+    );
   }
 
   /** Resolves once `fn(arg)` is truthy in the page; rejects after `timeout` ms. */
