@@ -60,11 +60,32 @@ if ! find_chrome >/dev/null || ! find_chromedriver >/dev/null; then
   fi
 fi
 
-# 4. npm packages (playwright-core, the bench competitors, typescript). Never downloads a browser.
+# 4. Firefox ESR for the browser tests' second run (driven by puppeteer-core
+#    over WebDriver BiDi): FIREFOX_PATH, else Debian's firefox-esr, else apt-get it.
+find_firefox() {
+  for c in "${FIREFOX_PATH:-}" /usr/bin/firefox-esr /usr/bin/firefox; do
+    [ -n "$c" ] && [ -x "$c" ] && { echo "$c"; return 0; }
+  done
+  return 1
+}
+if ! find_firefox >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    step "apt-get: installing firefox-esr (~1 minute)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq firefox-esr >/dev/null
+  else
+    echo "setup: no Firefox found. Install Debian's 'firefox-esr' package, or set FIREFOX_PATH." >&2
+    exit 1
+  fi
+fi
+
+# 5. npm packages (playwright-core, puppeteer-core, the bench competitors,
+#    typescript). Never downloads a browser.
 LOCK_SUM="$(cat package.json package-lock.json 2>/dev/null | sha1sum | cut -c1-40)"
 if [ ! -d node_modules ] || [ "$(cat node_modules/.wasmpool-setup 2>/dev/null)" != "$LOCK_SUM" ]; then
   step "npm ci"
-  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
   echo "$LOCK_SUM" > node_modules/.wasmpool-setup
 fi
-step "ready in ${SECONDS}s (chromium: $(find_chrome), wasm-bindgen $WB_VERSION)"
+step "ready in ${SECONDS}s (chromium: $(find_chrome), firefox: $(find_firefox), wasm-bindgen $WB_VERSION)"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # npm test: native Rust tests of the scheduling core, then browser tests in
-# real headless Chromium. Every suite runs; the exit code says if any failed.
+# real headless Chromium and Firefox ESR. Every suite runs; the exit code says
+# if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
@@ -37,7 +38,15 @@ fi
 suite "js (biome lint + format check)" bash scripts/lint-js.sh
 suite "types (tsc --noEmit)" node_modules/.bin/tsc -p tests/types/tsconfig.json
 mapfile -t browser_tests < <(find tests/browser -name '*.test.mjs' | sort)
-suite "browser (headless Chromium)" node --test --test-concurrency=1 "${grep_args[@]}" "${browser_tests[@]}"
+# Every browser suite runs once per browser (tests/browser/harness.mjs picks
+# the driver by WASMPOOL_BROWSER); the label is the installed version's.
+for browser in chromium firefox; do
+  label="$(WASMPOOL_BROWSER=$browser node --input-type=module \
+    -e "import { browserLabel, closeAll } from './tests/browser/harness.mjs'; console.log(await browserLabel()); await closeAll();" \
+    2>/dev/null)" || label=""
+  [ -n "$label" ] || label="$browser (cannot start)"
+  WASMPOOL_BROWSER=$browser suite "browser ($label)" node --test --test-concurrency=1 "${grep_args[@]}" "${browser_tests[@]}"
+done
 if [ -f tests/examples/run.sh ]; then
   suite "examples (packaged tarball in Vite, webpack, plain page)" bash tests/examples/run.sh
 fi

@@ -31,6 +31,33 @@ test('a task error keeps its name and message, and carries the worker-side stack
   ]);
 });
 
+test("a task error's stack starts with its name and message and names the task's functions, in every engine", async () => {
+  // Firefox's own Error.prototype.stack is the frames alone ("fn@file:1:2",
+  // no "TypeError: message" line as in V8): the codec adds the header, so the
+  // stack reads the same from every engine. Both keep the frames of the eval'd
+  // task, named after its functions and the task's sourceURL.
+  const r = await inPage(`async ({ Pool }) => {
+    await using pool = new Pool({ workers: 1 });
+    const stacks = [];
+    for (const task of [
+      function parseRecord(x) { return checkField(x); function checkField(y) { throw new TypeError('bad field ' + y); } },
+      async function loadRecord(x) { await null; throw new RangeError('no record ' + x); },
+      { validate(x) { throw new Error('invalid ' + x); } }.validate,
+    ]) {
+      try { await pool.submit(task, 7); } catch (e) { stacks.push(e.stack); }
+    }
+    return stacks;
+  }`);
+  assert.equal(r.length, 3);
+  assert.match(r[0], /^TypeError: bad field 7\n/);
+  assert.match(r[0], /checkField.*wasmpool-task\.js/);
+  assert.match(r[0], /parseRecord.*wasmpool-task\.js/);
+  assert.match(r[1], /^RangeError: no record 7\n/);
+  assert.match(r[1], /loadRecord.*wasmpool-task\.js/);
+  assert.match(r[2], /^Error: invalid 7\n/);
+  assert.match(r[2], /validate.*wasmpool-task\.js/);
+});
+
 test('a task that throws (sync and async) rejects its future; the worker keeps serving', async () => {
   const r = await inPage(`async ({ Pool }) => {
     await using pool = new Pool({ workers: 1 });

@@ -119,6 +119,10 @@ test('progress reports reach the future as events and as an async iterator', asy
 test('asCompleted: finished futures first, then completion order, duplicates once, TimeoutError', async () => {
   const r = await inPage(`async ({ Pool, asCompleted, Future: wp_Future }) => {
     await using pool = new Pool({ workers: 3 });
+    // All three workers must be running: the first task's completion does
+    // not mean the others have started (in Firefox they often had not, and
+    // the 60 ms task queued behind a starting worker finished after 120).
+    await pool.ready;
     const spin = (ms) => { const end = Date.now() + ms; while (Date.now() < end); return ms; };
     const early = pool.submit(spin, 0);
     await early;

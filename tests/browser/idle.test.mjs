@@ -98,13 +98,16 @@ test('a cold worker receives a SharedArrayBuffer registered after it went idle',
     // which their event loops must deliver while they sleep cold.
     const shared = new Float64Array(new SharedArrayBuffer(64));
     shared.fill(1.5);
+    // Two workers run these at once: count with Atomics (on an Int32Array
+    // over the last element), not a[0] += 1, whose read-modify-write races
+    // and lost an increment in Firefox.
     const sums = await within5s(
-      Promise.all([0, 1, 2, 3].map(() => pool.submit((a) => { a[0] += 1; return a.length; }, shared))),
+      Promise.all([0, 1, 2, 3].map(() => pool.submit((a) => { Atomics.add(new Int32Array(a.buffer, 56, 1), 0, 1); return a.length; }, shared))),
       'tasks on a new SharedArrayBuffer',
     );
-    return { sums, first: shared[0] };
+    return { sums, first: shared[0], count: new Int32Array(shared.buffer, 56, 1)[0] };
   }`);
-  assert.deepEqual(r, { sums: [8, 8, 8, 8], first: 5.5 });
+  assert.deepEqual(r, { sums: [8, 8, 8, 8], first: 1.5, count: 4 });
 });
 
 test('shutdown of an idle pool is prompt: cold workers wake and leave by themselves', {

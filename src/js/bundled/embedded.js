@@ -1308,7 +1308,7 @@ var Encoder = class {
     this.#u8(T_ERROR3);
     this.#string(String(o.name));
     this.#string(String(o.message));
-    this.#value(typeof o.stack === "string" ? o.stack : void 0);
+    this.#value(typeof o.stack === "string" ? stackWithHeader(o, o.stack) : void 0);
     const hasCause = Object.prototype.hasOwnProperty.call(o, "cause");
     this.#u8(hasCause ? 1 : 0);
     if (hasCause) this.#value(o.cause);
@@ -1365,6 +1365,21 @@ var Encoder = class {
 function allNumbers(a, n) {
   for (let i = 0; i < n; i++) if (typeof a[i] !== "number") return false;
   return true;
+}
+function stackWithHeader(error, stack) {
+  if (/^\s+at /m.test(stack)) return stack;
+  let name;
+  let message;
+  try {
+    name = String(error.name ?? "Error");
+    message = String(error.message ?? "");
+  } catch {
+    return stack;
+  }
+  const header = message ? `${name}: ${message}` : name;
+  if (stack.startsWith(header)) return stack;
+  return stack ? `${header}
+${stack}` : header;
 }
 
 // src/js/page/completions.js
@@ -2533,7 +2548,8 @@ function compile(source2) {
     if (!(error instanceof SyntaxError)) throw error;
   }
   try {
-    const holder = (0, eval)(`({${source2}})`);
+    const holder = (0, eval)(`({${source2}})
+//# sourceURL=wasmpool-task.js`);
     const fn = Object.values(holder)[0];
     if (typeof fn === "function") return fn;
   } catch {

@@ -69,7 +69,7 @@ export function compile(source) {
   // Method shorthand (`name(a) { ... }`) is not an expression on its own.
   try {
     // biome-ignore lint/security/noGlobalEval lint/complexity/noCommaOperator: as above.
-    const holder = (0, eval)(`({${source}})`);
+    const holder = (0, eval)(`({${source}})\n//# sourceURL=wasmpool-task.js`);
     const fn = Object.values(holder)[0];
     if (typeof fn === 'function') return fn;
   } catch {

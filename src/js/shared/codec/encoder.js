@@ -257,7 +257,7 @@ export class Encoder {
     this.#u8(T_ERROR);
     this.#string(String(o.name));
     this.#string(String(o.message));
-    this.#value(typeof o.stack === 'string' ? o.stack : undefined);
+    this.#value(typeof o.stack === 'string' ? stackWithHeader(o, o.stack) : undefined);
     // biome-ignore lint/suspicious/noPrototypeBuiltins: Object.hasOwn needs Chrome 93; the README promises 87+.
     const hasCause = Object.prototype.hasOwnProperty.call(o, 'cause');
     this.#u8(hasCause ? 1 : 0);
@@ -321,4 +321,24 @@ export class Encoder {
 function allNumbers(a, n) {
   for (let i = 0; i < n; i++) if (typeof a[i] !== 'number') return false;
   return true;
+}
+
+// V8's `stack` starts with the error's `name: message` and then its frames
+// ("    at fn (file:1:2)"); SpiderMonkey's (Firefox) and JavaScriptCore's
+// (Safari) are the frames alone ("fn@file:1:2"), so a task error re-created
+// on the other side would show where it was thrown but not what it was. The
+// stack travels V8-shaped from every engine: the header is added when missing.
+function stackWithHeader(error, stack) {
+  if (/^\s+at /m.test(stack)) return stack; // V8: it has its header
+  let name;
+  let message;
+  try {
+    name = String(error.name ?? 'Error');
+    message = String(error.message ?? '');
+  } catch {
+    return stack;
+  }
+  const header = message ? `${name}: ${message}` : name;
+  if (stack.startsWith(header)) return stack;
+  return stack ? `${header}\n${stack}` : header;
 }
