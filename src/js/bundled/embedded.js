@@ -2370,7 +2370,7 @@ var Pool = class {
     const { rt, ptr, inlineBase } = this.#core;
     const { wasm } = rt;
     wasm.wp_begin_shutdown(ptr, SHUTDOWN_NOW);
-    if (!this.#terminating) {
+    if (!this.#terminating && !this.#broken) {
       const grace = new Promise((resolve) => setTimeout(resolve, EXIT_GRACE_MS));
       await Promise.race([Promise.all(this.#live().map((h) => h.exited)), grace]);
     }
