@@ -66,7 +66,7 @@ export async function renderImage({ workers = workerCount(), view = state.view }
   const t0 = startLanes();
 
   const futures = tiles.map((t) => submitTile(pool, view, t));
-  const perWorker = await paintAsCompleted(futures, tiles, t0, record);
+  const perWorker = await paintAsCompleted(futures, tiles, t0);
 
   const ms = now() - t0;
   record.running = false;
@@ -105,7 +105,7 @@ function submitTile(pool, view, t) {
 }
 
 /** Paints each tile as its future completes; resolves to the tile count per worker index. */
-async function paintAsCompleted(futures, tiles, t0, record) {
+async function paintAsCompleted(futures, tiles, t0) {
   const tileOf = new Map(futures.map((f, i) => [f, tiles[i]]));
   const perWorker = new Map();
   let done = 0;
