@@ -33,10 +33,15 @@ function findExecutable(envVar, candidates, what) {
   return found;
 }
 
-/** Launches `name` headless. `exposeGc`: Chromium gets --js-flags=--expose-gc (Firefox has no such switch). */
-export async function launch(name, { exposeGc = false } = {}) {
+/**
+ * Launches `name` headless. `exposeGc`: Chromium gets --js-flags=--expose-gc
+ * (Firefox has no such switch). `precisePerformanceNow` (Firefox, diagnosis
+ * only): privacy.reduceTimerPrecision off, so performance.now() is not
+ * coarsened (to 20 µs in isolated pages).
+ */
+export async function launch(name, { exposeGc = false, precisePerformanceNow = false } = {}) {
   if (name === 'chromium') return launchChromium({ exposeGc });
-  if (name === 'firefox') return launchFirefox();
+  if (name === 'firefox') return launchFirefox({ precisePerformanceNow });
   throw new Error(`unknown browser ${name} (one of ${BROWSERS.join(', ')})`);
 }
 
@@ -86,7 +91,7 @@ function wrapPlaywright(page, context) {
   };
 }
 
-async function launchFirefox() {
+async function launchFirefox({ precisePerformanceNow }) {
   const executablePath = findExecutable(
     'FIREFOX_PATH',
     ['/usr/bin/firefox-esr', '/usr/bin/firefox'],
@@ -103,6 +108,7 @@ async function launchFirefox() {
       'app.update.enabled': false,
       'datareporting.policy.dataSubmissionEnabled': false,
       'toolkit.telemetry.enabled': false,
+      ...(precisePerformanceNow ? { 'privacy.reduceTimerPrecision': false } : {}),
     },
   });
   const version = (await browser.version()).replace(/^firefox\//i, '');
