@@ -108,7 +108,9 @@ async function launchFirefox({ precisePerformanceNow }) {
       'app.update.enabled': false,
       'datareporting.policy.dataSubmissionEnabled': false,
       'toolkit.telemetry.enabled': false,
-      ...(precisePerformanceNow ? { 'privacy.reduceTimerPrecision': false } : {}),
+      ...(precisePerformanceNow
+        ? { 'privacy.reduceTimerPrecision': false, 'privacy.reduceTimerPrecision.unconditional': false }
+        : {}),
     },
   });
   const version = (await browser.version()).replace(/^firefox\//i, '');

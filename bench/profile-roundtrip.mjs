@@ -25,6 +25,7 @@ const browser = await launch(name, { precisePerformanceNow: precise });
 try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  page.on('console', (m) => console.error(`page: ${m.text}`));
   await page.goto(`${server.url}/bench/bench.html`);
   await page.waitForFunction(() => window.benchReady === true);
   const out = await page.evaluate(async () => {
@@ -72,52 +73,6 @@ try {
     const ws = await Promise.all(fs);
     const s2 = now();
     await pool.shutdown();
-
-    // Raw primitives with a plain worker: it waits (blocking) on word 0, then
-    // sets word 1 and notifies it; the page sees it by polling or waitAsync.
-    const sab = new SharedArrayBuffer(16);
-    const i32 = new Int32Array(sab);
-    const src = `onmessage = ({ data }) => {
-      if (data === 'ping') return postMessage('pong');
-      const i32 = new Int32Array(data);
-      postMessage('ready');
-      for (let k = 1; ; k++) {
-        Atomics.wait(i32, 0, k - 1);
-        Atomics.store(i32, 1, k);
-        Atomics.notify(i32, 1);
-      }
-    };`;
-    const worker = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
-    await new Promise((r) => {
-      worker.onmessage = r;
-      worker.postMessage(sab);
-    });
-    const poll = [];
-    const wait = [];
-    for (let k = 1; k <= 4000; k++) {
-      const usePoll = k % 2 === 0;
-      const a = now();
-      Atomics.store(i32, 0, k);
-      Atomics.notify(i32, 0);
-      if (usePoll) {
-        while (Atomics.load(i32, 1) !== k);
-      } else {
-        const r = Atomics.waitAsync(i32, 1, k - 1);
-        if (r.async) await r.value;
-      }
-      (usePoll ? poll : wait).push(now() - a);
-      if (usePoll) await null;
-    }
-    const ping = [];
-    for (let i = 0; i < 2000; i++) {
-      const a = now();
-      await new Promise((r) => {
-        worker.onmessage = r;
-        worker.postMessage('ping');
-      });
-      ping.push(now() - a);
-    }
-    worker.terminate();
     return {
       timerStepUs: +(step * 1000).toFixed(1),
       nowCostNs: +nowCostNs.toFixed(1),
@@ -129,15 +84,67 @@ try {
         allDoneUs: +((s2 - s0) * 1000).toFixed(1),
         tasksPerSec: Math.round(n / ((s2 - s0) / 1000)),
       },
-      rawWorker: {
-        notifyThenPoll: stats(poll),
-        notifyThenWaitAsync: stats(wait),
-        postMessagePingPong: stats(ping),
-      },
     };
   });
   console.log(`${browser.label}${precise ? ', precise performance.now()' : ''}`);
   console.log(JSON.stringify(out, null, 1));
+  // The raw primitives, each in a fresh page (a crash loses only its part).
+  for (const mode of ['ping', 'poll', 'waitAsync']) {
+    const p = await browser.newPage();
+    await p.goto(`${server.url}/bench/bench.html`);
+    const r = await p
+      .evaluate(async (mode) => {
+        const now = () => performance.now();
+        const q = (a, p) => [...a].sort((x, y) => x - y)[Math.floor(p * a.length)];
+        const stats = (a) => ({ p50: +(q(a, 0.5) * 1000).toFixed(1), p90: +(q(a, 0.9) * 1000).toFixed(1) });
+
+        // Raw primitives with a plain worker: it waits (blocking) on word 0, then
+        // sets word 1 and notifies it; the page sees it by polling or waitAsync.
+        const sab = new SharedArrayBuffer(16);
+        const i32 = new Int32Array(sab);
+        // A file, not a blob: URL (a blob: worker took Firefox ESR 153 down here).
+        const worker = new Worker('/bench/raw-worker.js');
+        if (mode !== 'ping') {
+          await new Promise((r) => {
+            worker.onmessage = r;
+            worker.postMessage(sab);
+          });
+        }
+        const notify = []; // the Atomics.notify call alone, a worker waiting
+        const poll = [];
+        const wait = [];
+        for (let k = 1; k <= (mode === 'ping' ? 0 : 2000); k++) {
+          const usePoll = mode === 'poll';
+          const a = now();
+          Atomics.store(i32, 0, k);
+          Atomics.notify(i32, 0);
+          notify.push(now() - a);
+          if (usePoll) {
+            while (Atomics.load(i32, 1) !== k);
+          } else {
+            const r = Atomics.waitAsync(i32, 1, k - 1);
+            if (r.async) await r.value;
+          }
+          (usePoll ? poll : wait).push(now() - a);
+          if (usePoll) await null;
+        }
+        const ping = [];
+        for (let i = 0; i < (mode === 'ping' ? 2000 : 0); i++) {
+          const a = now();
+          await new Promise((r) => {
+            worker.onmessage = r;
+            worker.postMessage('ping');
+          });
+          ping.push(now() - a);
+        }
+        worker.terminate();
+        if (mode === 'ping') return { roundTrip: stats(ping) };
+        return { notifyCall: stats(notify), seen: stats(mode === 'poll' ? poll : wait) };
+      }, mode)
+      .catch((e) => `failed: ${e.message}`);
+    console.log(`raw worker, ${mode}: ${JSON.stringify(r)}`);
+    await p.close().catch(() => {});
+  }
   await page.close();
 } finally {
   await browser.close();
