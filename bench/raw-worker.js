@@ -1,7 +1,7 @@
 // bench/profile-roundtrip.mjs's plain worker: answers 'ping' with 'pong';
 // given a SharedArrayBuffer, waits (blocking) for word 0 to move to k, then
 // stores k in word 1 and notifies it, for k = 1, 2, …
-onmessage = ({ data }) => {
+self.onmessage = ({ data }) => {
   if (data === 'ping') return postMessage('pong');
   const i32 = new Int32Array(data);
   postMessage('ready');

@@ -166,7 +166,8 @@ async function load(query) {
   console.log(
     `# ${target}${query} (${browserName}): result in ${Date.now() - started} ms; workers: ${[...new Set(workers)].join(', ')}`,
   );
-  for (const r of new Set(requests)) if (/\.wasm|worker|tasks/i.test(r)) console.log(`# ${target}${query} (${browserName}): ${r}`);
+  for (const r of new Set(requests))
+    if (/\.wasm|worker|tasks/i.test(r)) console.log(`# ${target}${query} (${browserName}): ${r}`);
   if (process.env.EXAMPLES_VERBOSE) console.log(describe(result).replace(/^/gm, '# '));
   return { result, headers: response.headers(), problems, workers, report: describe(result) };
 }
