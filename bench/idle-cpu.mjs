@@ -25,13 +25,15 @@ function clockTicksPerSecond() {
   }
 }
 
-// The CPU time, in clock ticks, of every process descended from this node
-// process (the browser it launched and the browser's own children), found by
+// The CPU time, in clock ticks, of the browser's root process `root` (a child
+// of this node process) and every process descended from it (Chromium's
+// zygotes and renderers; Firefox's forkserver and the content, socket, RDD
+// and utility processes it forks), found by
 // walking the ppid links of /proc/*/stat. Each process counts its utime +
 // stime and its reaped children's cutime + cstime, so a process that exits
 // during the window (and is reaped by its parent, also in the tree) still
 // counts its last ticks.
-function descendantTicks() {
+function treeTicks(root) {
   const procs = new Map(); // pid -> { ppid, ticks }
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -53,7 +55,7 @@ function descendantTicks() {
     children.get(ppid).push(pid);
   }
   let total = 0;
-  const stack = [...(children.get(process.pid) ?? [])];
+  const stack = procs.has(root) ? [root] : [...(children.get(process.pid) ?? [])];
   while (stack.length) {
     const pid = stack.pop();
     total += procs.get(pid).ticks;
@@ -67,9 +69,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // % of one core the browser used over `windowMs`, after `settleMs`, with a
 // fresh page in which `kind` (bench/workloads/idle-pages.js) was started.
 async function measurePage(browser, url, kind, { settleMs, windowMs, hz }) {
-  const context = await browser.newContext();
+  const page = await browser.newPage(); // in a context of its own
   try {
-    const page = await context.newPage();
     page.on('pageerror', (e) => process.stderr.write(`[bench] idle page error: ${e.message}\n`));
     await page.goto(`${url}/bench/bench.html`);
     await page.waitForFunction(() => window.benchReady === true);
@@ -77,17 +78,17 @@ async function measurePage(browser, url, kind, { settleMs, windowMs, hz }) {
     await page.evaluate(([k, o]) => window.benchIdle.start(k, o), [kind, { workers: IDLE_WORKERS, taskMs }]);
     await sleep(settleMs);
     const t0 = performance.now();
-    const ticks0 = descendantTicks();
+    const ticks0 = treeTicks(browser.pid);
     await sleep(windowMs);
-    const ticks = descendantTicks() - ticks0;
+    const ticks = treeTicks(browser.pid) - ticks0;
     const seconds = (performance.now() - t0) / 1000;
     return (100 * ticks) / hz / seconds;
   } finally {
-    await context.close();
+    await page.close();
   }
 }
 
-/** The idle_cpu result row. `log` prints a progress line. */
+/** The idle_cpu result row; `browser` comes from bench/browsers.mjs. `log` prints a progress line. */
 export async function idleCpu(browser, url, { quick = false, log = () => {} } = {}) {
   const settleMs = 1000;
   const windowMs = quick ? 3000 : 10_000;
@@ -118,7 +119,7 @@ export async function idleCpu(browser, url, { quick = false, log = () => {} } = 
     ratio: TARGET / Math.max(above('wasmpool'), 0.05),
     met: above('wasmpool') <= TARGET,
     notes:
-      `browser CPU (utime+stime of the runner's descendant processes, /proc, ${hz} ticks/s) over ${windowMs / 1000} s ` +
+      `browser CPU (utime+stime of the launched browser's process tree, /proc, ${hz} ticks/s) over ${windowMs / 1000} s ` +
       `after ${settleMs / 1000} s of settling, one fresh page each; raw, % of one core: no pool ${pct(raw.none)} ` +
       `(first) and ${pct(raw.noneAgain)} (last), wasmpool ${pct(raw.wasmpool)}, workerpool ${pct(raw.workerpool)}; ` +
       `a page awaiting one long async task (2-worker wasmpool, the task waits on a timer) ${pct(raw.awaiting)}, ` +

@@ -1,17 +1,25 @@
-// npm run bench [-- --json FILE] [--quick]: runs bench/bench.js in headless
-// Chromium, prints the table, writes bench/results/latest.{json,md,svg}.
+// npm run bench [-- --browser chromium|firefox|all] [--json FILE] [--quick]:
+// runs bench/bench.js in headless Chromium and Firefox ESR (default: both, one
+// after the other), prints a table per browser, writes
+// bench/results/latest.{json,md,svg} with every browser's rows.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startServer } from '../scripts/serve.mjs';
-import { CHROME_ARGS, chromePath } from '../tests/browser/harness.mjs';
+import { BROWSERS, launch } from './browsers.mjs';
 import { idleCpu } from './idle-cpu.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-const jsonPath = args.includes('--json') ? args[args.indexOf('--json') + 1] : null;
+const argValue = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : null);
+const jsonPath = argValue('--json');
 const quick = args.includes('--quick');
+const browserArg = argValue('--browser') ?? 'all';
+if (browserArg !== 'all' && !BROWSERS.includes(browserArg)) {
+  console.error(`--browser: one of ${BROWSERS.join(', ')}, all (got ${browserArg})`);
+  process.exit(2);
+}
+const browserNames = browserArg === 'all' ? BROWSERS : [browserArg];
 
 // Row fields that are not anchors: every other field of a row is an anchor's
 // figure, shown in the table's anchors column.
@@ -29,46 +37,55 @@ const NOT_ANCHORS = new Set([
 ]);
 
 const server = await startServer({ isolated: true });
-// --expose-gc: the page collects garbage between workloads, so one workload's
-// garbage is not collected on the next one's time.
-const browser = await chromium.launch({
-  executablePath: chromePath(),
-  headless: true,
-  args: [...CHROME_ARGS, '--js-flags=--expose-gc'],
-});
-// Progress lines as the workloads start (a full run takes ~3 min).
+// Progress lines as the workloads start (a full run takes ~3 min a browser).
 const started = performance.now();
 let stepNo = 0;
 let steps = 0;
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 const step = (id) => log(`[${++stepNo}/${steps}] ${id}… (${((performance.now() - started) / 1000).toFixed(1)} s)`);
-try {
-  // The page's workloads, in one page, then idle_cpu, in fresh pages of their own.
-  const page = await browser.newPage();
-  page.on('console', (m) => log(m.text()));
-  page.on('pageerror', (e) => log(`page error: ${e.message}`));
-  await page.goto(`${server.url}/bench/bench.html`);
-  await page.waitForFunction(() => window.benchReady === true);
-  const version = browser.version();
-  const workloads = await page.evaluate(() => window.bench.workloads);
-  steps = workloads.length + 1;
-  await page.evaluate((quick) => window.bench.setup({ quick }), quick);
-  const results = [];
-  for (const id of workloads) {
-    step(id);
-    results.push(...(await page.evaluate((id) => window.bench.run(id), id)));
+
+// Every workload in one page of one browser, then idle_cpu in fresh pages of
+// its own; the rows carry `browser`.
+async function benchBrowser(name) {
+  // exposeGc: the page collects garbage between workloads (Chromium only), so
+  // one workload's garbage is not collected on the next one's time.
+  const browser = await launch(name, { exposeGc: true });
+  try {
+    log(`${browser.label}`);
+    const page = await browser.newPage();
+    page.on('console', (m) => log(`${name}: ${m.text}`));
+    page.on('pageerror', (e) => log(`${name}: page error: ${e.message}`));
+    await page.goto(`${server.url}/bench/bench.html`);
+    await page.waitForFunction(() => window.benchReady === true);
+    const workloads = await page.evaluate(() => window.bench.workloads);
+    steps += workloads.length + 1;
+    await page.evaluate((quick) => window.bench.setup({ quick }), quick);
+    const results = [];
+    for (const id of workloads) {
+      step(`${name} ${id}`);
+      results.push(...(await page.evaluate((id) => window.bench.run(id), id)));
+    }
+    const { cores, workers } = await page.evaluate(() => window.bench.teardown());
+    await page.close();
+    step(`${name} idle_cpu`);
+    results.push(await idleCpu(browser, server.url, { quick, log: (l) => log(`${name}: ${l}`) }));
+    return { label: browser.label, cores, workers, results: results.map((r) => ({ browser: name, ...r })) };
+  } finally {
+    await browser.close();
   }
-  const { cores, workers } = await page.evaluate(() => window.bench.teardown());
-  await page.close();
-  step('idle_cpu');
-  results.push(await idleCpu(browser, server.url, { quick, log }));
+}
+
+try {
+  const runs = {};
+  for (const name of browserNames) runs[name] = await benchBrowser(name);
+  const first = Object.values(runs)[0];
   const report = {
-    browser: `Chromium ${version} (headless)`,
-    cores,
-    workers,
-    results,
+    browsers: Object.fromEntries(Object.entries(runs).map(([n, r]) => [n, r.label])),
+    cores: first.cores,
+    workers: first.workers,
+    results: Object.values(runs).flatMap((r) => r.results),
     date: new Date().toISOString(),
-    machine: `${cores} cores`,
+    machine: `${first.cores} cores`,
   };
 
   const fmt = (v) =>
@@ -79,27 +96,32 @@ try {
         : v >= 10
           ? v.toFixed(1)
           : v.toFixed(2);
-  const lines = [
-    `| id | unit | wasmpool | anchors | ratio (>1 = wasmpool better) | target | met |`,
-    `|---|---|---|---|---|---|---|`,
-  ];
-  for (const r of report.results) {
-    const anchors = Object.entries(r)
-      .filter(([k]) => !NOT_ANCHORS.has(k))
-      .map(([k, v]) => `${k}: ${fmt(v)}`)
-      .join('; ');
-    lines.push(
-      `| ${r.id} | ${r.unit} | ${fmt(r.wasmpool)} | ${anchors} | ${r.ratio == null ? '—' : r.ratio.toFixed(2)} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`,
-    );
-  }
-  const notes = report.results.filter((r) => r.notes).map((r) => `- ${r.id}: ${r.notes}`);
-  const table = [
-    `wasmpool benchmarks — ${report.browser}, ${report.cores} cores, ${report.workers} workers, ${report.date}${quick ? ' (quick run)' : ''}`,
-    '',
-    ...lines,
-    '',
-    ...notes,
-  ].join('\n');
+  // One table (and its notes) per browser.
+  const section = (name) => {
+    const rows = report.results.filter((r) => r.browser === name);
+    const lines = [
+      `| browser | id | unit | wasmpool | anchors | ratio (>1 = wasmpool better) | target | met |`,
+      `|---|---|---|---|---|---|---|---|`,
+    ];
+    for (const r of rows) {
+      const anchors = Object.entries(r)
+        .filter(([k]) => !NOT_ANCHORS.has(k))
+        .map(([k, v]) => `${k}: ${fmt(v)}`)
+        .join('; ');
+      lines.push(
+        `| ${r.browser} | ${r.id} | ${r.unit} | ${fmt(r.wasmpool)} | ${anchors} | ${r.ratio == null ? '—' : r.ratio.toFixed(2)} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`,
+      );
+    }
+    const notes = rows.filter((r) => r.notes).map((r) => `- ${r.id}: ${r.notes}`);
+    return [
+      `wasmpool benchmarks — ${report.browsers[name]}, ${report.cores} cores, ${report.workers} workers, ${report.date}${quick ? ' (quick run)' : ''}`,
+      '',
+      ...lines,
+      '',
+      ...notes,
+    ].join('\n');
+  };
+  const table = Object.keys(report.browsers).map(section).join('\n\n');
   console.log(`\n${table}\n`);
 
   fs.mkdirSync(path.join(here, 'results'), { recursive: true });
@@ -107,19 +129,18 @@ try {
   fs.writeFileSync(path.join(here, 'results', 'latest.md'), `${table}\n`);
   fs.writeFileSync(path.join(here, 'results', 'latest.svg'), chart(report));
   if (jsonPath) fs.writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-  const missed = report.results.filter((r) => !r.met).map((r) => r.id);
+  const missed = report.results.filter((r) => !r.met).map((r) => `${r.id} (${r.browser})`);
   console.log(missed.length ? `targets missed: ${missed.join(', ')}` : 'all targets met');
 } finally {
-  await browser.close();
   await server.close();
 }
 
-// A bar per workload: its ratio, with the target ratio (1.0) as a line.
+// A bar per workload and browser: its ratio, with the target ratio (1.0) as a line.
 function chart(report) {
   const rows = report.results.filter((r) => typeof r.ratio === 'number');
-  const W = 640,
+  const W = 760,
     rowH = 34,
-    left = 120,
+    left = 190,
     top = 40,
     H = top + rows.length * rowH + 30;
   const max = Math.max(2, ...rows.map((r) => r.ratio));
@@ -129,7 +150,7 @@ function chart(report) {
       const y = top + i * rowH;
       const color = r.met ? '#2a9d58' : '#d0453a';
       return (
-        `<text x="${left - 8}" y="${y + 20}" text-anchor="end" font-size="13">${r.id}</text>` +
+        `<text x="${left - 8}" y="${y + 20}" text-anchor="end" font-size="13">${r.id} · ${r.browser}</text>` +
         `<rect x="${left}" y="${y + 6}" width="${Math.max(1, x(r.ratio) - left)}" height="20" fill="${color}"/>` +
         `<text x="${x(r.ratio) + 6}" y="${y + 20}" font-size="12">${r.ratio.toFixed(2)}×</text>`
       );
@@ -138,7 +159,7 @@ function chart(report) {
   const one = x(1);
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">` +
-    `<text x="10" y="22" font-size="14">wasmpool vs anchors (ratio, >1 = wasmpool better; green = target met) — ${report.browser}</text>` +
+    `<text x="10" y="22" font-size="14">wasmpool vs anchors (ratio, >1 = wasmpool better; green = target met) — ${Object.values(report.browsers).join('; ')}</text>` +
     bars +
     `<line x1="${one}" y1="${top}" x2="${one}" y2="${H - 24}" stroke="#333" stroke-dasharray="4 3"/>` +
     `<text x="${one}" y="${H - 8}" font-size="11" text-anchor="middle">1×</text></svg>\n`

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# npm run bench [-- --json FILE]: wasmpool against the anchors in one headless Chromium run.
+# npm run bench [-- --browser chromium|firefox|all] [--json FILE] [--quick]: wasmpool against
+# the anchors in headless Chromium and Firefox ESR (default: both, one after the other).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh

@@ -2,18 +2,20 @@
 # The published package in real apps: `npm pack` the repository, check the
 # tarball's file list, install the tarball into fresh example apps (Vite 7,
 # webpack 5, a plain <script type="module"> page with an import map), build
-# them, and run a browser smoke test of each in headless Chromium.
+# them, and run a browser smoke test of each in headless Chromium and Firefox ESR.
 #
 #   bash tests/examples/run.sh [vite] [webpack] [plain]    (default: all three)
 #
 # Work dirs live in target/examples/<app>/. An app's node_modules is kept
 # between runs, keyed by a hash of its package.json (and the Node version);
 # only the wasmpool tarball is reinstalled each run. Needs pkg/ (scripts/build.sh)
-# and the repository's node_modules (playwright-core) and Debian's Chromium.
+# and the repository's node_modules (playwright-core, puppeteer-core) and Debian's
+# Chromium and Firefox ESR (firefox-esr).
 # Env: EXAMPLES_WORK=<dir> (default target/examples), EXAMPLES_FRESH=1 (drop
 # cached node_modules), EXAMPLES_VERBOSE=1 (print every request of each page),
 # EXAMPLES_PACKAGE_DIR=<dir> (npm pack that directory instead of the repository:
-# a copy with package.json, README.md, src/js/ and pkg/, to try a change).
+# a copy with package.json, README.md, src/js/ and pkg/, to try a change),
+# EXAMPLES_BROWSERS="chromium firefox" (the browsers of the smoke tests, default both).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -47,14 +49,17 @@ done
 
 declare -a SUMMARY=()
 failed=0
-record() { SUMMARY+=("$(printf '%-8s %-38s %-5s %s' "$1" "$2" "$3" "$4")"); }
+record() { SUMMARY+=("$(printf '%-8s %-40s %-5s %s' "$1" "$2" "$3" "$4")"); }
 
 # ---------------------------------------------------------------- npm pack
 PACKAGE_DIR=$(cd "${EXAMPLES_PACKAGE_DIR:-$ROOT}" && pwd)
 for f in pkg/wasmpool_bg.wasm pkg/wasmpool.js pkg/worker.js; do
   [ -f "$PACKAGE_DIR/$f" ] || die "$PACKAGE_DIR/$f is missing: run 'bash scripts/build.sh' first"
 done
-[ -d node_modules/playwright-core ] || die "node_modules/playwright-core is missing: run 'npm run setup' first"
+for m in playwright-core puppeteer-core; do
+  [ -d node_modules/$m ] || die "node_modules/$m is missing: run 'npm run setup' first"
+done
+read -r -a BROWSERS <<<"${EXAMPLES_BROWSERS:-chromium firefox}"
 
 log "npm pack $([ "$PACKAGE_DIR" = "$ROOT" ] && echo "of the repository" || echo "$PACKAGE_DIR") → ${WORK#"$ROOT"/}"
 t=$EPOCHREALTIME
@@ -143,20 +148,29 @@ step() {
   fi
 }
 
-# smoke APP TARGET DIR — the browser test; its node:test output is shown.
+# smoke APP TARGET DIR — the browser test, in each browser of $BROWSERS; its
+# node:test output is shown. Fails if it fails in any of them.
 smoke() {
-  local app=$1 target=$2 dir=$3 t rc=0
+  local app=$1 target=$2 dir=$3 browser ok=0
+  for browser in "${BROWSERS[@]}"; do
+    smoke_in "$app" "$target" "$dir" "$browser" || ok=1
+  done
+  return $ok
+}
+smoke_in() {
+  local app=$1 target=$2 dir=$3 browser=$4 t rc=0 logfile
+  logfile=$LOGS/$target-$browser-smoke.log
   t=$EPOCHREALTIME
-  log "$app: browser smoke test ($target)…"
-  node "$HERE/smoke.mjs" "$target" "$dir" 2>&1 | tee "$LOGS/$target-smoke.log" | sed 's/^/    /' || rc=$?
+  log "$app: browser smoke test ($target, $browser)…"
+  node "$HERE/smoke.mjs" "$target" "$dir" "$browser" 2>&1 | tee "$logfile" | sed 's/^/    /' || rc=$?
   if [ $rc = 0 ]; then
-    log "$app: smoke $target passed ($(elapsed "$t")s)"
-    record "$app" "smoke $target" ok "$(elapsed "$t")s"
+    log "$app: smoke $target ($browser) passed ($(elapsed "$t")s)"
+    record "$app" "smoke $target ($browser)" ok "$(elapsed "$t")s"
   else
     local failing
-    failing=$(sed -n 's/^not ok [0-9]* - [a-z-]*: //p' "$LOGS/$target-smoke.log" | sed 's/ (target.*//' | paste -sd ';' -)
-    log "$app: smoke $target FAILED ($(elapsed "$t")s): ${failing:-see above}"
-    record "$app" "smoke $target" FAIL "$(elapsed "$t")s; failed: ${failing:-see log}"
+    failing=$(sed -n 's/^not ok [0-9]* - [a-z-]* ([a-z]*): //p' "$logfile" | sed 's/ (target.*//' | paste -sd ';' -)
+    log "$app: smoke $target ($browser) FAILED ($(elapsed "$t")s): ${failing:-see above}"
+    record "$app" "smoke $target ($browser)" FAIL "$(elapsed "$t")s; failed: ${failing:-see log}"
     return 1
   fi
 }

@@ -1,11 +1,14 @@
 // Browser smoke test of one example app built from the packed tarball.
 //
-//   node tests/examples/smoke.mjs <target> <appDir>
+//   node tests/examples/smoke.mjs <target> <appDir> [chromium|firefox]
 //
 // target: vite-build  `vite preview` of <appDir>/dist (the app's preview.headers)
 //         vite-dev    the Vite dev server (the app's server.headers, optimizeDeps)
 //         webpack     <appDir>/dist served by scripts/serve.mjs, isolated
 //         plain       <appDir> itself served by scripts/serve.mjs, isolated
+// browser: headless Chromium (default) or Firefox ESR, launched through
+// bench/browsers.mjs (playwright-core for Chromium, puppeteer-core over
+// WebDriver BiDi for Firefox; Debian's browsers, no download).
 // Extra: VITE_CONFIG=<file> passes --config to vite (run.sh's diagnostics).
 //
 // The app's page runs new Pool({ workers: 2 }): submit, map, asCompleted, a
@@ -14,22 +17,20 @@
 // puts a JSON result in window.__result; the page with ?rayon runs initRayon(1)
 // and the Rust task 'rayon_sum'. The tests check those results, the COOP/COEP
 // headers, crossOriginIsolated, and that nothing failed to load or threw. The
-// playwright-core comes
-// from the repository's own node_modules (this file's location); the browser is
-// Debian's Chromium through tests/browser/harness.mjs.
+// drivers come from the repository's own node_modules (this file's location).
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { BROWSERS, launch } from '../../bench/browsers.mjs';
 import { startServer } from '../../scripts/serve.mjs';
-import { closeAll, launchBrowser } from '../browser/harness.mjs';
 
-const [target, appDirArg] = process.argv.slice(2);
+const [target, appDirArg, browserName = 'chromium'] = process.argv.slice(2);
 const TARGETS = ['vite-build', 'vite-dev', 'webpack', 'plain'];
-if (!TARGETS.includes(target) || !appDirArg) {
-  console.error(`usage: node smoke.mjs <${TARGETS.join('|')}> <appDir>`);
+if (!TARGETS.includes(target) || !appDirArg || !BROWSERS.includes(browserName)) {
+  console.error(`usage: node smoke.mjs <${TARGETS.join('|')}> <appDir> [${BROWSERS.join('|')}]`);
   process.exit(2);
 }
 const appDir = path.resolve(appDirArg);
@@ -103,8 +104,9 @@ async function startTarget() {
   }
 }
 
+let browserPromise = null;
 after(async () => {
-  await closeAll();
+  if (browserPromise) await (await browserPromise).close();
   for (const fn of cleanups.reverse()) await fn();
 });
 
@@ -114,23 +116,23 @@ const outcomes = new Map();
 async function load(query) {
   serverPromise ??= startTarget();
   const server = await serverPromise;
-  const browser = await launchBrowser();
-  const context = await browser.newContext();
-  cleanups.push(() => context.close().catch(() => {}));
-  const page = await context.newPage();
+  browserPromise ??= launch(browserName);
+  const browser = await browserPromise;
+  const page = await browser.newPage(); // in a context of its own
+  cleanups.push(() => page.close().catch(() => {}));
   const problems = []; // page errors, console errors, failed or refused requests
   const requests = []; // every URL the page and its workers fetched, with status
   const workers = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
+    if (m.type === 'error') problems.push(`console.error: ${m.text}`);
   });
-  page.on('worker', (w) => workers.push(w.url()));
-  // On the context: in Chromium these include the workers' own requests.
-  context.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
-  context.on('response', (r) => {
-    requests.push(`${r.status()} ${r.url()}`);
-    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  page.on('worker', (url) => workers.push(url));
+  // In Chromium these include the workers' own requests.
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url} (${r.error})`));
+  page.on('response', (r) => {
+    requests.push(`${r.status} ${r.url}`);
+    if (r.status >= 400) problems.push(`HTTP ${r.status}: ${r.url}`);
   });
   const describe = (result) =>
     `\nresult: ${JSON.stringify(result)}\nproblems:\n  ${problems.join('\n  ') || '(none)'}\n` +
@@ -162,9 +164,10 @@ async function load(query) {
     throw new Error(`${why}\n#result: ${shown}${describe(result)}\nserver output:\n${server.output()}`);
   }
   console.log(
-    `# ${target}${query}: result in ${Date.now() - started} ms; workers: ${[...new Set(workers)].join(', ')}`,
+    `# ${target}${query} (${browserName}): result in ${Date.now() - started} ms; workers: ${[...new Set(workers)].join(', ')}`,
   );
-  for (const r of new Set(requests)) if (/\.wasm|worker|tasks/i.test(r)) console.log(`# ${target}${query}: ${r}`);
+  for (const r of new Set(requests))
+    if (/\.wasm|worker|tasks/i.test(r)) console.log(`# ${target}${query} (${browserName}): ${r}`);
   if (process.env.EXAMPLES_VERBOSE) console.log(describe(result).replace(/^/gm, '# '));
   return { result, headers: response.headers(), problems, workers, report: describe(result) };
 }
@@ -173,7 +176,7 @@ function loaded(query = '') {
   return outcomes.get(query);
 }
 
-test(`${target}: the page is cross-origin isolated and loads without errors (${path.relative(process.cwd(), appDir) || '.'})`, async () => {
+test(`${target} (${browserName}): the page is cross-origin isolated and loads without errors (${path.relative(process.cwd(), appDir) || '.'})`, async () => {
   const { result, headers, problems, workers, report } = await loaded();
   assert.equal(headers['cross-origin-opener-policy'], 'same-origin', `COOP header on the page${report}`);
   assert.equal(headers['cross-origin-embedder-policy'], 'require-corp', `COEP header on the page${report}`);
@@ -182,7 +185,7 @@ test(`${target}: the page is cross-origin isolated and loads without errors (${p
   assert.deepEqual(problems, [], `no page errors, console errors or failed requests${report}`);
 });
 
-test(`${target}: Pool submit, map, asCompleted`, async () => {
+test(`${target} (${browserName}): Pool submit, map, asCompleted`, async () => {
   const { result, report } = await loaded();
   assert.equal(result.error, undefined, `the page threw${report}`);
   assert.equal(result.submit, 5, `submit((a, b) => a + b, 2, 3)${report}`);
@@ -198,7 +201,7 @@ test(`${target}: Pool submit, map, asCompleted`, async () => {
   );
 });
 
-test(`${target}: task module new URL('./tasks.js', import.meta.url)`, async () => {
+test(`${target} (${browserName}): task module new URL('./tasks.js', import.meta.url)`, async () => {
   const { result, report } = await loaded();
   assert.ok(result.tasks, `the page ran the task-module part${report}`);
   assert.equal(result.tasks.error, undefined, `task-module pool failed${report}`);
@@ -207,7 +210,7 @@ test(`${target}: task module new URL('./tasks.js', import.meta.url)`, async () =
   assert.equal(result.tasks.where, 'worker', `submit('whereAmI') runs in a worker${report}`);
 });
 
-test(`${target}: a Rust task by name ('add')`, async () => {
+test(`${target} (${browserName}): a Rust task by name ('add')`, async () => {
   const { result, report } = await loaded();
   assert.ok(result.rust, `the page ran the Rust-task part${report}`);
   assert.equal(result.rust.error, undefined, `submit('add') failed${report}`);
@@ -218,7 +221,7 @@ test(`${target}: a Rust task by name ('add')`, async () => {
 // replaces wasm-bindgen-rayon's no-bundler helper, which starts them from
 // fetch(import.meta.url): a bundler turns that into the app's own bundle or a
 // file:// URL), so initRayon works in every app.
-test(`${target}: initRayon + the Rust task 'rayon_sum' (page ?rayon)`, async () => {
+test(`${target} (${browserName}): initRayon + the Rust task 'rayon_sum' (page ?rayon)`, async () => {
   const { result, problems, report } = await loaded('?rayon');
   assert.equal(result.error, undefined, `initRayon(1) + rayon_sum${report}`);
   assert.equal(result.rayonSum, 10, `submit('rayon_sum', Float64Array [1, 2, 3, 4])${report}`);
