@@ -8,12 +8,14 @@ use super::worker::{status, Critical, Killed, WorkerRecord, NO_TASK};
 use core::sync::atomic::{AtomicU32, Ordering::*};
 
 /// How long an idle worker spins before it sleeps, in rounds of 8 pause
-/// hints and a queue check. wasm has no pause instruction, so a round there
-/// is only the loads: with 3,000 rounds a worker fell asleep before a page's
-/// next `await`ed submit often enough that the sequential round trip's p50
-/// (batches of 10, Chromium, 2 cores) wandered 3.5–14 µs between runs; with
-/// 20,000 it stays at 3–3.5 µs. Natively a pause is tens of cycles, so the
-/// tests' workers spin a similar time with fewer rounds.
+/// hints and a queue check, until the page calibrates it for its engine
+/// (`set_spin_rounds`; src/js/page/spin.js). wasm has no pause instruction,
+/// so a round there is only the loads, and its speed differs per engine.
+/// With 3,000 rounds a worker fell asleep before a page's next `await`ed
+/// submit often enough that the sequential round trip's p50 (batches of 10,
+/// Chromium, 2 cores) wandered 3.5–14 µs between runs; with 20,000 it stays
+/// at 3–3.5 µs. Natively a pause is tens of cycles, so the tests' workers
+/// spin a similar time with fewer rounds.
 #[cfg(target_arch = "wasm32")]
 const SPIN_ROUNDS: u32 = 20_000;
 #[cfg(not(target_arch = "wasm32"))]
@@ -92,6 +94,8 @@ pub(crate) struct Shared {
     injector: Ring,
     completions: Ring,
     workers: Box<[WorkerRecord]>,
+    /// Rounds an idle worker spins before it sleeps (see [`SPIN_ROUNDS`]).
+    spin_rounds: AtomicU32,
 }
 
 /// Byte offsets of the directly-read words of [`Shared`] (collected for JS
@@ -130,6 +134,7 @@ impl Shared {
             injector: Ring::with_capacity(2 * slots),
             completions: Ring::with_capacity(2 * slots),
             workers: (0..max_workers).map(|_| WorkerRecord::default()).collect(),
+            spin_rounds: AtomicU32::new(SPIN_ROUNDS),
         }
     }
 
@@ -322,15 +327,33 @@ impl Shared {
         let rec = self.worker(worker);
         let _critical = self.enter(worker)?;
         let _spinning = self.sleep.spin();
-        for _ in 0..SPIN_ROUNDS {
+        let rounds = self.spin_rounds.load(Relaxed);
+        Ok(self.spin_round_trips(rec, rounds) < rounds)
+    }
+
+    /// Up to `rounds` rounds of the idle spin's loop; how many ran before
+    /// work, shutdown or a kill showed up.
+    fn spin_round_trips(&self, rec: &WorkerRecord, rounds: u32) -> u32 {
+        for done in 0..rounds {
             for _ in 0..8 {
                 core::hint::spin_loop();
             }
             if !self.injector.looks_empty() || self.shutdown.load(Relaxed) != shutdown::RUNNING || rec.killed() {
-                return Ok(true);
+                return done;
             }
         }
-        Ok(false)
+        rounds
+    }
+
+    /// The idle spin's loop run by the page, to time it on this engine:
+    /// how many of `rounds` ran (fewer if work showed up meanwhile).
+    pub(crate) fn spin_probe(&self, rounds: u32) -> u32 {
+        self.spin_round_trips(self.worker(0), rounds)
+    }
+
+    /// How many rounds idle workers spin from now on (at least one).
+    pub(crate) fn set_spin_rounds(&self, rounds: u32) {
+        self.spin_rounds.store(rounds.max(1), Relaxed);
     }
 
     /// A cold sleep, step 1 (module README, "Idle workers"): the worker read

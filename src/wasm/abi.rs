@@ -155,6 +155,19 @@ pub fn wp_worker_start(ptr: u32, worker: u32, tls_base: u32, stack_alloc: u32) {
     std::panic::set_hook(Box::new(panic::record));
 }
 
+/// Runs up to `rounds` rounds of the idle spin on the calling thread (the
+/// page calibrates the spin with it): how many ran.
+#[wasm_bindgen]
+pub fn wp_spin_probe(ptr: u32, rounds: u32) -> u32 {
+    pool(ptr).spin_probe(rounds)
+}
+
+/// How many rounds this pool's idle workers spin before they sleep.
+#[wasm_bindgen]
+pub fn wp_set_spin_rounds(ptr: u32, rounds: u32) {
+    pool(ptr).set_spin_rounds(rounds);
+}
+
 #[wasm_bindgen]
 pub fn wp_worker_next(ptr: u32, worker: u32, timeout_ms: i32) -> i32 {
     let timeout = (timeout_ms >= 0).then_some(timeout_ms as u32);

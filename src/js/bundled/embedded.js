@@ -1893,6 +1893,22 @@ var finalizer = new FinalizationRegistry(({ rt, held }) => {
   rt.wasm.wp_free(held.ptr, held.bytes);
 });
 
+// src/js/page/spin.js
+var SPIN_US = 200;
+var PROBE_ROUNDS = 1e5;
+function calibrateSpin(wasm, ptr) {
+  let best = Infinity;
+  for (let probe = 0; probe < 3; probe++) {
+    const t = performance.now();
+    const rounds2 = wasm.wp_spin_probe(ptr, PROBE_ROUNDS);
+    const ms = performance.now() - t;
+    if (rounds2 === PROBE_ROUNDS && ms > 0) best = Math.min(best, ms / rounds2);
+  }
+  if (best === Infinity) return;
+  const rounds = Math.round(SPIN_US / 1e3 / best);
+  wasm.wp_set_spin_rounds(ptr, Math.min(Math.max(rounds, 1e3), 1e7));
+}
+
 // src/js/page/task-control.js
 var TaskControl = class {
   #dispatcher;
@@ -2310,6 +2326,7 @@ var Pool = class {
     };
     const started = [];
     for (let index = 0; index < config.workers; index++) started.push(this.#spawn(index));
+    calibrateSpin(wasm, ptr);
     this.#dispatcher.attach({ wasm, ptr, view, inlineBase, externalRef: refs.externalRef });
     await Promise.all(started);
   }

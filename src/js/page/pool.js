@@ -19,6 +19,7 @@ import { Completions } from './completions.js';
 import { Dispatcher } from './dispatcher.js';
 import { detach, poolConfig, TaskOptions } from './options.js';
 import { allocShared } from './shared-arrays.js';
+import { calibrateSpin } from './spin.js';
 import { TaskControl } from './task-control.js';
 import { takeVec, WorkerHandle } from './worker-handle.js';
 
@@ -243,6 +244,7 @@ export class Pool {
     };
     const started = [];
     for (let index = 0; index < config.workers; index++) started.push(this.#spawn(index));
+    calibrateSpin(wasm, ptr); // while the workers boot on other threads
     this.#dispatcher.attach({ wasm, ptr, view, inlineBase, externalRef: refs.externalRef });
     await Promise.all(started);
   }
