@@ -1894,7 +1894,7 @@ var finalizer = new FinalizationRegistry(({ rt, held }) => {
 });
 
 // src/js/page/spin.js
-var SPIN_US = 200;
+var SPIN_US = 60;
 var PROBE_ROUNDS = 1e5;
 function calibrateSpin(wasm, ptr) {
   let best = Infinity;

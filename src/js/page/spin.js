@@ -6,9 +6,12 @@
 // (p50, one task at a time) against 3 µs when the worker was still spinning.
 
 // Long enough for a page to get a result and submit the next task (Firefox
-// needed ~40-60 µs, Chromium ~5); short enough to cost nothing that matters
-// after a burst's last task.
-const SPIN_US = 200;
+// needs tens of µs, Chromium ~5), and no longer: on 2 cores a longer spin
+// keeps a core from the browser's other threads. Measured (steady p99 of
+// sequential round trips, Chromium; round trip p50/p90, Firefox): 200 µs gave
+// 100–125 µs p99 in Chromium and 18/41 µs in Firefox; 60 µs gives 25–50 µs
+// and 18/28 µs.
+const SPIN_US = 60;
 // Rounds timed per probe: ~0.1-0.5 ms, well above the coarsest clock of an
 // isolated page (Firefox: 20 µs steps).
 const PROBE_ROUNDS = 100_000;
