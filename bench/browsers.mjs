@@ -14,18 +14,11 @@
 import fs from 'node:fs';
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
+// The same Chromium flags as the tests (no background networking: this
+// machine's closed network refuses it).
+import { CHROME_ARGS } from '../tests/browser/harness.mjs';
 
 export const BROWSERS = ['chromium', 'firefox'];
-
-const CHROME_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 function findExecutable(envVar, candidates, what) {
   const found = [process.env[envVar], ...candidates].find((c) => c && fs.existsSync(c));
