@@ -4,7 +4,7 @@
 //! standing in for `Atomics.waitAsync`: a lost wake-up leaves a task unrun,
 //! and the producer's deadline turns that into a failure instead of a hang.
 
-use super::Rng;
+use super::{run_burst, Rng};
 use crate::sched::futex;
 use crate::sched::pool::{shutdown, Completed, Next, Shared};
 use std::sync::atomic::{AtomicU32, Ordering::SeqCst};
@@ -61,26 +61,6 @@ fn start(workers: u32, slots: u32) -> (Arc<Shared>, Vec<std::thread::JoinHandle<
         })
         .collect();
     (pool, handles, cold)
-}
-
-/// Publishes `burst` tasks and waits (with a deadline) for all of them.
-fn run_burst(pool: &Shared, burst: u32, base: u32, what: &str) {
-    for i in 0..burst {
-        let id = pool.reserve().expect("all slots are free between bursts");
-        pool.slot(id.slot()).payload[0].store(base + i, SeqCst);
-        pool.publish(id);
-    }
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let mut got = 0;
-    while got < burst {
-        if let Some(id) = pool.pop_completion() {
-            assert!(pool.release(id));
-            got += 1;
-        } else {
-            assert!(Instant::now() < deadline, "lost wake-up: {got} of {burst} tasks ran ({what})");
-            std::thread::yield_now();
-        }
-    }
 }
 
 fn stop(pool: &Shared, handles: Vec<std::thread::JoinHandle<u32>>) -> u32 {

@@ -1,9 +1,8 @@
 //! Stress and property tests of the scheduling core under real `std::thread`
 //! contention: the same code the browser runs, with OS threads as workers.
 
-use super::Rng;
+use super::{run_burst, Rng};
 use crate::sched::pool::{shutdown, Completed, Next, Shared};
-use crate::sched::task::TaskId;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering::SeqCst};
 use std::sync::Arc;
@@ -153,22 +152,7 @@ fn no_lost_wakeups_under_bursty_load() {
     let mut done = 0;
     for round in 0..3_000 {
         let burst = 1 + rng.below(16) as u32;
-        let mut ids = vec![];
-        for i in 0..burst {
-            let id: TaskId = pool.reserve().expect("all slots are free between rounds");
-            pool.slot(id.slot()).payload[0].store(round * 100 + i, SeqCst);
-            pool.publish(id);
-            ids.push(id);
-        }
-        let mut got = 0;
-        while got < burst {
-            if let Some(id) = pool.pop_completion() {
-                assert!(pool.release(id));
-                got += 1;
-            } else {
-                std::thread::yield_now();
-            }
-        }
+        run_burst(&pool, burst, round * 100, &format!("round {round}"));
         done += burst;
         // Let the workers fall asleep now and then, to exercise wake-ups.
         if rng.below(8) == 0 {
