@@ -5,7 +5,7 @@
 // fresh pools, measured first, before this page has run any other round trip.
 
 import { Pool } from '/src/js/index.js';
-import { latency, log, noop, WORKERS } from './common.js';
+import { interleavedLatency, latency, log, noop, WORKERS } from './common.js';
 
 const fmt = (us) => `${us.toFixed(0)} µs`;
 
@@ -49,16 +49,20 @@ export async function roundtrip({ scale, wp, wk, mini, browser }) {
   const warmup = Math.round(5_000 * scale);
   const fresh = await freshP99(n);
   log(`roundtrip, fresh pools, first ${n} p99: wasmpool ${fmt(fresh.wasmpool)}, workerpool ${fmt(fresh.workerpool)}`);
-  const a = await latency(() => wp.submit(noop), n, { warmup });
-  const b = await latency(() => wk.exec(noop, []), n, { warmup });
-  const c = await latency(() => mini.exec(noop), n, { warmup });
+  const [a, b, c] = await interleavedLatency(
+    [() => wp.submit(noop), () => wk.exec(noop, []), () => mini.exec(noop)],
+    n,
+    {
+      warmup,
+    },
+  );
   log(
     `roundtrip p50: wasmpool ${a.p50.toFixed(1)} µs, workerpool ${b.p50.toFixed(1)} µs, minimal ${c.p50.toFixed(1)} µs`,
   );
   log(
     `roundtrip p99: wasmpool ${a.p99.toFixed(1)} µs, workerpool ${b.p99.toFixed(1)} µs, minimal ${c.p99.toFixed(1)} µs`,
   );
-  const steady = `${warmup.toLocaleString('en')} untimed round trips per pool, then ${n.toLocaleString('en')} timed`;
+  const steady = `${warmup.toLocaleString('en')} untimed round trips per pool, then ${n.toLocaleString('en')} timed, the pools alternating in blocks of 500`;
   return [
     {
       id: 'roundtrip',
