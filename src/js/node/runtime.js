@@ -69,10 +69,15 @@ function holdProcess() {
  * ('some-package/tasks.js', resolved as an import from here would be).
  */
 function taskModuleUrl(module) {
-  if (module instanceof URL) return module.href;
-  const spec = String(module);
+  const spec = module instanceof URL ? module.href : String(module);
   // A scheme of two letters or more (file:, data:), not a Windows drive letter.
-  if (/^[a-z][a-z\d+.-]+:/i.test(spec)) return spec;
+  const scheme = /^([a-z][a-z\d+.-]+):/i.exec(spec)?.[1].toLowerCase();
+  if (scheme === 'file' || scheme === 'data') return spec;
+  if (scheme !== undefined) {
+    throw new TypeError(
+      `task module ${spec}: Node.js imports task modules from files (a path or a file: URL) or data: URLs, not ${scheme}: URLs`,
+    );
+  }
   if (spec.startsWith('.') || (path.isAbsolute(spec) && path.sep === '\\')) {
     return pathToFileURL(path.resolve(spec)).href;
   }
