@@ -92,7 +92,9 @@ test('the first render is pixel-identical to a single-threaded reference of the 
   assert.ok(r.distinctColors > 200, `distinct colors in a sample: ${r.distinctColors}`);
 });
 
-test('the first render runs on one worker per core, one lane each, and the lanes count all 100 tiles', { skip }, async () => {
+test('the first render runs on one worker per core, one lane each, and the lanes count all 100 tiles', {
+  skip,
+}, async () => {
   const { first: r } = await demoPage();
   // The worker control defaults to the core count and allows up to twice it.
   assert.equal(r.inputValue, r.cores);
@@ -112,7 +114,9 @@ test('the first render runs on one worker per core, one lane each, and the lanes
   for (const l of r.lanes) assert.equal(l.count, String(l.tiles));
 });
 
-test('a render on 3 workers gives the same image, with a lane per worker matching its tile count', { skip }, async () => {
+test('a render on 3 workers gives the same image, with a lane per worker matching its tile count', {
+  skip,
+}, async () => {
   const { page, first } = await demoPage();
   const n = Math.min(3, first.inputMax);
   const three = await page.evaluate(async (workers) => {
@@ -186,7 +190,9 @@ test('the speedup chart has one bar per worker count, with its time and time(1) 
   }
 });
 
-test('the playground: map yields in input order, asCompleted in completion order, each future its own', { skip }, async () => {
+test('the playground: map yields in input order, asCompleted in completion order, each future its own', {
+  skip,
+}, async () => {
   const { page } = await demoPage();
   const sleeps = [240, 60, 420, 0, 300, 180, 360, 120]; // 60 ms apart: completion order is sleep order
   const pg = await page.evaluate(async (sleepsArg) => {

@@ -8,6 +8,7 @@ register('./node-page-hooks.mjs', import.meta.url);
 
 // The test bodies use syntax the browsers have and Node.js 20 cannot parse
 // (`await using`): what the page's eval cannot compile, esbuild lowers first.
+// biome-ignore lint/security/noGlobalEval: the page runs the source text it is sent, as a browser page does.
 const realEval = globalThis.eval;
 let transform = null;
 globalThis.eval = function pageEval(source) {

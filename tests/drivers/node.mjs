@@ -85,7 +85,10 @@ class NodePage {
       const call = this.#pending.get(m.id);
       this.#pending.delete(m.id);
       if (m.ok) call?.resolve(m.value);
-      else call?.reject(Object.assign(new Error(`page: ${m.error.name}: ${m.error.message}`), { pageStack: m.error.stack }));
+      else
+        call?.reject(
+          Object.assign(new Error(`page: ${m.error.name}: ${m.error.message}`), { pageStack: m.error.stack }),
+        );
     } else if (m?.type === 'pageerror') {
       this.#emit('pageerror', Object.assign(new Error(m.message), { name: m.name }));
     }

@@ -11,6 +11,8 @@ export class NodeWorker extends EventTarget {
   onmessage = null;
   onerror = null;
   onexit = null;
+  /** Resolves once the thread has ended (its 'exit' event). */
+  closed;
   #worker;
 
   constructor(url, name) {
@@ -27,6 +29,7 @@ export class NodeWorker extends EventTarget {
     });
     // Only start-up failures: worker-scope.js reports later uncaught errors as UNCAUGHT.
     this.#worker.on('error', (error) => this.#error(error?.message || String(error)));
+    this.closed = new Promise((resolve) => this.#worker.once('exit', resolve));
     this.#worker.on('exit', (code) => this.onexit?.(code));
     // The pool decides how long the process lives (node/runtime.js). After
     // the listeners: adding a 'message' listener refs the worker's port again.

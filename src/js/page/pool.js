@@ -342,7 +342,6 @@ export class Pool {
       });
       await Promise.race([Promise.all(this.#live().map((h) => h.exited)), grace]);
       clearTimeout(timer); // a pending timer would keep Node.js alive for the rest of the grace
-
     }
     for (const handle of this.#live()) await this.#kill(handle);
     // Anything still queued (a broken pool) is cancelled with a clear error.
@@ -356,6 +355,9 @@ export class Pool {
     this.#dispatcher.codes.free(wasm);
     wasm.wp_free(inlineBase, this.#config.slots * INLINE_BYTES);
     wasm.wp_pool_free(ptr);
+    // Node.js says when a thread has ended (node/node-worker.js `closed`; a
+    // Web Worker has no such promise): shut down means they all have.
+    await Promise.all(this.#handles.map((h) => h?.worker.closed));
   }
 }
 
