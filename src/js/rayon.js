@@ -11,6 +11,11 @@ let started = null;
 export function initRayon(threads = platform.cores() || 2) {
   if (!Number.isInteger(threads) || threads < 1)
     throw new RangeError(`initRayon: threads must be an integer >= 1, got ${String(threads)}`);
-  started ??= loadRuntime().then((rt) => rt.glue.initThreadPool(threads));
+  if (started === null) {
+    started = loadRuntime().then((rt) => rt.glue.initThreadPool(threads));
+    // Node.js: its threads never hold the process, but their start must.
+    const release = platform.holdProcess();
+    started.then(release, release);
+  }
   return started;
 }

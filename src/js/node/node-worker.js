@@ -51,6 +51,11 @@ export class NodeWorker extends EventTarget {
   }
 }
 
-// The process's flags, as a worker inherits them by default, less those a
-// worker refuses: `node --input-type=module -e ...` would fail every worker.
-const workerExecArgv = () => process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
+// A worker inherits the process's flags by default (V8 flags included, which
+// an explicit list may not name), but refuses --input-type: `node
+// --input-type=module -e ...` would fail every worker. Only then is the list
+// given, without it.
+function workerExecArgv() {
+  const refused = (arg) => arg.startsWith('--input-type');
+  return process.execArgv.some(refused) ? process.execArgv.filter((arg) => !refused(arg)) : undefined;
+}
