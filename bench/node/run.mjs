@@ -1,9 +1,12 @@
 // The Node.js bench (bench/run.mjs --runtime node): wasmpool's Node.js
 // runtime against piscina 5, tinypool and workerpool (worker_threads mode)
 // and single-threaded Node.js, in this one process. Rows carry
-// `runtime: 'node'`; `ratio` > 1 means wasmpool is better. Each pool is
-// started, warmed up, measured and closed on its own, so an idle pool never
-// competes with the one being measured.
+// `runtime: 'node'`; `ratio` > 1 means wasmpool is better. The machine is
+// shared, so the load changes during a run: the pools are measured in turns
+// (rounds of one block each), so that every pool sees the same conditions.
+// Between its turns a pool is idle: its workers sleep (wasmpool's in a futex
+// after a 60 µs spin, piscina's and tinypool's in Atomics.wait, workerpool's
+// on their message port).
 import os from 'node:os';
 import { Piscina } from 'piscina';
 import Tinypool from 'tinypool';
@@ -74,19 +77,29 @@ const POOLS = [
   },
 ];
 
-// A pool started and warmed up (every worker started: tasks in flight at once), measured, closed.
-async function withPool(pool, warmup, measure) {
-  await pool.start();
-  await Promise.all(Array.from({ length: 4 * WORKERS }, (_, i) => pool.run(i)));
-  for (let i = 0; i < warmup; i++) await pool.run(i);
-  try {
-    return await measure(pool);
-  } finally {
-    await pool.close();
+// Every pool started and warmed up (every worker started: tasks in flight at
+// once), then `rounds` turns of `measure(pool, round)` per pool, then closed.
+// Resolves to each pool's list of results, by name.
+async function inTurns(rounds, warmup, measure) {
+  const out = {};
+  for (const pool of POOLS) {
+    await pool.start();
+    await Promise.all(Array.from({ length: 4 * WORKERS }, (_, i) => pool.run(i)));
+    for (let i = 0; i < warmup; i++) await pool.run(i);
+    out[pool.name] = [];
   }
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const pool of POOLS) out[pool.name].push(await measure(pool, round));
+    }
+  } finally {
+    for (const pool of POOLS) await pool.close();
+  }
+  return out;
 }
 
-async function latency(pool, n) {
+// One block of `n` sequential round trips: their times in ms.
+async function roundTrips(pool, n) {
   const samples = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const t = now();
@@ -94,8 +107,18 @@ async function latency(pool, n) {
     samples[i] = now() - t;
     if (v !== i) throw new Error(`${pool.name}: wrong result`);
   }
-  samples.sort();
-  return { p50: quantile(samples, 0.5) * 1000, p99: quantile(samples, 0.99) * 1000 };
+  return samples;
+}
+
+function percentiles(blocks) {
+  const all = new Float64Array(blocks.reduce((n, b) => n + b.length, 0));
+  let at = 0;
+  for (const b of blocks) {
+    all.set(b, at);
+    at += b.length;
+  }
+  all.sort();
+  return { p50: quantile(all, 0.5) * 1000, p99: quantile(all, 0.99) * 1000 };
 }
 
 async function tasksPerSecond(pool, n) {
@@ -111,13 +134,16 @@ async function tasksPerSecond(pool, n) {
 async function roundtrip({ scale, log }) {
   const n = Math.round(10_000 * scale);
   const warmup = Math.round(5_000 * scale);
-  const r = {};
-  for (const pool of POOLS) r[pool.name] = await withPool(pool, warmup, (p) => latency(p, n));
+  const rounds = 10;
+  const blocks = await inTurns(rounds, warmup, (p) => roundTrips(p, n / rounds));
+  const r = Object.fromEntries(Object.entries(blocks).map(([name, b]) => [name, percentiles(b)]));
   const line = (q) => POOLS.map((p) => `${p.name} ${r[p.name][q].toFixed(1)} µs`).join(', ');
   log(`roundtrip p50: ${line('p50')}`);
   log(`roundtrip p99: ${line('p99')}`);
   const anchors = (q) => Object.fromEntries(POOLS.slice(1).map((p) => [p.name, r[p.name][q]]));
-  const notes = `${warmup.toLocaleString('en')} untimed round trips per pool, then ${n.toLocaleString('en')} timed; each pool alone`;
+  const notes =
+    `${warmup.toLocaleString('en')} untimed round trips per pool, then ${n.toLocaleString('en')} timed ` +
+    `in ${rounds} turns of ${(n / rounds).toLocaleString('en')} per pool`;
   return [
     {
       id: 'roundtrip',
@@ -144,16 +170,19 @@ async function roundtrip({ scale, log }) {
 
 async function throughput({ scale, log }) {
   const n = Math.round(100_000 * scale);
-  const r = {};
-  for (const pool of POOLS) r[pool.name] = await withPool(pool, 0, (p) => tasksPerSecond(p, n));
+  const rounds = 3;
+  const runs = await inTurns(rounds, 0, (p) => tasksPerSecond(p, n));
+  const r = Object.fromEntries(Object.entries(runs).map(([name, v]) => [name, median(v)]));
   log(`throughput: ${POOLS.map((p) => `${p.name} ${Math.round(r[p.name])}/s`).join(', ')}`);
+  const spread = (name) => `${runs[name].map((v) => Math.round(v / 1000)).join('/')}k`;
   return {
     id: 'throughput',
-    unit: `tasks/s (${n.toLocaleString('en')} submitted at once)`,
+    unit: `tasks/s (${n.toLocaleString('en')} submitted at once, median of ${rounds} turns)`,
     ...r,
     ratio: r.wasmpool / r.piscina,
     target: '≥ 3× piscina',
     met: r.wasmpool >= 3 * r.piscina,
+    notes: `per turn: wasmpool ${spread('wasmpool')}, piscina ${spread('piscina')}`,
   };
 }
 
@@ -219,23 +248,29 @@ async function cpuScaling({ quick, log }) {
   await pool.ready;
   try {
     const single = pool.alloc(Uint32Array, W * H);
-    await pool.submit('mandelbrot_into', single, W, 64, 0, 64, ITER); // warm-up
-    let t = now();
-    await pool.submit('mandelbrot_into', single, W, H, 0, H, ITER);
-    const singleMs = now() - t;
     const out = pool.alloc(Uint32Array, W * H);
-    t = now();
-    const tasks = [];
-    for (let y = 0; y < H; y += BAND) tasks.push(pool.submit('mandelbrot_into', out, W, H, y, BAND, ITER));
-    await Promise.all(tasks);
-    const poolMs = now() - t;
+    await pool.submit('mandelbrot_into', single, W, 64, 0, 64, ITER); // warm-up
+    // Three turns each, alternating, medians: the machine's load changes meanwhile.
+    const runs = { single: [], pool: [] };
+    for (let turn = 0; turn < 3; turn++) {
+      let t = now();
+      await pool.submit('mandelbrot_into', single, W, H, 0, H, ITER);
+      runs.single.push(now() - t);
+      t = now();
+      const tasks = [];
+      for (let y = 0; y < H; y += BAND) tasks.push(pool.submit('mandelbrot_into', out, W, H, y, BAND, ITER));
+      await Promise.all(tasks);
+      runs.pool.push(now() - t);
+    }
+    const singleMs = median(runs.single);
+    const poolMs = median(runs.pool);
     check(hash(out) === hash(single), 'mandelbrot: wasmpool result differs from single-thread');
     out.free();
     single.free();
     log(`cpu_scaling: single wasm ${singleMs.toFixed(0)} ms, wasmpool ${poolMs.toFixed(0)} ms`);
     return {
       id: 'cpu_scaling',
-      unit: 'ms',
+      unit: 'ms (median of 3, alternating)',
       wasmpool: poolMs,
       'single-thread wasm': singleMs,
       ratio: singleMs / poolMs,
