@@ -1,7 +1,9 @@
-// npm run bench [-- --browser chromium|firefox|all] [--json FILE] [--quick]:
+// npm run bench [-- --browser chromium|firefox|all] [--runtime browser|node|all] [--json FILE] [--quick]:
 // runs bench/bench.js in headless Chromium and Firefox ESR (default: both, one
-// after the other), prints a table per browser, writes
-// bench/results/latest.{json,md,svg} with every browser's rows.
+// after the other) and the Node.js bench (bench/node/run.mjs, `runtime:
+// 'node'` rows), prints a table per browser and one for Node.js, writes
+// bench/results/latest.{json,md,svg}. A run of only some of them keeps the
+// others' rows from the previous latest.json.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +21,15 @@ if (browserArg !== 'all' && !BROWSERS.includes(browserArg)) {
   console.error(`--browser: one of ${BROWSERS.join(', ')}, all (got ${browserArg})`);
   process.exit(2);
 }
-const browserNames = browserArg === 'all' ? BROWSERS : [browserArg];
+const runtimeArg = argValue('--runtime') ?? 'all';
+if (!['browser', 'node', 'all'].includes(runtimeArg)) {
+  console.error(`--runtime: one of browser, node, all (got ${runtimeArg})`);
+  process.exit(2);
+}
+const browserNames = runtimeArg === 'node' ? [] : browserArg === 'all' ? BROWSERS : [browserArg];
+const withNode = runtimeArg !== 'browser';
+// Where a row was measured: its browser, or its runtime ('node').
+const where = (r) => r.browser ?? r.runtime;
 
 // Row fields that are not anchors: every other field of a row is an anchor's
 // figure, shown in the table's anchors column.
@@ -83,12 +93,24 @@ async function benchBrowser(name) {
 try {
   const runs = {};
   for (const name of browserNames) runs[name] = await benchBrowser(name);
+  if (withNode) {
+    const { benchNode, NODE_STEPS } = await import('./node/run.mjs');
+    steps += NODE_STEPS;
+    runs.node = await benchNode({ quick, log: (l) => log(`node: ${l}`), step });
+  }
   const first = Object.values(runs)[0];
+  // Rows of browsers/runtimes not run this time stay as the last run left them.
+  const latestPath = path.join(here, 'results', 'latest.json');
+  const previous = fs.existsSync(latestPath) ? JSON.parse(fs.readFileSync(latestPath, 'utf8')) : null;
+  const kept = (previous?.results ?? []).filter((r) => !(where(r) in runs));
+  const keptLabels = Object.fromEntries(
+    Object.entries(previous?.browsers ?? {}).filter(([n]) => !(n in runs) && kept.some((r) => where(r) === n)),
+  );
   const report = {
-    browsers: Object.fromEntries(Object.entries(runs).map(([n, r]) => [n, r.label])),
+    browsers: { ...keptLabels, ...Object.fromEntries(Object.entries(runs).map(([n, r]) => [n, r.label])) },
     cores: first.cores,
     workers: first.workers,
-    results: Object.values(runs).flatMap((r) => r.results),
+    results: [...kept, ...Object.values(runs).flatMap((r) => r.results)],
     date: new Date().toISOString(),
     machine: `${first.cores} cores`,
   };
@@ -103,9 +125,9 @@ try {
           : v.toFixed(2);
   // One table (and its notes) per browser.
   const section = (name) => {
-    const rows = report.results.filter((r) => r.browser === name);
+    const rows = report.results.filter((r) => where(r) === name);
     const lines = [
-      `| browser | id | unit | wasmpool | anchors | ratio (>1 = wasmpool better) | target | met |`,
+      `| ${name === 'node' ? 'runtime' : 'browser'} | id | unit | wasmpool | anchors | ratio (>1 = wasmpool better) | target | met |`,
       `|---|---|---|---|---|---|---|---|`,
     ];
     for (const r of rows) {
@@ -114,7 +136,7 @@ try {
         .map(([k, v]) => `${k}: ${fmt(v)}`)
         .join('; ');
       lines.push(
-        `| ${r.browser} | ${r.id} | ${r.unit} | ${fmt(r.wasmpool)} | ${anchors} | ${r.ratio == null ? '—' : r.ratio.toFixed(2)} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`,
+        `| ${where(r)} | ${r.id} | ${r.unit} | ${fmt(r.wasmpool)} | ${anchors} | ${r.ratio == null ? '—' : r.ratio.toFixed(2)} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`,
       );
     }
     const notes = rows.filter((r) => r.notes).map((r) => `- ${r.id}: ${r.notes}`);
@@ -134,7 +156,7 @@ try {
   fs.writeFileSync(path.join(here, 'results', 'latest.md'), `${table}\n`);
   fs.writeFileSync(path.join(here, 'results', 'latest.svg'), chart(report));
   if (jsonPath) fs.writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-  const missed = report.results.filter((r) => !r.met).map((r) => `${r.id} (${r.browser})`);
+  const missed = report.results.filter((r) => !r.met).map((r) => `${r.id} (${where(r)})`);
   console.log(missed.length ? `targets missed: ${missed.join(', ')}` : 'all targets met');
 } finally {
   await server.close();
@@ -155,7 +177,7 @@ function chart(report) {
       const y = top + i * rowH;
       const color = r.met ? '#2a9d58' : '#d0453a';
       return (
-        `<text x="${left - 8}" y="${y + 20}" text-anchor="end" font-size="13">${r.id} · ${r.browser}</text>` +
+        `<text x="${left - 8}" y="${y + 20}" text-anchor="end" font-size="13">${r.id} · ${r.browser ?? r.runtime}</text>` +
         `<rect x="${left}" y="${y + 6}" width="${Math.max(1, x(r.ratio) - left)}" height="20" fill="${color}"/>` +
         `<text x="${x(r.ratio) + 6}" y="${y + 20}" font-size="12">${r.ratio.toFixed(2)}×</text>`
       );

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm test: native Rust tests of the scheduling core, then browser tests in
-# real headless Chromium and Firefox ESR. Every suite runs; the exit code says
+# real headless Chromium and Firefox ESR, and the same suites on Node.js. Every suite runs; the exit code says
 # if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -47,6 +47,12 @@ for browser in chromium firefox; do
   [ -n "$label" ] || label="$browser (cannot start)"
   WASMPOOL_BROWSER=$browser suite "browser ($label)" node --test --test-concurrency=1 "${grep_args[@]}" "${browser_tests[@]}"
 done
+# The same suites against wasmpool's Node.js runtime (worker_threads): each
+# "page" is a Node.js process (tests/drivers/node.mjs); tests that need a DOM
+# or a non-isolated page skip with the reason. tests/node-runtime: what only a
+# Node.js process has (exiting by itself, keepAlive, module paths).
+WASMPOOL_BROWSER=node suite "node (worker_threads)" node --test --test-concurrency=1 "${grep_args[@]}" \
+  "${browser_tests[@]}" tests/node-runtime/*.test.mjs
 if [ -f tests/examples/run.sh ]; then
   suite "examples (packaged tarball in Vite, webpack, plain page)" bash tests/examples/run.sh
 fi

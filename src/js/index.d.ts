@@ -7,7 +7,10 @@ export { CloneError, type CloneErrorCode } from './shared/codec/index.js';
 export declare const MAX_WORKERS: number;
 
 export interface PoolOptions {
-  /** Worker threads; default `navigator.hardwareConcurrency`. An integer from 1 to MAX_WORKERS. */
+  /**
+   * Worker threads; default `navigator.hardwareConcurrency` (Node.js: `os.availableParallelism()`).
+   * An integer from 1 to MAX_WORKERS.
+   */
   workers?: number;
   /** Runs in every worker before its first task (a function or a task-module export name). */
   initializer?: ((...args: any[]) => unknown) | string;
@@ -25,10 +28,19 @@ export interface PoolOptions {
    * for Safari releases where growing shared memory under running threads broke).
    */
   reserveMemory?: number;
-  /** Task module URL(s) every worker imports before its first task. */
+  /**
+   * Task module URL(s) every worker imports before its first task. Node.js: file: or data: URLs,
+   * or paths (relative ones against the working directory).
+   */
   module?: string | URL | Array<string | URL>;
   /** Tasks held in shared memory at once (more wait in a page-side backlog). Default 1024. */
   slots?: number;
+  /**
+   * Node.js only: keep the process alive while the pool is open, until it is shut down. By
+   * default (false) a pool holds the process only while it starts, runs tasks or shuts down,
+   * so a script that forgets shutdown() still exits when its work is done (as with piscina).
+   */
+  keepAlive?: boolean;
 }
 
 export interface MapOptions {

@@ -1,4 +1,5 @@
 // The companion rayon pool for Rust code that uses par_iter (src/parallel.rs).
+import { platform } from './platform.js';
 import { loadRuntime } from './runtime.js';
 
 let started = null;
@@ -7,9 +8,14 @@ let started = null;
  * Starts `threads` rayon threads (Web Workers on the same shared memory) for
  * Rust tasks that use rayon. Once per page; later calls return the first.
  */
-export function initRayon(threads = globalThis.navigator?.hardwareConcurrency || 2) {
+export function initRayon(threads = platform.cores() || 2) {
   if (!Number.isInteger(threads) || threads < 1)
     throw new RangeError(`initRayon: threads must be an integer >= 1, got ${String(threads)}`);
-  started ??= loadRuntime().then((rt) => rt.glue.initThreadPool(threads));
+  if (started === null) {
+    started = loadRuntime().then((rt) => rt.glue.initThreadPool(threads));
+    // Node.js: its threads never hold the process, but their start must.
+    const release = platform.holdProcess();
+    started.then(release, release);
+  }
   return started;
 }

@@ -11,6 +11,7 @@
 // and every worker instantiates the same compiled module on the same memory.
 
 import { NotIsolatedError } from './errors.js';
+import { platform } from './platform.js';
 import { checkLayout } from './shared/layout.js';
 
 /** Stack size of each worker thread (a multiple of 64 KiB, as wasm-bindgen requires). */
@@ -31,6 +32,7 @@ export function setRuntimeSource(load) {
 
 /** Throws NotIsolatedError unless shared memory is available on this page. */
 export function assertIsolated() {
+  if (platform.alwaysIsolated) return;
   if (globalThis.crossOriginIsolated !== true || typeof SharedArrayBuffer !== 'function') {
     throw new NotIsolatedError();
   }

@@ -3,7 +3,7 @@
 // non-isolated page, a failing initializer; the pool keeps serving.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { closeAll, inPage, openPage } from './harness.mjs';
+import { closeAll, inPage, needs, openPage } from './harness.mjs';
 
 after(closeAll);
 
@@ -143,7 +143,7 @@ test('bad input: a typed error at the call site, and the pool still works', asyn
   assert.equal(r.byRef, 10);
 });
 
-test('a page without COOP/COEP gets an error naming both headers', async () => {
+test('a page without COOP/COEP gets an error naming both headers', { skip: needs('nonIsolated') }, async () => {
   const page = await openPage({ isolated: false });
   const r = await page.evaluate(async () => {
     const { Pool, NotIsolatedError } = await import('/src/js/index.js');

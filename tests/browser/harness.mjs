@@ -2,7 +2,8 @@
 // tests/drivers (real headless browsers from Debian's packages, never a
 // download) showing pages from the project's own server (scripts/serve.mjs).
 // The environment variable WASMPOOL_BROWSER picks the browser: `chromium`
-// (the default) or `firefox`.
+// (the default) or `firefox`, or `node`: pages that are Node.js processes
+// running wasmpool's Node.js runtime (tests/drivers/node.mjs).
 //
 // Tests use only what this file exports for them:
 //
@@ -10,22 +11,38 @@
 //   inPage(source, { arg, fresh })      → the result of running `source` with the wasmpool module
 //   sharedPage()                        → the page inPage uses unless `fresh`
 //   closeAll()                          → after(closeAll) in every test file
-//   browserName()                       → 'chromium' or 'firefox' (for the rare engine-specific check)
+//   browserName()                       → 'chromium', 'firefox' or 'node' (for the rare engine-specific check)
+//   needs(feature)                      → why this driver cannot run a test that needs `feature`, or false:
+//                                         test(name, { skip: needs('dom') }, fn)
 //   browserLabel()                      → e.g. 'Chromium 156' or 'Firefox ESR 153' (async: asks the browser)
 //
 // and the TestPage methods: evaluate(fn, arg), waitFor(fn, arg, { timeout }),
 // screenshot(file), close(), and `logs`. Functions given to evaluate/waitFor
 // run in the page (see tests/drivers/index.mjs).
 import { startServer } from '../../scripts/serve.mjs';
-import { BROWSERS, launch } from '../drivers/index.mjs';
+import { DRIVERS, launch } from '../drivers/index.mjs';
 
 /** The browser under test, from WASMPOOL_BROWSER ('chromium' by default). */
 export function browserName() {
   const name = (process.env.WASMPOOL_BROWSER || 'chromium').toLowerCase();
-  if (!BROWSERS.includes(name)) {
-    throw new Error(`WASMPOOL_BROWSER=${process.env.WASMPOOL_BROWSER}: expected one of ${BROWSERS.join(', ')}`);
+  if (!DRIVERS.includes(name)) {
+    throw new Error(`WASMPOOL_BROWSER=${process.env.WASMPOOL_BROWSER}: expected one of ${DRIVERS.join(', ')}`);
   }
   return name;
+}
+
+// What a driver's pages lack, and why: a test that needs it is skipped with the reason.
+const LACKS = {
+  node: {
+    dom: 'a Node.js page has no document',
+    nonIsolated: 'Node.js always has shared memory: no page is ever non-isolated',
+    workerGlobal: 'a Node.js page has no Worker global to subclass (its workers are worker_threads)',
+  },
+};
+
+/** Why the driver under test cannot run a test that needs `feature` ('dom', 'nonIsolated', 'workerGlobal'), or false. */
+export function needs(feature) {
+  return LACKS[browserName()]?.[feature] ?? false;
 }
 
 let browserPromise = null;

@@ -45,7 +45,7 @@ const REQUIRED = [
 const ALLOWED = [
   /^package\.json$/,
   /^(README|LICEN[CS]E|COPYING|CHANGELOG)[^/]*$/i,
-  /^src\/js\/(page\/|shared\/(codec\/)?)?[^/]+\.(js|d\.ts)$/,
+  /^src\/js\/(page\/|node\/|shared\/(codec\/)?)?[^/]+\.(js|d\.ts)$/,
   /^pkg\/[^/]+\.(js|d\.ts|wasm)$/,
   /^pkg\/snippets\/.+\.js$/,
 ];

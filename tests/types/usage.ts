@@ -18,6 +18,9 @@ async function main(): Promise<void> {
   await using pool = new Pool({ workers: 2, initializer: (n: number) => void n, initargs: [1] });
   const f: Future<number> = pool.submit((a: number, b: number) => a + b, 1, 2);
   const n: number = await f;
+  // Node.js: task modules as file URLs, a pool that holds the process until shut down.
+  await using nodePool = new Pool({ module: new URL('file:///srv/tasks.js'), keepAlive: true });
+  void nodePool;
   const s: string = await pool.submit(async (x: string) => x.toUpperCase(), 'a');
   const squares: number[] = await pool.map((x: number) => x * x, [1, 2, 3]);
   for await (const v of pool.map((x: number) => String(x), [1, 2], { chunksize: 1 })) {

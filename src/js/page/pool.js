@@ -9,6 +9,7 @@
 import { BrokenPoolError, PoolError, QueueFullError, ShutdownError } from '../errors.js';
 import { Future } from '../future.js';
 import { MapResult, parseMapArgs } from '../map.js';
+import { platform } from '../platform.js';
 import { assertIsolated, loadRuntime } from '../runtime.js';
 import { CoreView } from '../shared/layout.js';
 import { SHUTDOWN_NOW } from '../shared/layout-constants.js';
@@ -40,6 +41,7 @@ export class Pool {
   #broken = null; // BrokenPoolError once the pool cannot run tasks
   #ready;
   #shutdownPromise = null;
+  #keepingAlive = null; // releases the process (keepAlive) once the pool has finished
 
   /**
    * @param {object} [options]
@@ -63,6 +65,11 @@ export class Pool {
     });
     this.#ready = this.#start();
     this.#ready.catch((error) => this.#breakPool(error));
+    // Node.js: a pool holds the process while it starts (and, with keepAlive,
+    // until it has shut down); the completion pump holds it while tasks run.
+    const starting = platform.holdProcess();
+    this.#ready.then(starting, starting);
+    if (this.#config.keepAlive) this.#keepingAlive = platform.holdProcess();
   }
 
   /** Resolves when every worker has started (and imported the task modules). */
@@ -306,6 +313,16 @@ export class Pool {
   }
 
   async #finish() {
+    const release = platform.holdProcess();
+    try {
+      await this.#freeAll();
+    } finally {
+      release();
+      this.#keepingAlive?.();
+    }
+  }
+
+  async #freeAll() {
     try {
       await this.#ready;
     } catch {
@@ -319,8 +336,12 @@ export class Pool {
     if (!this.#terminating && !this.#broken) {
       // Idle workers wake and exit on their own; give them a moment. (A
       // broken pool's workers never will: they are terminated at once.)
-      const grace = new Promise((resolve) => setTimeout(resolve, EXIT_GRACE_MS));
+      let timer;
+      const grace = new Promise((resolve) => {
+        timer = setTimeout(resolve, EXIT_GRACE_MS);
+      });
       await Promise.race([Promise.all(this.#live().map((h) => h.exited)), grace]);
+      clearTimeout(timer); // a pending timer would keep Node.js alive for the rest of the grace
     }
     for (const handle of this.#live()) await this.#kill(handle);
     // Anything still queued (a broken pool) is cancelled with a clear error.
@@ -334,6 +355,9 @@ export class Pool {
     this.#dispatcher.codes.free(wasm);
     wasm.wp_free(inlineBase, this.#config.slots * INLINE_BYTES);
     wasm.wp_pool_free(ptr);
+    // Node.js says when a thread has ended (node/node-worker.js `closed`; a
+    // Web Worker has no such promise): shut down means they all have.
+    await Promise.all(this.#handles.map((h) => h?.worker.closed));
   }
 }
 
