@@ -5,11 +5,9 @@
 // URLs. Without a bundler the URLs resolve next to this file.
 
 import * as glue from '../../pkg/wasmpool.js';
-import { setRayonSpawner } from './rayon-spawn.js';
 import { setRuntimeSource } from './runtime.js';
 
 const spawnWorker = (name) => new Worker(new URL('../../pkg/worker.js', import.meta.url), { type: 'module', name });
-setRayonSpawner(() => spawnWorker('wasmpool-rayon'));
 
 setRuntimeSource(async () => {
   const url = new URL('../../pkg/wasmpool_bg.wasm', import.meta.url);

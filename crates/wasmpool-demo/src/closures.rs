@@ -1,7 +1,7 @@
 //! Exports built on the Rust API, as a dependent crate would write them: JS
 //! hands over its pool, Rust runs closures on it.
 
-use crate::Pool;
+use wasmpool::Pool;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 

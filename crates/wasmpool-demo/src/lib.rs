@@ -1,12 +1,17 @@
-//! Demo kernels and fault injectors, behind the non-default `demo` feature.
+//! Demo kernels and fault injectors: the Rust tasks of wasmpool's demo,
+//! benchmarks and browser tests, in a crate of their own so the npm package's
+//! wasm carries none of them.
 //!
-//! The npm package's demo (`www/`), benchmarks (`bench/`), browser tests and
-//! example apps call these by name (`pool.submit('mandelbrot_into', …)`) or as
-//! exports (`rust_sum_of_squares`), so `scripts/build.sh` builds `pkg/` with
-//! `--features demo`; a crate that depends on wasmpool does not get them.
+//! The benchmarks and browser tests call these by name
+//! (`pool.submit('mandelbrot_into', …)`) or as exports
+//! (`rust_sum_of_squares`), through `js/index.js`: wasmpool's JS API on this
+//! crate's wasm (`scripts/build.sh` builds it into `pkg/`). Like any
+//! application crate it depends on wasmpool (with the `rayon` feature) and
+//! registers its tasks with `wasmpool::register_task`; the rayon feature puts
+//! wasm-bindgen-rayon's `initThreadPool(n)` into this crate's glue.
 //!
 //! - `kernels`: the plain-Rust compute kernels (target-independent; their
-//!   unit tests run natively even without the feature);
+//!   unit tests run natively);
 //! - `mandelbrot`: Mandelbrot tasks and exports (per band, into shared
 //!   memory, on the rayon pool, single-threaded);
 //! - `data`: tasks showing how arguments cross (serde, a shared `Float64Array`,
@@ -17,18 +22,18 @@
 #[cfg(any(target_arch = "wasm32", test))]
 mod kernels;
 
-#[cfg(all(target_arch = "wasm32", feature = "demo"))]
+#[cfg(target_arch = "wasm32")]
 mod closures;
-#[cfg(all(target_arch = "wasm32", feature = "demo"))]
+#[cfg(target_arch = "wasm32")]
 mod data;
-#[cfg(all(target_arch = "wasm32", feature = "demo"))]
+#[cfg(target_arch = "wasm32")]
 mod faults;
-#[cfg(all(target_arch = "wasm32", feature = "demo"))]
+#[cfg(target_arch = "wasm32")]
 mod mandelbrot;
 
 /// The demo's Rust tasks, by the names JS submits them under.
-#[cfg(all(target_arch = "wasm32", feature = "demo"))]
-pub(crate) const TASKS: &[(&str, crate::TaskFn)] = &[
+#[cfg(target_arch = "wasm32")]
+const TASKS: &[(&str, wasmpool::TaskFn)] = &[
     ("mandelbrot_rows", mandelbrot::rows_task),
     ("sum_f64", data::sum_f64),
     ("rust_panic", faults::rust_panic),
@@ -38,3 +43,14 @@ pub(crate) const TASKS: &[(&str, crate::TaskFn)] = &[
     ("mandelbrot_into", mandelbrot::into_task),
     ("mandelbrot_rayon", mandelbrot::rayon_task),
 ];
+
+/// Registers the demo's tasks (once, on the page: the registry lives in the
+/// shared memory, so every worker sees them). `js/index.js` calls it when it
+/// loads this crate's wasm.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn register_demo_tasks() {
+    for (name, task) in TASKS {
+        wasmpool::register_task(name, *task);
+    }
+}
