@@ -107,7 +107,8 @@ for (const f of files.filter((f) => /\.(m?js|d\.ts)$/.test(f))) {
 // wasm-bindgen exports in the glue would mean they were linked in again.
 const glueText = have.has('pkg/wasmpool.js') ? fs.readFileSync(path.join(dir, 'pkg/wasmpool.js'), 'utf8') : '';
 for (const m of glueText.matchAll(/^export (?:function|class) (\w+)/gm)) {
-  if (!/^wp_/.test(m[1])) problems.push(`pkg/wasmpool.js exports ${m[1]}: only the wp_* core belongs in the package's wasm`);
+  if (!/^wp_/.test(m[1]))
+    problems.push(`pkg/wasmpool.js exports ${m[1]}: only the wp_* core belongs in the package's wasm`);
 }
 
 // package.json entry points.

@@ -67,18 +67,24 @@ const gzip = (buf) => zlib.gzipSync(buf, { level: 9 }).length;
 export function measure(appDir) {
   const dir = path.resolve(appDir);
   fs.writeFileSync(path.join(dir, 'vite.size.config.ts'), SIZE_CONFIG);
-  execFileSync(path.join(dir, 'node_modules/.bin/vite'), ['build', '--config', 'vite.size.config.ts', '--logLevel', 'warn'], {
-    cwd: dir,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, NO_COLOR: '1' },
-  });
+  execFileSync(
+    path.join(dir, 'node_modules/.bin/vite'),
+    ['build', '--config', 'vite.size.config.ts', '--logLevel', 'warn'],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, NO_COLOR: '1' },
+    },
+  );
   const out = path.join(dir, 'dist-size');
   const assets = fs.readdirSync(path.join(out, 'assets'));
   const chunkModules = JSON.parse(fs.readFileSync(path.join(out, 'chunk-modules.json'), 'utf8'));
   const one = (what, re) => {
     const found = assets.filter((f) => re.test(f));
     if (found.length !== 1) {
-      throw new Error(`package-size: expected one ${what} (${re}) in ${out}/assets, found: ${found.join(', ') || 'none'}`);
+      throw new Error(
+        `package-size: expected one ${what} (${re}) in ${out}/assets, found: ${found.join(', ') || 'none'}`,
+      );
     }
     const file = `assets/${found[0]}`;
     const bytes = fs.readFileSync(path.join(out, file));
@@ -93,12 +99,14 @@ export function measure(appDir) {
   const problems = [];
   if (pageModules.length === 0) problems.push(`no module list for ${parts.page.file}`);
   for (const [id] of pageModules) {
-    if (!id.includes('/node_modules/wasmpool/')) problems.push(`the wasmpool chunk holds a module that is not wasmpool's: ${id}`);
+    if (!id.includes('/node_modules/wasmpool/'))
+      problems.push(`the wasmpool chunk holds a module that is not wasmpool's: ${id}`);
   }
   // Vite replaces a Node built-in imported by browser code with this stand-in.
   for (const [file, ids] of Object.entries(chunkModules)) {
     for (const id of Object.keys(ids)) {
-      if (id.includes('__vite-browser-external')) problems.push(`${file}: a Node built-in reached the browser build (${id})`);
+      if (id.includes('__vite-browser-external'))
+        problems.push(`${file}: a Node built-in reached the browser build (${id})`);
     }
   }
   const total = {
