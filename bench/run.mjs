@@ -1,7 +1,11 @@
-// npm run bench [-- --browser chromium|firefox|all] [--json FILE] [--quick]:
+// npm run bench [-- --browser chromium|firefox|all] [--json FILE] [--quick] [--only ID,…]:
 // runs bench/bench.js in headless Chromium and Firefox ESR (default: both, one
 // after the other), prints a table per browser, writes
-// bench/results/latest.{json,md,svg} with every browser's rows.
+// bench/results/latest.{json,md,svg} with every browser's rows, and the
+// browser-independent package_size row (what the Vite example app emits for
+// wasmpool, gzip -9: tests/examples/package-size.mjs). --only runs just the
+// listed ids (workloads, idle_cpu, package_size), e.g. --only startup.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +19,8 @@ const argValue = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] :
 const jsonPath = argValue('--json');
 const quick = args.includes('--quick');
 const browserArg = argValue('--browser') ?? 'all';
+const only = argValue('--only')?.split(',') ?? null;
+const wanted = (id) => only === null || only.includes(id);
 if (browserArg !== 'all' && !BROWSERS.includes(browserArg)) {
   console.error(`--browser: one of ${BROWSERS.join(', ')}, all (got ${browserArg})`);
   process.exit(2);
@@ -34,6 +40,7 @@ const NOT_ANCHORS = new Set([
   'browser',
   'transport',
   'runtime',
+  'parts',
 ]);
 
 const server = await startServer({ isolated: true });
@@ -44,46 +51,113 @@ let steps = 0;
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 const step = (id) => log(`[${++stepNo}/${steps}] ${id}… (${((performance.now() - started) / 1000).toFixed(1)} s)`);
 
-// Every workload in one page of one browser, then idle_cpu in fresh pages of
-// its own; the rows carry `browser`.
+// The workloads of one bench page (bench.html: the npm package's wasm;
+// bench.html?demo: the demo crate's, for the workloads that call its Rust
+// tasks), in one page of its own.
+async function benchPage(browser, name, query, results) {
+  const page = await browser.newPage();
+  page.on('console', (m) => log(`${name}: ${m.text}`));
+  page.on('pageerror', (e) => log(`${name}: page error: ${e.message}`));
+  await page.goto(`${server.url}/bench/bench.html${query}`);
+  await page.waitForFunction(() => window.benchReady === true);
+  const workloads = (await page.evaluate(() => window.bench.workloads)).filter(wanted);
+  steps += workloads.length;
+  if (workloads.length === 0) {
+    await page.close();
+    return null;
+  }
+  await page.evaluate((quick) => window.bench.setup({ quick }), quick);
+  for (const id of workloads) {
+    step(`${name} ${id}`);
+    results.push(...(await page.evaluate((id) => window.bench.run(id), id)));
+  }
+  const env = await page.evaluate(() => window.bench.teardown());
+  await page.close();
+  return env;
+}
+
+// Every workload in two pages of one browser (see benchPage), then idle_cpu
+// in fresh pages of its own; the rows carry `browser`.
 async function benchBrowser(name) {
   // exposeGc: the page collects garbage between workloads (Chromium only), so
   // one workload's garbage is not collected on the next one's time.
   const browser = await launch(name, { exposeGc: true });
   try {
     log(`${browser.label}`);
-    const page = await browser.newPage();
-    page.on('console', (m) => log(`${name}: ${m.text}`));
-    page.on('pageerror', (e) => log(`${name}: page error: ${e.message}`));
-    await page.goto(`${server.url}/bench/bench.html`);
-    await page.waitForFunction(() => window.benchReady === true);
-    const workloads = await page.evaluate(() => window.bench.workloads);
-    steps += workloads.length + 1;
-    await page.evaluate((quick) => window.bench.setup({ quick }), quick);
     const results = [];
-    for (const id of workloads) {
-      step(`${name} ${id}`);
-      results.push(...(await page.evaluate((id) => window.bench.run(id), id)));
+    const packagePage = await benchPage(browser, name, '', results);
+    const demoPage = await benchPage(browser, name, '?demo', results);
+    const env = packagePage ?? demoPage;
+    if (wanted('idle_cpu')) {
+      steps += 1;
+      step(`${name} idle_cpu`);
+      results.push(await idleCpu(browser, server.url, { quick, log: (l) => log(`${name}: ${l}`) }));
     }
-    const { cores, workers } = await page.evaluate(() => window.bench.teardown());
-    await page.close();
-    step(`${name} idle_cpu`);
-    results.push(await idleCpu(browser, server.url, { quick, log: (l) => log(`${name}: ${l}`) }));
+    const { cores, workers } = env ?? { cores: null, workers: null };
     return { label: browser.label, cores, workers, results: results.map((r) => ({ browser: name, ...r })) };
   } finally {
     await browser.close();
   }
 }
 
+// package_size: what a web app downloads for wasmpool, gzip -9, from the Vite
+// example app built on the packed tarball (tests/examples/run.sh size packs,
+// installs and measures; tests/examples/package-size.mjs says what is counted).
+// Browser-independent: one row, `browser: null`.
+function packageSize() {
+  const LIMIT = 50_000;
+  const row = {
+    id: 'package_size',
+    unit: 'bytes',
+    browser: null,
+    target: '≤ 50 KB gzip -9 (wasm + worker + page share, Vite build)',
+  };
+  const root = path.join(here, '..');
+  const out = path.join(root, 'target/examples/package-size.json');
+  fs.rmSync(out, { force: true });
+  const run = spawnSync('bash', ['tests/examples/run.sh', 'size'], { cwd: root, encoding: 'utf8' });
+  if (!fs.existsSync(out)) {
+    const tail = `${run.stdout}${run.stderr}`.trim().split('\n').slice(-5).join(' / ');
+    return {
+      ...row,
+      wasmpool: null,
+      ratio: null,
+      met: false,
+      notes: `not measured: tests/examples/run.sh size failed (${tail})`,
+    };
+  }
+  const m = JSON.parse(fs.readFileSync(out, 'utf8'));
+  const part = (p) => `${p.gzip.toLocaleString('en')} (${p.bytes.toLocaleString('en')} raw)`;
+  return {
+    ...row,
+    wasmpool: m.total.gzip,
+    parts: { ...m.parts, total: m.total },
+    ratio: LIMIT / m.total.gzip,
+    met: m.met,
+    notes:
+      `gzip -9 bytes: wasm ${part(m.parts.wasm)}, worker ${part(m.parts.worker)}, ` +
+      `page share ${part(m.parts.page)} (wasmpool's own chunk of the page bundle)` +
+      (m.problems.length ? `; problems: ${m.problems.join('; ')}` : ''),
+  };
+}
+
 try {
   const runs = {};
-  for (const name of browserNames) runs[name] = await benchBrowser(name);
-  const first = Object.values(runs)[0];
+  // (--only package_size needs no browser.)
+  if (only === null || only.some((id) => id !== 'package_size')) {
+    for (const name of browserNames) runs[name] = await benchBrowser(name);
+  }
+  const first = Object.values(runs)[0] ?? { cores: null, workers: null };
+  const results = Object.values(runs).flatMap((r) => r.results);
+  if (wanted('package_size')) {
+    log('package_size (tests/examples/run.sh size)…');
+    results.push(packageSize());
+  }
   const report = {
     browsers: Object.fromEntries(Object.entries(runs).map(([n, r]) => [n, r.label])),
     cores: first.cores,
     workers: first.workers,
-    results: Object.values(runs).flatMap((r) => r.results),
+    results,
     date: new Date().toISOString(),
     machine: `${first.cores} cores`,
   };
@@ -121,15 +195,36 @@ try {
       ...notes,
     ].join('\n');
   };
-  const table = Object.keys(report.browsers).map(section).join('\n\n');
+  const sections = Object.keys(report.browsers).map(section);
+  const packageRows = report.results.filter((r) => r.browser === null);
+  if (packageRows.length) {
+    sections.push(
+      [
+        'wasmpool package — what a web app downloads (Vite example app, browser-independent)',
+        '',
+        '| id | unit | wasmpool | ratio (>1 = under the limit) | target | met |',
+        '|---|---|---|---|---|---|',
+        ...packageRows.map(
+          (r) =>
+            `| ${r.id} | ${r.unit} | ${fmt(r.wasmpool)} | ${r.ratio == null ? '—' : r.ratio.toFixed(2)} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`,
+        ),
+        '',
+        ...packageRows.map((r) => `- ${r.id}: ${r.notes}`),
+      ].join('\n'),
+    );
+  }
+  const table = sections.join('\n\n');
   console.log(`\n${table}\n`);
 
-  fs.mkdirSync(path.join(here, 'results'), { recursive: true });
-  fs.writeFileSync(path.join(here, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-  fs.writeFileSync(path.join(here, 'results', 'latest.md'), `${table}\n`);
-  fs.writeFileSync(path.join(here, 'results', 'latest.svg'), chart(report));
+  // A partial run (--only) leaves the full run's results in place.
+  if (only === null) {
+    fs.mkdirSync(path.join(here, 'results'), { recursive: true });
+    fs.writeFileSync(path.join(here, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+    fs.writeFileSync(path.join(here, 'results', 'latest.md'), `${table}\n`);
+    fs.writeFileSync(path.join(here, 'results', 'latest.svg'), chart(report));
+  }
   if (jsonPath) fs.writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-  const missed = report.results.filter((r) => !r.met).map((r) => `${r.id} (${r.browser})`);
+  const missed = report.results.filter((r) => !r.met).map((r) => `${r.id} (${r.browser ?? 'package'})`);
   console.log(missed.length ? `targets missed: ${missed.join(', ')}` : 'all targets met');
 } finally {
   await server.close();
@@ -150,7 +245,7 @@ function chart(report) {
       const y = top + i * rowH;
       const color = r.met ? '#2a9d58' : '#d0453a';
       return (
-        `<text x="${left - 8}" y="${y + 20}" text-anchor="end" font-size="13">${r.id} · ${r.browser}</text>` +
+        `<text x="${left - 8}" y="${y + 20}" text-anchor="end" font-size="13">${r.id} · ${r.browser ?? 'Vite build'}</text>` +
         `<rect x="${left}" y="${y + 6}" width="${Math.max(1, x(r.ratio) - left)}" height="20" fill="${color}"/>` +
         `<text x="${x(r.ratio) + 6}" y="${y + 20}" font-size="12">${r.ratio.toFixed(2)}×</text>`
       );
