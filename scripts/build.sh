@@ -69,3 +69,7 @@ if [ ! -f $DEMO_PKG/wasmpool_demo_bg.wasm ] || [ "$DEMO_WASM" -nt $DEMO_PKG/wasm
   rm -rf $DEMO_PKG/snippets
   .tools/bin/wasm-bindgen --target web --out-dir $DEMO_PKG "$DEMO_WASM"
 fi
+# Its pool thread as one file, as the package's (a replacement worker in the
+# fault tests starts as soon as the package's would).
+node_modules/.bin/esbuild crates/wasmpool-demo/js/worker.js --bundle --format=esm --target=es2022 \
+  --outfile=$DEMO_PKG/worker.js --log-level=warning
