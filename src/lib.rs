@@ -50,7 +50,7 @@
 //!
 //! # Features
 //!
-//! - `rayon` (off by default): the companion rayon pool ([`parallel`]) for
+//! - `rayon` (off by default): the companion rayon pool (`wasmpool::parallel`) for
 //!   Rust code that uses `par_iter`, on Web Workers of its own that share the
 //!   module's memory (wasm-bindgen-rayon).
 //!
