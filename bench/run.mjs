@@ -1,9 +1,14 @@
-// npm run bench [-- --browser chromium|firefox|all] [--runtime browser|node|all] [--json FILE] [--quick]:
+// npm run bench [-- --browser chromium|firefox|all] [--runtime browser|node|all] [--json FILE] [--quick] [--only ID,…]:
 // runs bench/bench.js in headless Chromium and Firefox ESR (default: both, one
 // after the other) and the Node.js bench (bench/node/run.mjs, `runtime:
 // 'node'` rows), prints a table per browser and one for Node.js, writes
-// bench/results/latest.{json,md,svg}. A run of only some of them keeps the
-// others' rows from the previous latest.json.
+// bench/results/latest.{json,md,svg}, with the browser-independent
+// package_size row (what the Vite example app emits for wasmpool, gzip -9:
+// tests/examples/package-size.mjs). A run of only some browsers or runtimes
+// keeps the others' rows from the previous latest.json; --only runs just the
+// listed ids (workloads, idle_cpu, package_size), e.g. --only startup, and
+// leaves latest.* alone.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +26,8 @@ if (browserArg !== 'all' && !BROWSERS.includes(browserArg)) {
   console.error(`--browser: one of ${BROWSERS.join(', ')}, all (got ${browserArg})`);
   process.exit(2);
 }
+const only = argValue('--only')?.split(',') ?? null;
+const wanted = (id) => only === null || only.includes(id);
 const runtimeArg = argValue('--runtime') ?? 'all';
 if (!['browser', 'node', 'all'].includes(runtimeArg)) {
   console.error(`--runtime: one of browser, node, all (got ${runtimeArg})`);
@@ -28,8 +35,8 @@ if (!['browser', 'node', 'all'].includes(runtimeArg)) {
 }
 const browserNames = runtimeArg === 'node' ? [] : browserArg === 'all' ? BROWSERS : [browserArg];
 const withNode = runtimeArg !== 'browser';
-// Where a row was measured: its browser, or its runtime ('node').
-const where = (r) => r.browser ?? r.runtime;
+// Where a row was measured: its browser, its runtime ('node'), or 'package'.
+const where = (r) => r.browser ?? r.runtime ?? 'package';
 
 // Row fields that are not anchors: every other field of a row is an anchor's
 // figure, shown in the table's anchors column.
@@ -44,6 +51,7 @@ const NOT_ANCHORS = new Set([
   'browser',
   'transport',
   'runtime',
+  'parts',
 ]);
 
 const server = await startServer({ isolated: true });
@@ -54,31 +62,48 @@ let steps = 0;
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 const step = (id) => log(`[${++stepNo}/${steps}] ${id}… (${((performance.now() - started) / 1000).toFixed(1)} s)`);
 
-// Every workload in one page of one browser, then idle_cpu in fresh pages of
-// its own; the rows carry `browser`.
+// The workloads of one bench page (bench.html: the npm package's wasm;
+// bench.html?demo: the demo crate's, for the workloads that call its Rust
+// tasks), in one page of its own.
+async function benchPage(browser, name, query, results) {
+  const page = await browser.newPage();
+  page.on('console', (m) => log(`${name}: ${m.text}`));
+  page.on('pageerror', (e) => log(`${name}: page error: ${e.message}`));
+  await page.goto(`${server.url}/bench/bench.html${query}`);
+  await page.waitFor(() => window.benchReady === true);
+  const workloads = (await page.evaluate(() => window.bench.workloads)).filter(wanted);
+  steps += workloads.length;
+  if (workloads.length === 0) {
+    await page.close();
+    return null;
+  }
+  await page.evaluate((options) => window.bench.setup(options), { quick, browser: name });
+  for (const id of workloads) {
+    step(`${name} ${id}`);
+    results.push(...(await page.evaluate((id) => window.bench.run(id), id)));
+  }
+  const env = await page.evaluate(() => window.bench.teardown());
+  await page.close();
+  return env;
+}
+
+// Every workload in two pages of one browser (see benchPage), then idle_cpu
+// in fresh pages of its own; the rows carry `browser`.
 async function benchBrowser(name) {
   // exposeGc: the page collects garbage between workloads (Chromium only), so
   // one workload's garbage is not collected on the next one's time.
   const browser = await launch(name, { exposeGc: true });
   try {
     log(`${browser.label} (${browser.version}, headless)`);
-    const page = await browser.newPage();
-    page.on('console', (m) => log(`${name}: ${m.text}`));
-    page.on('pageerror', (e) => log(`${name}: page error: ${e.message}`));
-    await page.goto(`${server.url}/bench/bench.html`);
-    await page.waitFor(() => window.benchReady === true);
-    const workloads = await page.evaluate(() => window.bench.workloads);
-    steps += workloads.length + 1;
-    await page.evaluate((options) => window.bench.setup(options), { quick, browser: name });
     const results = [];
-    for (const id of workloads) {
-      step(`${name} ${id}`);
-      results.push(...(await page.evaluate((id) => window.bench.run(id), id)));
+    const packagePage = await benchPage(browser, name, '', results);
+    const demoPage = await benchPage(browser, name, '?demo', results);
+    const { cores, workers } = packagePage ?? demoPage ?? { cores: null, workers: null };
+    if (wanted('idle_cpu')) {
+      steps += 1;
+      step(`${name} idle_cpu`);
+      results.push(await idleCpu(browser, server.url, { quick, log: (l) => log(`${name}: ${l}`) }));
     }
-    const { cores, workers } = await page.evaluate(() => window.bench.teardown());
-    await page.close();
-    step(`${name} idle_cpu`);
-    results.push(await idleCpu(browser, server.url, { quick, log: (l) => log(`${name}: ${l}`) }));
     return {
       label: `${browser.label} (${browser.version})`,
       cores,
@@ -90,15 +115,63 @@ async function benchBrowser(name) {
   }
 }
 
+// package_size: what a web app downloads for wasmpool, gzip -9, from the Vite
+// example app built on the packed tarball (tests/examples/run.sh size packs,
+// installs and measures; tests/examples/package-size.mjs says what is counted).
+// Browser-independent: one row, `browser: null`.
+function packageSize() {
+  const LIMIT = 50_000;
+  const row = {
+    id: 'package_size',
+    unit: 'bytes',
+    browser: null,
+    target: '≤ 50 KB gzip -9 (wasm + worker + page share, Vite build)',
+  };
+  const root = path.join(here, '..');
+  const out = path.join(root, 'target/examples/package-size.json');
+  fs.rmSync(out, { force: true });
+  const run = spawnSync('bash', ['tests/examples/run.sh', 'size'], { cwd: root, encoding: 'utf8' });
+  if (!fs.existsSync(out)) {
+    const tail = `${run.stdout}${run.stderr}`.trim().split('\n').slice(-5).join(' / ');
+    return {
+      ...row,
+      wasmpool: null,
+      ratio: null,
+      met: false,
+      notes: `not measured: tests/examples/run.sh size failed (${tail})`,
+    };
+  }
+  const m = JSON.parse(fs.readFileSync(out, 'utf8'));
+  const part = (p) => `${p.gzip.toLocaleString('en')} (${p.bytes.toLocaleString('en')} raw)`;
+  return {
+    ...row,
+    wasmpool: m.total.gzip,
+    parts: { ...m.parts, total: m.total },
+    ratio: LIMIT / m.total.gzip,
+    met: m.met,
+    notes:
+      `gzip -9 bytes: wasm ${part(m.parts.wasm)}, worker ${part(m.parts.worker)}, ` +
+      `page share ${part(m.parts.page)} (wasmpool's own chunk of the page bundle)` +
+      (m.problems.length ? `; problems: ${m.problems.join('; ')}` : ''),
+  };
+}
+
 try {
   const runs = {};
-  for (const name of browserNames) runs[name] = await benchBrowser(name);
-  if (withNode) {
+  // (--only package_size needs no browser.)
+  if (only === null || only.some((id) => id !== 'package_size')) {
+    for (const name of browserNames) runs[name] = await benchBrowser(name);
+  }
+  if (withNode && (only === null || only.some((id) => id !== 'package_size'))) {
     const { benchNode, NODE_STEPS } = await import('./node/run.mjs');
     steps += NODE_STEPS;
     runs.node = await benchNode({ quick, log: (l) => log(`node: ${l}`), step });
   }
-  const first = Object.values(runs)[0];
+  if (wanted('package_size')) {
+    log('package_size (tests/examples/run.sh size)…');
+    runs.package = { label: 'Vite example app', results: [packageSize()] };
+  }
+  const first = Object.values(runs).find((r) => r.cores) ?? { cores: null, workers: null };
   // Rows of browsers/runtimes not run this time stay as the last run left them.
   const latestPath = path.join(here, 'results', 'latest.json');
   const previous = fs.existsSync(latestPath) ? JSON.parse(fs.readFileSync(latestPath, 'utf8')) : null;
@@ -151,10 +224,13 @@ try {
   const table = Object.keys(report.browsers).map(section).join('\n\n');
   console.log(`\n${table}\n`);
 
-  fs.mkdirSync(path.join(here, 'results'), { recursive: true });
-  fs.writeFileSync(path.join(here, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-  fs.writeFileSync(path.join(here, 'results', 'latest.md'), `${table}\n`);
-  fs.writeFileSync(path.join(here, 'results', 'latest.svg'), chart(report));
+  // A partial run (--only) leaves the full run's results in place.
+  if (only === null) {
+    fs.mkdirSync(path.join(here, 'results'), { recursive: true });
+    fs.writeFileSync(path.join(here, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+    fs.writeFileSync(path.join(here, 'results', 'latest.md'), `${table}\n`);
+    fs.writeFileSync(path.join(here, 'results', 'latest.svg'), chart(report));
+  }
   if (jsonPath) fs.writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   const missed = report.results.filter((r) => !r.met).map((r) => `${r.id} (${where(r)})`);
   console.log(missed.length ? `targets missed: ${missed.join(', ')}` : 'all targets met');
@@ -177,7 +253,7 @@ function chart(report) {
       const y = top + i * rowH;
       const color = r.met ? '#2a9d58' : '#d0453a';
       return (
-        `<text x="${left - 8}" y="${y + 20}" text-anchor="end" font-size="13">${r.id} · ${r.browser ?? r.runtime}</text>` +
+        `<text x="${left - 8}" y="${y + 20}" text-anchor="end" font-size="13">${r.id} · ${where(r)}</text>` +
         `<rect x="${left}" y="${y + 6}" width="${Math.max(1, x(r.ratio) - left)}" height="20" fill="${color}"/>` +
         `<text x="${x(r.ratio) + 6}" y="${y + 20}" font-size="12">${r.ratio.toFixed(2)}×</text>`
       );

@@ -23,6 +23,8 @@ suite() {
 }
 
 suite "rust (native cargo test)" cargo test --lib --tests
+suite "rust (native cargo test, crates/wasmpool-demo kernels)" \
+  bash -c 'cd crates/wasmpool-demo && CARGO_TARGET_DIR="$PWD/../../target" cargo test --lib'
 suite "rust (fmt, clippy native + wasm32)" bash scripts/lint-rust.sh
 suite "rust (cargo doc, wasm32, warnings are errors)" bash scripts/doc-rust.sh
 suite "rust (wasm-bindgen-test in headless Chromium)" bash scripts/test-rust-web.sh

@@ -14,13 +14,6 @@ use wasm_bindgen::JsValue;
 /// The signature of a Rust task.
 pub type TaskFn = fn(Array) -> Result<JsValue, JsValue>;
 
-/// The demo's tasks (`mandelbrot_rows`, `add`, `rust_panic`, …), built in with
-/// the `demo` feature only.
-#[cfg(feature = "demo")]
-const DEMO: &[(&str, TaskFn)] = crate::demo::TASKS;
-#[cfg(not(feature = "demo"))]
-const DEMO: &[(&str, TaskFn)] = &[];
-
 static REGISTERED: Registry<(String, TaskFn)> = Registry::new();
 
 /// Registers a Rust function as a task callable from JS by `name`.
@@ -34,7 +27,6 @@ pub(crate) fn find(name: &str) -> Option<TaskFn> {
     let closure: (&str, TaskFn) = (closure::TASK_NAME, closure::run_closure);
     [closure]
         .iter()
-        .chain(DEMO)
         .find(|(n, _)| *n == name)
         .map(|(_, f)| *f)
         .or_else(|| REGISTERED.find_map(|(n, f)| (n == name).then_some(*f)))

@@ -116,9 +116,6 @@ type TypedArrayConstructor =
 /** A typed array from pool.alloc: free it, or let `using` do it. */
 export type SharedTypedArray<A> = A & { free(): void; [Symbol.dispose](): void };
 
-/** Starts the companion rayon pool (wasm-bindgen-rayon) for Rust tasks that use par_iter. */
-export declare function initRayon(threads?: number): Promise<void>;
-
 export interface ShutdownOptions {
   /** Resolve only when every submitted task has finished and the workers exited (default true). */
   wait?: boolean;

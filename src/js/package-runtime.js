@@ -4,12 +4,10 @@
 // the shapes Vite and webpack recognise: they emit the files and rewrite the
 // URLs. Without a bundler the URLs resolve next to this file.
 
-import * as glue from '../../pkg/wasmpool.js';
-import { setRayonSpawner } from './rayon-spawn.js';
+import initGlue, { wp_has_task } from '../../pkg/wasmpool.js';
 import { setRuntimeSource } from './runtime.js';
 
 const spawnWorker = (name) => new Worker(new URL('../../pkg/worker.js', import.meta.url), { type: 'module', name });
-setRayonSpawner(() => spawnWorker('wasmpool-rayon'));
 
 setRuntimeSource(async () => {
   const url = new URL('../../pkg/wasmpool_bg.wasm', import.meta.url);
@@ -28,10 +26,12 @@ setRuntimeSource(async () => {
     (response.headers.get('Content-Type') || '').startsWith('application/wasm')
       ? await WebAssembly.compileStreaming(response)
       : await WebAssembly.compile(await response.arrayBuffer());
-  const wasm = await glue.default({ module_or_path: module });
+  const wasm = await initGlue({ module_or_path: module });
   return {
     wasm,
-    glue,
+    // The one glue function the page calls (named imports, not the
+    // namespace: bundlers leave out the rest).
+    glue: { wp_has_task },
     module,
     spawnWorker,
   };

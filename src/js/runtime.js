@@ -23,8 +23,10 @@ let loading = null;
 /**
  * Sets where the runtime comes from: `load()` resolves to
  * `{ wasm, glue, module, spawnWorker(name), glueUrl? }` where `wasm` is the raw
- * export object (the hot paths call it directly) and `glue` the wasm-bindgen
- * module namespace. The first source set wins: one page has one runtime.
+ * export object (the hot paths call it directly) and `glue` holds the
+ * wasm-bindgen glue functions the JS layer calls (`wp_has_task`; a crate's
+ * runtime may hand over its whole glue module). The first source set wins:
+ * one page has one runtime.
  */
 export function setRuntimeSource(load) {
   source ??= load;

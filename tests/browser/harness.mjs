@@ -8,7 +8,8 @@
 // Tests use only what this file exports for them:
 //
 //   openPage({ isolated, path })        → TestPage (a fresh page, own context)
-//   inPage(source, { arg, fresh })      → the result of running `source` with the wasmpool module
+//   inPage(source, { arg, fresh, entry }) → the result of running `source` with the wasmpool module
+//   PACKAGE, DEMO                       → the entries inPage can load (entry: DEMO for the demo's Rust tasks)
 //   sharedPage()                        → the page inPage uses unless `fresh`
 //   closeAll()                          → after(closeAll) in every test file
 //   browserName()                       → 'chromium', 'firefox' or 'node' (for the rare engine-specific check)
@@ -112,6 +113,16 @@ export async function openPage({ isolated = true, path: pagePath = '/tests/brows
 }
 
 let shared = null;
+let sharedEntry = null;
+
+/** The npm package's entry: wasmpool on pkg/wasmpool_bg.wasm (the scheduler only). */
+export const PACKAGE = '/src/js/index.js';
+/**
+ * The same API on the demo crate's wasm (crates/wasmpool-demo): the demo's
+ * Rust tasks (`add`, `rust_panic`, `alloc_bytes`, `mandelbrot_rows`, …) and
+ * `initRayon`. One page has one runtime: a page loads one of the two.
+ */
+export const DEMO = '/crates/wasmpool-demo/js/index.js';
 
 /** The page inPage uses (one per test file: node --test runs each file in its own process). */
 export function sharedPage() {
@@ -122,20 +133,28 @@ export function sharedPage() {
 /**
  * Runs `source`, the text of an async function `(wasmpool, arg) => result`,
  * in the shared page (or, with `fresh`, in a new page closed afterwards), with
- * the wasmpool module (/src/js/index.js) and `arg`. Bodies are strings because
- * they use syntax the browser under test has and Node 20 cannot parse
- * (`await using`).
+ * the wasmpool module (`entry`: PACKAGE by default, or DEMO) and `arg`. Bodies
+ * are strings because they use syntax the browser under test has and Node 20
+ * cannot parse (`await using`).
  */
-export async function inPage(source, { arg, fresh = false } = {}) {
+export async function inPage(source, { arg, fresh = false, entry = PACKAGE } = {}) {
+  if (!fresh) {
+    // The first runtime a page loads is its runtime: a second entry would
+    // silently run on the first one's wasm.
+    sharedEntry ??= entry;
+    if (sharedEntry !== entry) {
+      throw new Error(`inPage: the shared page already runs ${sharedEntry}; use { fresh: true } for ${entry}`);
+    }
+  }
   const page = fresh ? await openPage() : await sharedPage();
   try {
     return await page.evaluate(
-      async ([src, a]) => {
-        const wasmpool = await import('/src/js/index.js');
+      async ([src, a, e]) => {
+        const wasmpool = await import(e);
         // biome-ignore lint/security/noGlobalEval: the test body is source text (see above), compiled in the page.
         return globalThis.eval(`(${src})`)(wasmpool, a);
       },
-      [source, arg],
+      [source, arg, entry],
     );
   } finally {
     if (fresh) await page.close();
@@ -145,6 +164,7 @@ export async function inPage(source, { arg, fresh = false } = {}) {
 /** Closes the browser and the servers (register with `after(closeAll)`). */
 export async function closeAll() {
   shared = null;
+  sharedEntry = null;
   if (browserPromise) await (await browserPromise).close().catch(() => {});
   browserPromise = null;
   for (const key of Object.keys(servers)) {

@@ -1,8 +1,10 @@
 // Rust in the pool: Rust tasks by name (serde-wasm-bindgen, a kernel, rayon)
-// and the Rust API (Pool::submit of a closure, Pool::map) seen from JS.
+// and the Rust API (Pool::submit of a closure, Pool::map) seen from JS, on the
+// demo crate's wasm (crates/wasmpool-demo, which depends on wasmpool as an
+// application crate would); and the npm package's wasm, which has none of them.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { browserName, closeAll, inPage } from './harness.mjs';
+import { browserName, closeAll, DEMO, inPage, PACKAGE } from './harness.mjs';
 
 after(closeAll);
 
@@ -19,7 +21,8 @@ const RAYON_RACE =
 test('Rust tasks: by name with serde-wasm-bindgen, a kernel, and one that uses rayon', {
   skip: RAYON_RACE,
 }, async () => {
-  const r = await inPage(`async ({ Pool, initRayon }) => {
+  const r = await inPage(
+    `async ({ Pool, initRayon }) => {
     await initRayon(1);
     await using pool = new Pool({ workers: 2 });
     await pool.ready;
@@ -32,7 +35,9 @@ test('Rust tasks: by name with serde-wasm-bindgen, a kernel, and one that uses r
     let badArgs = null;
     badArgs = await pool.submit('mandelbrot_rows', 'x').then(() => 'resolved', (e) => e.name);
     return { add, rowsLen: rows.length, rowsType: rows.constructor.name, inside: rows[2 * 64 + 45], rayonSums, badArgs };
-  }`);
+  }`,
+    { entry: DEMO },
+  );
   assert.deepEqual(r, {
     add: 42,
     rowsLen: 256,
@@ -44,8 +49,9 @@ test('Rust tasks: by name with serde-wasm-bindgen, a kernel, and one that uses r
 });
 
 test('Rust API: Pool::submit of a closure and Pool::map over a slice, as JS promises', async () => {
-  const r = await inPage(`async ({ Pool }) => {
-    const glue = await import('/pkg/wasmpool.js');
+  const r = await inPage(
+    `async ({ Pool }) => {
+    const glue = await import('/crates/wasmpool-demo/pkg/wasmpool_demo.js');
     await using pool = new Pool({ workers: 2 });
     await pool.ready;
     const n = 1000;
@@ -57,10 +63,26 @@ test('Rust API: Pool::submit of a closure and Pool::map over a slice, as JS prom
     const forged = await pool.submit('__wasmpool_closure', 12345).then(() => 'ran', (e) => e.name);
     const after = await glue.rust_submit_closure(pool, 5, false);
     return { sum, expected, tripled, panicked, forged, after };
-  }`);
+  }`,
+    { entry: DEMO },
+  );
   assert.equal(r.sum, r.expected);
   assert.equal(r.tripled, 42);
   assert.match(r.panicked, /^task panicked: .*closure asked to panic with 7/);
   assert.equal(r.forged, 'TypeError', 'JS cannot make a worker call an arbitrary address');
   assert.equal(r.after, 15);
+});
+
+test("the npm package's wasm has no demo task: submitting one by name is a TypeError at the call", async () => {
+  const r = await inPage(
+    `async ({ Pool, ...api }) => {
+      await using pool = new Pool({ workers: 1 });
+      await pool.ready;
+      const names = ['add', 'rust_panic', 'alloc_bytes', 'mandelbrot_rows', 'rayon_sum'];
+      const outcomes = names.map((name) => { try { pool.submit(name); return 'accepted'; } catch (e) { return e.name; } });
+      return { outcomes, initRayon: typeof api.initRayon, closure: await pool.submit((x) => x + 1, 1) };
+    }`,
+    { entry: PACKAGE, fresh: true },
+  );
+  assert.deepEqual(r, { outcomes: Array(5).fill('TypeError'), initRayon: 'undefined', closure: 2 });
 });

@@ -7,6 +7,11 @@
 # Node.js example (node/main.mjs) from the tarball.
 #
 #   bash tests/examples/run.sh [vite] [webpack] [plain] [node]    (default: all four)
+#   bash tests/examples/run.sh size    (pack, install into the Vite app, measure only)
+#
+# With vite (and size): package-size.mjs measures what the Vite build emits for
+# wasmpool (wasm + worker + wasmpool's page chunk, gzip -9), writes
+# target/examples/package-size.json and FAILS past the 50 KB limit.
 #
 # Work dirs live in target/examples/<app>/. An app's node_modules is kept
 # between runs, keyed by a hash of its package.json (and the Node version);
@@ -46,7 +51,7 @@ quiet() {
 apps=("$@")
 [ ${#apps[@]} -gt 0 ] || apps=(vite webpack plain node)
 for app in "${apps[@]}"; do
-  [ -d "$HERE/$app" ] || die "no example app tests/examples/$app"
+  [ "$app" = size ] || [ -d "$HERE/$app" ] || die "no example app tests/examples/$app"
 done
 
 declare -a SUMMARY=()
@@ -191,6 +196,21 @@ no_node_code() {
   record "$app" "no Node.js code in the bundle" ok "$(find "$dist" -type f | wc -l) files"
 }
 
+# What an app downloads for wasmpool (the issue-16 guard): fails past the limit.
+package_size() {
+  local dir=$1
+  if step size "package size (Vite build, gzip -9, limit 50 KB)" "$LOGS/package-size.log" \
+    node "$HERE/package-size.mjs" "$dir" --json "$WORK/package-size.json"; then
+    sed 's/^/    /' "$LOGS/package-size.log"
+  else
+    return 1
+  fi
+}
+
+run_size() {
+  package_size "$1"
+}
+
 run_vite() {
   local dir=$1 ok=0
   step vite "tsc --noEmit (types from the tarball)" "$LOGS/vite-tsc.log" \
@@ -198,6 +218,7 @@ run_vite() {
   step vite "vite build" "$LOGS/vite-build.log" bash -c "cd '$dir' && node_modules/.bin/vite build" || return 1
   sed -n '/dist\//p' "$LOGS/vite-build.log" | sed 's/^/    /'
   no_node_code vite "$dir/dist" || ok=1
+  package_size "$dir" || ok=1
   smoke vite vite-build "$dir" || ok=1
   rm -rf "$dir/node_modules/.vite"   # dev server: start from a cold dependency cache
   local dev_ok=1
@@ -256,10 +277,12 @@ run_plain() {
 }
 
 for app in "${apps[@]}"; do
-  dir=$WORK/$app
+  template=$app
+  [ "$app" = size ] && template=vite # the size check builds the Vite app
+  dir=$WORK/$template
   log "=== $app (work dir ${dir#"$ROOT"/})"
-  sync_template "$app" "$dir"
-  if ! install_app "$app" "$dir"; then failed=1; continue; fi
+  sync_template "$template" "$dir"
+  if ! install_app "$template" "$dir"; then failed=1; continue; fi
   if ! "run_$app" "$dir"; then failed=1; fi
 done
 

@@ -5,7 +5,6 @@ import {
   CloneError,
   FIRST_COMPLETED,
   type Future,
-  initRayon,
   multiprocessing,
   Pool,
   type TaskContext,
@@ -49,7 +48,6 @@ async function main(): Promise<void> {
   const aborted = pool.submitWith({ signal: new AbortController().signal }, (x: number) => x * 2, 3);
   const off = aborted.onProgress((p) => void p);
   off();
-  await initRayon(1);
   void [first, timed];
   const { done, notDone } = await wait([f], { returnWhen: FIRST_COMPLETED });
   void [n, s, squares, done.size, notDone.size, f.cancel(), f.running(), new TimeoutError(), CloneError];

@@ -12,7 +12,6 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as glue from '../../../pkg/wasmpool.js';
 import { setPlatform } from '../platform.js';
-import { setRayonSpawner } from '../rayon-spawn.js';
 import { setRuntimeSource } from '../runtime.js';
 import { NodeWorker } from './node-worker.js';
 
@@ -25,7 +24,6 @@ setPlatform({
   taskModuleUrl,
   holdProcess,
 });
-setRayonSpawner(() => spawnWorker('wasmpool-rayon'));
 
 setRuntimeSource(async () => {
   const module = await WebAssembly.compile(await readFile(new URL('../../../pkg/wasmpool_bg.wasm', import.meta.url)));

@@ -1,6 +1,7 @@
-// The companion rayon pool for Rust code that uses par_iter (src/parallel.rs).
-import { platform } from './platform.js';
-import { loadRuntime } from './runtime.js';
+// The companion rayon pool for the demo's Rust tasks that use par_iter
+// (wasmpool's `rayon` feature; wasm-bindgen-rayon's initThreadPool).
+import { platform } from '../../../src/js/platform.js';
+import { loadRuntime } from '../../../src/js/runtime.js';
 
 let started = null;
 

@@ -1,0 +1,7 @@
+// A pool thread on the demo crate's wasm: the worker core of src/js on this
+// crate's glue, bundled by scripts/build.sh into ../pkg/worker.js. (rayon's
+// threads, started by initRayon, are wasm-bindgen-rayon's own workers.)
+import { serveWorker } from '../../../src/js/worker/boot.js';
+import * as glue from '../pkg/wasmpool_demo.js';
+
+serveWorker(() => glue);
