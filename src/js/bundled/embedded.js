@@ -489,6 +489,24 @@ async function* unorderedChunks(started, submitChunk, deadline, timeout) {
   }
 }
 
+// src/js/platform.js
+var noop2 = () => {
+};
+var platform = {
+  /** Shared memory is always there (Node.js): no cross-origin isolation to ask for. */
+  alwaysIsolated: false,
+  /** Logical cores (the default number of workers), or undefined if unknown. */
+  cores: () => globalThis.navigator?.hardwareConcurrency,
+  /** The absolute URL of a task module given as `module`, or null for the page's rules (page/options.js). */
+  taskModuleUrl: (_module) => null,
+  /**
+   * Keeps the process alive until the returned function is called: a pool
+   * holds it while it starts, runs tasks or shuts down (Node.js; a page has
+   * no process to keep).
+   */
+  holdProcess: () => noop2
+};
+
 // src/js/shared/layout-constants.js
 var SLOT_BYTES = 56;
 var SLOT_STATE = 0;
@@ -589,6 +607,7 @@ function setRuntimeSource(load) {
   source ??= load;
 }
 function assertIsolated() {
+  if (platform.alwaysIsolated) return;
   if (globalThis.crossOriginIsolated !== true || typeof SharedArrayBuffer !== "function") {
     throw new NotIsolatedError();
   }
@@ -1416,6 +1435,7 @@ var Completions = class {
   // Core invariant 6: announce, read the event, drain, then wait on the value read.
   async #pumpLoop() {
     const { event, mainWaiting } = this.#words;
+    const release = platform.holdProcess();
     try {
       while (this.#dispatcher.inSlots > 0) {
         const { i32 } = this.#view.refresh();
@@ -1430,6 +1450,7 @@ var Completions = class {
         await this.#waitFor(i32, event, seen);
       }
     } finally {
+      release();
       this.#pumping = false;
       if (this.#ptr) Atomics.store(this.#view.refresh().i32, mainWaiting, 0);
     }
@@ -1526,7 +1547,7 @@ function checkCount(name, value, { min = 1, max = Infinity } = {}) {
   return value;
 }
 function defaultWorkers() {
-  const n = globalThis.navigator?.hardwareConcurrency;
+  const n = platform.cores();
   return Number.isInteger(n) && n > 0 ? Math.min(n, MAX_WORKERS) : 4;
 }
 var TaskOptions = class {
@@ -1552,7 +1573,8 @@ function poolConfig({
   maxTasksPerChild,
   maxQueueSize,
   concurrency = 1,
-  reserveMemory: reserveMemory2
+  reserveMemory: reserveMemory2,
+  keepAlive = false
 } = {}) {
   if (initializer !== void 0 && typeof initializer !== "function" && typeof initializer !== "string") {
     throw new TypeError("initializer must be a function or the name of a task-module export");
@@ -1567,7 +1589,8 @@ function poolConfig({
     maxTasksPerChild: optionalCount("maxTasksPerChild", maxTasksPerChild),
     maxQueueSize: optionalCount("maxQueueSize", maxQueueSize),
     concurrency: checkCount("concurrency", concurrency, { max: 1e3 }),
-    reserveMemory: reserveMemory2 === void 0 ? 0 : checkCount("reserveMemory", reserveMemory2, { min: 0, max: 2 ** 32 })
+    reserveMemory: reserveMemory2 === void 0 ? 0 : checkCount("reserveMemory", reserveMemory2, { min: 0, max: 2 ** 32 }),
+    keepAlive: !!keepAlive
   };
 }
 var optionalCount = (name, value) => value === void 0 || value === null ? 0 : checkCount(name, value);
@@ -1575,6 +1598,8 @@ var initializerCode = (initializer) => typeof initializer === "function" ? { cod
 function taskModuleUrls(module) {
   const list = module === void 0 ? [] : Array.isArray(module) ? module : [module];
   return list.map((m) => {
+    const resolved = platform.taskModuleUrl(m);
+    if (resolved !== null) return resolved;
     const url = new URL(String(m), globalThis.location?.href);
     if (globalThis.location && url.protocol !== "data:" && url.origin !== location.origin) {
       throw new TypeError(
@@ -2026,6 +2051,7 @@ var WorkerHandle = class {
     this.ready = new Promise((resolve, reject) => {
       this.worker.onmessage = ({ data }) => this.#onMessage(data, resolve, reject);
       this.worker.onerror = (event) => this.#onError(event, reject);
+      this.worker.onexit = () => this.#onExit(reject);
     });
     this.worker.postMessage({ ...core.init, index, uid: this.uid, lockName: this.#lockName });
   }
@@ -2070,6 +2096,14 @@ var WorkerHandle = class {
       reject(new BrokenPoolError(`a worker failed to start: ${message}`));
     } else {
       console.error(`wasmpool: uncaught error in worker ${this.uid}: ${message}`);
+    }
+  }
+  #onExit(reject) {
+    if (!this.#started) {
+      this.gone = true;
+      reject(new BrokenPoolError("a worker exited before it started"));
+    } else if (!this.gone) {
+      this.#events.onDied(this);
     }
   }
   // A worker holds a Web Lock for its whole life; the page's request for the
@@ -2142,6 +2176,8 @@ var Pool = class {
   // BrokenPoolError once the pool cannot run tasks
   #ready;
   #shutdownPromise = null;
+  #keepingAlive = null;
+  // releases the process (keepAlive) once the pool has finished
   /**
    * @param {object} [options]
    * @param {number} [options.workers] worker threads (default navigator.hardwareConcurrency)
@@ -2164,6 +2200,9 @@ var Pool = class {
     });
     this.#ready = this.#start();
     this.#ready.catch((error) => this.#breakPool(error));
+    const starting = platform.holdProcess();
+    this.#ready.then(starting, starting);
+    if (this.#config.keepAlive) this.#keepingAlive = platform.holdProcess();
   }
   /** Resolves when every worker has started (and imported the task modules). */
   get ready() {
@@ -2378,6 +2417,15 @@ var Pool = class {
     if (!this.#closed) this.shutdown({ wait: false, cancelFutures: true });
   }
   async #finish() {
+    const release = platform.holdProcess();
+    try {
+      await this.#freeAll();
+    } finally {
+      release();
+      this.#keepingAlive?.();
+    }
+  }
+  async #freeAll() {
     try {
       await this.#ready;
     } catch {
@@ -2388,8 +2436,12 @@ var Pool = class {
     const { wasm } = rt;
     wasm.wp_begin_shutdown(ptr, SHUTDOWN_NOW);
     if (!this.#terminating && !this.#broken) {
-      const grace = new Promise((resolve) => setTimeout(resolve, EXIT_GRACE_MS));
+      let timer;
+      const grace = new Promise((resolve) => {
+        timer = setTimeout(resolve, EXIT_GRACE_MS);
+      });
       await Promise.race([Promise.all(this.#live().map((h) => h.exited)), grace]);
+      clearTimeout(timer);
     }
     for (const handle of this.#live()) await this.#kill(handle);
     for (const id of takeVec(wasm, wasm.wp_drain_queued(ptr))) {
@@ -2402,6 +2454,7 @@ var Pool = class {
     this.#dispatcher.codes.free(wasm);
     wasm.wp_free(inlineBase, this.#config.slots * INLINE_BYTES);
     wasm.wp_pool_free(ptr);
+    await Promise.all(this.#handles.map((h) => h?.worker.closed));
   }
 };
 async function importTaskModules(urls) {

@@ -1,35 +1,45 @@
-// The Node.js runtime (node/index.js imports it first): the package's wasm
-// read from disk, and pool threads that are worker_threads running the
-// package's own worker bundle (pkg/worker.js) in a Web Worker scope
-// (worker-scope.js). Node.js always has shared memory, so there is no
+// The Node.js runtime: a crate's wasm read from disk, and pool threads that
+// are worker_threads running that crate's worker bundle (the very code of a
+// browser pool thread, e.g. the package's pkg/worker.js) in a Web Worker
+// scope (worker-scope.js). Node.js always has shared memory, so there is no
 // isolation to check. Everything Node-only lives in this folder, reachable
 // only through package.json's "node" export condition: a browser bundle never
-// sees it.
+// sees it. node/index.js sets it up for the package's wasm; a crate of its
+// own (crates/wasmpool-demo/js/node.js) for its own.
 
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import * as glue from '../../../pkg/wasmpool.js';
 import { setPlatform } from '../platform.js';
 import { setRuntimeSource } from '../runtime.js';
 import { NodeWorker } from './node-worker.js';
 
-const WORKER_ENTRY = new URL('./worker.js', import.meta.url);
-const spawnWorker = (name) => new NodeWorker(WORKER_ENTRY, name);
-
-setPlatform({
-  alwaysIsolated: true,
-  cores: () => os.availableParallelism(),
-  taskModuleUrl,
-  holdProcess,
-});
-
-setRuntimeSource(async () => {
-  const module = await WebAssembly.compile(await readFile(new URL('../../../pkg/wasmpool_bg.wasm', import.meta.url)));
-  const wasm = await glue.default({ module_or_path: module });
-  return { wasm, glue, module, spawnWorker };
-});
+/**
+ * Sets this process's wasmpool runtime (the first one set wins, as in a
+ * page): `wasm`, the URL of the wasm-bindgen output's .wasm; `glue`, its JS
+ * module namespace; `workerEntry`, the URL of a worker_threads entry that
+ * imports ./install-scope.js and then the worker bundle built on that glue
+ * (statically, in that order: the scope must exist before the bundle sets its
+ * message handler, and a message that arrives before it would be lost);
+ * `init(glue)`, run once the module is instantiated (e.g. to register Rust
+ * tasks).
+ */
+export function setNodeRuntime({ wasm: wasmUrl, glue, workerEntry, init }) {
+  const spawnWorker = (name) => new NodeWorker(workerEntry, name);
+  setPlatform({
+    alwaysIsolated: true,
+    cores: () => os.availableParallelism(),
+    taskModuleUrl,
+    holdProcess,
+  });
+  setRuntimeSource(async () => {
+    const module = await WebAssembly.compile(await readFile(wasmUrl));
+    const wasm = await glue.default({ module_or_path: module });
+    init?.(glue);
+    return { wasm, glue, module, spawnWorker };
+  });
+}
 
 // ---- the process's life ----
 //
