@@ -2,23 +2,11 @@
 // and the Rust API (Pool::submit of a closure, Pool::map) seen from JS.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { browserName, closeAll, inPage } from './harness.mjs';
+import { closeAll, inPage } from './harness.mjs';
 
 after(closeAll);
 
-// Under Node.js, a pool whose workers start right after initRayon resolves
-// fails to start in about 3 of 10 runs: a worker traps inside the allocator
-// during wasm-bindgen's thread start (memory access out of bounds, or an
-// unaligned atomic with --no-wasm-bounds-checks), apparently leaving the
-// allocator's lock held, so the next test hangs. 10 of 10 start with 500 ms
-// between initRayon and the pool; Chromium passed 3 of 3. A bug of the wasm
-// core's thread start, not of the Node.js runtime: skipped there until fixed.
-const RAYON_RACE =
-  browserName() === 'node' && 'known bug: a pool started right after initRayon can trap in the allocator (see above)';
-
-test('Rust tasks: by name with serde-wasm-bindgen, a kernel, and one that uses rayon', {
-  skip: RAYON_RACE,
-}, async () => {
+test('Rust tasks: by name with serde-wasm-bindgen, a kernel, and one that uses rayon', async () => {
   const r = await inPage(`async ({ Pool, initRayon }) => {
     await initRayon(1);
     await using pool = new Pool({ workers: 2 });
