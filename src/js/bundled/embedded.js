@@ -489,6 +489,24 @@ async function* unorderedChunks(started, submitChunk, deadline, timeout) {
   }
 }
 
+// src/js/platform.js
+var noop2 = () => {
+};
+var platform = {
+  /** Shared memory is always there (Node.js): no cross-origin isolation to ask for. */
+  alwaysIsolated: false,
+  /** Logical cores (the default number of workers), or undefined if unknown. */
+  cores: () => globalThis.navigator?.hardwareConcurrency,
+  /** The absolute URL of a task module given as `module`, or null for the page's rules (page/options.js). */
+  taskModuleUrl: (_module) => null,
+  /**
+   * Keeps the process alive until the returned function is called: a pool
+   * holds it while it starts, runs tasks or shuts down (Node.js; a page has
+   * no process to keep).
+   */
+  holdProcess: () => noop2
+};
+
 // src/js/shared/layout-constants.js
 var SLOT_BYTES = 56;
 var SLOT_STATE = 0;
@@ -585,10 +603,12 @@ function takeThreadMemory(u32, recordPtr) {
 var THREAD_STACK_SIZE = 1 << 20;
 var source = null;
 var loading = null;
+var threadStartTrap = null;
 function setRuntimeSource(load) {
   source ??= load;
 }
 function assertIsolated() {
+  if (platform.alwaysIsolated) return;
   if (globalThis.crossOriginIsolated !== true || typeof SharedArrayBuffer !== "function") {
     throw new NotIsolatedError();
   }
@@ -606,12 +626,21 @@ function loadRuntime() {
   });
   return loading;
 }
+function markThreadStartTrapped(message) {
+  threadStartTrap ??= message;
+}
+function threadStartTrapped() {
+  if (threadStartTrap === null) return null;
+  return new BrokenPoolError(
+    `a worker trapped while starting its wasm thread (${threadStartTrap}); it may have left a lock of the thread start or of the allocator held, so no thread can start on this memory any more: reload the page (Node.js: restart the process)`
+  );
+}
 
 // src/js/shared/messages.js
 var MSG = Object.freeze({
   /** worker → page: started; tasks may be claimed. */
   READY: "ready",
-  /** worker → page: start-up failed; `{ message, stack }`. */
+  /** worker → page: start-up failed; `{ message, stack, threadStart }` (threadStart: it trapped in its wasm thread start). */
   ERROR: "error",
   /** worker → page: a completion while the page waits without Atomics.waitAsync. */
   WAKE: "wake",
@@ -1416,6 +1445,7 @@ var Completions = class {
   // Core invariant 6: announce, read the event, drain, then wait on the value read.
   async #pumpLoop() {
     const { event, mainWaiting } = this.#words;
+    const release = platform.holdProcess();
     try {
       while (this.#dispatcher.inSlots > 0) {
         const { i32 } = this.#view.refresh();
@@ -1430,6 +1460,7 @@ var Completions = class {
         await this.#waitFor(i32, event, seen);
       }
     } finally {
+      release();
       this.#pumping = false;
       if (this.#ptr) Atomics.store(this.#view.refresh().i32, mainWaiting, 0);
     }
@@ -1526,7 +1557,7 @@ function checkCount(name, value, { min = 1, max = Infinity } = {}) {
   return value;
 }
 function defaultWorkers() {
-  const n = globalThis.navigator?.hardwareConcurrency;
+  const n = platform.cores();
   return Number.isInteger(n) && n > 0 ? Math.min(n, MAX_WORKERS) : 4;
 }
 var TaskOptions = class {
@@ -1552,7 +1583,8 @@ function poolConfig({
   maxTasksPerChild,
   maxQueueSize,
   concurrency = 1,
-  reserveMemory: reserveMemory2
+  reserveMemory: reserveMemory2,
+  keepAlive = false
 } = {}) {
   if (initializer !== void 0 && typeof initializer !== "function" && typeof initializer !== "string") {
     throw new TypeError("initializer must be a function or the name of a task-module export");
@@ -1567,7 +1599,8 @@ function poolConfig({
     maxTasksPerChild: optionalCount("maxTasksPerChild", maxTasksPerChild),
     maxQueueSize: optionalCount("maxQueueSize", maxQueueSize),
     concurrency: checkCount("concurrency", concurrency, { max: 1e3 }),
-    reserveMemory: reserveMemory2 === void 0 ? 0 : checkCount("reserveMemory", reserveMemory2, { min: 0, max: 2 ** 32 })
+    reserveMemory: reserveMemory2 === void 0 ? 0 : checkCount("reserveMemory", reserveMemory2, { min: 0, max: 2 ** 32 }),
+    keepAlive: !!keepAlive
   };
 }
 var optionalCount = (name, value) => value === void 0 || value === null ? 0 : checkCount(name, value);
@@ -1575,6 +1608,8 @@ var initializerCode = (initializer) => typeof initializer === "function" ? { cod
 function taskModuleUrls(module) {
   const list = module === void 0 ? [] : Array.isArray(module) ? module : [module];
   return list.map((m) => {
+    const resolved = platform.taskModuleUrl(m);
+    if (resolved !== null) return resolved;
     const url = new URL(String(m), globalThis.location?.href);
     if (globalThis.location && url.protocol !== "data:" && url.origin !== location.origin) {
       throw new TypeError(
@@ -2026,6 +2061,7 @@ var WorkerHandle = class {
     this.ready = new Promise((resolve, reject) => {
       this.worker.onmessage = ({ data }) => this.#onMessage(data, resolve, reject);
       this.worker.onerror = (event) => this.#onError(event, reject);
+      this.worker.onexit = () => this.#onExit(reject);
     });
     this.worker.postMessage({ ...core.init, index, uid: this.uid, lockName: this.#lockName });
   }
@@ -2045,6 +2081,7 @@ var WorkerHandle = class {
         break;
       case MSG.ERROR:
         if (this.#started) console.error(`wasmpool: worker ${this.uid} failed: ${data.message}`);
+        if (data.threadStart) markThreadStartTrapped(data.message);
         reject(new BrokenPoolError(`a worker failed to start: ${data.message}`));
         break;
       case MSG.WAKE:
@@ -2070,6 +2107,14 @@ var WorkerHandle = class {
       reject(new BrokenPoolError(`a worker failed to start: ${message}`));
     } else {
       console.error(`wasmpool: uncaught error in worker ${this.uid}: ${message}`);
+    }
+  }
+  #onExit(reject) {
+    if (!this.#started) {
+      this.gone = true;
+      reject(new BrokenPoolError("a worker exited before it started"));
+    } else if (!this.gone) {
+      this.#events.onDied(this);
     }
   }
   // A worker holds a Web Lock for its whole life; the page's request for the
@@ -2142,6 +2187,8 @@ var Pool = class {
   // BrokenPoolError once the pool cannot run tasks
   #ready;
   #shutdownPromise = null;
+  #keepingAlive = null;
+  // releases the process (keepAlive) once the pool has finished
   /**
    * @param {object} [options]
    * @param {number} [options.workers] worker threads (default navigator.hardwareConcurrency)
@@ -2164,6 +2211,9 @@ var Pool = class {
     });
     this.#ready = this.#start();
     this.#ready.catch((error) => this.#breakPool(error));
+    const starting = platform.holdProcess();
+    this.#ready.then(starting, starting);
+    if (this.#config.keepAlive) this.#keepingAlive = platform.holdProcess();
   }
   /** Resolves when every worker has started (and imported the task modules). */
   get ready() {
@@ -2334,6 +2384,8 @@ var Pool = class {
     return this.#handles.filter((h) => h && !h.gone);
   }
   #spawn(index) {
+    const trapped = threadStartTrapped();
+    if (trapped) return Promise.reject(trapped);
     const core = this.#core;
     const init = { ...core.init, sharedBuffers: core.refs.entries() };
     const handle = new WorkerHandle({ ...core, init }, index, {
@@ -2378,6 +2430,15 @@ var Pool = class {
     if (!this.#closed) this.shutdown({ wait: false, cancelFutures: true });
   }
   async #finish() {
+    const release = platform.holdProcess();
+    try {
+      await this.#freeAll();
+    } finally {
+      release();
+      this.#keepingAlive?.();
+    }
+  }
+  async #freeAll() {
     try {
       await this.#ready;
     } catch {
@@ -2388,8 +2449,12 @@ var Pool = class {
     const { wasm } = rt;
     wasm.wp_begin_shutdown(ptr, SHUTDOWN_NOW);
     if (!this.#terminating && !this.#broken) {
-      const grace = new Promise((resolve) => setTimeout(resolve, EXIT_GRACE_MS));
+      let timer;
+      const grace = new Promise((resolve) => {
+        timer = setTimeout(resolve, EXIT_GRACE_MS);
+      });
       await Promise.race([Promise.all(this.#live().map((h) => h.exited)), grace]);
+      clearTimeout(timer);
     }
     for (const handle of this.#live()) await this.#kill(handle);
     for (const id of takeVec(wasm, wasm.wp_drain_queued(ptr))) {
@@ -2402,6 +2467,7 @@ var Pool = class {
     this.#dispatcher.codes.free(wasm);
     wasm.wp_free(inlineBase, this.#config.slots * INLINE_BYTES);
     wasm.wp_pool_free(ptr);
+    await Promise.all(this.#handles.map((h) => h?.worker.closed));
   }
 };
 async function importTaskModules(urls) {
@@ -2826,14 +2892,15 @@ function serveWorker(loadGlue) {
       if (data?.type === MSG.SHARED_BUFFER) refs.add(data.id, data.buffer);
     };
     Promise.resolve(init).then(loadGlue).then((glue) => serve(init, glue, refs)).catch((error) => {
-      self.postMessage({ type: MSG.ERROR, message: String(error?.message || error), stack: error?.stack });
+      const message = String(error?.message || error);
+      self.postMessage({ type: MSG.ERROR, message, stack: error?.stack, threadStart: error?.threadStart === true });
     });
   };
 }
 async function serve(init, glue, refs) {
   const { memory, pool, index } = init;
   await holdLifeLock(init.lockName);
-  const wasm = glue.initSync({ module: init.module, memory, thread_stack_size: init.stackSize });
+  const wasm = startWasmThread(glue, init);
   wasm.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
   const functions = new TaskFunctions(await importTaskModules2(init.modules), glue);
   const view = new CoreView(memory, init.slotsPtr);
@@ -2854,6 +2921,14 @@ async function serve(init, glue, refs) {
   wasm.wp_worker_exit(pool, index);
   self.postMessage({ type: MSG.EXITED, retired: end === LoopEnd.RETIRED });
   self.close();
+}
+function startWasmThread(glue, init) {
+  try {
+    return glue.initSync({ module: init.module, memory: init.memory, thread_stack_size: init.stackSize });
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) error.threadStart = true;
+    throw error;
+  }
 }
 async function holdLifeLock(lockName) {
   if (!lockName || !self.navigator?.locks) return;
