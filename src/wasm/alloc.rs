@@ -34,13 +34,13 @@ unsafe extern "C" {
 /// before (then it is just the offset: `__tls_base` starts at 0 in every
 /// instance).
 ///
-/// Measured (Node.js 20, `initRayon(1)` then a pool, before this check):
-/// V8 11.3's baseline compiler loses locals across `memory.atomic.wait32`, so
-/// a rayon thread parking in std's `thread::park` decremented its `Thread`'s
-/// reference count at address 0 instead: the word there became 0xffffffff, a
-/// starting worker's allocator took it for its `WorkerRecord` and trapped
-/// (7 of 20 runs), inside wasm-bindgen's temporary-stack lock, which then
-/// stayed held and hung every later thread start.
+/// Measured (Node.js 20, `initRayon(1)` then a pool, before this check): in
+/// V8 11.3's baseline compiler a local reads 0 after `memory.atomic.wait32`
+/// (not with `--no-liftoff`), so a rayon thread woken in std's `thread::park`
+/// decremented its `Thread`'s reference count at address 0: the word there
+/// became 0xffffffff, a starting worker's allocator took it for its
+/// `WorkerRecord` and trapped (7 of 20 runs) while holding wasm-bindgen's
+/// temporary-stack lock, which hung every later thread start.
 #[inline]
 fn tls_block_exists() -> bool {
     let var = CURRENT_WORKER.with(|c| core::ptr::from_ref(c).addr());
