@@ -10,7 +10,7 @@
 // Either way the result is `{ wasm, glue, module, memory, stackSize, spawnWorker }`,
 // and every worker instantiates the same compiled module on the same memory.
 
-import { NotIsolatedError } from './errors.js';
+import { BrokenPoolError, NotIsolatedError } from './errors.js';
 import { platform } from './platform.js';
 import { checkLayout } from './shared/layout.js';
 
@@ -19,6 +19,7 @@ export const THREAD_STACK_SIZE = 1 << 20;
 
 let source = null;
 let loading = null;
+let threadStartTrap = null;
 
 /**
  * Sets where the runtime comes from: `load()` resolves to
@@ -53,4 +54,25 @@ export function loadRuntime() {
     loading = null;
   });
   return loading;
+}
+
+/**
+ * Records that a worker trapped inside its wasm thread start (wasm-bindgen's
+ * start function, before any wasmpool code: it mallocs the thread's stack
+ * while holding a lock of its own, then its TLS block). The dead thread may
+ * hold that lock, or the allocator's, for good; every later thread start on
+ * this memory would then wait forever, so from now on no worker starts.
+ */
+export function markThreadStartTrapped(message) {
+  threadStartTrap ??= message;
+}
+
+/** A BrokenPoolError if a thread trapped in its wasm start on this page (see above), else null. */
+export function threadStartTrapped() {
+  if (threadStartTrap === null) return null;
+  return new BrokenPoolError(
+    `a worker trapped while starting its wasm thread (${threadStartTrap}); it may have left a lock of the ` +
+      'thread start or of the allocator held, so no thread can start on this memory any more: reload the page ' +
+      '(Node.js: restart the process)',
+  );
 }

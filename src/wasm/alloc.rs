@@ -2,6 +2,15 @@
 //! thread every allocation is a critical section, so a worker is never
 //! terminated while holding dlmalloc's lock. A worker asked to die parks here
 //! forever instead.
+//!
+//! The allocator also runs before its thread has thread-local storage:
+//! wasm-bindgen's thread start (its threads transform) `malloc`s the new
+//! thread's stack and then its TLS block, and only then calls
+//! `__wasm_init_tls`. Until then `__tls_base` holds its initial value, 0, so a
+//! thread-local read there reads the first bytes of memory (the bottom of the
+//! first thread's stack), whatever they hold. So the bracket reads
+//! `CURRENT_WORKER` only once this thread's TLS block exists; see
+//! [`tls_block_exists`].
 
 use crate::sched::worker::WorkerRecord;
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -10,6 +19,32 @@ use std::sync::atomic::Ordering::SeqCst;
 
 thread_local! {
     static CURRENT_WORKER: Cell<*const WorkerRecord> = const { Cell::new(core::ptr::null()) };
+}
+
+unsafe extern "C" {
+    /// wasm-ld's end of the static data (stack, data, bss): `malloc` hands out
+    /// memory above it, TLS blocks included.
+    static __heap_base: u8;
+}
+
+/// Whether this thread's TLS block exists, without reading TLS: a
+/// thread-local's address is `__tls_base` plus its offset in the block, so it
+/// lies in the heap once `__wasm_init_tls` has run (wasm-bindgen `malloc`s
+/// every thread's block, the first thread's too) and below `__heap_base`
+/// before (then it is just the offset: `__tls_base` starts at 0 in every
+/// instance).
+///
+/// Measured (Node.js 20, `initRayon(1)` then a pool, before this check): in
+/// V8 11.3's baseline compiler a local reads 0 after `memory.atomic.wait32`
+/// (not with `--no-liftoff`), so a rayon thread woken in std's `thread::park`
+/// decremented its `Thread`'s reference count at address 0: the word there
+/// became 0xffffffff, a starting worker's allocator took it for its
+/// `WorkerRecord` and trapped (7 of 20 runs) while holding wasm-bindgen's
+/// temporary-stack lock, which hung every later thread start.
+#[inline]
+fn tls_block_exists() -> bool {
+    let var = CURRENT_WORKER.with(|c| core::ptr::from_ref(c).addr());
+    var >= (&raw const __heap_base).addr()
 }
 
 /// Brackets this thread's allocations with `record`'s critical word from now
@@ -30,6 +65,10 @@ struct BracketedAlloc;
 impl BracketedAlloc {
     #[inline]
     fn bracket<R>(f: impl FnOnce() -> R) -> R {
+        if !tls_block_exists() {
+            // Thread start: no record yet, nothing to bracket.
+            return f();
+        }
         let rec = CURRENT_WORKER.with(|c| c.get());
         if rec.is_null() {
             return f();

@@ -10,7 +10,7 @@ import { BrokenPoolError, PoolError, QueueFullError, ShutdownError } from '../er
 import { Future } from '../future.js';
 import { MapResult, parseMapArgs } from '../map.js';
 import { platform } from '../platform.js';
-import { assertIsolated, loadRuntime } from '../runtime.js';
+import { assertIsolated, loadRuntime, threadStartTrapped } from '../runtime.js';
 import { CoreView } from '../shared/layout.js';
 import { SHUTDOWN_NOW } from '../shared/layout-constants.js';
 import { MSG } from '../shared/messages.js';
@@ -261,6 +261,9 @@ export class Pool {
   }
 
   #spawn(index) {
+    // After a trap in a thread start a new worker could wait for good (runtime.js).
+    const trapped = threadStartTrapped();
+    if (trapped) return Promise.reject(trapped);
     const core = this.#core;
     const init = { ...core.init, sharedBuffers: core.refs.entries() };
     const handle = new WorkerHandle({ ...core, init }, index, {

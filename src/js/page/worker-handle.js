@@ -3,6 +3,7 @@
 // invariant 4) and give back the stack and TLS its thread allocated.
 
 import { BrokenPoolError } from '../errors.js';
+import { markThreadStartTrapped } from '../runtime.js';
 import { takeThreadMemory } from '../shared/layout.js';
 import { MSG } from '../shared/messages.js';
 
@@ -74,6 +75,7 @@ export class WorkerHandle {
         break;
       case MSG.ERROR:
         if (this.#started) console.error(`wasmpool: worker ${this.uid} failed: ${data.message}`);
+        if (data.threadStart) markThreadStartTrapped(data.message);
         reject(new BrokenPoolError(`a worker failed to start: ${data.message}`));
         break;
       case MSG.WAKE:

@@ -6,7 +6,7 @@
 export const MSG = Object.freeze({
   /** worker → page: started; tasks may be claimed. */
   READY: 'ready',
-  /** worker → page: start-up failed; `{ message, stack }`. */
+  /** worker → page: start-up failed; `{ message, stack, threadStart }` (threadStart: it trapped in its wasm thread start). */
   ERROR: 'error',
   /** worker → page: a completion while the page waits without Atomics.waitAsync. */
   WAKE: 'wake',

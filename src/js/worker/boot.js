@@ -37,7 +37,8 @@ export function serveWorker(loadGlue) {
       .then((glue) => serve(init, glue, refs))
       .catch((error) => {
         // Only start-up failures land here; task errors are results.
-        self.postMessage({ type: MSG.ERROR, message: String(error?.message || error), stack: error?.stack });
+        const message = String(error?.message || error);
+        self.postMessage({ type: MSG.ERROR, message, stack: error?.stack, threadStart: error?.threadStart === true });
       });
   };
 }
@@ -46,7 +47,7 @@ export function serveWorker(loadGlue) {
 async function serve(init, glue, refs) {
   const { memory, pool, index } = init;
   await holdLifeLock(init.lockName);
-  const wasm = glue.initSync({ module: init.module, memory, thread_stack_size: init.stackSize });
+  const wasm = startWasmThread(glue, init);
   wasm.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
 
   // Task modules are imported before the first task (Python's "importable").
@@ -72,6 +73,19 @@ async function serve(init, glue, refs) {
   wasm.wp_worker_exit(pool, index);
   self.postMessage({ type: MSG.EXITED, retired: end === LoopEnd.RETIRED });
   self.close();
+}
+
+// Instantiates the module on the shared memory, which runs wasm-bindgen's
+// thread start. A trap there (a RuntimeError, not a module that fails to
+// instantiate) is reported as such: the page then starts no more threads
+// (runtime.js markThreadStartTrapped).
+function startWasmThread(glue, init) {
+  try {
+    return glue.initSync({ module: init.module, memory: init.memory, thread_stack_size: init.stackSize });
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) error.threadStart = true;
+    throw error;
+  }
 }
 
 // Hold a Web Lock for life: the page's request for it is granted only when
