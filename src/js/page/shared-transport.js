@@ -1,34 +1,30 @@
-// Pool: the public face of a wasmpool pool on the page. It checks the call,
-// then hands the work to the pieces that do it:
+// The shared-memory transport of a Pool (page/pool.js is the public face):
+// tasks and results live in the pool's shared wasm memory. The pieces:
 //   dispatcher.js    task → slot in shared memory → the core's injector ring
 //   completions.js   the core's completion ring → the task's Future
 //   worker-handle.js one worker's start, death, kill handshake and memory
 //   task-control.js  timeouts, AbortSignals, force-cancel
 // The protocol and its invariants: src/sched/README.md.
 
-import { BrokenPoolError, PoolError, QueueFullError, ShutdownError } from '../errors.js';
-import { Future } from '../future.js';
-import { MapResult, parseMapArgs } from '../map.js';
+import { BrokenPoolError, PoolError, ShutdownError } from '../errors.js';
 import { assertIsolated, loadRuntime } from '../runtime.js';
 import { CoreView } from '../shared/layout.js';
 import { SHUTDOWN_NOW } from '../shared/layout-constants.js';
 import { MSG } from '../shared/messages.js';
-import { FLAG_CHUNK, INLINE_BYTES } from '../shared/protocol.js';
+import { INLINE_BYTES, P } from '../shared/protocol.js';
 import { SharedRefs } from '../shared/refs.js';
 import { Completions } from './completions.js';
 import { Dispatcher } from './dispatcher.js';
-import { detach, poolConfig, TaskOptions } from './options.js';
 import { allocShared } from './shared-arrays.js';
 import { calibrateSpin } from './spin.js';
+import { importTaskModules } from './task-codes.js';
 import { TaskControl } from './task-control.js';
 import { takeVec, WorkerHandle } from './worker-handle.js';
-
-export { MAX_WORKERS, TaskOptions } from './options.js';
 
 // How long shutdown waits for idle workers to leave by themselves.
 const EXIT_GRACE_MS = 2000;
 
-export class Pool {
+export class SharedTransport {
   #config;
   #core = null; // { rt, ptr, view, refs, inlineBase, lockPrefix, init } once loaded
   #dispatcher;
@@ -38,136 +34,66 @@ export class Pool {
   #closed = false;
   #terminating = false;
   #broken = null; // BrokenPoolError once the pool cannot run tasks
-  #ready;
   #shutdownPromise = null;
 
-  /**
-   * @param {object} [options]
-   * @param {number} [options.workers] worker threads (default navigator.hardwareConcurrency)
-   * @param {Array<string|URL>|string|URL} [options.module] task module(s) every worker imports
-   * @param {number} [options.slots] tasks in shared memory at once (more wait in a page-side backlog)
-   * @param {number} [options.reserveMemory] bytes the shared memory is grown to before the workers start,
-   *   so that a run allocating less never grows it (Safari: see the README)
-   */
-  constructor(options = {}) {
-    assertIsolated();
-    this.#config = poolConfig(options);
+  /** @param {object} config poolConfig(options) */
+  constructor(config) {
+    assertIsolated("new Pool({ transport: 'shared' })");
+    this.#config = config;
     this.#dispatcher = new Dispatcher({
       kill: (task) => this.#control.killRunning(task),
       onPublish: () => this.#completions.pump(),
     });
     this.#control = new TaskControl({
       dispatcher: this.#dispatcher,
-      view: () => this.#core?.view ?? null,
-      replaceWorker: (index) => this.#replace(this.#handles[index]),
+      isRunning: (task) => this.#core?.view.isRunning(task.id),
+      requestAbort: (task) => {
+        const view = this.#core.view.refresh();
+        const word = view.payload(task.id) + P.ABORT;
+        Atomics.store(view.i32, word, 1);
+        Atomics.notify(view.i32, word);
+      },
+      kill: (task) => this.#replace(this.#handles[this.#core.view.claimingWorker(task.id)]),
     });
-    this.#ready = this.#start();
-    this.#ready.catch((error) => this.#breakPool(error));
+    this.ready = this.#start();
+    this.ready.catch((error) => this.#breakPool(error));
   }
 
-  /** Resolves when every worker has started (and imported the task modules). */
-  get ready() {
-    return this.#ready.then(() => undefined);
+  get codes() {
+    return this.#dispatcher.codes;
   }
 
-  /** Number of worker threads. */
-  get workers() {
-    return this.#config.workers;
+  /** Encodes a task's arguments at the call (the bytes are valid until the next call). */
+  encode(value, root) {
+    return this.#dispatcher.encode(value, root);
   }
 
-  /**
-   * Runs `fn(...args)` in a worker. `fn` is a function (sent as source, so it
-   * must not use variables from the page) or the name of a task-module export.
-   * @returns {Future}
-   */
-  submit(fn, ...args) {
-    const options = args.length > 0 && args[args.length - 1] instanceof TaskOptions ? args.pop() : null;
-    return this.#submit(fn, args, options);
+  /** Tasks submitted and not yet claimed by a worker (maxQueueSize). */
+  waiting() {
+    return this.#dispatcher.waiting();
   }
 
-  /** submit with per-task options: `submitWith({ timeout, signal }, fn, ...args)`. */
-  submitWith(options, fn, ...args) {
-    return this.#submit(fn, args, options instanceof TaskOptions ? options : new TaskOptions(options));
+  /** A new task's Future. */
+  enqueue(code, bytes, flags) {
+    return this.#dispatcher.enqueue(code, bytes, flags);
   }
 
-  #submit(fn, args, options) {
-    this.#checkOpen('submit');
-    const code = this.#dispatcher.codes.of(fn);
-    const bytes = this.#dispatcher.encode(args, 'args');
-    if (options?.transfer) detach(options.transfer);
-    const { maxQueueSize } = this.#config;
-    if (maxQueueSize && this.#dispatcher.waiting() >= maxQueueSize) {
-      const future = new Future();
-      future._reject(new QueueFullError(`the pool already has ${maxQueueSize} tasks waiting (maxQueueSize)`));
-      return future;
-    }
-    const future = this.#dispatcher.enqueue(code, bytes);
-    if (options) this.#control.apply(future, options);
-    return future;
+  /** Applies a task's TaskOptions (timeout, signal). */
+  control(future, options) {
+    this.#control.apply(future, options);
   }
 
-  /**
-   * A typed array in the pool's shared wasm memory: tasks receive it by
-   * reference (no copy, whatever its size) and can write it in place. Free it
-   * with `array.free()` or `using`; a FinalizationRegistry frees forgotten
-   * ones. Needs the pool to be ready.
-   */
+  /** pool.alloc: a typed array in the shared memory. */
   alloc(Type, length) {
     if (this.#core === null) throw new PoolError('pool.alloc() needs a ready pool: await pool.ready first');
     return allocShared(this.#core.rt, this.#core.refs, Type, length);
   }
 
-  /**
-   * Applies `fn` to every item (several iterables are zipped, stopping at the
-   * shortest). Options (a last plain-object argument): `timeout` (ms, from the
-   * call), `chunksize` (items per task; default ceil(n / (4 × workers)) for
-   * sized inputs, 1 for generators/async iterables), `buffersize` (chunks in
-   * flight for generators/async iterables; default 4 × workers).
-   * @returns {MapResult} awaitable (array in input order) and async-iterable
-   */
-  map(fn, ...rest) {
-    return this._mapWith(fn, rest, { what: 'map' });
+  /** Why new work is refused: the pool is broken, or shut down (ShutdownError(message)); else null. */
+  closedError(message) {
+    return this.#broken ?? (this.#closed ? new ShutdownError(message) : null);
   }
 
-  /** Like map, but results come in completion order (multiprocessing's imap_unordered). */
-  imapUnordered(fn, ...rest) {
-    return this._mapWith(fn, rest, { what: 'imapUnordered', ordered: false });
-  }
-
-  /** Like map, but each item is an argument list (multiprocessing's starmap). */
-  starmap(fn, iterable, options) {
-    return this._mapWith(fn, options === undefined ? [iterable] : [iterable, options], { what: 'starmap', star: true });
-  }
-
-  /** @internal map, imapUnordered and starmap: one chunk of items per task. */
-  _mapWith(fn, rest, { what, star = false, ordered = true } = {}) {
-    this.#checkOpen(what);
-    const code = this.#dispatcher.codes.of(fn);
-    const { iterables, options } = parseMapArgs(what, rest);
-    return new MapResult({
-      iterables,
-      options,
-      workers: this.#config.workers,
-      star,
-      ordered,
-      submitChunk: (items, flat) => this.#submitChunk(code, items, flat),
-    });
-  }
-
-  #submitChunk(code, items, flat) {
-    if (this.#closed || this.#broken) {
-      const future = new Future();
-      future._reject(this.#broken ?? new ShutdownError('the pool was shut down while map was still submitting'));
-      return future;
-    }
-    const bytes = this.#dispatcher.encode([items, flat], 'items');
-    return this.#dispatcher.enqueue(code, bytes, FLAG_CHUNK);
-  }
-
-  /**
-   * Stops the pool. Every task already submitted still runs (unless
-   * `cancelFutures`); afterwards the workers exit and their memory is freed.
-   */
   shutdown({ wait = true, cancelFutures = false } = {}) {
     this.#closed = true;
     if (cancelFutures) this.#dispatcher.cancelPending();
@@ -175,10 +101,6 @@ export class Pool {
     return wait ? this.#shutdownPromise : Promise.resolve();
   }
 
-  /**
-   * Stops now: running tasks are interrupted (their workers terminated),
-   * queued ones dropped; every unfinished future rejects with ShutdownError.
-   */
   terminate() {
     this.#closed = true;
     if (!this.#terminating) {
@@ -188,15 +110,6 @@ export class Pool {
     }
     this.#shutdownPromise ??= this.#finish();
     return this.#shutdownPromise;
-  }
-
-  [Symbol.asyncDispose]() {
-    return this.shutdown();
-  }
-
-  #checkOpen(what) {
-    if (this.#broken) throw this.#broken;
-    if (this.#closed) throw new ShutdownError(`cannot ${what}: the pool has been shut down`);
   }
 
   // ---- the pool's life: start, workers, breakage, shutdown ----
@@ -307,7 +220,7 @@ export class Pool {
 
   async #finish() {
     try {
-      await this.#ready;
+      await this.ready;
     } catch {
       // A pool that failed to start still has to free what it made.
     }
@@ -335,18 +248,6 @@ export class Pool {
     wasm.wp_free(inlineBase, this.#config.slots * INLINE_BYTES);
     wasm.wp_pool_free(ptr);
   }
-}
-
-async function importTaskModules(urls) {
-  const namespaces = [];
-  for (const url of urls) {
-    try {
-      namespaces.push(await import(/* webpackIgnore: true */ /* @vite-ignore */ url));
-    } catch (error) {
-      throw new BrokenPoolError(`cannot load task module ${url}: ${error?.message || error}`, { cause: error });
-    }
-  }
-  return namespaces;
 }
 
 // reserveMemory: grows the shared memory to `bytes` now, before any worker
