@@ -73,7 +73,7 @@ async function measurePage(browser, url, kind, { settleMs, windowMs, hz }) {
   try {
     page.on('pageerror', (e) => process.stderr.write(`[bench] idle page error: ${e.message}\n`));
     await page.goto(`${url}/bench/bench.html`);
-    await page.waitForFunction(() => window.benchReady === true);
+    await page.waitFor(() => window.benchReady === true);
     const taskMs = settleMs + windowMs + 5000; // the awaited task outlasts the window
     await page.evaluate(([k, o]) => window.benchIdle.start(k, o), [kind, { workers: IDLE_WORKERS, taskMs }]);
     await sleep(settleMs);
@@ -88,7 +88,7 @@ async function measurePage(browser, url, kind, { settleMs, windowMs, hz }) {
   }
 }
 
-/** The idle_cpu result row; `browser` comes from bench/browsers.mjs. `log` prints a progress line. */
+/** The idle_cpu result row; `browser` comes from tests/drivers. `log` prints a progress line. */
 export async function idleCpu(browser, url, { quick = false, log = () => {} } = {}) {
   const settleMs = 1000;
   const windowMs = quick ? 3000 : 10_000;

@@ -16,7 +16,7 @@
 // performance.now() is not coarsened to 20 µs steps (diagnosis only).
 
 import { startServer } from '../scripts/serve.mjs';
-import { launch } from './browsers.mjs';
+import { launch } from '../tests/drivers/index.mjs';
 
 const name = process.argv[2] ?? 'firefox';
 const precise = process.argv.includes('--precise');
@@ -27,7 +27,7 @@ try {
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
   page.on('console', (m) => console.error(`page: ${m.text}`));
   await page.goto(`${server.url}/bench/bench.html`);
-  await page.waitForFunction(() => window.benchReady === true);
+  await page.waitFor(() => window.benchReady === true);
   const out = await page.evaluate(async () => {
     const { Pool } = await import('/src/js/index.js');
     const now = () => performance.now();
@@ -86,7 +86,7 @@ try {
       },
     };
   });
-  console.log(`${browser.label}${precise ? ', precise performance.now()' : ''}`);
+  console.log(`${browser.label} ${browser.version}${precise ? ', precise performance.now()' : ''}`);
   console.log(JSON.stringify(out, null, 1));
   // The raw primitives, each in a fresh page (a crash loses only its part).
   for (const mode of ['ping', 'poll', 'waitAsync']) {

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../scripts/serve.mjs';
-import { BROWSERS, launch } from './browsers.mjs';
+import { BROWSERS, launch } from '../tests/drivers/index.mjs';
 import { idleCpu } from './idle-cpu.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -51,15 +51,15 @@ async function benchBrowser(name) {
   // one workload's garbage is not collected on the next one's time.
   const browser = await launch(name, { exposeGc: true });
   try {
-    log(`${browser.label}`);
+    log(`${browser.label} (${browser.version}, headless)`);
     const page = await browser.newPage();
     page.on('console', (m) => log(`${name}: ${m.text}`));
     page.on('pageerror', (e) => log(`${name}: page error: ${e.message}`));
     await page.goto(`${server.url}/bench/bench.html`);
-    await page.waitForFunction(() => window.benchReady === true);
+    await page.waitFor(() => window.benchReady === true);
     const workloads = await page.evaluate(() => window.bench.workloads);
     steps += workloads.length + 1;
-    await page.evaluate((quick) => window.bench.setup({ quick }), quick);
+    await page.evaluate((options) => window.bench.setup(options), { quick, browser: name });
     const results = [];
     for (const id of workloads) {
       step(`${name} ${id}`);
@@ -69,7 +69,12 @@ async function benchBrowser(name) {
     await page.close();
     step(`${name} idle_cpu`);
     results.push(await idleCpu(browser, server.url, { quick, log: (l) => log(`${name}: ${l}`) }));
-    return { label: browser.label, cores, workers, results: results.map((r) => ({ browser: name, ...r })) };
+    return {
+      label: `${browser.label} (${browser.version})`,
+      cores,
+      workers,
+      results: results.map((r) => ({ browser: name, ...r })),
+    };
   } finally {
     await browser.close();
   }

@@ -7,7 +7,7 @@
 //         webpack     <appDir>/dist served by scripts/serve.mjs, isolated
 //         plain       <appDir> itself served by scripts/serve.mjs, isolated
 // browser: headless Chromium (default) or Firefox ESR, launched through
-// bench/browsers.mjs (playwright-core for Chromium, puppeteer-core over
+// tests/drivers (playwright-core for Chromium, puppeteer-core over
 // WebDriver BiDi for Firefox; Debian's browsers, no download).
 // Extra: VITE_CONFIG=<file> passes --config to vite (run.sh's diagnostics).
 //
@@ -24,8 +24,8 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { BROWSERS, launch } from '../../bench/browsers.mjs';
 import { startServer } from '../../scripts/serve.mjs';
+import { BROWSERS, launch } from '../drivers/index.mjs';
 
 const [target, appDirArg, browserName = 'chromium'] = process.argv.slice(2);
 const TARGETS = ['vite-build', 'vite-dev', 'webpack', 'plain'];
