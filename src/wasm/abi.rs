@@ -223,6 +223,12 @@ pub fn wp_has_task(name: &str) -> bool {
     tasks::find(name).is_some()
 }
 
+/// Every Rust task's name, one per line.
+#[wasm_bindgen]
+pub fn wp_task_names() -> String {
+    tasks::names()
+}
+
 /// Runs the Rust task `name` (in whichever thread calls it: a pool worker).
 #[wasm_bindgen]
 pub fn wp_run_task(name: &str, args: Array) -> Result<JsValue, JsValue> {

@@ -1622,7 +1622,7 @@ var WorkerPort = class {
   uid = nextUid++;
   index;
   worker;
-  /** Resolves when it has started, rejects with BrokenPoolError if it could not. */
+  /** Resolves to its READY message when it has started, rejects with BrokenPoolError if it could not. */
   ready;
   /** True once it has started (tasks may be sent). */
   started = false;
@@ -1644,7 +1644,7 @@ var WorkerPort = class {
         else if (data.type === MSG.READY) {
           this.started = true;
           this.#watchForDeath(lockName);
-          resolve();
+          resolve(data);
         } else if (data.type === MSG.ERROR) reject(new BrokenPoolError(`a worker failed to start: ${data.message}`));
         else if (data.type === MSG.PANICKED) events.onPanicked(this);
       };
@@ -1876,7 +1876,18 @@ var MessageTransport = class {
   async #start() {
     const started = [];
     for (let index = 0; index < this.#config.workers; index++) started.push(this.#spawn(index));
-    this.codes.setExports(await importTaskModules(this.#config.modules), () => true);
+    let rustTasks = null;
+    started[0].then(
+      ({ rustTasks: names, rustError }) => {
+        rustTasks = names ? new Set(names) : new NotIsolatedError(`Rust tasks (${rustError})`);
+      },
+      () => {
+      }
+    );
+    this.codes.setExports(await importTaskModules(this.#config.modules), (name) => {
+      if (rustTasks instanceof Error) throw rustTasks;
+      return rustTasks === null || rustTasks.has(name);
+    });
     this.#codesReady = true;
     this.#schedule();
     await Promise.all(started);
@@ -1885,13 +1896,17 @@ var MessageTransport = class {
     return this.#ports.filter((p) => p && !p.gone);
   }
   #spawn(index) {
-    const port = new WorkerPort(this.#spawnWorker, this.#init, index, this.#config.maxTasksPerChild || Infinity, {
+    const init = index === 0 && this.#ports.length === 0 ? { ...this.#init, rustTasks: true } : this.#init;
+    const port = new WorkerPort(this.#spawnWorker, init, index, this.#config.maxTasksPerChild || Infinity, {
       onDone: (p, batch) => this.#onDone(p, batch),
       onPanicked: (p) => this.#replace(p, { ran: false }),
       onDied: (p) => this.#replace(p, { crashed: true })
     });
     this.#ports[index] = port;
-    return port.ready.then(() => this.#schedule());
+    return port.ready.then((data) => {
+      this.#schedule();
+      return data;
+    });
   }
   // A worker is terminated (a task's timeout or cancel, maxTasksPerChild),
   // died (`crashed`) or trapped (`ran: false`: it runs none of the tasks it
@@ -3294,33 +3309,42 @@ async function serveMessages(init, loadGlue, { holdLifeLock: holdLifeLock2, runI
   self.onmessage = ({ data }) => worker === null ? inbox.push(data) : handle(data);
   await holdLifeLock2(init.lockName);
   const named = await importTaskModules2(init.modules);
-  let glue = null;
-  const rust = (name) => {
-    glue ??= (async () => {
-      const g = await loadGlue(init);
+  let instance = null;
+  const loadInstance = () => {
+    instance ??= (async () => {
+      const glue = await loadGlue(init);
       try {
-        return { g, wasm: await g.default({ module_or_path: init.wasmUrl }) };
+        return { glue, wasm: await glue.default({ module_or_path: init.wasmUrl }) };
       } catch (error) {
-        if (typeof SharedArrayBuffer === "function" || !/shared|Memory/i.test(String(error))) throw error;
-        throw new NotIsolatedError("Rust tasks (they need WebAssembly threads: a shared WebAssembly.Memory)");
+        if (typeof SharedArrayBuffer === "function") throw error;
+        throw new NotIsolatedError("Rust tasks (WebAssembly threads: a shared WebAssembly.Memory)");
       }
     })();
-    return glue.then(({ g, wasm }) => {
-      if (!g.wp_has_task(name)) {
-        const exports = [...named.keys()].map((n) => `"${n}"`).join(", ") || "no functions";
-        throw new TypeError(
-          `no task named "${name}": the task modules export ${exports}, and no Rust task has that name`
-        );
-      }
-      const fn = (...args) => g.wp_run_task(name, args);
-      fn.wasm = wasm;
-      return fn;
-    });
+    return instance;
   };
+  const rust = (name) => loadInstance().then(({ glue, wasm }) => {
+    if (!glue.wp_has_task(name)) {
+      const exports = [...named.keys()].map((n) => `"${n}"`).join(", ") || "no functions";
+      throw new TypeError(
+        `no task named "${name}": the task modules export ${exports}, and no Rust task has that name`
+      );
+    }
+    const fn = (...args) => glue.wp_run_task(name, args);
+    fn.wasm = wasm;
+    return fn;
+  });
+  const ready = { type: MSG.READY };
+  if (init.rustTasks) {
+    try {
+      ready.rustTasks = (await loadInstance()).glue.wp_task_names().split("\n");
+    } catch (error) {
+      ready.rustError = String(error?.message || error);
+    }
+  }
   if (init.initializer) await runInitializer2(init, { byName: (name) => named.get(name) });
   worker = new MessageWorker(init, named, rust, yieldToEventLoop2);
   worker.installContext();
-  self.postMessage({ type: MSG.READY });
+  self.postMessage(ready);
   for (const data of inbox) handle(data);
 }
 var MessageWorker = class {

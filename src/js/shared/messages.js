@@ -72,6 +72,8 @@ export const MSG = Object.freeze({
  * @property {unknown[]} initargs
  * @property {number} concurrency
  * @property {string} [wasmUrl] where the worker fetches the wasm for an instance of its own (first Rust task)
+ * @property {boolean} [rustTasks] load that instance at once and put the Rust task names in READY
+ *   (`{ type: 'ready', rustTasks: string[] }`, or `rustError: string` where no instance can be made)
  */
 
 /**

@@ -32,33 +32,45 @@ export async function serveMessages(init, loadGlue, { holdLifeLock, runInitializ
   self.onmessage = ({ data }) => (worker === null ? inbox.push(data) : handle(data));
   await holdLifeLock(init.lockName);
   const named = await importTaskModules(init.modules);
-  let glue = null;
-  const rust = (name) => {
-    glue ??= (async () => {
-      const g = await loadGlue(init);
+  // This worker's own wasm instance (on its own memory), loaded once.
+  let instance = null;
+  const loadInstance = () => {
+    instance ??= (async () => {
+      const glue = await loadGlue(init);
       try {
-        return { g, wasm: await g.default({ module_or_path: init.wasmUrl }) };
+        return { glue, wasm: await glue.default({ module_or_path: init.wasmUrl }) };
       } catch (error) {
-        if (typeof SharedArrayBuffer === 'function' || !/shared|Memory/i.test(String(error))) throw error;
-        throw new NotIsolatedError('Rust tasks (they need WebAssembly threads: a shared WebAssembly.Memory)');
+        if (typeof SharedArrayBuffer === 'function') throw error;
+        throw new NotIsolatedError('Rust tasks (WebAssembly threads: a shared WebAssembly.Memory)');
       }
     })();
-    return glue.then(({ g, wasm }) => {
-      if (!g.wp_has_task(name)) {
+    return instance;
+  };
+  const rust = (name) =>
+    loadInstance().then(({ glue, wasm }) => {
+      if (!glue.wp_has_task(name)) {
         const exports = [...named.keys()].map((n) => `"${n}"`).join(', ') || 'no functions';
         throw new TypeError(
           `no task named "${name}": the task modules export ${exports}, and no Rust task has that name`,
         );
       }
-      const fn = (...args) => g.wp_run_task(name, args);
+      const fn = (...args) => glue.wp_run_task(name, args);
       fn.wasm = wasm;
       return fn;
     });
-  };
+  // One worker tells the page the Rust task names, for its call-site check.
+  const ready = { type: MSG.READY };
+  if (init.rustTasks) {
+    try {
+      ready.rustTasks = (await loadInstance()).glue.wp_task_names().split('\n');
+    } catch (error) {
+      ready.rustError = String(error?.message || error);
+    }
+  }
   if (init.initializer) await runInitializer(init, { byName: (name) => named.get(name) });
   worker = new MessageWorker(init, named, rust, yieldToEventLoop);
   worker.installContext();
-  self.postMessage({ type: MSG.READY });
+  self.postMessage(ready);
   for (const data of inbox) handle(data);
 }
 

@@ -254,9 +254,19 @@ export class MessageTransport {
   async #start() {
     const started = [];
     for (let index = 0; index < this.#config.workers; index++) started.push(this.#spawn(index));
-    // Names that are no task-module export are left to the workers (Rust
-    // tasks): the page has no wasm to ask.
-    this.codes.setExports(await importTaskModules(this.#config.modules), () => true);
+    // The page has no wasm to ask for Rust task names: the first worker loads
+    // its instance and says them. Until then names pass (the worker checks).
+    let rustTasks = null;
+    started[0].then(
+      ({ rustTasks: names, rustError }) => {
+        rustTasks = names ? new Set(names) : new NotIsolatedError(`Rust tasks (${rustError})`);
+      },
+      () => {},
+    );
+    this.codes.setExports(await importTaskModules(this.#config.modules), (name) => {
+      if (rustTasks instanceof Error) throw rustTasks;
+      return rustTasks === null || rustTasks.has(name);
+    });
     this.#codesReady = true;
     this.#schedule();
     await Promise.all(started);
@@ -267,13 +277,17 @@ export class MessageTransport {
   }
 
   #spawn(index) {
-    const port = new WorkerPort(this.#spawnWorker, this.#init, index, this.#config.maxTasksPerChild || Infinity, {
+    const init = index === 0 && this.#ports.length === 0 ? { ...this.#init, rustTasks: true } : this.#init;
+    const port = new WorkerPort(this.#spawnWorker, init, index, this.#config.maxTasksPerChild || Infinity, {
       onDone: (p, batch) => this.#onDone(p, batch),
       onPanicked: (p) => this.#replace(p, { ran: false }),
       onDied: (p) => this.#replace(p, { crashed: true }),
     });
     this.#ports[index] = port;
-    return port.ready.then(() => this.#schedule());
+    return port.ready.then((data) => {
+      this.#schedule();
+      return data;
+    });
   }
 
   // A worker is terminated (a task's timeout or cancel, maxTasksPerChild),

@@ -19,7 +19,7 @@ export class WorkerPort {
   uid = nextUid++;
   index;
   worker;
-  /** Resolves when it has started, rejects with BrokenPoolError if it could not. */
+  /** Resolves to its READY message when it has started, rejects with BrokenPoolError if it could not. */
   ready;
   /** True once it has started (tasks may be sent). */
   started = false;
@@ -42,7 +42,7 @@ export class WorkerPort {
         else if (data.type === MSG.READY) {
           this.started = true;
           this.#watchForDeath(lockName);
-          resolve();
+          resolve(data);
         } else if (data.type === MSG.ERROR) reject(new BrokenPoolError(`a worker failed to start: ${data.message}`));
         else if (data.type === MSG.PANICKED) events.onPanicked(this);
       };
