@@ -210,9 +210,12 @@ pub fn wp_worker_exit(ptr: u32, worker: u32) {
     pool(ptr).exit(worker);
 }
 
-/// Address of this thread's panic-message buffer (`u32` length, then UTF-8).
+/// Address of this thread's panic-message buffer (`u32` length, then UTF-8);
+/// installs the hook that writes it (a message-transport worker's own
+/// instance has no `wp_worker_start`).
 #[wasm_bindgen]
 pub fn wp_panic_buffer() -> u32 {
+    std::panic::set_hook(Box::new(panic::record));
     panic::buffer_address()
 }
 

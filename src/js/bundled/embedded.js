@@ -3314,7 +3314,8 @@ async function serveMessages(init, loadGlue, { holdLifeLock: holdLifeLock2, runI
     instance ??= (async () => {
       const glue = await loadGlue(init);
       try {
-        return { glue, wasm: await glue.default({ module_or_path: init.wasmUrl }) };
+        const wasm = await glue.default({ module_or_path: init.wasmUrl });
+        return { glue, wasm, panicBuffer: wasm.wp_panic_buffer() };
       } catch (error) {
         if (typeof SharedArrayBuffer === "function") throw error;
         throw new NotIsolatedError("Rust tasks (WebAssembly threads: a shared WebAssembly.Memory)");
@@ -3322,7 +3323,7 @@ async function serveMessages(init, loadGlue, { holdLifeLock: holdLifeLock2, runI
     })();
     return instance;
   };
-  const rust = (name) => loadInstance().then(({ glue, wasm }) => {
+  const rust = (name) => loadInstance().then(({ glue, wasm, panicBuffer }) => {
     if (!glue.wp_has_task(name)) {
       const exports = [...named.keys()].map((n) => `"${n}"`).join(", ") || "no functions";
       throw new TypeError(
@@ -3330,7 +3331,7 @@ async function serveMessages(init, loadGlue, { holdLifeLock: holdLifeLock2, runI
       );
     }
     const fn = (...args) => glue.wp_run_task(name, args);
-    fn.wasm = wasm;
+    fn.panic = (trap) => panicMessage(wasm.memory, panicBuffer, trap);
     return fn;
   });
   const ready = { type: MSG.READY };
@@ -3508,8 +3509,7 @@ var MessageWorker = class {
   // the page replaces this worker and sends the tasks it held elsewhere.
   #trap(id, error, fn) {
     this.#trapped = true;
-    const wasm = fn?.wasm;
-    this.#result(id, STATUS_PANIC, wasm ? panicMessage(wasm.memory, wasm.wp_panic_buffer(), error) : error.message);
+    this.#result(id, STATUS_PANIC, fn?.panic ? fn.panic(error) : error.message);
     this.#flush();
     self.postMessage({ type: MSG.PANICKED });
   }

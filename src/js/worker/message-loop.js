@@ -38,7 +38,8 @@ export async function serveMessages(init, loadGlue, { holdLifeLock, runInitializ
     instance ??= (async () => {
       const glue = await loadGlue(init);
       try {
-        return { glue, wasm: await glue.default({ module_or_path: init.wasmUrl }) };
+        const wasm = await glue.default({ module_or_path: init.wasmUrl });
+        return { glue, wasm, panicBuffer: wasm.wp_panic_buffer() };
       } catch (error) {
         if (typeof SharedArrayBuffer === 'function') throw error;
         throw new NotIsolatedError('Rust tasks (WebAssembly threads: a shared WebAssembly.Memory)');
@@ -47,7 +48,7 @@ export async function serveMessages(init, loadGlue, { holdLifeLock, runInitializ
     return instance;
   };
   const rust = (name) =>
-    loadInstance().then(({ glue, wasm }) => {
+    loadInstance().then(({ glue, wasm, panicBuffer }) => {
       if (!glue.wp_has_task(name)) {
         const exports = [...named.keys()].map((n) => `"${n}"`).join(', ') || 'no functions';
         throw new TypeError(
@@ -55,7 +56,7 @@ export async function serveMessages(init, loadGlue, { holdLifeLock, runInitializ
         );
       }
       const fn = (...args) => glue.wp_run_task(name, args);
-      fn.wasm = wasm;
+      fn.panic = (trap) => panicMessage(wasm.memory, panicBuffer, trap);
       return fn;
     });
   // One worker tells the page the Rust task names, for its call-site check.
@@ -240,8 +241,7 @@ class MessageWorker {
   // the page replaces this worker and sends the tasks it held elsewhere.
   #trap(id, error, fn) {
     this.#trapped = true;
-    const wasm = fn?.wasm;
-    this.#result(id, STATUS_PANIC, wasm ? panicMessage(wasm.memory, wasm.wp_panic_buffer(), error) : error.message);
+    this.#result(id, STATUS_PANIC, fn?.panic ? fn.panic(error) : error.message);
     this.#flush();
     self.postMessage({ type: MSG.PANICKED });
   }
