@@ -1800,8 +1800,9 @@ var MessageTransport = class {
     const { concurrency } = this.#config;
     const batch = this.#taskMs === null ? 1 : Math.min(MAX_BATCH, Math.max(1, Math.floor(BATCH_MS / this.#taskMs)));
     const window = Math.max(concurrency, batch > 1 ? 2 * batch : 1);
-    const ports = this.#live().filter((p) => p.started).sort((a, b) => a.inflight.size - b.inflight.size);
-    let left = ports.length;
+    const live = this.#live();
+    const ports = live.filter((p) => p.started).sort((a, b) => a.inflight.size - b.inflight.size);
+    let left = live.length;
     for (const port of ports) {
       let share = Math.ceil(this.#queued / left--);
       while (share > 0 && this.#queued > 0) {
@@ -3342,9 +3343,10 @@ async function serveMessages(init, loadGlue, { holdLifeLock: holdLifeLock2, runI
       ready.rustError = String(error?.message || error);
     }
   }
+  const run = new MessageWorker(init, named, rust, yieldToEventLoop2);
+  run.installContext();
   if (init.initializer) await runInitializer2(init, { byName: (name) => named.get(name) });
-  worker = new MessageWorker(init, named, rust, yieldToEventLoop2);
-  worker.installContext();
+  worker = run;
   self.postMessage(ready);
   for (const data of inbox) handle(data);
 }
@@ -3478,9 +3480,12 @@ var MessageWorker = class {
       const t = performance.now();
       this.#current = task;
       const value = flags & FLAG_CHUNK ? runChunk(f, decoded[0], decoded[1], inline) : f(...decoded);
-      this.#busy += performance.now() - t;
-      if (isThenable(value)) return Promise.resolve(value).then((v) => finish(STATUS_OK, v), fail);
-      finish(STATUS_OK, value);
+      const timed = (status, v) => {
+        this.#busy += performance.now() - t;
+        finish(status, v);
+      };
+      if (isThenable(value)) return Promise.resolve(value).then((v) => timed(STATUS_OK, v), fail);
+      timed(STATUS_OK, value);
       return null;
     };
     try {

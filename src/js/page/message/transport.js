@@ -165,19 +165,22 @@ export class MessageTransport {
     queueMicrotask(() => this.#dispatch());
   }
 
-  // Every worker with room gets a share of the queue, in batches.
+  // Every worker with room gets its share of the queue, in batches.
   #dispatch() {
     this.#scheduled = false;
     if (!this.#codesReady || this.#queued === 0) return;
     const { concurrency } = this.#config;
     const batch = this.#taskMs === null ? 1 : Math.min(MAX_BATCH, Math.max(1, Math.floor(BATCH_MS / this.#taskMs)));
     const window = Math.max(concurrency, batch > 1 ? 2 * batch : 1);
-    const ports = this.#live()
-      .filter((p) => p.started)
-      .sort((a, b) => a.inflight.size - b.inflight.size);
-    let left = ports.length;
+    // Each worker's fair share of all the work, counting what it holds and
+    // the workers still starting (theirs waits here for them).
+    const live = this.#live();
+    let total = this.#queued;
+    for (const port of live) total += port.inflight.size;
+    const target = Math.ceil(total / live.length);
+    const ports = live.filter((p) => p.started).sort((a, b) => a.inflight.size - b.inflight.size);
     for (const port of ports) {
-      let share = Math.ceil(this.#queued / left--);
+      let share = target - port.inflight.size;
       while (share > 0 && this.#queued > 0) {
         const n = Math.min(window - port.inflight.size, port.quota, Math.max(batch, concurrency), share);
         if (n <= 0) break;
