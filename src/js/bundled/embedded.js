@@ -1341,14 +1341,21 @@ var MSG = Object.freeze({
   PANICKED: "panicked",
   /** page → worker: `{ id, buffer }`, a SharedArrayBuffer a task refers to by id (shared/refs.js). */
   SHARED_BUFFER: "sab",
-  /** page → worker (message transport): a RunBatch. */
+  /** page → worker (message transport): a RunBatch (an array, as DONE and ABORT). */
   RUN: "run",
   /** worker → page (message transport): a DoneBatch. */
   DONE: "done",
-  /** page → worker (message transport): `{ id }`: abort task `id` if running, skip it if not started. */
+  /** page → worker (message transport): `[ABORT, id]`: abort task `id` if running, skip it if not started. */
   ABORT: "abort"
 });
+var INLINE_BYTES_MAX = 1024;
 var TRANSFER_BYTES = 16384;
+function batchBytes(message, at) {
+  if (message[3] !== null) return message[3];
+  const bytes = new Uint8Array(message.length - at);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = message[at + i];
+  return bytes;
+}
 
 // src/js/page/options.js
 var DEFAULT_SLOTS = 1024;
@@ -1641,7 +1648,8 @@ var WorkerPort = class {
     this.worker = spawnWorker(`wasmpool-${this.uid}`);
     this.ready = new Promise((resolve, reject) => {
       this.worker.onmessage = ({ data }) => {
-        if (data.type === MSG.DONE) events.onDone(this, data);
+        if (Array.isArray(data))
+          events.onDone(this, data);
         else if (data.type === MSG.READY) {
           this.started = true;
           this.#watchForDeath(lockName);
@@ -1722,7 +1730,7 @@ var MessageTransport = class {
     this.#control = new TaskControl({
       dispatcher: { taskOf: (future) => this.#taskOf.get(future), withdraw: (task) => this.#withdraw(task) },
       isRunning: (task) => this.#isRunning(task),
-      requestAbort: (task) => task.port.post({ type: MSG.ABORT, id: task.id }),
+      requestAbort: (task) => task.port.post([MSG.ABORT, task.id]),
       kill: (task) => this.#replace(task.port)
     });
     this.ready = this.#start();
@@ -1784,7 +1792,7 @@ var MessageTransport = class {
       return false;
     } else {
       task.port.inflight.delete(task.id);
-      task.port.post({ type: MSG.ABORT, id: task.id });
+      task.port.post([MSG.ABORT, task.id]);
       this.#schedule();
     }
     this.#checkIdle();
@@ -1820,8 +1828,6 @@ var MessageTransport = class {
   }
   #send(port, n) {
     const batch = [];
-    const code = [];
-    let size = 0;
     while (batch.length < n && this.#queued > 0) {
       const task = this.#queue[this.#head++];
       if (!task.queued) continue;
@@ -1834,46 +1840,57 @@ var MessageTransport = class {
         continue;
       }
       batch.push(task);
-      size += task.bytes.length;
     }
     if (this.#head === this.#queue.length || this.#head > 1024) {
       this.#queue = this.#queue.slice(this.#head);
       this.#head = 0;
     }
     if (batch.length === 0) return;
-    const bytes = new Uint8Array(size);
-    const tasks = [];
+    const message = [MSG.RUN, batch.length, null, null];
     let end = 0;
     for (const task of batch) {
       const c = task.code;
       if (!port.codes.has(c.id)) {
         port.codes.add(c.id);
-        code.push([c.id, c.text, c.named]);
+        message[2] ??= [];
+        message[2].push([c.id, c.text, c.named]);
       }
-      bytes.set(task.bytes, end);
       end += task.bytes.length;
-      tasks.push(task.id, c.id, task.flags | (c.named ? FLAG_NAMED : 0), end);
+      message.push(task.id, c.id, task.flags | (c.named ? FLAG_NAMED : 0), end);
       task.port = port;
       port.inflight.set(task.id, task);
     }
+    if (end > INLINE_BYTES_MAX) {
+      const bytes = new Uint8Array(end);
+      end = 0;
+      for (const task of batch) {
+        bytes.set(task.bytes, end);
+        end += task.bytes.length;
+      }
+      message[3] = bytes;
+    } else {
+      for (const task of batch) for (const byte of task.bytes) message.push(byte);
+    }
     port.quota -= batch.length;
-    port.post({ type: MSG.RUN, tasks, code, bytes }, size >= TRANSFER_BYTES ? [bytes.buffer] : []);
+    port.post(message, end >= TRANSFER_BYTES ? [message[3].buffer] : []);
   }
-  /** @param {import('../../shared/messages.js').DoneBatch} batch */
-  #onDone(port, { results, bytes, progress, busy }) {
-    for (const [id, value] of progress) port.inflight.get(id)?.future._progress(value);
+  /** @param {import('../../shared/messages.js').DoneBatch} message */
+  #onDone(port, message) {
+    const [, busy, progress, , n] = message;
+    if (progress !== null) for (const [id, value] of progress) port.inflight.get(id)?.future._progress(value);
+    const bytes = batchBytes(message, 5 + 3 * n);
     let start = 0;
-    for (let i = 0; i < results.length; i += 3) {
-      const task = port.inflight.get(results[i]);
-      const end = results[i + 2];
+    for (let w = 5; w < 5 + 3 * n; w += 3) {
+      const task = port.inflight.get(message[w]);
+      const end = message[w + 2];
       if (task !== void 0) {
         port.inflight.delete(task.id);
-        settle(task.future, results[i + 1], bytes.subarray(start, end));
+        settle(task.future, message[w + 1], bytes.subarray(start, end));
       }
       start = end;
     }
     this.#busyMs = 0.8 * this.#busyMs + busy;
-    this.#busyTasks = 0.8 * this.#busyTasks + results.length / 3;
+    this.#busyTasks = 0.8 * this.#busyTasks + n;
     if (port.quota === 0 && port.inflight.size === 0) this.#replace(port);
     this.#schedule();
     this.#checkIdle();
@@ -3309,8 +3326,8 @@ async function serveMessages(init, loadGlue, { holdLifeLock: holdLifeLock2, runI
   const inbox = [];
   let worker = null;
   const handle = (data) => {
-    if (data.type === MSG.RUN) worker.receive(data);
-    else if (data.type === MSG.ABORT) worker.abort(data.id);
+    if (data[0] === MSG.RUN) worker.receive(data);
+    else if (data[0] === MSG.ABORT) worker.abort(data[1]);
   };
   self.onmessage = ({ data }) => worker === null ? inbox.push(data) : handle(data);
   await holdLifeLock2(init.lockName);
@@ -3414,14 +3431,16 @@ var MessageWorker = class {
       }
     });
   }
-  /** @param {import('../shared/messages.js').RunBatch} batch */
-  receive({ tasks, code, bytes }) {
+  /** @param {import('../shared/messages.js').RunBatch} message */
+  receive(message) {
     if (this.#trapped) return;
-    for (const [id, text, named] of code) this.#fns.set(id, [text, named]);
+    const [, n, code] = message;
+    if (code !== null) for (const [id, text, named] of code) this.#fns.set(id, [text, named]);
+    const bytes = batchBytes(message, 4 + 4 * n);
     let start = 0;
-    for (let i = 0; i < tasks.length; i += 4) {
-      const end = tasks[i + 3];
-      this.#queue.push({ id: tasks[i], fn: tasks[i + 1], flags: tasks[i + 2], args: bytes.subarray(start, end) });
+    for (let w = 4; w < 4 + 4 * n; w += 4) {
+      const end = message[w + 3];
+      this.#queue.push({ id: message[w], fn: message[w + 1], flags: message[w + 2], args: bytes.subarray(start, end) });
       start = end;
     }
     this.#pump();
@@ -3550,10 +3569,14 @@ var MessageWorker = class {
   }
   #flush() {
     this.#lastFlush = performance.now();
-    if (this.#results.length === 0 && this.#progress.length === 0) return;
-    const bytes = this.#out.slice(0, this.#outLen);
-    const batch = { type: MSG.DONE, results: this.#results, bytes, progress: this.#progress, busy: this.#busy };
-    self.postMessage(batch, bytes.length >= TRANSFER_BYTES ? [bytes.buffer] : []);
+    const results = this.#results;
+    if (results.length === 0 && this.#progress.length === 0) return;
+    const message = [MSG.DONE, this.#busy, this.#progress.length ? this.#progress : null, null, results.length / 3];
+    for (const word of results) message.push(word);
+    const len = this.#outLen;
+    if (len > INLINE_BYTES_MAX) message[3] = this.#out.slice(0, len);
+    else for (let i = 0; i < len; i++) message.push(this.#out[i]);
+    self.postMessage(message, len >= TRANSFER_BYTES ? [message[3].buffer] : []);
     this.#outLen = 0;
     this.#results = [];
     this.#progress = [];

@@ -20,50 +20,57 @@ export const MSG = Object.freeze({
   PANICKED: 'panicked',
   /** page → worker: `{ id, buffer }`, a SharedArrayBuffer a task refers to by id (shared/refs.js). */
   SHARED_BUFFER: 'sab',
-  /** page → worker (message transport): a RunBatch. */
+  /** page → worker (message transport): a RunBatch (an array, as DONE and ABORT). */
   RUN: 'run',
   /** worker → page (message transport): a DoneBatch. */
   DONE: 'done',
-  /** page → worker (message transport): `{ id }`: abort task `id` if running, skip it if not started. */
+  /** page → worker (message transport): `[ABORT, id]`: abort task `id` if running, skip it if not started. */
   ABORT: 'abort',
 });
 
 /**
- * A batch's `bytes` at least this long are transferred, shorter ones copied:
- * a transfer cost ~8 µs more than copying a few bytes (Chromium 156, no-op
- * round trip: 53 → 43 µs), and less than copying tens of KB.
+ * Message transport batches are flat arrays, not objects: Chromium 156 and
+ * Firefox ESR 153 serialize an array of small numbers several times faster
+ * than an object holding arrays and a Uint8Array (measured: 3 against 10 µs
+ * a postMessage in Chromium), and that is most of a no-op round trip. Encoded
+ * bytes up to INLINE_BYTES_MAX travel inline, as numbers; longer ones as one
+ * Uint8Array, transferred from TRANSFER_BYTES on (a transfer costs more than
+ * copying a few KB).
  */
+export const INLINE_BYTES_MAX = 1024;
 export const TRANSFER_BYTES = 16384;
 
 /**
- * Message transport, page → worker: tasks in one message. Task `i` is the
- * words `tasks[4i .. 4i+3]` = `[id, fn, flags, end]`: its pool-unique id, its
- * code id, FLAG_* of protocol.js, and where its encoded arguments end in
- * `bytes` (they start where the previous task's end). `code` carries the code
- * entries this worker has not seen yet: `[fn, text, named]`.
+ * Message transport, page → worker: tasks in one message,
+ * `[MSG.RUN, n, code, bytes, ...4n task words, ...inline bytes]`. Task `i`'s
+ * words are `[id, fn, flags, end]`: its pool-unique id, its code id, FLAG_* of
+ * protocol.js, and where its encoded arguments end in the batch's bytes (they
+ * start where the previous task's end). The bytes are `bytes` (a Uint8Array),
+ * or, when that is null, the numbers after the task words. `code`: null, or
+ * the code entries this worker has not seen yet, `[fn, text, named]`.
  *
- * @typedef {object} RunBatch
- * @property {'run'} type
- * @property {number[]} tasks
- * @property {Array<[number, string, boolean]>} code
- * @property {Uint8Array} bytes (its buffer is transferred from TRANSFER_BYTES on)
+ * @typedef {Array<unknown>} RunBatch
  */
 
 /**
- * Message transport, worker → page: results in one message. Result `i` is
- * `results[3i .. 3i+2]` = `[id, status, end]` (STATUS_* of protocol.js; the
- * encoded value ends at `end` of `bytes`). `progress` holds the
- * self.wasmpool.progress(value) reports since the last batch, `[id, value]`
- * in order; the page delivers them before the results. `busy`: ms these
- * tasks took, from start to settling (the page sizes batches by it).
+ * Message transport, worker → page: results in one message,
+ * `[MSG.DONE, busy, progress, bytes, n, ...3n result words, ...inline bytes]`.
+ * Result `i`'s words are `[id, status, end]` (STATUS_* of protocol.js; the
+ * encoded value ends at `end` of the bytes, given as in RunBatch). `progress`:
+ * null, or the self.wasmpool.progress(value) reports since the last batch,
+ * `[id, value]` in order; the page delivers them before the results. `busy`:
+ * ms these tasks took, from start to settling (the page sizes batches by it).
  *
- * @typedef {object} DoneBatch
- * @property {'done'} type
- * @property {number[]} results
- * @property {Uint8Array} bytes (its buffer is transferred from TRANSFER_BYTES on)
- * @property {Array<[number, unknown]>} progress
- * @property {number} busy
+ * @typedef {Array<unknown>} DoneBatch
  */
+
+/** A RunBatch's or DoneBatch's bytes: its Uint8Array (index 3), or the numbers from `at` on. */
+export function batchBytes(message, at) {
+  if (message[3] !== null) return message[3];
+  const bytes = new Uint8Array(message.length - at);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = message[at + i];
+  return bytes;
+}
 
 /**
  * The first message the page posts to a worker on the message transport

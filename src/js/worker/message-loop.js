@@ -7,7 +7,7 @@
 
 import { NotIsolatedError } from '../errors.js';
 import { decode, Encoder } from '../shared/codec/index.js';
-import { MSG, TRANSFER_BYTES } from '../shared/messages.js';
+import { batchBytes, INLINE_BYTES_MAX, MSG, TRANSFER_BYTES } from '../shared/messages.js';
 import { FLAG_CHUNK, FLAG_NAMED, STATUS_ERROR, STATUS_OK, STATUS_PANIC } from '../shared/protocol.js';
 import { compile, explainClosure, importTaskModules } from './functions.js';
 import { isThenable, panicMessage, runChunk } from './run-task.js';
@@ -26,8 +26,8 @@ export async function serveMessages(init, loadGlue, { holdLifeLock, runInitializ
   let worker = null;
   // Messages arrive from the start; the first batch comes once READY is posted.
   const handle = (data) => {
-    if (data.type === MSG.RUN) worker.receive(data);
-    else if (data.type === MSG.ABORT) worker.abort(data.id);
+    if (data[0] === MSG.RUN) worker.receive(data);
+    else if (data[0] === MSG.ABORT) worker.abort(data[1]);
   };
   self.onmessage = ({ data }) => (worker === null ? inbox.push(data) : handle(data));
   await holdLifeLock(init.lockName);
@@ -135,14 +135,16 @@ class MessageWorker {
     });
   }
 
-  /** @param {import('../shared/messages.js').RunBatch} batch */
-  receive({ tasks, code, bytes }) {
+  /** @param {import('../shared/messages.js').RunBatch} message */
+  receive(message) {
     if (this.#trapped) return;
-    for (const [id, text, named] of code) this.#fns.set(id, [text, named]);
+    const [, n, code] = message;
+    if (code !== null) for (const [id, text, named] of code) this.#fns.set(id, [text, named]);
+    const bytes = batchBytes(message, 4 + 4 * n);
     let start = 0;
-    for (let i = 0; i < tasks.length; i += 4) {
-      const end = tasks[i + 3];
-      this.#queue.push({ id: tasks[i], fn: tasks[i + 1], flags: tasks[i + 2], args: bytes.subarray(start, end) });
+    for (let w = 4; w < 4 + 4 * n; w += 4) {
+      const end = message[w + 3];
+      this.#queue.push({ id: message[w], fn: message[w + 1], flags: message[w + 2], args: bytes.subarray(start, end) });
       start = end;
     }
     this.#pump();
@@ -280,11 +282,15 @@ class MessageWorker {
 
   #flush() {
     this.#lastFlush = performance.now();
-    if (this.#results.length === 0 && this.#progress.length === 0) return;
-    const bytes = this.#out.slice(0, this.#outLen);
+    const results = this.#results;
+    if (results.length === 0 && this.#progress.length === 0) return;
     /** @type {import('../shared/messages.js').DoneBatch} */
-    const batch = { type: MSG.DONE, results: this.#results, bytes, progress: this.#progress, busy: this.#busy };
-    self.postMessage(batch, bytes.length >= TRANSFER_BYTES ? [bytes.buffer] : []);
+    const message = [MSG.DONE, this.#busy, this.#progress.length ? this.#progress : null, null, results.length / 3];
+    for (const word of results) message.push(word);
+    const len = this.#outLen;
+    if (len > INLINE_BYTES_MAX) message[3] = this.#out.slice(0, len);
+    else for (let i = 0; i < len; i++) message.push(this.#out[i]);
+    self.postMessage(message, len >= TRANSFER_BYTES ? [message[3].buffer] : []);
     this.#outLen = 0;
     this.#results = [];
     this.#progress = [];

@@ -15,7 +15,7 @@ import { BrokenPoolError, NotIsolatedError, PanicError, ShutdownError, WorkerCra
 import { Future } from '../../future.js';
 import { messageWorkers } from '../../runtime.js';
 import { decode, Encoder } from '../../shared/codec/index.js';
-import { MSG, TRANSFER_BYTES } from '../../shared/messages.js';
+import { batchBytes, INLINE_BYTES_MAX, MSG, TRANSFER_BYTES } from '../../shared/messages.js';
 import { FLAG_NAMED, STATUS_OK, STATUS_PANIC } from '../../shared/protocol.js';
 import { importTaskModules, TaskCodes } from '../task-codes.js';
 import { TaskControl } from '../task-control.js';
@@ -81,7 +81,7 @@ export class MessageTransport {
     this.#control = new TaskControl({
       dispatcher: { taskOf: (future) => this.#taskOf.get(future), withdraw: (task) => this.#withdraw(task) },
       isRunning: (task) => this.#isRunning(task),
-      requestAbort: (task) => task.port.post({ type: MSG.ABORT, id: task.id }),
+      requestAbort: (task) => task.port.post([MSG.ABORT, task.id]),
       kill: (task) => this.#replace(task.port),
     });
     this.ready = this.#start();
@@ -153,7 +153,7 @@ export class MessageTransport {
       return false;
     } else {
       task.port.inflight.delete(task.id);
-      task.port.post({ type: MSG.ABORT, id: task.id });
+      task.port.post([MSG.ABORT, task.id]);
       this.#schedule();
     }
     this.#checkIdle();
@@ -194,8 +194,6 @@ export class MessageTransport {
 
   #send(port, n) {
     const batch = [];
-    const code = [];
-    let size = 0;
     while (batch.length < n && this.#queued > 0) {
       const task = this.#queue[this.#head++];
       if (!task.queued) continue;
@@ -208,47 +206,59 @@ export class MessageTransport {
         continue;
       }
       batch.push(task);
-      size += task.bytes.length;
     }
     if (this.#head === this.#queue.length || this.#head > 1024) {
       this.#queue = this.#queue.slice(this.#head);
       this.#head = 0;
     }
     if (batch.length === 0) return;
-    const bytes = new Uint8Array(size);
-    const tasks = [];
+    /** @type {import('../../shared/messages.js').RunBatch} */
+    const message = [MSG.RUN, batch.length, null, null];
     let end = 0;
     for (const task of batch) {
       const c = task.code;
       if (!port.codes.has(c.id)) {
         port.codes.add(c.id);
-        code.push([c.id, c.text, c.named]);
+        message[2] ??= [];
+        message[2].push([c.id, c.text, c.named]);
       }
-      bytes.set(task.bytes, end);
       end += task.bytes.length;
-      tasks.push(task.id, c.id, task.flags | (c.named ? FLAG_NAMED : 0), end);
+      message.push(task.id, c.id, task.flags | (c.named ? FLAG_NAMED : 0), end);
       task.port = port;
       port.inflight.set(task.id, task);
     }
+    if (end > INLINE_BYTES_MAX) {
+      const bytes = new Uint8Array(end);
+      end = 0;
+      for (const task of batch) {
+        bytes.set(task.bytes, end);
+        end += task.bytes.length;
+      }
+      message[3] = bytes;
+    } else {
+      for (const task of batch) for (const byte of task.bytes) message.push(byte);
+    }
     port.quota -= batch.length;
-    port.post({ type: MSG.RUN, tasks, code, bytes }, size >= TRANSFER_BYTES ? [bytes.buffer] : []);
+    port.post(message, end >= TRANSFER_BYTES ? [message[3].buffer] : []);
   }
 
-  /** @param {import('../../shared/messages.js').DoneBatch} batch */
-  #onDone(port, { results, bytes, progress, busy }) {
-    for (const [id, value] of progress) port.inflight.get(id)?.future._progress(value);
+  /** @param {import('../../shared/messages.js').DoneBatch} message */
+  #onDone(port, message) {
+    const [, busy, progress, , n] = message;
+    if (progress !== null) for (const [id, value] of progress) port.inflight.get(id)?.future._progress(value);
+    const bytes = batchBytes(message, 5 + 3 * n);
     let start = 0;
-    for (let i = 0; i < results.length; i += 3) {
-      const task = port.inflight.get(results[i]);
-      const end = results[i + 2];
+    for (let w = 5; w < 5 + 3 * n; w += 3) {
+      const task = port.inflight.get(message[w]);
+      const end = message[w + 2];
       if (task !== undefined) {
         port.inflight.delete(task.id);
-        settle(task.future, results[i + 1], bytes.subarray(start, end));
+        settle(task.future, message[w + 1], bytes.subarray(start, end));
       }
       start = end;
     }
     this.#busyMs = 0.8 * this.#busyMs + busy;
-    this.#busyTasks = 0.8 * this.#busyTasks + results.length / 3;
+    this.#busyTasks = 0.8 * this.#busyTasks + n;
     if (port.quota === 0 && port.inflight.size === 0) this.#replace(port); // maxTasksPerChild
     this.#schedule();
     this.#checkIdle();

@@ -38,7 +38,8 @@ export class WorkerPort {
     this.worker = spawnWorker(`wasmpool-${this.uid}`);
     this.ready = new Promise((resolve, reject) => {
       this.worker.onmessage = ({ data }) => {
-        if (data.type === MSG.DONE) events.onDone(this, data);
+        if (Array.isArray(data))
+          events.onDone(this, data); // a DoneBatch
         else if (data.type === MSG.READY) {
           this.started = true;
           this.#watchForDeath(lockName);
