@@ -120,3 +120,37 @@ test("'shared' on a plain page: NotIsolatedError naming COOP/COEP and Document-I
   assert.match(r.bad.message, /transport must be 'auto', 'shared' or 'message'/);
   assert.equal(r.badType.name, 'RangeError');
 });
+
+test('tasks a replaced worker held but had not started run on its replacement, in order: none lost', async () => {
+  for (const isolated of [false, true]) {
+    const { r } = await onPage(isolated, async () => {
+      const { Pool, TaskOptions } = await import('/src/js/index.js');
+      const pool = new Pool({ workers: 1, quiet: true });
+      // Tiny tasks first: the message transport then hands a worker many at once.
+      await Promise.all(Array.from({ length: 2000 }, (_, i) => pool.submit((x) => x, i)));
+      const stuck = pool.submit(
+        () => {
+          for (;;) {}
+        },
+        new TaskOptions({ timeout: 300 }),
+      );
+      const behind = Array.from({ length: 50 }, (_, i) => pool.submit((x) => [x, self.wasmpool.workerId], i));
+      const outcome = await stuck.then(
+        () => 'resolved',
+        (e) => e.name,
+      );
+      const results = await Promise.all(behind);
+      await pool.shutdown();
+      return {
+        transport: pool.transport,
+        outcome,
+        values: results.map(([x]) => x).join(),
+        workers: new Set(results.map(([, id]) => id)).size,
+      };
+    });
+    assert.equal(r.transport, isolated ? 'shared' : 'message');
+    assert.equal(r.outcome, 'TimeoutError');
+    assert.equal(r.values, Array.from({ length: 50 }, (_, i) => i).join(), 'every task behind it ran once, in order');
+    assert.equal(r.workers, 1, 'on the replacement worker');
+  }
+});
