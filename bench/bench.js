@@ -3,12 +3,12 @@
 // results, so a fast wrong answer cannot win.
 //
 // The runner (bench/run.mjs) drives this page through `window.bench`:
-// setup, then run(id) for each id of `workloads` (bench/workloads/index.js),
-// then teardown. `window.runBench()` does all of it in the page alone (from
+// setup, then run(id) for each id of `workloads` (bench/workloads/index.js:
+// those of this page, see bench/wasmpool.js), then teardown. `window.runBench()` does all of it in the page alone (from
 // the devtools console of bench.html). `window.benchIdle` starts the idle
 // scenarios the runner measures from outside (bench/idle-cpu.mjs).
-import { Pool } from '/src/js/index.js';
 import { loadRuntime } from '/src/js/runtime.js';
+import { DEMO_PAGE, Pool } from './wasmpool.js';
 import { check, log, MinimalPool, noop, now, settle, WORKERS } from './workloads/common.js';
 import { startIdleScenario } from './workloads/idle-pages.js';
 import { WORKLOADS } from './workloads/index.js';
@@ -53,16 +53,19 @@ async function runBench({ quick = false } = {}) {
   const started = now();
   await setup({ quick });
   const results = [];
-  for (const [i, { id }] of WORKLOADS.entries()) {
-    log(`[${i + 1}/${WORKLOADS.length}] ${id}… (${((now() - started) / 1000).toFixed(1)} s)`);
+  for (const [i, { id }] of OURS.entries()) {
+    log(`[${i + 1}/${OURS.length}] ${id}… (${((now() - started) / 1000).toFixed(1)} s)`);
     results.push(...(await run(id)));
   }
   return { browser: navigator.userAgent, ...(await teardown()), results };
 }
 
+// This page's workloads: the demo crate's on bench.html?demo, the others on bench.html.
+const OURS = WORKLOADS.filter((w) => Boolean(w.demo) === DEMO_PAGE);
 window.bench = {
-  workloads: WORKLOADS.map((w) => w.id),
-  messageWorkloads: WORKLOADS.filter((w) => w.message).map((w) => w.id),
+  workloads: OURS.map((w) => w.id),
+  // Run again on a plain page, on the message transport (bench/run.mjs).
+  messageWorkloads: OURS.filter((w) => w.message).map((w) => w.id),
   setup,
   run,
   teardown,

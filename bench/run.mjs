@@ -1,9 +1,15 @@
-// npm run bench [-- --browser chromium|firefox|all] [--transport shared|message|all] [--json FILE] [--quick]:
+// npm run bench [-- --browser chromium|firefox|all] [--runtime browser|node|all] [--json FILE] [--quick] [--only ID,…] [--transport shared|message|all]:
 // runs bench/bench.js in headless Chromium and Firefox ESR (default: both, one
-// after the other), prints a table per browser, writes
-// bench/results/latest.{json,md,svg} with every browser's rows.
+// after the other) and the Node.js bench (bench/node/run.mjs, `runtime:
+// 'node'` rows), prints a table per browser and one for Node.js, writes
+// bench/results/latest.{json,md,svg}, with the browser-independent
+// package_size row (what the Vite example app emits for wasmpool, gzip -9:
+// tests/examples/package-size.mjs). A run of only some browsers or runtimes
+// keeps the others' rows from the previous latest.json; --only runs just the
+// listed ids (workloads, idle_cpu, package_size), e.g. --only startup, and
+// leaves latest.* alone.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../scripts/serve.mjs';
@@ -20,13 +26,17 @@ if (browserArg !== 'all' && !BROWSERS.includes(browserArg)) {
   console.error(`--browser: one of ${BROWSERS.join(', ')}, all (got ${browserArg})`);
   process.exit(2);
 }
-const browserNames = browserArg === 'all' ? BROWSERS : [browserArg];
-// shared: the isolated page's workloads (and idle_cpu); message: the plain page's rows.
-const transportArg = argValue('--transport') ?? 'all';
-if (!['shared', 'message', 'all'].includes(transportArg)) {
-  console.error(`--transport: one of shared, message, all (got ${transportArg})`);
+const only = argValue('--only')?.split(',') ?? null;
+const wanted = (id) => only === null || only.includes(id);
+const runtimeArg = argValue('--runtime') ?? 'all';
+if (!['browser', 'node', 'all'].includes(runtimeArg)) {
+  console.error(`--runtime: one of browser, node, all (got ${runtimeArg})`);
   process.exit(2);
 }
+const browserNames = runtimeArg === 'node' ? [] : browserArg === 'all' ? BROWSERS : [browserArg];
+const withNode = runtimeArg !== 'browser';
+// Where a row was measured: its browser, its runtime ('node'), or 'package'.
+const where = (r) => r.browser ?? r.runtime ?? 'package';
 
 // Row fields that are not anchors: every other field of a row is an anchor's
 // figure, shown in the table's anchors column.
@@ -41,11 +51,18 @@ const NOT_ANCHORS = new Set([
   'browser',
   'transport',
   'runtime',
+  'parts',
 ]);
 
 const server = await startServer({ isolated: true });
-// A plain page too: the workloads marked `message` run there again, on the message transport.
+// A plain page too: the workloads marked `message` run there again, on the
+// message transport (`--transport message` runs only those; `shared` none).
 const plainServer = await startServer({ isolated: false });
+const transportArg = argValue('--transport') ?? 'all';
+if (!['shared', 'message', 'all'].includes(transportArg)) {
+  console.error(`--transport: one of shared, message, all (got ${transportArg})`);
+  process.exit(2);
+}
 // Progress lines as the workloads start (a full run takes ~3 min a browser).
 const started = performance.now();
 let stepNo = 0;
@@ -53,19 +70,56 @@ let steps = 0;
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 const step = (id) => log(`[${++stepNo}/${steps}] ${id}… (${((performance.now() - started) / 1000).toFixed(1)} s)`);
 
-// Every workload of one browser, isolated page then plain page; the rows carry `browser`.
+// The workloads of one bench page (bench.html: the npm package's wasm;
+// bench.html?demo: the demo crate's, for the workloads that call its Rust
+// tasks), in one page of its own.
+async function benchPage(browser, name, query, results, transport = 'shared') {
+  const page = await browser.newPage();
+  page.on('console', (m) => log(`${name}: ${m.text}`));
+  page.on('pageerror', (e) => log(`${name}: page error: ${e.message}`));
+  await page.goto(`${(transport === 'shared' ? server : plainServer).url}/bench/bench.html${query}`);
+  await page.waitFor(() => window.benchReady === true);
+  const workloads = (
+    await page.evaluate((t) => (t === 'shared' ? window.bench.workloads : window.bench.messageWorkloads), transport)
+  ).filter(wanted);
+  steps += workloads.length;
+  if (workloads.length === 0) {
+    await page.close();
+    return null;
+  }
+  await page.evaluate((options) => window.bench.setup(options), { quick, browser: name, transport });
+  for (const id of workloads) {
+    step(`${name} ${id}${transport === 'message' ? ' (message transport)' : ''}`);
+    results.push(...(await page.evaluate((id) => window.bench.run(id), id)));
+  }
+  const env = await page.evaluate(() => window.bench.teardown());
+  await page.close();
+  return env;
+}
+
+// Every workload in two pages of one browser (see benchPage), then idle_cpu
+// in fresh pages of its own; the rows carry `browser`.
 async function benchBrowser(name) {
   // exposeGc: the page collects garbage between workloads (Chromium only), so
   // one workload's garbage is not collected on the next one's time.
   const browser = await launch(name, { exposeGc: true });
   try {
     log(`${browser.label} (${browser.version}, headless)`);
-    const results = transportArg === 'message' ? [] : await sharedRows(browser, name);
-    if (transportArg !== 'shared') results.push(...(await messageRows(browser, name)));
+    const results = [];
+    const shared = transportArg !== 'message';
+    const packagePage = shared ? await benchPage(browser, name, '', results) : null;
+    const demoPage = shared ? await benchPage(browser, name, '?demo', results) : null;
+    const messagePage = transportArg !== 'shared' ? await benchPage(browser, name, '', results, 'message') : null;
+    const { cores, workers } = packagePage ?? demoPage ?? messagePage ?? { cores: null, workers: null };
+    if (shared && wanted('idle_cpu')) {
+      steps += 1;
+      step(`${name} idle_cpu`);
+      results.push(await idleCpu(browser, server.url, { quick, log: (l) => log(`${name}: ${l}`) }));
+    }
     return {
       label: `${browser.label} (${browser.version})`,
-      cores: os.availableParallelism(),
-      workers: 2,
+      cores,
+      workers,
       results: results.map((r) => ({ browser: name, ...r })),
     };
   } finally {
@@ -73,60 +127,75 @@ async function benchBrowser(name) {
   }
 }
 
-// The isolated page's workloads, then idle_cpu in fresh pages of its own.
-async function sharedRows(browser, name) {
-  const page = await browser.newPage();
-  page.on('console', (m) => log(`${name}: ${m.text}`));
-  page.on('pageerror', (e) => log(`${name}: page error: ${e.message}`));
-  await page.goto(`${server.url}/bench/bench.html`);
-  await page.waitFor(() => window.benchReady === true);
-  const workloads = await page.evaluate(() => window.bench.workloads);
-  steps += workloads.length + 1;
-  await page.evaluate((options) => window.bench.setup(options), { quick, browser: name });
-  const results = [];
-  for (const id of workloads) {
-    step(`${name} ${id}`);
-    results.push(...(await page.evaluate((id) => window.bench.run(id), id)));
+// package_size: what a web app downloads for wasmpool, gzip -9, from the Vite
+// example app built on the packed tarball (tests/examples/run.sh size packs,
+// installs and measures; tests/examples/package-size.mjs says what is counted).
+// Browser-independent: one row, `browser: null`.
+function packageSize() {
+  const LIMIT = 50_000;
+  const row = {
+    id: 'package_size',
+    unit: 'bytes',
+    browser: null,
+    target: '≤ 50 KB gzip -9 (wasm + worker + page share, Vite build)',
+  };
+  const root = path.join(here, '..');
+  const out = path.join(root, 'target/examples/package-size.json');
+  fs.rmSync(out, { force: true });
+  const run = spawnSync('bash', ['tests/examples/run.sh', 'size'], { cwd: root, encoding: 'utf8' });
+  if (!fs.existsSync(out)) {
+    const tail = `${run.stdout}${run.stderr}`.trim().split('\n').slice(-5).join(' / ');
+    return {
+      ...row,
+      wasmpool: null,
+      ratio: null,
+      met: false,
+      notes: `not measured: tests/examples/run.sh size failed (${tail})`,
+    };
   }
-  await page.evaluate(() => window.bench.teardown());
-  await page.close();
-  step(`${name} idle_cpu`);
-  results.push(await idleCpu(browser, server.url, { quick, log: (l) => log(`${name}: ${l}`) }));
-  return results;
-}
-
-// The message transport's rows: the same workloads in a page without COOP/COEP.
-async function messageRows(browser, name) {
-  const page = await browser.newPage();
-  try {
-    page.on('console', (m) => log(`${name} (message): ${m.text}`));
-    page.on('pageerror', (e) => log(`${name} (message): page error: ${e.message}`));
-    await page.goto(`${plainServer.url}/bench/bench.html`);
-    await page.waitFor(() => window.benchReady === true);
-    const workloads = await page.evaluate(() => window.bench.messageWorkloads);
-    steps += workloads.length;
-    await page.evaluate((options) => window.bench.setup(options), { quick, browser: name, transport: 'message' });
-    const rows = [];
-    for (const id of workloads) {
-      step(`${name} ${id} (message transport)`);
-      rows.push(...(await page.evaluate((id) => window.bench.run(id), id)));
-    }
-    await page.evaluate(() => window.bench.teardown());
-    return rows;
-  } finally {
-    await page.close();
-  }
+  const m = JSON.parse(fs.readFileSync(out, 'utf8'));
+  const part = (p) => `${p.gzip.toLocaleString('en')} (${p.bytes.toLocaleString('en')} raw)`;
+  return {
+    ...row,
+    wasmpool: m.total.gzip,
+    parts: { ...m.parts, total: m.total },
+    ratio: LIMIT / m.total.gzip,
+    met: m.met,
+    notes:
+      `gzip -9 bytes: wasm ${part(m.parts.wasm)}, worker ${part(m.parts.worker)}, ` +
+      `page share ${part(m.parts.page)} (wasmpool's own chunk of the page bundle)` +
+      (m.problems.length ? `; problems: ${m.problems.join('; ')}` : ''),
+  };
 }
 
 try {
   const runs = {};
-  for (const name of browserNames) runs[name] = await benchBrowser(name);
-  const first = Object.values(runs)[0];
+  // (--only package_size needs no browser.)
+  if (only === null || only.some((id) => id !== 'package_size')) {
+    for (const name of browserNames) runs[name] = await benchBrowser(name);
+  }
+  if (withNode && (only === null || only.some((id) => id !== 'package_size'))) {
+    const { benchNode, NODE_STEPS } = await import('./node/run.mjs');
+    steps += NODE_STEPS;
+    runs.node = await benchNode({ quick, log: (l) => log(`node: ${l}`), step });
+  }
+  if (wanted('package_size')) {
+    log('package_size (tests/examples/run.sh size)…');
+    runs.package = { label: 'Vite example app', results: [packageSize()] };
+  }
+  const first = Object.values(runs).find((r) => r.cores) ?? { cores: null, workers: null };
+  // Rows of browsers/runtimes not run this time stay as the last run left them.
+  const latestPath = path.join(here, 'results', 'latest.json');
+  const previous = fs.existsSync(latestPath) ? JSON.parse(fs.readFileSync(latestPath, 'utf8')) : null;
+  const kept = (previous?.results ?? []).filter((r) => !(where(r) in runs));
+  const keptLabels = Object.fromEntries(
+    Object.entries(previous?.browsers ?? {}).filter(([n]) => !(n in runs) && kept.some((r) => where(r) === n)),
+  );
   const report = {
-    browsers: Object.fromEntries(Object.entries(runs).map(([n, r]) => [n, r.label])),
+    browsers: { ...keptLabels, ...Object.fromEntries(Object.entries(runs).map(([n, r]) => [n, r.label])) },
     cores: first.cores,
     workers: first.workers,
-    results: Object.values(runs).flatMap((r) => r.results),
+    results: [...kept, ...Object.values(runs).flatMap((r) => r.results)],
     date: new Date().toISOString(),
     machine: `${first.cores} cores`,
   };
@@ -141,9 +210,9 @@ try {
           : v.toFixed(2);
   // One table (and its notes) per browser.
   const section = (name) => {
-    const rows = report.results.filter((r) => r.browser === name);
+    const rows = report.results.filter((r) => where(r) === name);
     const lines = [
-      `| browser | id | unit | wasmpool | anchors | ratio (>1 = wasmpool better) | target | met |`,
+      `| ${name === 'node' ? 'runtime' : 'browser'} | id | unit | wasmpool | anchors | ratio (>1 = wasmpool better) | target | met |`,
       `|---|---|---|---|---|---|---|---|`,
     ];
     for (const r of rows) {
@@ -152,7 +221,7 @@ try {
         .map(([k, v]) => `${k}: ${fmt(v)}`)
         .join('; ');
       lines.push(
-        `| ${r.browser} | ${r.id}${r.transport === 'message' ? ' (message)' : ''} | ${r.unit} | ${fmt(r.wasmpool)} | ${anchors} | ${r.ratio == null ? '—' : r.ratio.toFixed(2)} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`,
+        `| ${where(r)} | ${r.id}${r.transport === 'message' ? ' (message)' : ''} | ${r.unit} | ${fmt(r.wasmpool)} | ${anchors} | ${r.ratio == null ? '—' : r.ratio.toFixed(2)} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`,
       );
     }
     const notes = rows.filter((r) => r.notes).map((r) => `- ${r.id}: ${r.notes}`);
@@ -167,12 +236,17 @@ try {
   const table = Object.keys(report.browsers).map(section).join('\n\n');
   console.log(`\n${table}\n`);
 
-  fs.mkdirSync(path.join(here, 'results'), { recursive: true });
-  fs.writeFileSync(path.join(here, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-  fs.writeFileSync(path.join(here, 'results', 'latest.md'), `${table}\n`);
-  fs.writeFileSync(path.join(here, 'results', 'latest.svg'), chart(report));
+  // A partial run (--only) leaves the full run's results in place.
+  if (only === null) {
+    fs.mkdirSync(path.join(here, 'results'), { recursive: true });
+    fs.writeFileSync(path.join(here, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+    fs.writeFileSync(path.join(here, 'results', 'latest.md'), `${table}\n`);
+    fs.writeFileSync(path.join(here, 'results', 'latest.svg'), chart(report));
+  }
   if (jsonPath) fs.writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-  const missed = report.results.filter((r) => !r.met).map((r) => `${r.id} (${r.browser}, ${r.transport ?? 'shared'})`);
+  const missed = report.results
+    .filter((r) => !r.met)
+    .map((r) => `${r.id} (${where(r)}${r.transport === 'message' ? ', message' : ''})`);
   console.log(missed.length ? `targets missed: ${missed.join(', ')}` : 'all targets met');
 } finally {
   await server.close();
@@ -194,7 +268,7 @@ function chart(report) {
       const y = top + i * rowH;
       const color = r.met ? '#2a9d58' : '#d0453a';
       return (
-        `<text x="${left - 8}" y="${y + 20}" text-anchor="end" font-size="13">${r.id}${r.transport === 'message' ? ' (msg)' : ''} · ${r.browser}</text>` +
+        `<text x="${left - 8}" y="${y + 20}" text-anchor="end" font-size="13">${r.id}${r.transport === 'message' ? ' (msg)' : ''} · ${where(r)}</text>` +
         `<rect x="${left}" y="${y + 6}" width="${Math.max(1, x(r.ratio) - left)}" height="20" fill="${color}"/>` +
         `<text x="${x(r.ratio) + 6}" y="${y + 20}" font-size="12">${r.ratio.toFixed(2)}×</text>`
       );

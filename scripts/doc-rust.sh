@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset RUSTFLAGS
 export CARGO_TARGET_DIR=target/wasm RUSTDOCFLAGS="-D warnings"
-cargo +nightly doc --no-deps --target wasm32-unknown-unknown -Z build-std=panic_abort,std
+# --features rayon: the optional companion rayon pool (wasmpool::parallel) is documented too.
+cargo +nightly doc --no-deps --target wasm32-unknown-unknown -Z build-std=panic_abort,std --features rayon
 DOC=target/wasm/wasm32-unknown-unknown/doc/wasmpool
 for page in struct.Pool.html fn.register_task.html enum.TaskError.html struct.PoolOptions.html; do
   [ -f "$DOC/$page" ] || { echo "doc-rust: $DOC/$page is missing" >&2; exit 1; }

@@ -80,7 +80,7 @@ if ! find_firefox >/dev/null; then
   fi
 fi
 
-# 5. npm packages (playwright-core, puppeteer-core, the bench competitors,
+# 5. npm packages (playwright-core, puppeteer-core, the bench competitors, binaryen (wasm-opt for the build),
 #    typescript). Never downloads a browser.
 LOCK_SUM="$(cat package.json package-lock.json 2>/dev/null | sha1sum | cut -c1-40)"
 if [ ! -d node_modules ] || [ "$(cat node_modules/.wasmpool-setup 2>/dev/null)" != "$LOCK_SUM" ]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm test: native Rust tests of the scheduling core, then browser tests in
-# real headless Chromium and Firefox ESR. Every suite runs; the exit code says
+# real headless Chromium and Firefox ESR, and the same suites on Node.js. Every suite runs; the exit code says
 # if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +23,8 @@ suite() {
 }
 
 suite "rust (native cargo test)" cargo test --lib --tests
+suite "rust (native cargo test, crates/wasmpool-demo kernels)" \
+  bash -c 'cd crates/wasmpool-demo && CARGO_TARGET_DIR="$PWD/../../target" cargo test --lib'
 suite "rust (fmt, clippy native + wasm32)" bash scripts/lint-rust.sh
 suite "rust (cargo doc, wasm32, warnings are errors)" bash scripts/doc-rust.sh
 suite "rust (wasm-bindgen-test in headless Chromium)" bash scripts/test-rust-web.sh
@@ -51,6 +53,12 @@ for browser in chromium firefox; do
       node --test --test-concurrency=1 "${grep_args[@]}" "${browser_tests[@]}"
   done
 done
+# The same suites against wasmpool's Node.js runtime (worker_threads): each
+# "page" is a Node.js process (tests/drivers/node.mjs); tests that need a DOM
+# or a non-isolated page skip with the reason. tests/node-runtime: what only a
+# Node.js process has (exiting by itself, keepAlive, module paths).
+WASMPOOL_BROWSER=node suite "node (worker_threads)" node --test --test-concurrency=1 "${grep_args[@]}" \
+  "${browser_tests[@]}" tests/node-runtime/*.test.mjs
 if [ -f tests/examples/run.sh ]; then
   suite "examples (packaged tarball in Vite, webpack, plain page)" bash tests/examples/run.sh
 fi

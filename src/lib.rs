@@ -46,8 +46,17 @@
 //! (`src/sched/README.md`), target-independent and tested natively with
 //! `std::thread`; the `wasm_bindgen` exports the JS layer calls (`wasm::abi`)
 //! are a thin layer over it, and `src/layout.rs` is the one place the numbers
-//! both sides use are written. The demo's kernels and fault injectors are
-//! behind the non-default `demo` feature.
+//! both sides use are written.
+//!
+//! # Features
+//!
+//! - `rayon` (off by default): the companion rayon pool (`wasmpool::parallel`) for
+//!   Rust code that uses `par_iter`, on Web Workers of its own that share the
+//!   module's memory (wasm-bindgen-rayon).
+//!
+//! The demo's kernels and fault injectors are a crate of their own
+//! (`crates/wasmpool-demo` in the repository), which depends on this one as
+//! any application crate would.
 
 // Natively the core and the layout table are compiled for their tests only:
 // their callers are the wasm exports (src/wasm/abi.rs), so unused code is
@@ -59,14 +68,10 @@ mod sched;
 
 #[cfg(target_arch = "wasm32")]
 mod api;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "rayon"))]
 pub mod parallel;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
-
-// Also compiled for unit tests, so `cargo test --lib` checks the kernels.
-#[cfg(any(feature = "demo", test))]
-mod demo;
 
 #[cfg(target_arch = "wasm32")]
 pub use api::{register_task, Pool, PoolOptions, TaskError, TaskFn, TaskFuture};

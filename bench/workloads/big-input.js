@@ -1,7 +1,7 @@
 // big_input: an 8 MiB argument by reference (pool.alloc), against a no-op
 // dispatch, workerpool's structured clone, and transfers on both pools.
 
-import { TaskOptions } from '/src/js/index.js';
+import { TaskOptions } from '../wasmpool.js';
 import { check, latency, log, noop, pairedLatency } from './common.js';
 
 const N = 1 << 20; // 8 MiB of doubles

@@ -1,7 +1,8 @@
 // cpu_scaling: a CPU-bound Mandelbrot, as row tasks on the pool, against the
-// same kernel on one thread and against wasm-bindgen-rayon.
+// same kernel on one thread and against wasm-bindgen-rayon. The kernels are
+// the demo crate's Rust tasks: this runs in bench.html?demo.
 
-import { initRayon } from '/src/js/index.js';
+import { initRayon } from '../wasmpool.js';
 import { check, log, now, WORKERS } from './common.js';
 
 const hash = (arr) => {

@@ -2,7 +2,7 @@
 // is to sit idle and returns; the runner (bench/idle-cpu.mjs) then reads the
 // browser's CPU time from /proc while the page does nothing.
 
-import { Pool } from '/src/js/index.js';
+import { Pool } from '../wasmpool.js';
 import { check, noop } from './common.js';
 
 const sleepIn = (ms) => new Promise((r) => setTimeout(r, ms));

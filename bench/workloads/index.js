@@ -1,5 +1,7 @@
 // The page-side workloads, in the order they run. Each takes the shared
 // context (see bench/bench.js) and returns one result row or several.
+// `demo: true`: it calls the demo crate's Rust tasks, so it runs in
+// bench.html?demo (bench/wasmpool.js), after the others.
 // `message`: also run on a plain page, where the pool runs the message
 // transport (its targets are the issue-15 ones, in the workloads).
 import { bigInput } from './big-input.js';
@@ -16,7 +18,7 @@ export const WORKLOADS = [
   { id: 'wake_after_idle', run: wakeAfterIdle },
   { id: 'throughput', run: throughput, message: true },
   { id: 'map_small', run: mapSmall, message: true },
-  { id: 'cpu_scaling', run: cpuScaling },
+  { id: 'cpu_scaling', run: cpuScaling, demo: true },
   { id: 'startup', run: startup },
   { id: 'big_input', run: bigInput },
   { id: 'memory', run: memory },

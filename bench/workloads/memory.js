@@ -1,7 +1,7 @@
 // memory: the wasm memory and JS heap of a fresh pool, after creation and
 // after 100,000 tasks.
 
-import { Pool } from '/src/js/index.js';
+import { Pool } from '../wasmpool.js';
 import { log, throughput, WORKERS } from './common.js';
 
 // performance.memory is Chromium's only.

@@ -4,7 +4,7 @@
 // state (5,000 untimed round trips first) and the notes give the tail of
 // fresh pools, measured first, before this page has run any other round trip.
 
-import { Pool } from '/src/js/index.js';
+import { Pool } from '../wasmpool.js';
 import { interleavedLatency, latency, log, noop, pairedLatency, WORKERS } from './common.js';
 
 const fmt = (us) => `${us.toFixed(0)} µs`;

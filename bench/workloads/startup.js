@@ -1,7 +1,7 @@
 // startup: new Pool → ready, against bare module workers that only say they
 // are ready.
 
-import { Pool } from '/src/js/index.js';
+import { Pool } from '../wasmpool.js';
 import { log, now, sleep, WORKERS } from './common.js';
 
 async function bareWorkersMs() {

@@ -12,14 +12,17 @@ export type Transport = 'shared' | 'message';
 export interface PoolOptions {
   /**
    * 'auto' (default): 'shared' where the page can share memory with workers
-   * (cross-origin isolated), else 'message'. 'shared': tasks and results in
+   * (cross-origin isolated; always in Node.js), else 'message'. 'shared': tasks and results in
    * the pool's shared wasm memory (throws NotIsolatedError where it cannot
    * work). 'message': batched postMessages, on any page.
    */
   transport?: 'auto' | Transport;
   /** No console.info when 'auto' falls back to the message transport. */
   quiet?: boolean;
-  /** Worker threads; default `navigator.hardwareConcurrency`. An integer from 1 to MAX_WORKERS. */
+  /**
+   * Worker threads; default `navigator.hardwareConcurrency` (Node.js: `os.availableParallelism()`).
+   * An integer from 1 to MAX_WORKERS.
+   */
   workers?: number;
   /** Runs in every worker before its first task (a function or a task-module export name). */
   initializer?: ((...args: any[]) => unknown) | string;
@@ -37,10 +40,19 @@ export interface PoolOptions {
    * for Safari releases where growing shared memory under running threads broke).
    */
   reserveMemory?: number;
-  /** Task module URL(s) every worker imports before its first task. */
+  /**
+   * Task module URL(s) every worker imports before its first task. Node.js: file: or data: URLs,
+   * or paths (relative ones against the working directory).
+   */
   module?: string | URL | Array<string | URL>;
   /** Tasks held in shared memory at once (more wait in a page-side backlog). Default 1024. */
   slots?: number;
+  /**
+   * Node.js only: keep the process alive while the pool is open, until it is shut down. By
+   * default (false) a pool holds the process only while it starts, runs tasks or shuts down,
+   * so a script that forgets shutdown() still exits when its work is done (as with piscina).
+   */
+  keepAlive?: boolean;
 }
 
 export interface MapOptions {
@@ -115,9 +127,6 @@ type TypedArrayConstructor =
 
 /** A typed array from pool.alloc: free it, or let `using` do it. */
 export type SharedTypedArray<A> = A & { free(): void; [Symbol.dispose](): void };
-
-/** Starts the companion rayon pool (wasm-bindgen-rayon) for Rust tasks that use par_iter. */
-export declare function initRayon(threads?: number): Promise<void>;
 
 export interface ShutdownOptions {
   /** Resolve only when every submitted task has finished and the workers exited (default true). */

@@ -1,23 +1,7 @@
 // wasmpool: a Web Worker pool whose threads share one WebAssembly memory.
 // The package's runtime (pkg/wasmpool_bg.wasm + pkg/worker.js); a side effect,
-// listed in package.json's "sideEffects" so bundlers keep it.
+// listed in package.json's "sideEffects" so bundlers keep it. Node.js gets
+// node/index.js instead (package.json's "node" export condition).
 import './package-runtime.js';
 
-export {
-  BrokenPoolError,
-  CancelledError,
-  NotIsolatedError,
-  PanicError,
-  PoolError,
-  QueueFullError,
-  ShutdownError,
-  TimeoutError,
-  WorkerCrashedError,
-} from './errors.js';
-export { Future } from './future.js';
-export { defaultChunksize, MapResult } from './map.js';
-export { AsyncResult, IMapIterator, MultiprocessingPool, multiprocessing } from './multiprocessing.js';
-export { MAX_WORKERS, Pool, TaskOptions } from './page/pool.js';
-export { initRayon } from './rayon.js';
-export { CloneError } from './shared/codec/index.js';
-export { ALL_COMPLETED, asCompleted, FIRST_COMPLETED, FIRST_EXCEPTION, wait } from './waiting.js';
+export * from './api.js';

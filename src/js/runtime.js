@@ -11,6 +11,7 @@
 // and every worker instantiates the same compiled module on the same memory.
 
 import { NotIsolatedError } from './errors.js';
+import { platform } from './platform.js';
 import { checkLayout } from './shared/layout.js';
 
 /** Stack size of each worker thread (a multiple of 64 KiB, as wasm-bindgen requires). */
@@ -22,10 +23,11 @@ let loading = null;
 /**
  * Sets where the runtime comes from: `load()` resolves to
  * `{ wasm, glue, module, spawnWorker(name), glueUrl? }` where `wasm` is the raw
- * export object (the hot paths call it directly) and `glue` the wasm-bindgen
- * module namespace. The first source set wins: one page has one runtime.
- * `workers`: `{ spawnWorker, wasmUrl }` for the message transport (none: the
- * runtime cannot serve it).
+ * export object (the hot paths call it directly) and `glue` holds the
+ * wasm-bindgen glue functions the JS layer calls (`wp_has_task`; a crate's
+ * runtime may hand over its whole glue module). The first source set wins:
+ * one page has one runtime. `workers`: `{ spawnWorker, wasmUrl }` for the
+ * message transport (none: the runtime cannot serve it).
  */
 export function setRuntimeSource(load, workers) {
   source ??= load;
@@ -51,6 +53,7 @@ let canShare;
  * SharedArrayBuffer, and cloning a one-page shared memory does not throw.
  */
 export function canShareMemory() {
+  if (platform.alwaysIsolated) return true;
   if (canShare === undefined) {
     try {
       canShare =

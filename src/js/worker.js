@@ -2,21 +2,12 @@
 // and the package's wasm-bindgen glue into one file (pkg/worker.js): a module
 // worker fetches its whole import graph before it runs, and one file starts
 // ~30 ms sooner than seven.
-import * as glue from '../../pkg/wasmpool.js';
+//
+// Only the three glue functions a worker calls are imported (not the
+// namespace), so the bundle leaves out the rest of the glue: the async
+// fetch-and-instantiate path and the wrappers of exports the worker calls
+// directly on the instance.
+import { initSync, wp_has_task, wp_run_task } from '../../pkg/wasmpool.js';
 import { serveWorker } from './worker/boot.js';
 
-// A rayon thread (initRayon) is this same worker, told so by its first message.
-self.addEventListener(
-  'message',
-  (event) => {
-    const data = event.data;
-    if (data?.type !== 'wasm_bindgen_worker_init') return;
-    event.stopImmediatePropagation();
-    self.onmessage = null;
-    glue.initSync({ module: data.module, memory: data.memory });
-    self.postMessage({ type: 'wasm_bindgen_worker_ready' });
-    glue.wbg_rayon_start_worker(data.receiver);
-  },
-  { once: true },
-);
-serveWorker(() => glue);
+serveWorker(() => ({ initSync, wp_has_task, wp_run_task }));

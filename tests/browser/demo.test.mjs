@@ -10,9 +10,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, test } from 'node:test';
-import { closeAll, openPage } from './harness.mjs';
+import { closeAll, needs, openPage } from './harness.mjs';
 
 after(closeAll);
+
+const skip = needs('dom');
 
 let shared = null;
 
@@ -77,7 +79,7 @@ async function snapshot() {
   };
 }
 
-test('the first render is pixel-identical to a single-threaded reference of the same kernel', async () => {
+test('the first render is pixel-identical to a single-threaded reference of the same kernel', { skip }, async () => {
   const { first: r } = await demoPage();
   assert.deepEqual([r.width, r.height], [640, 640]);
   // Same bytes as the reference, which is computed here, not hard-coded.
@@ -90,7 +92,9 @@ test('the first render is pixel-identical to a single-threaded reference of the 
   assert.ok(r.distinctColors > 200, `distinct colors in a sample: ${r.distinctColors}`);
 });
 
-test('the first render runs on one worker per core, one lane each, and the lanes count all 100 tiles', async () => {
+test('the first render runs on one worker per core, one lane each, and the lanes count all 100 tiles', {
+  skip,
+}, async () => {
   const { first: r } = await demoPage();
   // The worker control defaults to the core count and allows up to twice it.
   assert.equal(r.inputValue, r.cores);
@@ -110,7 +114,9 @@ test('the first render runs on one worker per core, one lane each, and the lanes
   for (const l of r.lanes) assert.equal(l.count, String(l.tiles));
 });
 
-test('a render on 3 workers gives the same image, with a lane per worker matching its tile count', async () => {
+test('a render on 3 workers gives the same image, with a lane per worker matching its tile count', {
+  skip,
+}, async () => {
   const { page, first } = await demoPage();
   const n = Math.min(3, first.inputMax);
   const three = await page.evaluate(async (workers) => {
@@ -150,7 +156,7 @@ test('a render on 3 workers gives the same image, with a lane per worker matchin
   assert.equal(three.progress, '100');
 });
 
-test('the speedup chart has one bar per worker count, with its time and time(1) / time(n)', async () => {
+test('the speedup chart has one bar per worker count, with its time and time(1) / time(n)', { skip }, async () => {
   const { page } = await demoPage();
   // At a small size so it is quick.
   const sp = await page.evaluate(async () => {
@@ -184,7 +190,9 @@ test('the speedup chart has one bar per worker count, with its time and time(1) 
   }
 });
 
-test('the playground: map yields in input order, asCompleted in completion order, each future its own', async () => {
+test('the playground: map yields in input order, asCompleted in completion order, each future its own', {
+  skip,
+}, async () => {
   const { page } = await demoPage();
   const sleeps = [240, 60, 420, 0, 300, 180, 360, 120]; // 60 ms apart: completion order is sleep order
   const pg = await page.evaluate(async (sleepsArg) => {
@@ -238,7 +246,7 @@ test('the playground: map yields in input order, asCompleted in completion order
   );
 });
 
-test('after all that, the page shows and logs no error (and saves target/demo.png)', async () => {
+test('after all that, the page shows and logs no error (and saves target/demo.png)', { skip }, async () => {
   const { page } = await demoPage();
   const end = await page.evaluate(() => ({
     error: document.getElementById('error-text').textContent,
@@ -252,7 +260,7 @@ test('after all that, the page shows and logs no error (and saves target/demo.pn
   await page.screenshot('target/demo.png');
 });
 
-test('the demo served without COOP/COEP runs on the message transport and says so', async () => {
+test('the demo served without COOP/COEP runs on the message transport and says so', { skip }, async () => {
   const page = await openPage({ isolated: false, path: '/www/' });
   await page.waitFor(() => document.body.dataset.done === 'true' || document.body.dataset.error, null, {
     timeout: 60_000,

@@ -3,12 +3,17 @@
 // replaced, the other tasks are unaffected and memory is freed.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { closeAll, inPage, openPage } from './harness.mjs';
+import { closeAll, DEMO, inPage, openPage } from './harness.mjs';
 
 after(closeAll);
 
+// The demo crate's wasm: its fault injectors (rust_panic, alloc_bytes) and
+// Rust tasks ('add') are not in the npm package's.
+const entry = DEMO;
+
 test('a Rust panic rejects with PanicError carrying the message; the worker is replaced; others are unaffected', async () => {
-  const r = await inPage(`async ({ Pool, PanicError }) => {
+  const r = await inPage(
+    `async ({ Pool, PanicError }) => {
     await using pool = new Pool({ workers: 2 });
     await pool.ready;
     const before = new Set(await pool.map(() => self.wasmpool.workerId, [1, 2, 3, 4, 5, 6], { chunksize: 1 }));
@@ -24,7 +29,9 @@ test('a Rust panic rejects with PanicError carrying the message; the worker is r
       newWorker: after.some((id) => !before.has(id)),
       rust,
     };
-  }`);
+  }`,
+    { entry },
+  );
   assert.equal(r.typed, true);
   assert.equal(r.name, 'PanicError');
   assert.match(r.message, /the dragon woke up/);
@@ -34,7 +41,8 @@ test('a Rust panic rejects with PanicError carrying the message; the worker is r
 });
 
 test('a worker that dies by itself rejects its task with WorkerCrashedError; queued tasks run on the replacement', async () => {
-  const r = await inPage(`async ({ Pool, WorkerCrashedError }) => {
+  const r = await inPage(
+    `async ({ Pool, WorkerCrashedError }) => {
     await using pool = new Pool({ workers: 1 });
     await pool.ready;
     const dying = pool.submit(async () => { self.close(); await new Promise((r) => setTimeout(r, 10)); return 'unreachable'; });
@@ -42,14 +50,16 @@ test('a worker that dies by itself rejects its task with WorkerCrashedError; que
     const outcome = await dying.then(() => 'resolved', (e) => [e.name, e instanceof WorkerCrashedError]);
     const results = await Promise.all(queued);
     return { outcome, results: results.every((v, i) => v === i * 2) };
-  }`);
+  }`,
+    { entry },
+  );
   assert.deepEqual(r, { outcome: ['WorkerCrashedError', true], results: true });
 });
 
 test('out of memory and stray errors: the task rejects (or the error is reported); the pool keeps serving and memory is freed', async () => {
   const p = await openPage();
-  const r = await p.evaluate(async () => {
-    const { Pool, PanicError } = await import('/src/js/index.js');
+  const r = await p.evaluate(async (entry) => {
+    const { Pool, PanicError } = await import(entry);
     const { loadRuntime } = await import('/src/js/runtime.js');
     const pool = new Pool({ workers: 2 });
     await pool.ready;
@@ -81,7 +91,7 @@ test('out of memory and stray errors: the task rejects (or the error is reported
     const still = await pool.submit((x) => x + 1, 1);
     await pool.shutdown();
     return { jsOom, wasmOom, before, after, stray, still };
-  });
+  }, entry);
   assert.equal(r.jsOom, 'RangeError');
   assert.deepEqual(r.wasmOom, ['PanicError', true]);
   // Each replaced worker's 1 MiB stack and its TLS are freed: without that,

@@ -2,17 +2,22 @@
 // tests/drivers (real headless browsers from Debian's packages, never a
 // download) showing pages from the project's own server (scripts/serve.mjs).
 // The environment variable WASMPOOL_BROWSER picks the browser: `chromium`
-// (the default) or `firefox`; WASMPOOL_TRANSPORT the transport under test:
-// `shared` (the default: pages are cross-origin isolated) or `message` (pages
-// are plain, so pools on 'auto' run the message transport).
+// (the default) or `firefox`, or `node`: pages that are Node.js processes
+// running wasmpool's Node.js runtime (tests/drivers/node.mjs).
+// WASMPOOL_TRANSPORT picks the transport under test: `shared` (the default:
+// pages are cross-origin isolated) or `message` (pages are plain, so pools on
+// 'auto' run the message transport).
 //
 // Tests use only what this file exports for them:
 //
 //   openPage({ isolated, path })        → TestPage (a fresh page, own context)
-//   inPage(source, { arg, fresh })      → the result of running `source` with the wasmpool module
+//   inPage(source, { arg, fresh, entry }) → the result of running `source` with the wasmpool module
+//   PACKAGE, DEMO                       → the entries inPage can load (entry: DEMO for the demo's Rust tasks)
 //   sharedPage()                        → the page inPage uses unless `fresh`
 //   closeAll()                          → after(closeAll) in every test file
-//   browserName()                       → 'chromium' or 'firefox' (for the rare engine-specific check)
+//   browserName()                       → 'chromium', 'firefox' or 'node' (for the rare engine-specific check)
+//   needs(feature)                      → why this driver cannot run a test that needs `feature`, or false:
+//                                         test(name, { skip: needs('dom') }, fn)
 //   browserLabel()                      → e.g. 'Chromium 156' or 'Firefox ESR 153' (async: asks the browser)
 //   transportName()                     → 'shared' or 'message' (for tests of what only one transport does)
 //
@@ -20,13 +25,13 @@
 // screenshot(file), close(), and `logs`. Functions given to evaluate/waitFor
 // run in the page (see tests/drivers/index.mjs).
 import { startServer } from '../../scripts/serve.mjs';
-import { BROWSERS, launch } from '../drivers/index.mjs';
+import { DRIVERS, launch } from '../drivers/index.mjs';
 
 /** The browser under test, from WASMPOOL_BROWSER ('chromium' by default). */
 export function browserName() {
   const name = (process.env.WASMPOOL_BROWSER || 'chromium').toLowerCase();
-  if (!BROWSERS.includes(name)) {
-    throw new Error(`WASMPOOL_BROWSER=${process.env.WASMPOOL_BROWSER}: expected one of ${BROWSERS.join(', ')}`);
+  if (!DRIVERS.includes(name)) {
+    throw new Error(`WASMPOOL_BROWSER=${process.env.WASMPOOL_BROWSER}: expected one of ${DRIVERS.join(', ')}`);
   }
   return name;
 }
@@ -38,6 +43,20 @@ export function transportName() {
     throw new Error(`WASMPOOL_TRANSPORT=${process.env.WASMPOOL_TRANSPORT}: expected shared or message`);
   }
   return name;
+}
+
+// What a driver's pages lack, and why: a test that needs it is skipped with the reason.
+const LACKS = {
+  node: {
+    dom: 'a Node.js page has no document',
+    nonIsolated: 'Node.js always has shared memory: no page is ever non-isolated',
+    workerGlobal: 'a Node.js page has no Worker global to subclass (its workers are worker_threads)',
+  },
+};
+
+/** Why the driver under test cannot run a test that needs `feature` ('dom', 'nonIsolated', 'workerGlobal'), or false. */
+export function needs(feature) {
+  return LACKS[browserName()]?.[feature] ?? false;
 }
 
 let browserPromise = null;
@@ -114,6 +133,16 @@ export async function openPage({
 }
 
 let shared = null;
+let sharedEntry = null;
+
+/** The npm package's entry: wasmpool on pkg/wasmpool_bg.wasm (the scheduler only). */
+export const PACKAGE = '/src/js/index.js';
+/**
+ * The same API on the demo crate's wasm (crates/wasmpool-demo): the demo's
+ * Rust tasks (`add`, `rust_panic`, `alloc_bytes`, `mandelbrot_rows`, …) and
+ * `initRayon`. One page has one runtime: a page loads one of the two.
+ */
+export const DEMO = '/crates/wasmpool-demo/js/index.js';
 
 /** The page inPage uses (one per test file: node --test runs each file in its own process). */
 export function sharedPage() {
@@ -124,20 +153,28 @@ export function sharedPage() {
 /**
  * Runs `source`, the text of an async function `(wasmpool, arg) => result`,
  * in the shared page (or, with `fresh`, in a new page closed afterwards), with
- * the wasmpool module (/src/js/index.js) and `arg`. Bodies are strings because
- * they use syntax the browser under test has and Node 20 cannot parse
- * (`await using`).
+ * the wasmpool module (`entry`: PACKAGE by default, or DEMO) and `arg`. Bodies
+ * are strings because they use syntax the browser under test has and Node 20
+ * cannot parse (`await using`).
  */
-export async function inPage(source, { arg, fresh = false } = {}) {
+export async function inPage(source, { arg, fresh = false, entry = PACKAGE } = {}) {
+  if (!fresh) {
+    // The first runtime a page loads is its runtime: a second entry would
+    // silently run on the first one's wasm.
+    sharedEntry ??= entry;
+    if (sharedEntry !== entry) {
+      throw new Error(`inPage: the shared page already runs ${sharedEntry}; use { fresh: true } for ${entry}`);
+    }
+  }
   const page = fresh ? await openPage() : await sharedPage();
   try {
     return await page.evaluate(
-      async ([src, a]) => {
-        const wasmpool = await import('/src/js/index.js');
+      async ([src, a, e]) => {
+        const wasmpool = await import(e);
         // biome-ignore lint/security/noGlobalEval: the test body is source text (see above), compiled in the page.
         return globalThis.eval(`(${src})`)(wasmpool, a);
       },
-      [source, arg],
+      [source, arg, entry],
     );
   } finally {
     if (fresh) await page.close();
@@ -147,6 +184,7 @@ export async function inPage(source, { arg, fresh = false } = {}) {
 /** Closes the browser and the servers (register with `after(closeAll)`). */
 export async function closeAll() {
   shared = null;
+  sharedEntry = null;
   if (browserPromise) await (await browserPromise).close().catch(() => {});
   browserPromise = null;
   for (const key of Object.keys(servers)) {

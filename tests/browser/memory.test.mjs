@@ -2,7 +2,7 @@
 // run that allocates less never grows it (the Safari workaround, README).
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { closeAll, inPage, transportName } from './harness.mjs';
+import { closeAll, DEMO, inPage, transportName } from './harness.mjs';
 
 after(closeAll);
 
@@ -33,13 +33,13 @@ const RUN = `async ({ Pool }, options) => {
 }`;
 
 test('with reserveMemory, a run that allocates less never grows the shared memory', { skip }, async () => {
-  const r = await inPage(RUN, { arg: { reserveMemory: 160 * 2 ** 20 }, fresh: true });
+  const r = await inPage(RUN, { arg: { reserveMemory: 160 * 2 ** 20 }, fresh: true, entry: DEMO });
   assert.ok(r.before >= r.reserved, `the memory was grown up front (${r.before} ≥ ${r.reserved})`);
   assert.equal(r.after, r.before, 'the memory did not grow during the run');
 });
 
 test('without it, the same run grows the memory (so the check above can fail)', { skip }, async () => {
-  const r = await inPage(RUN, { arg: {}, fresh: true });
+  const r = await inPage(RUN, { arg: {}, fresh: true, entry: DEMO });
   assert.ok(r.after > r.before, `the memory grew during the run (${r.before} → ${r.after})`);
 });
 

@@ -249,7 +249,7 @@ test('callbacks run on the main thread in completion order', async () => {
     await pool.apply(() => 0);
     const order = [];
     const results = [90, 10, 50].map((v, i) =>
-      pool.applyAsync(gated, [[gates, i, v]], { callback: (x) => order.push([x, typeof window === 'object']) }),
+      pool.applyAsync(gated, [[gates, i, v]], { callback: (x) => order.push([x, globalThis.wasmpool === undefined]) }),
     );
     // Completion order 10, 50, 90: each gate opens once the callback before it ran.
     for (const [gate, seen] of [[1, 1], [2, 2], [0, 3]]) {

@@ -106,7 +106,9 @@ test('shutdown: submit/map throw afterwards; await using shuts down; invalid wor
       try { new Pool({ workers }); ranges.push('no error'); } catch (e) { ranges.push(e.name); }
     }
     const dflt = new Pool();
-    const defaultWorkers = dflt.workers === navigator.hardwareConcurrency;
+    // One per core: navigator.hardwareConcurrency in a browser, os.availableParallelism() in Node.js.
+    const cores = globalThis.navigator?.hardwareConcurrency ?? (await import('node:os')).availableParallelism();
+    const defaultWorkers = dflt.workers === cores;
     await dflt.shutdown();
     return { waited, value: await running, errs, ranges, defaultWorkers };
   }`);

@@ -4,7 +4,7 @@
 // concurrency and the maxQueueSize bound.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { closeAll, inPage, openPage, transportName } from './harness.mjs';
+import { closeAll, inPage, needs, openPage, transportName } from './harness.mjs';
 
 after(closeAll);
 
@@ -42,7 +42,9 @@ test('10,000 submits resolve to the right values and spread over every worker', 
   for (const n of r.perWorker) assert.ok(n > 0);
 });
 
-test('steady state sends no postMessage per task (message transport: batches of many)', async () => {
+test('steady state sends no postMessage per task (message transport: batches of many)', {
+  skip: needs('workerGlobal'),
+}, async () => {
   const page = await openPage();
   const r = await page.evaluate(async () => {
     // Count every message that crosses to or from a worker. Workers are real:

@@ -25,7 +25,11 @@ test('inline functions compile once per worker; a closure over page variables fa
 test('task modules: by name and by reference', async () => {
   const r = await inPage(`async ({ Pool }) => {
     const tasks = await import('/tests/browser/fixtures/tasks.js');
-    await using pool = new Pool({ workers: 2, module: new URL('/tests/browser/fixtures/tasks.js', location.href) });
+    // A URL object: under the page's URL in a browser; a file: URL in a Node.js page (its working directory is the project).
+    const url = globalThis.location
+      ? new URL('/tests/browser/fixtures/tasks.js', location.href)
+      : new URL('tests/browser/fixtures/tasks.js', (await import('node:url')).pathToFileURL(process.cwd() + '/'));
+    await using pool = new Pool({ workers: 2, module: url });
     return [await pool.submit('double', 4), await pool.submit(tasks.double, 5), await pool.submit(tasks.slowEcho, 'echo', 5), await pool.map(tasks.double, [1, 2, 3])];
   }`);
   assert.deepEqual(r, [8, 10, 'echo', [2, 4, 6]]);

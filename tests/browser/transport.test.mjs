@@ -5,7 +5,7 @@
 // both kinds of page themselves, whatever WASMPOOL_TRANSPORT says.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { closeAll, openPage } from './harness.mjs';
+import { closeAll, needs, openPage } from './harness.mjs';
 
 after(closeAll);
 
@@ -18,7 +18,9 @@ async function onPage(isolated, fn) {
   }
 }
 
-test("a plain page: 'auto' runs the message transport and says so once; quiet silences it", async () => {
+const skip = needs('nonIsolated');
+
+test("a plain page: 'auto' runs the message transport and says so once; quiet silences it", { skip }, async () => {
   const { r, logs } = await onPage(false, async () => {
     const { Pool, MultiprocessingPool } = await import('/src/js/index.js');
     const a = new Pool({ workers: 1 });
@@ -56,7 +58,9 @@ test("a plain page: 'auto' runs the message transport and says so once; quiet si
   );
 });
 
-test("an isolated page: 'auto' runs the shared transport, silently; 'message' can be asked for", async () => {
+test("an isolated page: 'auto' runs the shared transport, silently; 'message' can be asked for", {
+  skip: needs('dom') && 'the message transport is for pages (Node.js: the shared transport)',
+}, async () => {
   const { r, logs } = await onPage(true, async () => {
     const { Pool, NotIsolatedError } = await import('/src/js/index.js');
     const shared = new Pool({ workers: 1 });
@@ -90,7 +94,9 @@ test("an isolated page: 'auto' runs the shared transport, silently; 'message' ca
   );
 });
 
-test("'shared' on a plain page: NotIsolatedError naming COOP/COEP and Document-Isolation-Policy; bad values: RangeError", async () => {
+test("'shared' on a plain page: NotIsolatedError naming COOP/COEP and Document-Isolation-Policy; bad values: RangeError", {
+  skip,
+}, async () => {
   const { r } = await onPage(false, async () => {
     const { Pool, MultiprocessingPool, NotIsolatedError } = await import('/src/js/index.js');
     const attempt = (make) => {
@@ -121,7 +127,9 @@ test("'shared' on a plain page: NotIsolatedError naming COOP/COEP and Document-I
   assert.equal(r.badType.name, 'RangeError');
 });
 
-test('tasks a replaced worker held but had not started run on its replacement, in order: none lost', async () => {
+test('tasks a replaced worker held but had not started run on its replacement, in order: none lost', {
+  skip,
+}, async () => {
   for (const isolated of [false, true]) {
     const { r } = await onPage(isolated, async () => {
       const { Pool, TaskOptions } = await import('/src/js/index.js');

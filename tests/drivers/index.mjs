@@ -23,11 +23,18 @@
 
 import { launchChromium } from './chromium.mjs';
 import { launchFirefox } from './firefox.mjs';
+import { launchNode } from './node.mjs';
 
-const LAUNCHERS = { chromium: launchChromium, firefox: launchFirefox };
+const LAUNCHERS = { chromium: launchChromium, firefox: launchFirefox, node: launchNode };
 
 /** Every browser the project is tested in, in the order runs use. */
-export const BROWSERS = Object.keys(LAUNCHERS);
+export const BROWSERS = ['chromium', 'firefox'];
+
+/**
+ * Every driver: the browsers, and `node`, whose pages are Node.js processes
+ * running wasmpool's Node.js runtime (node.mjs), for the same suites.
+ */
+export const DRIVERS = Object.keys(LAUNCHERS);
 
 /**
  * Launches `name` headless. Options: `exposeGc` (Chromium: --expose-gc, for
@@ -36,6 +43,6 @@ export const BROWSERS = Object.keys(LAUNCHERS);
  */
 export function launch(name, options = {}) {
   const launcher = LAUNCHERS[name];
-  if (!launcher) throw new Error(`unknown browser ${name} (one of ${BROWSERS.join(', ')})`);
+  if (!launcher) throw new Error(`unknown browser ${name} (one of ${DRIVERS.join(', ')})`);
   return launcher(options);
 }

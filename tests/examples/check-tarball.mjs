@@ -7,6 +7,7 @@
 // - nothing else is: every file must match the allow-list below, and the usual
 //   suspects (Rust sources, tests/, www/, bench/, scripts/, target/,
 //   node_modules/) are named in the error;
+// - the wasm-bindgen glue exports the wp_* core only (no demo task, no rayon);
 // - every relative specifier in a packaged .js/.d.ts (import/export … from,
 //   import(), new URL('…', import.meta.url)) resolves to a packaged file, and
 //   package.json's main/module/types/exports point at packaged files.
@@ -45,9 +46,8 @@ const REQUIRED = [
 const ALLOWED = [
   /^package\.json$/,
   /^(README|LICEN[CS]E|COPYING|CHANGELOG)[^/]*$/i,
-  /^src\/js\/(page\/|shared\/(codec\/)?)?[^/]+\.(js|d\.ts)$/,
+  /^src\/js\/(page\/|node\/|shared\/(codec\/)?)?[^/]+\.(js|d\.ts)$/,
   /^pkg\/[^/]+\.(js|d\.ts|wasm)$/,
-  /^pkg\/snippets\/.+\.js$/,
 ];
 const FORBIDDEN = [
   [/\.rs$/, 'Rust source'],
@@ -60,7 +60,7 @@ const FORBIDDEN = [
   [/(^|\/)node_modules\//, 'node_modules/'],
   [/^\.tools\//, '.tools/'],
   [/^src\/js\/bundled\//, 'src/js/bundled/ (the JS layer for Rust crates, not for npm)'],
-  [/^src\/js\/overrides\//, 'src/js/overrides/ (copied into pkg/ by the build)'],
+  [/^pkg\/snippets\//, 'pkg/snippets/ (the package imports no wasm-bindgen snippet)'],
   [/\.tgz$/, 'a packed tarball'],
 ];
 
@@ -100,6 +100,15 @@ for (const f of files.filter((f) => /\.(m?js|d\.ts)$/.test(f))) {
         problems.push(`${f}: '${spec}' → ${target}, which is not in the package`);
     }
   }
+}
+
+// The package's wasm is the scheduler and the plumbing for Rust tasks only:
+// the demo's tasks and rayon live in crates/wasmpool-demo (issue 16). Their
+// wasm-bindgen exports in the glue would mean they were linked in again.
+const glueText = have.has('pkg/wasmpool.js') ? fs.readFileSync(path.join(dir, 'pkg/wasmpool.js'), 'utf8') : '';
+for (const m of glueText.matchAll(/^export (?:function|class) (\w+)/gm)) {
+  if (!/^wp_/.test(m[1]))
+    problems.push(`pkg/wasmpool.js exports ${m[1]}: only the wp_* core belongs in the package's wasm`);
 }
 
 // package.json entry points.

@@ -2,9 +2,16 @@
 # The published package in real apps: `npm pack` the repository, check the
 # tarball's file list, install the tarball into fresh example apps (Vite 7,
 # webpack 5, a plain <script type="module"> page with an import map), build
-# them, and run a browser smoke test of each in headless Chromium and Firefox ESR.
+# them, and run a browser smoke test of each in headless Chromium and Firefox ESR;
+# check the browser bundles hold no Node.js-only code; and run the README's
+# Node.js example (node/main.mjs) from the tarball.
 #
-#   bash tests/examples/run.sh [vite] [webpack] [plain]    (default: all three)
+#   bash tests/examples/run.sh [vite] [webpack] [plain] [node]    (default: all four)
+#   bash tests/examples/run.sh size    (pack, install into the Vite app, measure only)
+#
+# With vite (and size): package-size.mjs measures what the Vite build emits for
+# wasmpool (wasm + worker + wasmpool's page chunk, gzip -9), writes
+# target/examples/package-size.json and FAILS past the 50 KB limit.
 #
 # Work dirs live in target/examples/<app>/. An app's node_modules is kept
 # between runs, keyed by a hash of its package.json (and the Node version);
@@ -42,9 +49,9 @@ quiet() {
 }
 
 apps=("$@")
-[ ${#apps[@]} -gt 0 ] || apps=(vite webpack plain)
+[ ${#apps[@]} -gt 0 ] || apps=(vite webpack plain node)
 for app in "${apps[@]}"; do
-  [ -d "$HERE/$app" ] || die "no example app tests/examples/$app"
+  [ "$app" = size ] || [ -d "$HERE/$app" ] || die "no example app tests/examples/$app"
 done
 
 declare -a SUMMARY=()
@@ -175,12 +182,43 @@ smoke_in() {
   fi
 }
 
+# no_node_code APP DIST — the browser bundle must not contain wasmpool's
+# Node.js runtime (src/js/node/, reachable only through the "node" export
+# condition): no worker_threads, no node: imports.
+no_node_code() {
+  local app=$1 dist=$2 found
+  found=$(grep -rlE "worker_threads|[\"']node:[a-z_/]+[\"']|availableParallelism" "$dist" 2>/dev/null || true)
+  if [ -n "$found" ]; then
+    log "$app: the browser bundle contains Node.js-only code: $found"
+    record "$app" "no Node.js code in the bundle" FAIL "$found"
+    return 1
+  fi
+  record "$app" "no Node.js code in the bundle" ok "$(find "$dist" -type f | wc -l) files"
+}
+
+# What an app downloads for wasmpool (the issue-16 guard): fails past the limit.
+package_size() {
+  local dir=$1
+  if step size "package size (Vite build, gzip -9, limit 50 KB)" "$LOGS/package-size.log" \
+    node "$HERE/package-size.mjs" "$dir" --json "$WORK/package-size.json"; then
+    sed 's/^/    /' "$LOGS/package-size.log"
+  else
+    return 1
+  fi
+}
+
+run_size() {
+  package_size "$1"
+}
+
 run_vite() {
   local dir=$1 ok=0
   step vite "tsc --noEmit (types from the tarball)" "$LOGS/vite-tsc.log" \
     "$ROOT/node_modules/.bin/tsc" -p "$dir/tsconfig.json" || ok=1
   step vite "vite build" "$LOGS/vite-build.log" bash -c "cd '$dir' && node_modules/.bin/vite build" || return 1
   sed -n '/dist\//p' "$LOGS/vite-build.log" | sed 's/^/    /'
+  no_node_code vite "$dir/dist" || ok=1
+  package_size "$dir" || ok=1
   smoke vite vite-build "$dir" || ok=1
   rm -rf "$dir/node_modules/.vite"   # dev server: start from a cold dependency cache
   local dev_ok=1
@@ -212,7 +250,24 @@ run_webpack() {
   local dir=$1
   step webpack "webpack build" "$LOGS/webpack-build.log" bash -c "cd '$dir' && node_modules/.bin/webpack" || return 1
   (cd "$dir/dist" && find . -type f -printf '%10s  %P\n' | sort -k2) | sed 's/^/    /'
-  smoke webpack webpack "$dir"
+  local ok=0
+  no_node_code webpack "$dir/dist" || ok=1
+  smoke webpack webpack "$dir" || ok=1
+  return $ok
+}
+
+# The README's Node.js example from the tarball: it prints its results and the
+# process exits by itself (timeout: a hang guard).
+run_node() {
+  local dir=$1
+  step node "node main.mjs (README example, exits by itself)" "$LOGS/node-run.log" \
+    bash -c "cd '$dir' && timeout 120 node main.mjs" || return 1
+  sed 's/^/    /' "$LOGS/node-run.log"
+  if ! grep -q '"tripled":\[3,6,9\],"sum":5' "$LOGS/node-run.log"; then
+    record node "README example output" FAIL "see $LOGS/node-run.log"
+    return 1
+  fi
+  record node "README example output" ok ""
 }
 
 run_plain() {
@@ -222,10 +277,12 @@ run_plain() {
 }
 
 for app in "${apps[@]}"; do
-  dir=$WORK/$app
+  template=$app
+  [ "$app" = size ] && template=vite # the size check builds the Vite app
+  dir=$WORK/$template
   log "=== $app (work dir ${dir#"$ROOT"/})"
-  sync_template "$app" "$dir"
-  if ! install_app "$app" "$dir"; then failed=1; continue; fi
+  sync_template "$template" "$dir"
+  if ! install_app "$template" "$dir"; then failed=1; continue; fi
   if ! "run_$app" "$dir"; then failed=1; fi
 done
 

@@ -13,9 +13,8 @@
 //
 // The app's page runs new Pool({ workers: 2 }): submit, map, asCompleted, a
 // ShutdownError after shutdown (its name must survive minification), a task
-// module (new URL('./tasks.js', import.meta.url)) and a Rust task by name, and
-// puts a JSON result in window.__result; the page with ?rayon runs initRayon(1)
-// and the Rust task 'rayon_sum'. The tests check those results, the COOP/COEP
+// module (new URL('./tasks.js', import.meta.url)), and puts a JSON result in
+// window.__result. The tests check those results, the COOP/COEP
 // headers, crossOriginIsolated, and that nothing failed to load or threw. The
 // drivers come from the repository's own node_modules (this file's location).
 
@@ -208,22 +207,4 @@ test(`${target} (${browserName}): task module new URL('./tasks.js', import.meta.
   assert.equal(result.tasks.submit, 21, `submit('triple', 7)${report}`);
   assert.deepEqual(result.tasks.map, [3, 6, 9], `map('triple', [1, 2, 3])${report}`);
   assert.equal(result.tasks.where, 'worker', `submit('whereAmI') runs in a worker${report}`);
-});
-
-test(`${target} (${browserName}): a Rust task by name ('add')`, async () => {
-  const { result, report } = await loaded();
-  assert.ok(result.rust, `the page ran the Rust-task part${report}`);
-  assert.equal(result.rust.error, undefined, `submit('add') failed${report}`);
-  assert.equal(result.rust.add, 42, `submit('add', 40, 2)${report}`);
-});
-
-// rayon's threads start as the package's own worker (src/js/overrides/rayon-worker-helper.js
-// replaces wasm-bindgen-rayon's no-bundler helper, which starts them from
-// fetch(import.meta.url): a bundler turns that into the app's own bundle or a
-// file:// URL), so initRayon works in every app.
-test(`${target} (${browserName}): initRayon + the Rust task 'rayon_sum' (page ?rayon)`, async () => {
-  const { result, problems, report } = await loaded('?rayon');
-  assert.equal(result.error, undefined, `initRayon(1) + rayon_sum${report}`);
-  assert.equal(result.rayonSum, 10, `submit('rayon_sum', Float64Array [1, 2, 3, 4])${report}`);
-  assert.deepEqual(problems, [], `no page errors, console errors or failed requests${report}`);
 });

@@ -5,7 +5,6 @@ import {
   CloneError,
   FIRST_COMPLETED,
   type Future,
-  initRayon,
   multiprocessing,
   Pool,
   type TaskContext,
@@ -22,6 +21,9 @@ async function main(): Promise<void> {
   const transport: 'shared' | 'message' = plain.transport;
   void transport;
   await plain.shutdown();
+  // Node.js: task modules as file URLs, a pool that holds the process until shut down.
+  await using nodePool = new Pool({ module: new URL('file:///srv/tasks.js'), keepAlive: true });
+  void nodePool;
   const s: string = await pool.submit(async (x: string) => x.toUpperCase(), 'a');
   const squares: number[] = await pool.map((x: number) => x * x, [1, 2, 3]);
   for await (const v of pool.map((x: number) => String(x), [1, 2], { chunksize: 1 })) {
@@ -50,7 +52,6 @@ async function main(): Promise<void> {
   const aborted = pool.submitWith({ signal: new AbortController().signal }, (x: number) => x * 2, 3);
   const off = aborted.onProgress((p) => void p);
   off();
-  await initRayon(1);
   void [first, timed];
   const { done, notDone } = await wait([f], { returnWhen: FIRST_COMPLETED });
   void [n, s, squares, done.size, notDone.size, f.cancel(), f.running(), new TimeoutError(), CloneError];

@@ -5,6 +5,7 @@
 // blocking wait: the main thread must not block), after a short poll.
 
 import { PanicError, WorkerCrashedError } from '../errors.js';
+import { platform } from '../platform.js';
 import { decode } from '../shared/codec/index.js';
 import { completionWords } from '../shared/layout.js';
 import { P, STATUS_CRASHED, STATUS_OK, STATUS_PANIC } from '../shared/protocol.js';
@@ -48,6 +49,9 @@ export class Completions {
   // Core invariant 6: announce, read the event, drain, then wait on the value read.
   async #pumpLoop() {
     const { event, mainWaiting } = this.#words;
+    // Node.js: a waitAsync does not keep the process alive, and idle workers
+    // do not either (node/runtime.js); while results are due, this does.
+    const release = platform.holdProcess();
     try {
       while (this.#dispatcher.inSlots > 0) {
         const { i32 } = this.#view.refresh();
@@ -66,6 +70,7 @@ export class Completions {
         await this.#waitFor(i32, event, seen);
       }
     } finally {
+      release();
       this.#pumping = false;
       if (this.#ptr) Atomics.store(this.#view.refresh().i32, mainWaiting, 0);
     }

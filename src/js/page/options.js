@@ -2,6 +2,7 @@
 // value is a RangeError/TypeError at the call that passed it, saying what is
 // allowed, before anything reaches a worker.
 
+import { platform } from '../platform.js';
 import { MAX_SLOTS, MAX_WORKERS } from '../shared/layout-constants.js';
 import { checkTimeout } from '../waiting.js';
 
@@ -19,7 +20,7 @@ export function checkCount(name, value, { min = 1, max = Infinity } = {}) {
 }
 
 function defaultWorkers() {
-  const n = globalThis.navigator?.hardwareConcurrency;
+  const n = platform.cores();
   return Number.isInteger(n) && n > 0 ? Math.min(n, MAX_WORKERS) : 4;
 }
 
@@ -52,7 +53,7 @@ const TRANSPORTS = ['auto', 'shared', 'message'];
 /**
  * The Pool constructor's options, checked and normalised: `{ transport,
  * quiet, workers, slots, modules, initializer, initargs, maxTasksPerChild,
- * maxQueueSize, concurrency, reserveMemory }`.
+ * maxQueueSize, concurrency, reserveMemory, keepAlive }`.
  */
 export function poolConfig({
   transport = 'auto',
@@ -66,6 +67,7 @@ export function poolConfig({
   maxQueueSize,
   concurrency = 1,
   reserveMemory,
+  keepAlive = false,
 } = {}) {
   if (initializer !== undefined && typeof initializer !== 'function' && typeof initializer !== 'string') {
     throw new TypeError('initializer must be a function or the name of a task-module export');
@@ -87,6 +89,7 @@ export function poolConfig({
     concurrency: checkCount('concurrency', concurrency, { max: 1000 }),
     reserveMemory:
       reserveMemory === undefined ? 0 : checkCount('reserveMemory', reserveMemory, { min: 0, max: 2 ** 32 }),
+    keepAlive: !!keepAlive,
   };
 }
 
@@ -102,6 +105,8 @@ const initializerCode = (initializer) =>
 function taskModuleUrls(module) {
   const list = module === undefined ? [] : Array.isArray(module) ? module : [module];
   return list.map((m) => {
+    const resolved = platform.taskModuleUrl(m);
+    if (resolved !== null) return resolved;
     const url = new URL(String(m), globalThis.location?.href);
     // data: URLs (Vite inlines small files named by new URL()) and blob: URLs
     // are code the page made itself, not another origin's.

@@ -7,6 +7,7 @@
 // The protocol and its invariants: src/sched/README.md.
 
 import { BrokenPoolError, PoolError, ShutdownError } from '../errors.js';
+import { platform } from '../platform.js';
 import { assertIsolated, loadRuntime } from '../runtime.js';
 import { CoreView } from '../shared/layout.js';
 import { SHUTDOWN_NOW } from '../shared/layout-constants.js';
@@ -35,6 +36,7 @@ export class SharedTransport {
   #terminating = false;
   #broken = null; // BrokenPoolError once the pool cannot run tasks
   #shutdownPromise = null;
+  #keepingAlive = null; // releases the process (keepAlive) once the pool has finished
 
   /** @param {object} config poolConfig(options) */
   constructor(config) {
@@ -57,6 +59,11 @@ export class SharedTransport {
     });
     this.ready = this.#start();
     this.ready.catch((error) => this.#breakPool(error));
+    // Node.js: a pool holds the process while it starts (and, with keepAlive,
+    // until it has shut down); the completion pump holds it while tasks run.
+    const starting = platform.holdProcess();
+    this.ready.then(starting, starting);
+    if (config.keepAlive) this.#keepingAlive = platform.holdProcess();
   }
 
   get codes() {
@@ -219,6 +226,16 @@ export class SharedTransport {
   }
 
   async #finish() {
+    const release = platform.holdProcess();
+    try {
+      await this.#freeAll();
+    } finally {
+      release();
+      this.#keepingAlive?.();
+    }
+  }
+
+  async #freeAll() {
     try {
       await this.ready;
     } catch {
@@ -232,8 +249,12 @@ export class SharedTransport {
     if (!this.#terminating && !this.#broken) {
       // Idle workers wake and exit on their own; give them a moment. (A
       // broken pool's workers never will: they are terminated at once.)
-      const grace = new Promise((resolve) => setTimeout(resolve, EXIT_GRACE_MS));
+      let timer;
+      const grace = new Promise((resolve) => {
+        timer = setTimeout(resolve, EXIT_GRACE_MS);
+      });
       await Promise.race([Promise.all(this.#live().map((h) => h.exited)), grace]);
+      clearTimeout(timer); // a pending timer would keep Node.js alive for the rest of the grace
     }
     for (const handle of this.#live()) await this.#kill(handle);
     // Anything still queued (a broken pool) is cancelled with a clear error.
@@ -247,6 +268,9 @@ export class SharedTransport {
     this.#dispatcher.codes.free(wasm);
     wasm.wp_free(inlineBase, this.#config.slots * INLINE_BYTES);
     wasm.wp_pool_free(ptr);
+    // Node.js says when a thread has ended (node/node-worker.js `closed`; a
+    // Web Worker has no such promise): shut down means they all have.
+    await Promise.all(this.#handles.map((h) => h?.worker.closed));
   }
 }
 

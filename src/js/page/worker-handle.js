@@ -50,6 +50,8 @@ export class WorkerHandle {
     this.ready = new Promise((resolve, reject) => {
       this.worker.onmessage = ({ data }) => this.#onMessage(data, resolve, reject);
       this.worker.onerror = (event) => this.#onError(event, reject);
+      // Node.js's workers (node/runtime.js) report their end; a Web Worker never calls this.
+      this.worker.onexit = () => this.#onExit(reject);
     });
     this.worker.postMessage({ ...core.init, index, uid: this.uid, lockName: this.#lockName });
   }
@@ -102,6 +104,15 @@ export class WorkerHandle {
       // stop a worker; a worker that really dies is noticed through its
       // Web Lock (#watchForDeath), so this only reports.
       console.error(`wasmpool: uncaught error in worker ${this.uid}: ${message}`);
+    }
+  }
+
+  #onExit(reject) {
+    if (!this.#started) {
+      this.gone = true;
+      reject(new BrokenPoolError('a worker exited before it started'));
+    } else if (!this.gone) {
+      this.#events.onDied(this);
     }
   }
 

@@ -22,12 +22,14 @@ import { isThenable, TaskRunner } from './run-task.js';
 /**
  * Serves as a pool thread: waits for the page's InitMessage, gets the
  * wasm-bindgen glue with `loadGlue(init)`, then runs tasks until told to exit.
+ * `onInstance(glue)`: runs once a message-transport worker has instantiated
+ * an instance of its own (a crate registers its Rust tasks there).
  */
-export function serveWorker(loadGlue) {
+export function serveWorker(loadGlue, { onInstance } = {}) {
   self.onmessage = (event) => {
     const init = event.data;
     if (init.transport === 'message') {
-      serveMessages(init, loadGlue, { holdLifeLock, runInitializer, yieldToEventLoop }).catch(reportStartFailure);
+      serveMessages(init, loadGlue, { holdLifeLock, runInitializer, yieldToEventLoop, onInstance }).catch(reportStartFailure);
       return;
     }
     // Shared buffers the page registers from now on arrive as messages, in

@@ -19,9 +19,10 @@ const abortError = () => new DOMException('the task was aborted', 'AbortError');
 /**
  * Serves the message transport: `init` is the MessageInitMessage
  * (shared/messages.js), `loadGlue(init)` the wasm-bindgen glue, `boot` the
- * helpers boot.js shares (`holdLifeLock`, `runInitializer`, `yieldToEventLoop`).
+ * helpers boot.js shares (`holdLifeLock`, `runInitializer`, `yieldToEventLoop`)
+ * and serveWorker's `onInstance`.
  */
-export async function serveMessages(init, loadGlue, { holdLifeLock, runInitializer, yieldToEventLoop }) {
+export async function serveMessages(init, loadGlue, { holdLifeLock, runInitializer, yieldToEventLoop, onInstance }) {
   const inbox = [];
   let worker = null;
   // Messages arrive from the start; the first batch comes once READY is posted.
@@ -39,6 +40,7 @@ export async function serveMessages(init, loadGlue, { holdLifeLock, runInitializ
       const glue = await loadGlue(init);
       try {
         const wasm = await glue.default({ module_or_path: init.wasmUrl });
+        onInstance?.(glue);
         return { glue, wasm, panicBuffer: wasm.wp_panic_buffer() };
       } catch (error) {
         if (typeof SharedArrayBuffer === 'function') throw error;

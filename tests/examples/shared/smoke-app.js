@@ -1,4 +1,4 @@
-import { asCompleted, initRayon, Pool, ShutdownError } from 'wasmpool';
+import { asCompleted, Pool, ShutdownError } from 'wasmpool';
 
 async function smoke() {
   const result = { crossOriginIsolated: globalThis.crossOriginIsolated };
@@ -35,7 +35,6 @@ async function smoke() {
     await pool?.terminate().catch(() => {});
   }
   result.tasks = await taskModule();
-  result.rust = await rustTask();
   return result;
 }
 
@@ -58,43 +57,7 @@ async function taskModule() {
   return tasks;
 }
 
-// A task written in Rust, called by name.
-async function rustTask() {
-  const rust = {};
-  let pool;
-  try {
-    pool = new Pool({ workers: 2 });
-    rust.add = await pool.submit('add', 40, 2);
-    await pool.shutdown();
-  } catch (e) {
-    rust.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    await pool?.terminate().catch(() => {});
-  }
-  return rust;
-}
-
-// index.html?rayon: the Rust task 'rayon_sum' uses rayon's par_iter on the
-// companion rayon pool that initRayon starts (wasm-bindgen-rayon's workers).
-async function rayon() {
-  const result = { crossOriginIsolated: globalThis.crossOriginIsolated };
-  const within = (promise, what) =>
-    Promise.race([
-      promise,
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within 5 s`)), 5_000)),
-    ]);
-  let pool;
-  try {
-    await within(initRayon(1), 'initRayon(1)');
-    pool = new Pool({ workers: 1 });
-    result.rayonSum = await within(pool.submit('rayon_sum', new Float64Array([1, 2, 3, 4])), "submit('rayon_sum')");
-  } catch (e) {
-    result.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  }
-  await pool?.terminate().catch(() => {});
-  return result;
-}
-
-(new URLSearchParams(location.search).has('rayon') ? rayon : smoke)().then((result) => {
+smoke().then((result) => {
   window.__result = result;
   document.getElementById('result').textContent = JSON.stringify(result, null, 2);
 });

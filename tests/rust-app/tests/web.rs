@@ -3,7 +3,7 @@
 
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use wasmpool_rust_app::{count_primes, count_primes_serial, register_tasks};
+use wasmpool_rust_app::{count_primes, count_primes_rayon, count_primes_serial, register_tasks};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -11,6 +11,14 @@ wasm_bindgen_test_configure!(run_in_browser);
 async fn parallel_count_matches_the_serial_one() {
     let n = 50_000;
     assert_eq!(count_primes(n, 2).await.unwrap(), count_primes_serial(n));
+}
+
+#[wasm_bindgen_test]
+async fn rayon_par_iter_inside_a_pool_task_matches_the_serial_count() {
+    // Two rayon threads (wasm-bindgen-rayon's workers, on this module's memory).
+    JsFuture::from(wasmpool::parallel::init_thread_pool(2)).await.unwrap();
+    let n = 50_000;
+    assert_eq!(count_primes_rayon(n).await.unwrap(), count_primes_serial(n));
 }
 
 #[wasm_bindgen_test]

@@ -1,4 +1,4 @@
-import { asCompleted, type Future, initRayon, Pool, ShutdownError } from 'wasmpool';
+import { asCompleted, type Future, Pool, ShutdownError } from 'wasmpool';
 
 interface SmokeResult {
   crossOriginIsolated: boolean;
@@ -10,13 +10,6 @@ interface SmokeResult {
   afterShutdown?: { name: string; isShutdownError: boolean };
   error?: string;
   tasks?: { submit?: number; map?: number[]; where?: string; error?: string };
-  rust?: { add?: number; error?: string };
-}
-
-interface RayonResult {
-  crossOriginIsolated: boolean;
-  rayonSum?: number;
-  error?: string;
 }
 
 async function smoke(): Promise<SmokeResult> {
@@ -56,7 +49,6 @@ async function smoke(): Promise<SmokeResult> {
     await pool?.terminate().catch(() => {});
   }
   result.tasks = await taskModule();
-  result.rust = await rustTask();
   return result;
 }
 
@@ -79,47 +71,7 @@ async function taskModule(): Promise<NonNullable<SmokeResult['tasks']>> {
   return tasks;
 }
 
-// A task written in Rust, called by name.
-async function rustTask(): Promise<NonNullable<SmokeResult['rust']>> {
-  const rust: NonNullable<SmokeResult['rust']> = {};
-  let pool: Pool | undefined;
-  try {
-    pool = new Pool({ workers: 2 });
-    rust.add = await pool.submit<number>('add', 40, 2);
-    await pool.shutdown();
-  } catch (e) {
-    rust.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    await pool?.terminate().catch(() => {});
-  }
-  return rust;
-}
-
-// index.html?rayon: the Rust task 'rayon_sum' uses rayon's par_iter on the
-// companion rayon pool that initRayon starts (wasm-bindgen-rayon's workers).
-async function rayon(): Promise<RayonResult> {
-  const result: RayonResult = { crossOriginIsolated: globalThis.crossOriginIsolated };
-  const within = <T>(promise: PromiseLike<T>, what: string): Promise<T> =>
-    Promise.race([
-      promise,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within 5 s`)), 5_000)),
-    ]);
-  let pool: Pool | undefined;
-  try {
-    await within(initRayon(1), 'initRayon(1)');
-    pool = new Pool({ workers: 1 });
-    result.rayonSum = await within(
-      pool.submit<number>('rayon_sum', new Float64Array([1, 2, 3, 4])),
-      "submit('rayon_sum')",
-    );
-  } catch (e) {
-    result.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  }
-  await pool?.terminate().catch(() => {});
-  return result;
-}
-
-const run: () => Promise<SmokeResult | RayonResult> = new URLSearchParams(location.search).has('rayon') ? rayon : smoke;
-run().then((result) => {
+smoke().then((result) => {
   (window as unknown as { __result: unknown }).__result = result;
   const shown = document.getElementById('result');
   if (shown) shown.textContent = JSON.stringify(result, null, 2);

@@ -1,9 +1,9 @@
 //! Exports built on the Rust API, as a dependent crate would write them: JS
 //! hands over its pool, Rust runs closures on it.
 
-use crate::Pool;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
+use wasmpool::Pool;
 
 /// Example of a JS-exported function built on the Rust API: the sum of
 /// `i * i` for `i < n`, computed with `Pool::map` on the given JS pool.

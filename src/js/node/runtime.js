@@ -1,0 +1,88 @@
+// The Node.js runtime (node/index.js imports it first): the package's wasm
+// read from disk, and pool threads that are worker_threads running the
+// package's own worker bundle (pkg/worker.js) in a Web Worker scope
+// (worker-scope.js). Node.js always has shared memory, so there is no
+// isolation to check. Everything Node-only lives in this folder, reachable
+// only through package.json's "node" export condition: a browser bundle never
+// sees it.
+
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as glue from '../../../pkg/wasmpool.js';
+import { setPlatform } from '../platform.js';
+import { setRuntimeSource } from '../runtime.js';
+import { NodeWorker } from './node-worker.js';
+
+const WORKER_ENTRY = new URL('./worker.js', import.meta.url);
+const spawnWorker = (name) => new NodeWorker(WORKER_ENTRY, name);
+
+setPlatform({
+  alwaysIsolated: true,
+  cores: () => os.availableParallelism(),
+  taskModuleUrl,
+  holdProcess,
+});
+
+setRuntimeSource(async () => {
+  const module = await WebAssembly.compile(await readFile(new URL('../../../pkg/wasmpool_bg.wasm', import.meta.url)));
+  const wasm = await glue.default({ module_or_path: module });
+  return { wasm, glue, module, spawnWorker };
+});
+
+// ---- the process's life ----
+//
+// Workers never keep the process alive by themselves (node-worker.js unrefs
+// them), and neither does a pending Atomics.waitAsync (measured, Node 20:
+// a script whose only pending work is a waitAsync exits). A pool holds the
+// process while it starts, while its tasks run and while it shuts down
+// (page/pool.js, page/completions.js): one ref'd timer while any hold is out.
+// So an idle pool lets a script end, as piscina and tinypool do; keepAlive
+// makes a pool hold the process until it has shut down.
+
+let holds = 0;
+let timer = null;
+const noop = () => {};
+
+function holdProcess() {
+  if (holds++ === 0) {
+    timer ??= setInterval(noop, 2 ** 31 - 1);
+    timer.ref();
+  }
+  let held = true;
+  return () => {
+    if (!held) return;
+    held = false;
+    if (--holds === 0) timer.unref();
+  };
+}
+
+// ---- task modules ----
+
+/**
+ * A task module as workers import it: a URL (a file: URL, e.g.
+ * `new URL('./tasks.js', import.meta.url)`), a path (relative ones against the
+ * working directory, as worker_threads takes them), or a package specifier
+ * ('some-package/tasks.js', resolved as an import from here would be).
+ */
+function taskModuleUrl(module) {
+  const spec = module instanceof URL ? module.href : String(module);
+  // A scheme of two letters or more (file:, data:), not a Windows drive letter.
+  const scheme = /^([a-z][a-z\d+.-]+):/i.exec(spec)?.[1].toLowerCase();
+  if (scheme === 'file' || scheme === 'data') return spec;
+  if (scheme !== undefined) {
+    throw new TypeError(
+      `task module ${spec}: Node.js imports task modules from files (a path or a file: URL) or data: URLs, not ${scheme}: URLs`,
+    );
+  }
+  if (spec.startsWith('.') || (path.isAbsolute(spec) && path.sep === '\\')) {
+    return pathToFileURL(path.resolve(spec)).href;
+  }
+  try {
+    return import.meta.resolve(spec);
+  } catch {
+    // Not found: the pool's start reports it (BrokenPoolError on pool.ready).
+    return pathToFileURL(path.resolve(spec)).href;
+  }
+}
