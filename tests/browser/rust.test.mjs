@@ -23,7 +23,8 @@ const message = transportName() === 'message';
 test("message transport: Rust tasks run on each worker's own instance; rayon and the Rust API need isolation", {
   skip: !message && "the shared transport runs them on the page's memory (next tests)",
 }, async () => {
-  const r = await inPage(`async ({ Pool, initRayon, NotIsolatedError }) => {
+  const r = await inPage(
+    `async ({ Pool, initRayon, NotIsolatedError }) => {
     await using pool = new Pool({ workers: 2 });
     await pool.ready;
     const add = await pool.submit('add', 40, 2);
@@ -37,7 +38,9 @@ test("message transport: Rust tasks run on each worker's own instance; rayon and
     let rayon = null;
     try { await initRayon(1); } catch (e) { rayon = e instanceof NotIsolatedError; }
     return { add, rowsLen: rows.length, inside: rows[2 * 64 + 45], sum, badArgs, unknown, forged, rayon };
-  }`, { entry: DEMO });
+  }`,
+    { entry: DEMO },
+  );
   assert.deepEqual(r, {
     add: 42,
     rowsLen: 256,

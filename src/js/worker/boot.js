@@ -29,7 +29,9 @@ export function serveWorker(loadGlue, { onInstance } = {}) {
   self.onmessage = (event) => {
     const init = event.data;
     if (init.transport === 'message') {
-      serveMessages(init, loadGlue, { holdLifeLock, runInitializer, yieldToEventLoop, onInstance }).catch(reportStartFailure);
+      serveMessages(init, loadGlue, { holdLifeLock, runInitializer, yieldToEventLoop, onInstance }).catch(
+        reportStartFailure,
+      );
       return;
     }
     // Shared buffers the page registers from now on arrive as messages, in
