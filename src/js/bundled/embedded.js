@@ -489,6 +489,24 @@ async function* unorderedChunks(started, submitChunk, deadline, timeout) {
   }
 }
 
+// src/js/platform.js
+var noop2 = () => {
+};
+var platform = {
+  /** Shared memory is always there (Node.js): no cross-origin isolation to ask for. */
+  alwaysIsolated: false,
+  /** Logical cores (the default number of workers), or undefined if unknown. */
+  cores: () => globalThis.navigator?.hardwareConcurrency,
+  /** The absolute URL of a task module given as `module`, or null for the page's rules (page/options.js). */
+  taskModuleUrl: (_module) => null,
+  /**
+   * Keeps the process alive until the returned function is called: a pool
+   * holds it while it starts, runs tasks or shuts down (Node.js; a page has
+   * no process to keep).
+   */
+  holdProcess: () => noop2
+};
+
 // src/js/shared/layout-constants.js
 var SLOT_BYTES = 56;
 var SLOT_STATE = 0;
@@ -593,6 +611,7 @@ var workerSource = null;
 var messageWorkers = () => workerSource;
 var canShare;
 function canShareMemory() {
+  if (platform.alwaysIsolated) return true;
   if (canShare === void 0) {
     try {
       canShare = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === "function" && !!structuredClone(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }));
@@ -1366,7 +1385,7 @@ function checkCount(name, value, { min = 1, max = Infinity } = {}) {
   return value;
 }
 function defaultWorkers() {
-  const n = globalThis.navigator?.hardwareConcurrency;
+  const n = platform.cores();
   return Number.isInteger(n) && n > 0 ? Math.min(n, MAX_WORKERS) : 4;
 }
 var TaskOptions = class {
@@ -1395,7 +1414,8 @@ function poolConfig({
   maxTasksPerChild,
   maxQueueSize,
   concurrency = 1,
-  reserveMemory: reserveMemory2
+  reserveMemory: reserveMemory2,
+  keepAlive = false
 } = {}) {
   if (initializer !== void 0 && typeof initializer !== "function" && typeof initializer !== "string") {
     throw new TypeError("initializer must be a function or the name of a task-module export");
@@ -1415,7 +1435,8 @@ function poolConfig({
     maxTasksPerChild: optionalCount("maxTasksPerChild", maxTasksPerChild),
     maxQueueSize: optionalCount("maxQueueSize", maxQueueSize),
     concurrency: checkCount("concurrency", concurrency, { max: 1e3 }),
-    reserveMemory: reserveMemory2 === void 0 ? 0 : checkCount("reserveMemory", reserveMemory2, { min: 0, max: 2 ** 32 })
+    reserveMemory: reserveMemory2 === void 0 ? 0 : checkCount("reserveMemory", reserveMemory2, { min: 0, max: 2 ** 32 }),
+    keepAlive: !!keepAlive
   };
 }
 var optionalCount = (name, value) => value === void 0 || value === null ? 0 : checkCount(name, value);
@@ -1423,6 +1444,8 @@ var initializerCode = (initializer) => typeof initializer === "function" ? { cod
 function taskModuleUrls(module) {
   const list = module === void 0 ? [] : Array.isArray(module) ? module : [module];
   return list.map((m) => {
+    const resolved = platform.taskModuleUrl(m);
+    if (resolved !== null) return resolved;
     const url = new URL(String(m), globalThis.location?.href);
     if (globalThis.location && url.protocol !== "data:" && url.origin !== location.origin) {
       throw new TypeError(
@@ -1902,7 +1925,7 @@ var MessageTransport = class {
     let rustTasks = null;
     started[0].then(
       ({ rustTasks: names, rustError }) => {
-        rustTasks = names ? new Set(names) : new NotIsolatedError(`Rust tasks (${rustError})`);
+        rustTasks = names ? new Set(names) : Object.assign(rustError.name === "NotIsolatedError" ? new NotIsolatedError() : new PoolError(), rustError);
       },
       () => {
       }
@@ -2111,6 +2134,7 @@ var Completions = class {
   // Core invariant 6: announce, read the event, drain, then wait on the value read.
   async #pumpLoop() {
     const { event, mainWaiting } = this.#words;
+    const release = platform.holdProcess();
     try {
       while (this.#dispatcher.inSlots > 0) {
         const { i32 } = this.#view.refresh();
@@ -2125,6 +2149,7 @@ var Completions = class {
         await this.#waitFor(i32, event, seen);
       }
     } finally {
+      release();
       this.#pumping = false;
       if (this.#ptr) Atomics.store(this.#view.refresh().i32, mainWaiting, 0);
     }
@@ -2478,6 +2503,7 @@ var WorkerHandle = class {
     this.ready = new Promise((resolve, reject) => {
       this.worker.onmessage = ({ data }) => this.#onMessage(data, resolve, reject);
       this.worker.onerror = (event) => this.#onError(event, reject);
+      this.worker.onexit = () => this.#onExit(reject);
     });
     this.worker.postMessage({ ...core.init, index, uid: this.uid, lockName: this.#lockName });
   }
@@ -2522,6 +2548,14 @@ var WorkerHandle = class {
       reject(new BrokenPoolError(`a worker failed to start: ${message}`));
     } else {
       console.error(`wasmpool: uncaught error in worker ${this.uid}: ${message}`);
+    }
+  }
+  #onExit(reject) {
+    if (!this.#started) {
+      this.gone = true;
+      reject(new BrokenPoolError("a worker exited before it started"));
+    } else if (!this.gone) {
+      this.#events.onDied(this);
     }
   }
   // A worker holds a Web Lock for its whole life; the page's request for the
@@ -2593,6 +2627,8 @@ var SharedTransport = class {
   #broken = null;
   // BrokenPoolError once the pool cannot run tasks
   #shutdownPromise = null;
+  #keepingAlive = null;
+  // releases the process (keepAlive) once the pool has finished
   /** @param {object} config poolConfig(options) */
   constructor(config) {
     assertIsolated("new Pool({ transport: 'shared' })");
@@ -2614,6 +2650,9 @@ var SharedTransport = class {
     });
     this.ready = this.#start();
     this.ready.catch((error) => this.#breakPool(error));
+    const starting = platform.holdProcess();
+    this.ready.then(starting, starting);
+    if (config.keepAlive) this.#keepingAlive = platform.holdProcess();
   }
   get codes() {
     return this.#dispatcher.codes;
@@ -2753,6 +2792,15 @@ var SharedTransport = class {
     if (!this.#closed) this.shutdown({ wait: false, cancelFutures: true });
   }
   async #finish() {
+    const release = platform.holdProcess();
+    try {
+      await this.#freeAll();
+    } finally {
+      release();
+      this.#keepingAlive?.();
+    }
+  }
+  async #freeAll() {
     try {
       await this.ready;
     } catch {
@@ -2763,8 +2811,12 @@ var SharedTransport = class {
     const { wasm } = rt;
     wasm.wp_begin_shutdown(ptr, SHUTDOWN_NOW);
     if (!this.#terminating && !this.#broken) {
-      const grace = new Promise((resolve) => setTimeout(resolve, EXIT_GRACE_MS));
+      let timer;
+      const grace = new Promise((resolve) => {
+        timer = setTimeout(resolve, EXIT_GRACE_MS);
+      });
       await Promise.race([Promise.all(this.#live().map((h) => h.exited)), grace]);
+      clearTimeout(timer);
     }
     for (const handle of this.#live()) await this.#kill(handle);
     for (const id of takeVec(wasm, wasm.wp_drain_queued(ptr))) {
@@ -2777,6 +2829,7 @@ var SharedTransport = class {
     this.#dispatcher.codes.free(wasm);
     wasm.wp_free(inlineBase, this.#config.slots * INLINE_BYTES);
     wasm.wp_pool_free(ptr);
+    await Promise.all(this.#handles.map((h) => h?.worker.closed));
   }
 };
 function reserveMemory(rt, bytes) {
@@ -3322,7 +3375,7 @@ function panicMessage(memory, address, trap) {
 // src/js/worker/message-loop.js
 var FLUSH_MS = 1;
 var abortError2 = () => new DOMException("the task was aborted", "AbortError");
-async function serveMessages(init, loadGlue, { holdLifeLock: holdLifeLock2, runInitializer: runInitializer2, yieldToEventLoop: yieldToEventLoop2 }) {
+async function serveMessages(init, loadGlue, { holdLifeLock: holdLifeLock2, runInitializer: runInitializer2, yieldToEventLoop: yieldToEventLoop2, onInstance }) {
   const inbox = [];
   let worker = null;
   const handle = (data) => {
@@ -3335,14 +3388,20 @@ async function serveMessages(init, loadGlue, { holdLifeLock: holdLifeLock2, runI
   let instance = null;
   const loadInstance = () => {
     instance ??= (async () => {
-      const glue = await loadGlue(init);
       try {
-        const wasm = await glue.default({ module_or_path: init.wasmUrl });
-        return { glue, wasm, panicBuffer: wasm.wp_panic_buffer() };
-      } catch (error) {
-        if (typeof SharedArrayBuffer === "function") throw error;
-        throw new NotIsolatedError("Rust tasks (WebAssembly threads: a shared WebAssembly.Memory)");
+        new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+      } catch {
+        throw new NotIsolatedError(
+          "Rust tasks (WebAssembly threads: this browser makes no shared WebAssembly.Memory here)"
+        );
       }
+      const glue = await loadGlue(init);
+      const response = await fetch(init.wasmUrl);
+      if (!response.ok) throw new Error(`cannot fetch ${init.wasmUrl} (${response.status})`);
+      const module = await WebAssembly.compile(await response.arrayBuffer());
+      const wasm = glue.initSync({ module });
+      onInstance?.(glue);
+      return { glue, wasm, panicBuffer: wasm.wp_panic_buffer() };
     })();
     return instance;
   };
@@ -3362,7 +3421,7 @@ async function serveMessages(init, loadGlue, { holdLifeLock: holdLifeLock2, runI
     try {
       ready.rustTasks = (await loadInstance()).glue.wp_task_names().split("\n");
     } catch (error) {
-      ready.rustError = String(error?.message || error);
+      ready.rustError = { name: error?.name, message: String(error?.message || error) };
     }
   }
   const run = new MessageWorker(init, named, rust, yieldToEventLoop2);
@@ -3585,11 +3644,13 @@ var MessageWorker = class {
 };
 
 // src/js/worker/boot.js
-function serveWorker(loadGlue) {
+function serveWorker(loadGlue, { onInstance } = {}) {
   self.onmessage = (event) => {
     const init = event.data;
     if (init.transport === "message") {
-      serveMessages(init, loadGlue, { holdLifeLock, runInitializer, yieldToEventLoop }).catch(reportStartFailure);
+      serveMessages(init, loadGlue, { holdLifeLock, runInitializer, yieldToEventLoop, onInstance }).catch(
+        reportStartFailure
+      );
       return;
     }
     const refs = new SharedRefs(init.memory);

@@ -87,7 +87,7 @@ export function batchBytes(message, at) {
  * @property {number} concurrency
  * @property {string} [wasmUrl] where the worker fetches the wasm for an instance of its own (first Rust task)
  * @property {boolean} [rustTasks] load that instance at once and put the Rust task names in READY
- *   (`{ type: 'ready', rustTasks: string[] }`, or `rustError: string` where no instance can be made)
+ *   (`{ type: 'ready', rustTasks: string[] }`, or `rustError: { name, message }` where no instance can be made)
  */
 
 /**

@@ -37,15 +37,20 @@ export async function serveMessages(init, loadGlue, { holdLifeLock, runInitializ
   let instance = null;
   const loadInstance = () => {
     instance ??= (async () => {
-      const glue = await loadGlue(init);
       try {
-        const wasm = await glue.default({ module_or_path: init.wasmUrl });
-        onInstance?.(glue);
-        return { glue, wasm, panicBuffer: wasm.wp_panic_buffer() };
-      } catch (error) {
-        if (typeof SharedArrayBuffer === 'function') throw error;
-        throw new NotIsolatedError('Rust tasks (WebAssembly threads: a shared WebAssembly.Memory)');
+        new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+      } catch {
+        throw new NotIsolatedError(
+          'Rust tasks (WebAssembly threads: this browser makes no shared WebAssembly.Memory here)',
+        );
       }
+      const glue = await loadGlue(init);
+      const response = await fetch(init.wasmUrl);
+      if (!response.ok) throw new Error(`cannot fetch ${init.wasmUrl} (${response.status})`);
+      const module = await WebAssembly.compile(await response.arrayBuffer());
+      const wasm = glue.initSync({ module }); // a memory of its own
+      onInstance?.(glue);
+      return { glue, wasm, panicBuffer: wasm.wp_panic_buffer() };
     })();
     return instance;
   };
@@ -67,7 +72,7 @@ export async function serveMessages(init, loadGlue, { holdLifeLock, runInitializ
     try {
       ready.rustTasks = (await loadInstance()).glue.wp_task_names().split('\n');
     } catch (error) {
-      ready.rustError = String(error?.message || error);
+      ready.rustError = { name: error?.name, message: String(error?.message || error) };
     }
   }
   const run = new MessageWorker(init, named, rust, yieldToEventLoop);

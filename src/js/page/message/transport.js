@@ -11,7 +11,14 @@
 // they are long (the rest stay here, cancellable and free to go to whichever
 // worker frees up first). The first task per worker goes alone, to measure.
 
-import { BrokenPoolError, NotIsolatedError, PanicError, ShutdownError, WorkerCrashedError } from '../../errors.js';
+import {
+  BrokenPoolError,
+  NotIsolatedError,
+  PanicError,
+  PoolError,
+  ShutdownError,
+  WorkerCrashedError,
+} from '../../errors.js';
 import { Future } from '../../future.js';
 import { messageWorkers } from '../../runtime.js';
 import { decode, Encoder } from '../../shared/codec/index.js';
@@ -274,7 +281,10 @@ export class MessageTransport {
     let rustTasks = null;
     started[0].then(
       ({ rustTasks: names, rustError }) => {
-        rustTasks = names ? new Set(names) : new NotIsolatedError(`Rust tasks (${rustError})`);
+        // Where no instance can be made, a Rust task name is that error at the call.
+        rustTasks = names
+          ? new Set(names)
+          : Object.assign(rustError.name === 'NotIsolatedError' ? new NotIsolatedError() : new PoolError(), rustError);
       },
       () => {},
     );
