@@ -1,4 +1,4 @@
-// npm run bench [-- --browser chromium|firefox|all] [--runtime browser|node|all] [--json FILE] [--quick] [--only ID,…]:
+// npm run bench [-- --browser chromium|firefox|all] [--runtime browser|node|all] [--json FILE] [--quick] [--only ID,…] [--transport shared|message|all]:
 // runs bench/bench.js in headless Chromium and Firefox ESR (default: both, one
 // after the other) and the Node.js bench (bench/node/run.mjs, `runtime:
 // 'node'` rows), prints a table per browser and one for Node.js, writes
@@ -55,6 +55,14 @@ const NOT_ANCHORS = new Set([
 ]);
 
 const server = await startServer({ isolated: true });
+// A plain page too: the workloads marked `message` run there again, on the
+// message transport (`--transport message` runs only those; `shared` none).
+const plainServer = await startServer({ isolated: false });
+const transportArg = argValue('--transport') ?? 'all';
+if (!['shared', 'message', 'all'].includes(transportArg)) {
+  console.error(`--transport: one of shared, message, all (got ${transportArg})`);
+  process.exit(2);
+}
 // Progress lines as the workloads start (a full run takes ~3 min a browser).
 const started = performance.now();
 let stepNo = 0;
@@ -65,21 +73,23 @@ const step = (id) => log(`[${++stepNo}/${steps}] ${id}… (${((performance.now()
 // The workloads of one bench page (bench.html: the npm package's wasm;
 // bench.html?demo: the demo crate's, for the workloads that call its Rust
 // tasks), in one page of its own.
-async function benchPage(browser, name, query, results) {
+async function benchPage(browser, name, query, results, transport = 'shared') {
   const page = await browser.newPage();
   page.on('console', (m) => log(`${name}: ${m.text}`));
   page.on('pageerror', (e) => log(`${name}: page error: ${e.message}`));
-  await page.goto(`${server.url}/bench/bench.html${query}`);
+  await page.goto(`${(transport === 'shared' ? server : plainServer).url}/bench/bench.html${query}`);
   await page.waitFor(() => window.benchReady === true);
-  const workloads = (await page.evaluate(() => window.bench.workloads)).filter(wanted);
+  const workloads = (
+    await page.evaluate((t) => (t === 'shared' ? window.bench.workloads : window.bench.messageWorkloads), transport)
+  ).filter(wanted);
   steps += workloads.length;
   if (workloads.length === 0) {
     await page.close();
     return null;
   }
-  await page.evaluate((options) => window.bench.setup(options), { quick, browser: name });
+  await page.evaluate((options) => window.bench.setup(options), { quick, browser: name, transport });
   for (const id of workloads) {
-    step(`${name} ${id}`);
+    step(`${name} ${id}${transport === 'message' ? ' (message transport)' : ''}`);
     results.push(...(await page.evaluate((id) => window.bench.run(id), id)));
   }
   const env = await page.evaluate(() => window.bench.teardown());
@@ -96,10 +106,12 @@ async function benchBrowser(name) {
   try {
     log(`${browser.label} (${browser.version}, headless)`);
     const results = [];
-    const packagePage = await benchPage(browser, name, '', results);
-    const demoPage = await benchPage(browser, name, '?demo', results);
-    const { cores, workers } = packagePage ?? demoPage ?? { cores: null, workers: null };
-    if (wanted('idle_cpu')) {
+    const shared = transportArg !== 'message';
+    const packagePage = shared ? await benchPage(browser, name, '', results) : null;
+    const demoPage = shared ? await benchPage(browser, name, '?demo', results) : null;
+    const messagePage = transportArg !== 'shared' ? await benchPage(browser, name, '', results, 'message') : null;
+    const { cores, workers } = packagePage ?? demoPage ?? messagePage ?? { cores: null, workers: null };
+    if (shared && wanted('idle_cpu')) {
       steps += 1;
       step(`${name} idle_cpu`);
       results.push(await idleCpu(browser, server.url, { quick, log: (l) => log(`${name}: ${l}`) }));
@@ -209,7 +221,7 @@ try {
         .map(([k, v]) => `${k}: ${fmt(v)}`)
         .join('; ');
       lines.push(
-        `| ${where(r)} | ${r.id} | ${r.unit} | ${fmt(r.wasmpool)} | ${anchors} | ${r.ratio == null ? '—' : r.ratio.toFixed(2)} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`,
+        `| ${where(r)} | ${r.id}${r.transport === 'message' ? ' (message)' : ''} | ${r.unit} | ${fmt(r.wasmpool)} | ${anchors} | ${r.ratio == null ? '—' : r.ratio.toFixed(2)} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`,
       );
     }
     const notes = rows.filter((r) => r.notes).map((r) => `- ${r.id}: ${r.notes}`);
@@ -232,10 +244,13 @@ try {
     fs.writeFileSync(path.join(here, 'results', 'latest.svg'), chart(report));
   }
   if (jsonPath) fs.writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-  const missed = report.results.filter((r) => !r.met).map((r) => `${r.id} (${where(r)})`);
+  const missed = report.results
+    .filter((r) => !r.met)
+    .map((r) => `${r.id} (${where(r)}${r.transport === 'message' ? ', message' : ''})`);
   console.log(missed.length ? `targets missed: ${missed.join(', ')}` : 'all targets met');
 } finally {
   await server.close();
+  await plainServer.close();
 }
 
 // A bar per workload and browser: its ratio, with the target ratio (1.0) as a line.
@@ -253,7 +268,7 @@ function chart(report) {
       const y = top + i * rowH;
       const color = r.met ? '#2a9d58' : '#d0453a';
       return (
-        `<text x="${left - 8}" y="${y + 20}" text-anchor="end" font-size="13">${r.id} · ${where(r)}</text>` +
+        `<text x="${left - 8}" y="${y + 20}" text-anchor="end" font-size="13">${r.id}${r.transport === 'message' ? ' (msg)' : ''} · ${where(r)}</text>` +
         `<rect x="${left}" y="${y + 6}" width="${Math.max(1, x(r.ratio) - left)}" height="20" fill="${color}"/>` +
         `<text x="${x(r.ratio) + 6}" y="${y + 20}" font-size="12">${r.ratio.toFixed(2)}×</text>`
       );

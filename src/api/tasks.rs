@@ -21,6 +21,12 @@ pub fn register_task(name: &str, task: TaskFn) {
     REGISTERED.replace((name.to_owned(), task), |(n, _)| n == name);
 }
 
+/// The registered tasks' names, one per line (the page checks names at the
+/// call without a wasm instance of its own: the message transport).
+pub(crate) fn names() -> String {
+    REGISTERED.with(|entries| entries.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join("\n"))
+}
+
 /// The task called `name`: a built-in one (which cannot be replaced), else a
 /// registered one.
 pub(crate) fn find(name: &str) -> Option<TaskFn> {

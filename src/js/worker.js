@@ -3,11 +3,12 @@
 // worker fetches its whole import graph before it runs, and one file starts
 // ~30 ms sooner than seven.
 //
-// Only the three glue functions a worker calls are imported (not the
+// Only the glue functions a worker calls are imported (not the
 // namespace), so the bundle leaves out the rest of the glue: the async
 // fetch-and-instantiate path and the wrappers of exports the worker calls
 // directly on the instance.
-import { initSync, wp_has_task, wp_run_task } from '../../pkg/wasmpool.js';
+import { initSync, wp_has_task, wp_run_task, wp_task_names } from '../../pkg/wasmpool.js';
 import { serveWorker } from './worker/boot.js';
 
-serveWorker(() => ({ initSync, wp_has_task, wp_run_task }));
+// (wp_task_names: a message-transport worker reports the Rust task names.)
+serveWorker(() => ({ initSync, wp_has_task, wp_run_task, wp_task_names }));

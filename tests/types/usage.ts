@@ -17,6 +17,10 @@ async function main(): Promise<void> {
   await using pool = new Pool({ workers: 2, initializer: (n: number) => void n, initargs: [1] });
   const f: Future<number> = pool.submit((a: number, b: number) => a + b, 1, 2);
   const n: number = await f;
+  const plain = new Pool({ transport: 'message', quiet: true });
+  const transport: 'shared' | 'message' = plain.transport;
+  void transport;
+  await plain.shutdown();
   // Node.js: task modules as file URLs, a pool that holds the process until shut down.
   await using nodePool = new Pool({ module: new URL('file:///srv/tasks.js'), keepAlive: true });
   void nodePool;

@@ -10,8 +10,11 @@
 import { setRuntimeSource } from '../../../src/js/runtime.js';
 import * as glue from '../pkg/wasmpool_demo.js';
 
+const wasmUrl = new URL('../pkg/wasmpool_demo_bg.wasm', import.meta.url);
+const spawnWorker = (name) => new Worker(new URL('../pkg/worker.js', import.meta.url), { type: 'module', name });
+
 setRuntimeSource(async () => {
-  const url = new URL('../pkg/wasmpool_demo_bg.wasm', import.meta.url);
+  const url = wasmUrl;
   const response = await fetch(url);
   if (!response.ok) {
     throw new Error(`wasmpool demo: cannot fetch ${url} (${response.status}): run 'bash scripts/build.sh' first`);
@@ -27,9 +30,9 @@ setRuntimeSource(async () => {
     module,
     // js/worker.js as one file (scripts/build.sh bundles it, as the package's
     // pkg/worker.js): a replacement worker starts as fast as the package's.
-    spawnWorker: (name) => new Worker(new URL('../pkg/worker.js', import.meta.url), { type: 'module', name }),
+    spawnWorker,
   };
-});
+}, { spawnWorker, wasmUrl }); // the message transport: each worker loads its own instance
 
 export * from '../../../src/js/api.js';
 export { initRayon } from './rayon.js';

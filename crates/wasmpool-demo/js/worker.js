@@ -4,4 +4,5 @@
 import { serveWorker } from '../../../src/js/worker/boot.js';
 import * as glue from '../pkg/wasmpool_demo.js';
 
-serveWorker(() => glue);
+// A message-transport worker has an instance of its own: its tasks are registered there too.
+serveWorker(() => glue, { onInstance: (g) => g.register_demo_tasks() });

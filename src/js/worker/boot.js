@@ -1,4 +1,5 @@
-// A pool worker's life: one module Web Worker = one pool thread.
+// A pool worker's life: one module Web Worker = one pool thread. (On the
+// message transport it serves message-loop.js instead, from its first message.)
 //
 // It instantiates the page's compiled module on the page's shared memory,
 // imports the task modules, runs the initializer, then claims and runs tasks
@@ -15,15 +16,24 @@ import { SharedRefs } from '../shared/refs.js';
 import { TaskContext } from './context.js';
 import { compile, importTaskModules, TaskFunctions } from './functions.js';
 import { claimLoop, LoopEnd } from './loop.js';
+import { serveMessages } from './message-loop.js';
 import { isThenable, TaskRunner } from './run-task.js';
 
 /**
  * Serves as a pool thread: waits for the page's InitMessage, gets the
  * wasm-bindgen glue with `loadGlue(init)`, then runs tasks until told to exit.
+ * `onInstance(glue)`: runs once a message-transport worker has instantiated
+ * an instance of its own (a crate registers its Rust tasks there).
  */
-export function serveWorker(loadGlue) {
+export function serveWorker(loadGlue, { onInstance } = {}) {
   self.onmessage = (event) => {
     const init = event.data;
+    if (init.transport === 'message') {
+      serveMessages(init, loadGlue, { holdLifeLock, runInitializer, yieldToEventLoop, onInstance }).catch(
+        reportStartFailure,
+      );
+      return;
+    }
     // Shared buffers the page registers from now on arrive as messages, in
     // order after this one; take them from the first moment (a message that
     // finds no handler is lost, and a task naming its buffer would fail).
@@ -35,12 +45,14 @@ export function serveWorker(loadGlue) {
     Promise.resolve(init)
       .then(loadGlue)
       .then((glue) => serve(init, glue, refs))
-      .catch((error) => {
-        // Only start-up failures land here; task errors are results.
-        const message = String(error?.message || error);
-        self.postMessage({ type: MSG.ERROR, message, stack: error?.stack, threadStart: error?.threadStart === true });
-      });
+      .catch(reportStartFailure);
   };
+}
+
+// Only start-up failures land here; task errors are results.
+function reportStartFailure(error) {
+  const message = String(error?.message || error);
+  self.postMessage({ type: MSG.ERROR, message, stack: error?.stack, threadStart: error?.threadStart === true });
 }
 
 /** @param {import('../shared/messages.js').InitMessage} init */
