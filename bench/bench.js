@@ -16,7 +16,7 @@ import { WORKLOADS } from './workloads/index.js';
 let ctx = null;
 
 // The pools the workloads share (2 workers each) and the runtime.
-async function setup({ quick = false } = {}) {
+async function setup({ quick = false, browser = 'chromium' } = {}) {
   const rt = await loadRuntime();
   const wp = new Pool({ workers: WORKERS });
   await wp.ready;
@@ -25,7 +25,7 @@ async function setup({ quick = false } = {}) {
   // Tasks in flight at once make workerpool start all its workers.
   await Promise.all([...Array.from({ length: WORKERS }, () => wk.exec(noop, [])), mini.exec(noop)]);
   check(wk.stats().totalWorkers === WORKERS, 'workerpool started its workers');
-  ctx = { quick, scale: quick ? 0.1 : 1, rt, wp, wk, mini };
+  ctx = { quick, browser, scale: quick ? 0.1 : 1, rt, wp, wk, mini };
 }
 
 // One workload's rows (an array, even for one row), after letting the

@@ -59,7 +59,7 @@ async function benchBrowser(name) {
     await page.waitFor(() => window.benchReady === true);
     const workloads = await page.evaluate(() => window.bench.workloads);
     steps += workloads.length + 1;
-    await page.evaluate((quick) => window.bench.setup({ quick }), quick);
+    await page.evaluate((options) => window.bench.setup(options), { quick, browser: name });
     const results = [];
     for (const id of workloads) {
       step(`${name} ${id}`);

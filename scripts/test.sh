@@ -38,14 +38,18 @@ fi
 suite "js (biome lint + format check)" bash scripts/lint-js.sh
 suite "types (tsc --noEmit)" node_modules/.bin/tsc -p tests/types/tsconfig.json
 mapfile -t browser_tests < <(find tests/browser -name '*.test.mjs' | sort)
-# Every browser suite runs once per browser (tests/browser/harness.mjs picks
-# the driver by WASMPOOL_BROWSER); the label is the installed version's.
+# Every browser suite runs once per browser and transport (tests/browser/harness.mjs
+# picks the driver by WASMPOOL_BROWSER; WASMPOOL_TRANSPORT=message serves plain
+# pages, where pools run the message transport); the label is the installed version's.
 for browser in chromium firefox; do
   label="$(WASMPOOL_BROWSER=$browser node --input-type=module \
     -e "import { browserLabel, closeAll } from './tests/browser/harness.mjs'; console.log(await browserLabel()); await closeAll();" \
     2>/dev/null)" || label=""
   [ -n "$label" ] || label="$browser (cannot start)"
-  WASMPOOL_BROWSER=$browser suite "browser ($label)" node --test --test-concurrency=1 "${grep_args[@]}" "${browser_tests[@]}"
+  for transport in shared message; do
+    WASMPOOL_BROWSER=$browser WASMPOOL_TRANSPORT=$transport suite "browser ($label, $transport)" \
+      node --test --test-concurrency=1 "${grep_args[@]}" "${browser_tests[@]}"
+  done
 done
 if [ -f tests/examples/run.sh ]; then
   suite "examples (packaged tarball in Vite, webpack, plain page)" bash tests/examples/run.sh

@@ -61,6 +61,32 @@ export async function latency(run, n, { warmup = 200 } = {}) {
   return { p50: quantile(samples, 0.5) * 1000, p99: quantile(samples, 0.99) * 1000 };
 }
 
+/**
+ * Per-task time of two kinds of round trip, measured alternately so that
+ * drift (the other core's load, GC, JIT) hits both alike: `batches` samples
+ * of each, every sample `batch` sequential round trips timed together, so
+ * that a coarse clock (Firefox steps performance.now() by 20 µs) is ~1/batch
+ * of a sample. Returns the median per-task time of each, in µs.
+ */
+export async function pairedLatency(runA, runB, { batches = 50, batch = 20, warmup = 200 } = {}) {
+  for (let i = 0; i < warmup; i++) {
+    await runA();
+    await runB();
+  }
+  const a = new Float64Array(batches);
+  const b = new Float64Array(batches);
+  const time = async (run) => {
+    const t = now();
+    for (let k = 0; k < batch; k++) await run();
+    return ((now() - t) * 1000) / batch;
+  };
+  for (let i = 0; i < batches; i++) {
+    a[i] = await time(runA);
+    b[i] = await time(runB);
+  }
+  return { a: median(a), b: median(b) };
+}
+
 /** Tasks per second for `n` tasks submitted at once (`submit(i)` must resolve to `i`). */
 export async function throughput(submit, n) {
   const t = now();

@@ -38,7 +38,13 @@ async function freshP99(n) {
   return { wasmpool: a.p99, workerpool: b.p99 };
 }
 
-export async function roundtrip({ scale, wp, wk, mini }) {
+// The p50 target against workerpool, per browser (issues 13 and 14). In
+// Firefox workerpool's round trip is ~140 µs: 8× would ask for 17 µs, below
+// the 20 µs step of Firefox's clock, so a p50 could not even show it.
+const P50_TARGET = { chromium: 8, firefox: 5 };
+
+export async function roundtrip({ scale, wp, wk, mini, browser }) {
+  const p50Target = P50_TARGET[browser] ?? 8;
   const n = Math.round(10_000 * scale);
   const warmup = Math.round(5_000 * scale);
   const fresh = await freshP99(n);
@@ -61,8 +67,8 @@ export async function roundtrip({ scale, wp, wk, mini }) {
       workerpool: b.p50,
       minimal: c.p50,
       ratio: b.p50 / a.p50,
-      target: 'wasmpool p50 ≤ 1/8 of workerpool',
-      met: a.p50 * 8 <= b.p50,
+      target: `wasmpool p50 ≤ 1/${p50Target} of workerpool`,
+      met: a.p50 * p50Target <= b.p50,
       notes: `${steady}; performance.now() comes in ${timerStep()} µs steps in this page`,
     },
     {

@@ -28,6 +28,15 @@ pub fn register_task(name: &str, task: TaskFn) {
     REGISTERED.replace((name.to_owned(), task), |(n, _)| n == name);
 }
 
+/// The names of the demo's and the registered tasks, one per line (the page
+/// checks names at the call without a wasm instance of its own: the message
+/// transport).
+pub(crate) fn names() -> String {
+    let mut names: Vec<String> = DEMO.iter().map(|(n, _)| (*n).to_owned()).collect();
+    REGISTERED.with(|entries| names.extend(entries.iter().map(|(n, _)| n.clone())));
+    names.join("\n")
+}
+
 /// The task called `name`: a built-in one (which cannot be replaced), else a
 /// registered one.
 pub(crate) fn find(name: &str) -> Option<TaskFn> {

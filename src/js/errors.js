@@ -3,13 +3,15 @@
 /** Base class of every error wasmpool itself raises. */
 export class PoolError extends Error {}
 
-/** The page is not cross-origin isolated, so SharedArrayBuffer is unavailable. */
+/** What needs shared memory was asked for on a page that cannot share it with workers. */
 export class NotIsolatedError extends PoolError {
-  constructor() {
+  constructor(what = "wasmpool's shared memory") {
     super(
-      'wasmpool needs a cross-origin isolated page (SharedArrayBuffer and shared WebAssembly memory). ' +
-        'Serve the page with the headers "Cross-Origin-Opener-Policy: same-origin" and ' +
-        '"Cross-Origin-Embedder-Policy: require-corp" (or "credentialless").',
+      `${what} needs a cross-origin isolated page (SharedArrayBuffer, and a shared WebAssembly memory that can be ` +
+        'posted to workers). Serve the page with "Cross-Origin-Opener-Policy: same-origin" and ' +
+        '"Cross-Origin-Embedder-Policy: require-corp" (or "credentialless"), or with ' +
+        '"Document-Isolation-Policy: isolate-and-require-corp" (Chromium 137+). ' +
+        "Without isolation, new Pool() (transport 'auto') runs on the message transport.",
     );
   }
 }

@@ -6,7 +6,19 @@ export { CloneError, type CloneErrorCode } from './shared/codec/index.js';
 /** Most workers one pool may have. */
 export declare const MAX_WORKERS: number;
 
+/** How tasks and results travel between the page and the workers. */
+export type Transport = 'shared' | 'message';
+
 export interface PoolOptions {
+  /**
+   * 'auto' (default): 'shared' where the page can share memory with workers
+   * (cross-origin isolated), else 'message'. 'shared': tasks and results in
+   * the pool's shared wasm memory (throws NotIsolatedError where it cannot
+   * work). 'message': batched postMessages, on any page.
+   */
+  transport?: 'auto' | Transport;
+  /** No console.info when 'auto' falls back to the message transport. */
+  quiet?: boolean;
   /** Worker threads; default `navigator.hardwareConcurrency`. An integer from 1 to MAX_WORKERS. */
   workers?: number;
   /** Runs in every worker before its first task (a function or a task-module export name). */
@@ -173,6 +185,8 @@ export declare class Pool {
   readonly ready: Promise<void>;
   /** Number of worker threads. */
   readonly workers: number;
+  /** The transport that runs: 'shared' or 'message'. */
+  readonly transport: Transport;
   /** Runs `fn(...args)` in a worker. `fn` must not use variables from the page. */
   submit<F extends TaskFunction>(fn: F, ...args: Parameters<F>): Future<Awaited_<ReturnType<F>>>;
   /** submit with per-task options as the last argument. */
@@ -188,7 +202,10 @@ export declare class Pool {
     fn: F,
     ...args: Parameters<F>
   ): Future<Awaited_<ReturnType<F>>>;
-  /** A typed array in the shared wasm memory, passed to tasks by reference. Needs a ready pool. */
+  /**
+   * A typed array in the shared wasm memory, passed to tasks by reference. Needs a ready pool on the
+   * shared transport (on the message transport: NotIsolatedError).
+   */
   alloc<T extends TypedArrayConstructor>(Type: T, length: number): SharedTypedArray<InstanceType<T>>;
   /** fn over the items (several iterables are zipped), results in input order. */
   map<A, R>(fn: (a: A) => R, items: Input<A>, options?: MapOptions): MapResult<Awaited_<R>>;

@@ -24,16 +24,49 @@ let loading = null;
  * `{ wasm, glue, module, spawnWorker(name), glueUrl? }` where `wasm` is the raw
  * export object (the hot paths call it directly) and `glue` the wasm-bindgen
  * module namespace. The first source set wins: one page has one runtime.
+ * `workers`: `{ spawnWorker, wasmUrl }` for the message transport (none: the
+ * runtime cannot serve it).
  */
-export function setRuntimeSource(load) {
+export function setRuntimeSource(load, workers) {
   source ??= load;
+  workerSource ??= workers;
+}
+
+let workerSource = null;
+
+/**
+ * What the message transport needs without loading the wasm on the page:
+ * `{ spawnWorker(name), wasmUrl }` (null for a Rust crate's pool).
+ */
+export const messageWorkers = () => workerSource;
+
+let canShare;
+
+/**
+ * Whether a shared wasm memory can be posted to a worker here (the shared
+ * transport's condition). Measured: without isolation Chromium 156 and
+ * Firefox 153 still create a shared WebAssembly.Memory but refuse to post it
+ * (DataCloneError), and hide SharedArrayBuffer; WebKitGTK reports
+ * crossOriginIsolated yet has no SharedArrayBuffer. So: isolated, a
+ * SharedArrayBuffer, and cloning a one-page shared memory does not throw.
+ */
+export function canShareMemory() {
+  if (canShare === undefined) {
+    try {
+      canShare =
+        globalThis.crossOriginIsolated === true &&
+        typeof SharedArrayBuffer === 'function' &&
+        !!structuredClone(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }));
+    } catch {
+      canShare = false;
+    }
+  }
+  return canShare;
 }
 
 /** Throws NotIsolatedError unless shared memory is available on this page. */
-export function assertIsolated() {
-  if (globalThis.crossOriginIsolated !== true || typeof SharedArrayBuffer !== 'function') {
-    throw new NotIsolatedError();
-  }
+export function assertIsolated(what) {
+  if (!canShareMemory()) throw new NotIsolatedError(what);
 }
 
 /** Loads (once) and returns the runtime, checked against this JS layer's memory layout. */

@@ -210,9 +210,12 @@ pub fn wp_worker_exit(ptr: u32, worker: u32) {
     pool(ptr).exit(worker);
 }
 
-/// Address of this thread's panic-message buffer (`u32` length, then UTF-8).
+/// Address of this thread's panic-message buffer (`u32` length, then UTF-8);
+/// installs the hook that writes it (a message-transport worker's own
+/// instance has no `wp_worker_start`).
 #[wasm_bindgen]
 pub fn wp_panic_buffer() -> u32 {
+    std::panic::set_hook(Box::new(panic::record));
     panic::buffer_address()
 }
 
@@ -221,6 +224,12 @@ pub fn wp_panic_buffer() -> u32 {
 #[wasm_bindgen]
 pub fn wp_has_task(name: &str) -> bool {
     tasks::find(name).is_some()
+}
+
+/// Every Rust task's name, one per line.
+#[wasm_bindgen]
+pub fn wp_task_names() -> String {
+    tasks::names()
 }
 
 /// Runs the Rust task `name` (in whichever thread calls it: a pool worker).

@@ -31,7 +31,7 @@ impl<T> Registry<T> {
         Registry { locked: AtomicBool::new(false), entries: UnsafeCell::new(Vec::new()) }
     }
 
-    fn with<R>(&self, f: impl FnOnce(&mut Vec<T>) -> R) -> R {
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut Vec<T>) -> R) -> R {
         while self.locked.compare_exchange_weak(false, true, Acquire, Relaxed).is_err() {
             core::hint::spin_loop();
         }

@@ -1,13 +1,42 @@
 // How data reaches a worker: shared allocations and user SharedArrayBuffers
 // by reference (no copy), transferred ArrayBuffers, and the structured-clone
-// family both ways with a CloneError naming the path of anything else.
+// family both ways with a CloneError naming the path of anything else. On the
+// message transport nothing is shared: pool.alloc is a NotIsolatedError and
+// arrays travel as copies (the tests of sharing check that instead).
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { closeAll, inPage } from './harness.mjs';
+import { closeAll, inPage, transportName } from './harness.mjs';
 
 after(closeAll);
 
-test('a 64 MB shared array is processed in place by all workers, with no copy', async () => {
+const message = transportName() === 'message';
+
+test('message transport: pool.alloc is a NotIsolatedError naming isolation; a large array travels as a copy', {
+  skip: !message && 'the shared transport shares (next test)',
+}, async () => {
+  const r = await inPage(`async ({ Pool, NotIsolatedError }) => {
+    await using pool = new Pool({ workers: 2 });
+    await pool.ready;
+    let alloc;
+    try { pool.alloc(Float64Array, 4); } catch (e) { alloc = [e instanceof NotIsolatedError, e.message]; }
+    const data = new Float64Array(1 << 20).map((_, i) => i);
+    const back = await Promise.all([0, 1].map((h) => pool.submit((arr, h) => {
+      const half = arr.length / 2;
+      for (let i = h * half; i < (h + 1) * half; i++) arr[i] = arr[i] * 2 + 1;
+      return arr.subarray(h * half, (h + 1) * half);
+    }, data, h)));
+    let wrong = 0;
+    for (let h = 0; h < 2; h++) for (let i = 0; i < back[h].length; i += 997) if (back[h][i] !== (h * back[0].length + i) * 2 + 1) wrong++;
+    return { alloc, wrong, pageCopyUnchanged: data[5] === 5, lengths: back.map((b) => b.length) };
+  }`);
+  assert.equal(r.alloc[0], true);
+  assert.match(r.alloc[1], /Cross-Origin-Embedder-Policy/);
+  assert.deepEqual([r.wrong, r.pageCopyUnchanged, r.lengths], [0, true, [1 << 19, 1 << 19]]);
+});
+
+test('a 64 MB shared array is processed in place by all workers, with no copy', {
+  skip: message && 'zero-copy pool.alloc needs shared memory (message transport: previous test)',
+}, async () => {
   const r = await inPage(`async ({ Pool }) => {
     const pool = new Pool({ workers: 2 });
     await pool.ready;
@@ -44,12 +73,18 @@ test('a 64 MB shared array is processed in place by all workers, with no copy', 
 });
 
 test('user SharedArrayBuffers pass by reference too; ArrayBuffers can be transferred', async () => {
+  // A plain page has no SharedArrayBuffer: there only the transfer is checked.
   const r = await inPage(`async ({ Pool, TaskOptions }) => {
     await using pool = new Pool({ workers: 2 });
     await pool.ready;
-    const sab = new SharedArrayBuffer(16);
-    const view = new Int32Array(sab);
-    await Promise.all([pool.submit((v) => { Atomics.add(v, 0, 5); }, view), pool.submit((v) => { Atomics.add(v, 0, 7); }, view)]);
+    const view = { 0: 12 };
+    if (pool.transport === 'shared') {
+      const sab = new SharedArrayBuffer(16);
+      view[0] = 0;
+      const shared = new Int32Array(sab);
+      await Promise.all([pool.submit((v) => { Atomics.add(v, 0, 5); }, shared), pool.submit((v) => { Atomics.add(v, 0, 7); }, shared)]);
+      view[0] = shared[0];
+    }
     const buf = new Float64Array([1, 2, 3]).buffer;
     const sum = await pool.submit((b) => new Float64Array(b).reduce((a, x) => a + x, 0), buf, new TaskOptions({ transfer: [buf] }));
     let badTransfer = null;
@@ -82,15 +117,17 @@ test('the structured-clone family crosses both ways; other values are a TypeErro
 });
 
 test('a SharedArrayBuffer sent while some workers are still starting reaches every worker', async () => {
+  // Message transport: no SharedArrayBuffer; the same tasks carry a copy, each counted once.
   const r = await inPage(
     `async ({ Pool }) => {
     await using pool = new Pool({ workers: 4, maxTasksPerChild: 3 });
     await pool.submit(() => 0); // one worker is up; the others may still be starting
-    const shared = new Int32Array(new SharedArrayBuffer(16));
+    const shared = new Int32Array(pool.transport === 'shared' ? new SharedArrayBuffer(16) : new ArrayBuffer(16));
     const seen = await Promise.all(
-      Array.from({ length: 24 }, () => pool.submit((a) => { Atomics.add(a, 0, 1); return self.wasmpool.workerId; }, shared)),
+      Array.from({ length: 24 }, () => pool.submit((a) => { Atomics.add(a, 0, 1); return [self.wasmpool.workerId, a[0]]; }, shared)),
     );
-    return { count: shared[0], workers: new Set(seen).size };
+    if (pool.transport === 'message') shared[0] = seen.reduce((n, s) => n + s[1], 0);
+    return { count: shared[0], workers: new Set(seen.map((s) => s[0])).size };
   }`,
     { fresh: true },
   );

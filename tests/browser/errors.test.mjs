@@ -1,9 +1,9 @@
 // Errors a task or a call raises: what the caller gets (type, name, message,
-// worker-side stack), typed errors at the call site for bad input, a
-// non-isolated page, a failing initializer; the pool keeps serving.
+// worker-side stack), typed errors at the call site for bad input, a failing
+// initializer; the pool keeps serving. (A non-isolated page: transport.test.mjs.)
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { closeAll, inPage, openPage } from './harness.mjs';
+import { closeAll, inPage } from './harness.mjs';
 
 after(closeAll);
 
@@ -141,24 +141,6 @@ test('bad input: a typed error at the call site, and the pool still works', asyn
   });
   assert.equal(r.afterAll, 42);
   assert.equal(r.byRef, 10);
-});
-
-test('a page without COOP/COEP gets an error naming both headers', async () => {
-  const page = await openPage({ isolated: false });
-  const r = await page.evaluate(async () => {
-    const { Pool, NotIsolatedError } = await import('/src/js/index.js');
-    try {
-      new Pool({ workers: 1 });
-      return { thrown: false };
-    } catch (e) {
-      return { thrown: true, typed: e instanceof NotIsolatedError, name: e.name, message: e.message };
-    }
-  });
-  assert.ok(r.thrown, 'new Pool() must throw on a non-isolated page');
-  assert.ok(r.typed);
-  assert.equal(r.name, 'NotIsolatedError');
-  assert.match(r.message, /Cross-Origin-Opener-Policy: same-origin/);
-  assert.match(r.message, /Cross-Origin-Embedder-Policy: require-corp/);
 });
 
 test('a failing initializer breaks the pool: pending and later submissions get BrokenPoolError', async () => {

@@ -2,7 +2,9 @@
 // tests/drivers (real headless browsers from Debian's packages, never a
 // download) showing pages from the project's own server (scripts/serve.mjs).
 // The environment variable WASMPOOL_BROWSER picks the browser: `chromium`
-// (the default) or `firefox`.
+// (the default) or `firefox`; WASMPOOL_TRANSPORT the transport under test:
+// `shared` (the default: pages are cross-origin isolated) or `message` (pages
+// are plain, so pools on 'auto' run the message transport).
 //
 // Tests use only what this file exports for them:
 //
@@ -12,6 +14,7 @@
 //   closeAll()                          → after(closeAll) in every test file
 //   browserName()                       → 'chromium' or 'firefox' (for the rare engine-specific check)
 //   browserLabel()                      → e.g. 'Chromium 156' or 'Firefox ESR 153' (async: asks the browser)
+//   transportName()                     → 'shared' or 'message' (for tests of what only one transport does)
 //
 // and the TestPage methods: evaluate(fn, arg), waitFor(fn, arg, { timeout }),
 // screenshot(file), close(), and `logs`. Functions given to evaluate/waitFor
@@ -24,6 +27,15 @@ export function browserName() {
   const name = (process.env.WASMPOOL_BROWSER || 'chromium').toLowerCase();
   if (!BROWSERS.includes(name)) {
     throw new Error(`WASMPOOL_BROWSER=${process.env.WASMPOOL_BROWSER}: expected one of ${BROWSERS.join(', ')}`);
+  }
+  return name;
+}
+
+/** The transport under test, from WASMPOOL_TRANSPORT ('shared' by default). */
+export function transportName() {
+  const name = (process.env.WASMPOOL_TRANSPORT || 'shared').toLowerCase();
+  if (name !== 'shared' && name !== 'message') {
+    throw new Error(`WASMPOOL_TRANSPORT=${process.env.WASMPOOL_TRANSPORT}: expected shared or message`);
   }
   return name;
 }
@@ -85,8 +97,15 @@ class TestPage {
   }
 }
 
-/** A fresh page (own browser context) at `path` of the server; isolated unless told otherwise. */
-export async function openPage({ isolated = true, path: pagePath = '/tests/browser/blank.html' } = {}) {
+/**
+ * A fresh page (own browser context) at `path` of the server: isolated when
+ * the shared transport is under test, plain for the message transport,
+ * unless told otherwise.
+ */
+export async function openPage({
+  isolated = transportName() === 'shared',
+  path: pagePath = '/tests/browser/blank.html',
+} = {}) {
   const url = (await serverUrl({ isolated })) + pagePath;
   const driverPage = await (await browser()).newPage();
   const page = new TestPage(driverPage); // listening before the page loads

@@ -18,6 +18,10 @@ async function main(): Promise<void> {
   await using pool = new Pool({ workers: 2, initializer: (n: number) => void n, initargs: [1] });
   const f: Future<number> = pool.submit((a: number, b: number) => a + b, 1, 2);
   const n: number = await f;
+  const plain = new Pool({ transport: 'message', quiet: true });
+  const transport: 'shared' | 'message' = plain.transport;
+  void transport;
+  await plain.shutdown();
   const s: string = await pool.submit(async (x: string) => x.toUpperCase(), 'a');
   const squares: number[] = await pool.map((x: number) => x * x, [1, 2, 3]);
   for await (const v of pool.map((x: number) => String(x), [1, 2], { chunksize: 1 })) {

@@ -9,9 +9,9 @@ var __export = (target, all) => {
 var PoolError = class extends Error {
 };
 var NotIsolatedError = class extends PoolError {
-  constructor() {
+  constructor(what = "wasmpool's shared memory") {
     super(
-      'wasmpool needs a cross-origin isolated page (SharedArrayBuffer and shared WebAssembly memory). Serve the page with the headers "Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp" (or "credentialless").'
+      `${what} needs a cross-origin isolated page (SharedArrayBuffer, and a shared WebAssembly memory that can be posted to workers). Serve the page with "Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp" (or "credentialless"), or with "Document-Isolation-Policy: isolate-and-require-corp" (Chromium 137+). Without isolation, new Pool() (transport 'auto') runs on the message transport.`
     );
   }
 };
@@ -585,13 +585,25 @@ function takeThreadMemory(u32, recordPtr) {
 var THREAD_STACK_SIZE = 1 << 20;
 var source = null;
 var loading = null;
-function setRuntimeSource(load) {
+function setRuntimeSource(load, workers) {
   source ??= load;
+  workerSource ??= workers;
 }
-function assertIsolated() {
-  if (globalThis.crossOriginIsolated !== true || typeof SharedArrayBuffer !== "function") {
-    throw new NotIsolatedError();
+var workerSource = null;
+var messageWorkers = () => workerSource;
+var canShare;
+function canShareMemory() {
+  if (canShare === void 0) {
+    try {
+      canShare = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === "function" && !!structuredClone(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }));
+    } catch {
+      canShare = false;
+    }
   }
+  return canShare;
+}
+function assertIsolated(what) {
+  if (!canShareMemory()) throw new NotIsolatedError(what);
 }
 function loadRuntime() {
   loading ??= (async () => {
@@ -606,24 +618,6 @@ function loadRuntime() {
   });
   return loading;
 }
-
-// src/js/shared/messages.js
-var MSG = Object.freeze({
-  /** worker → page: started; tasks may be claimed. */
-  READY: "ready",
-  /** worker → page: start-up failed; `{ message, stack }`. */
-  ERROR: "error",
-  /** worker → page: a completion while the page waits without Atomics.waitAsync. */
-  WAKE: "wake",
-  /** worker → page: `{ slot, id, value }` from self.wasmpool.progress(value). */
-  PROGRESS: "progress",
-  /** worker → page: left its loop (shutdown, or `{ retired: true }` by maxTasksPerChild); runs no more wasm. */
-  EXITED: "exited",
-  /** worker → page: Rust code trapped; this instance is unusable and must be replaced. */
-  PANICKED: "panicked",
-  /** page → worker: `{ id, buffer }`, a SharedArrayBuffer a task refers to by id (shared/refs.js). */
-  SHARED_BUFFER: "sab"
-});
 
 // src/js/shared/protocol.js
 var P = Object.freeze({
@@ -654,57 +648,6 @@ var STATUS_ERROR = 2;
 var STATUS_PANIC = 3;
 var STATUS_CRASHED = 4;
 var INLINE_BYTES = 224;
-
-// src/js/shared/refs.js
-var WASM_MEMORY = 0;
-var SharedRefs = class {
-  #memory;
-  #wasmBuffers = /* @__PURE__ */ new WeakSet();
-  // every SharedArrayBuffer object of the wasm memory seen here
-  #ids = /* @__PURE__ */ new WeakMap();
-  // foreign SharedArrayBuffer -> id
-  #buffers = /* @__PURE__ */ new Map();
-  // id -> foreign SharedArrayBuffer
-  #nextId = 1;
-  #onRegister;
-  constructor(memory, { onRegister } = {}) {
-    this.#memory = memory;
-    this.#onRegister = onRegister;
-    this.buffer();
-  }
-  /** The wasm memory's current buffer (remembered as one of its buffers). */
-  buffer() {
-    const b = this.#memory.buffer;
-    this.#wasmBuffers.add(b);
-    return b;
-  }
-  /** Encoder hook: an id for by-reference values, undefined for copies. */
-  externalRef = (value) => {
-    const buffer = ArrayBuffer.isView(value) ? value.buffer : value;
-    if (this.#wasmBuffers.has(buffer)) return WASM_MEMORY;
-    if (typeof SharedArrayBuffer === "function" && buffer instanceof SharedArrayBuffer) {
-      let id = this.#ids.get(buffer);
-      if (id === void 0) {
-        id = this.#nextId++;
-        this.#ids.set(buffer, id);
-        this.#buffers.set(id, buffer);
-        this.#onRegister?.(id, buffer);
-      }
-      return id;
-    }
-    return void 0;
-  };
-  /** Decoder hook. */
-  externalBuffer = (id) => id === WASM_MEMORY ? this.buffer() : this.#buffers.get(id);
-  /** Worker side: a buffer the page registered. */
-  add(id, buffer) {
-    this.#buffers.set(id, buffer);
-  }
-  /** Every registered foreign buffer, for workers started later. */
-  entries() {
-    return [...this.#buffers];
-  }
-};
 
 // src/js/shared/codec/errors.js
 var CloneError = class extends TypeError {
@@ -1382,6 +1325,735 @@ function stackWithHeader(error, stack) {
 ${stack}` : header;
 }
 
+// src/js/shared/messages.js
+var MSG = Object.freeze({
+  /** worker → page: started; tasks may be claimed. */
+  READY: "ready",
+  /** worker → page: start-up failed; `{ message, stack }`. */
+  ERROR: "error",
+  /** worker → page: a completion while the page waits without Atomics.waitAsync. */
+  WAKE: "wake",
+  /** worker → page: `{ slot, id, value }` from self.wasmpool.progress(value). */
+  PROGRESS: "progress",
+  /** worker → page: left its loop (shutdown, or `{ retired: true }` by maxTasksPerChild); runs no more wasm. */
+  EXITED: "exited",
+  /** worker → page: Rust code trapped; this instance is unusable and must be replaced. */
+  PANICKED: "panicked",
+  /** page → worker: `{ id, buffer }`, a SharedArrayBuffer a task refers to by id (shared/refs.js). */
+  SHARED_BUFFER: "sab",
+  /** page → worker (message transport): a RunBatch. */
+  RUN: "run",
+  /** worker → page (message transport): a DoneBatch. */
+  DONE: "done",
+  /** page → worker (message transport): `{ id }`: abort task `id` if running, skip it if not started. */
+  ABORT: "abort"
+});
+
+// src/js/page/options.js
+var DEFAULT_SLOTS = 1024;
+function checkCount(name, value, { min = 1, max = Infinity } = {}) {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+function defaultWorkers() {
+  const n = globalThis.navigator?.hardwareConcurrency;
+  return Number.isInteger(n) && n > 0 ? Math.min(n, MAX_WORKERS) : 4;
+}
+var TaskOptions = class {
+  constructor({ timeout, signal, abortGrace = 100, transfer } = {}) {
+    this.timeout = checkTimeout(timeout);
+    if (transfer !== void 0 && !isBufferList(transfer)) {
+      throw new TypeError("transfer must be an array of ArrayBuffers");
+    }
+    this.transfer = transfer;
+    if (signal !== void 0 && !(signal instanceof AbortSignal)) throw new TypeError("signal must be an AbortSignal");
+    this.signal = signal;
+    this.abortGrace = checkTimeout(abortGrace);
+    Object.freeze(this);
+  }
+};
+var isBufferList = (list) => Array.isArray(list) && list.every((b) => b instanceof ArrayBuffer);
+var TRANSPORTS = ["auto", "shared", "message"];
+function poolConfig({
+  transport = "auto",
+  quiet = false,
+  workers = defaultWorkers(),
+  module,
+  slots = DEFAULT_SLOTS,
+  initializer,
+  initargs = [],
+  maxTasksPerChild,
+  maxQueueSize,
+  concurrency = 1,
+  reserveMemory: reserveMemory2
+} = {}) {
+  if (initializer !== void 0 && typeof initializer !== "function" && typeof initializer !== "string") {
+    throw new TypeError("initializer must be a function or the name of a task-module export");
+  }
+  if (!Array.isArray(initargs)) throw new TypeError("initargs must be an array");
+  if (!TRANSPORTS.includes(transport)) {
+    throw new RangeError(`transport must be 'auto', 'shared' or 'message', got ${describe(transport)}`);
+  }
+  return {
+    transport,
+    quiet: !!quiet,
+    workers: checkCount("workers", workers, { max: MAX_WORKERS }),
+    slots: checkCount("slots", slots, { max: MAX_SLOTS }),
+    modules: taskModuleUrls(module),
+    initializer: initializer === void 0 ? null : initializerCode(initializer),
+    initargs,
+    maxTasksPerChild: optionalCount("maxTasksPerChild", maxTasksPerChild),
+    maxQueueSize: optionalCount("maxQueueSize", maxQueueSize),
+    concurrency: checkCount("concurrency", concurrency, { max: 1e3 }),
+    reserveMemory: reserveMemory2 === void 0 ? 0 : checkCount("reserveMemory", reserveMemory2, { min: 0, max: 2 ** 32 })
+  };
+}
+var optionalCount = (name, value) => value === void 0 || value === null ? 0 : checkCount(name, value);
+var initializerCode = (initializer) => typeof initializer === "function" ? { code: Function.prototype.toString.call(initializer), named: false } : { code: initializer, named: true };
+function taskModuleUrls(module) {
+  const list = module === void 0 ? [] : Array.isArray(module) ? module : [module];
+  return list.map((m) => {
+    const url = new URL(String(m), globalThis.location?.href);
+    if (globalThis.location && url.protocol !== "data:" && url.origin !== location.origin) {
+      throw new TypeError(
+        `task module ${url.href} is on another origin (${url.origin}); workers can only import task modules from ${location.origin}`
+      );
+    }
+    return url.href;
+  });
+}
+function checkTask(fn) {
+  if (typeof fn !== "function" && typeof fn !== "string") {
+    throw new TypeError(
+      `a task must be a function, or the name of a task-module export or Rust task, got ${describe(fn)}`
+    );
+  }
+}
+function describe(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? `an object (${Object.prototype.toString.call(value)})` : `${typeof value} ${String(value)}`;
+}
+function detach(buffers) {
+  for (const b of buffers) {
+    if (typeof b.transfer === "function") b.transfer();
+    else structuredClone(b, { transfer: [b] });
+  }
+}
+
+// src/js/page/task-codes.js
+var TaskCodes = class {
+  #exportNames = null;
+  // Set of task-module export names, once the page imported them
+  #exportOf = /* @__PURE__ */ new WeakMap();
+  // task-module Function -> its export name
+  #functions = /* @__PURE__ */ new WeakMap();
+  // Function -> code entry
+  #entries = /* @__PURE__ */ new Map();
+  // 'n:' name or 'f:' source -> code entry
+  #nextId = 1;
+  #hasRustTask = () => false;
+  /**
+   * Called once the task modules are imported: their function exports (so a
+   * typo is an error at the call site, and `tasks.resize` maps to its name)
+   * and the runtime's Rust-task lookup.
+   */
+  setExports(namespaces, hasRustTask) {
+    this.#exportNames = /* @__PURE__ */ new Set();
+    for (const namespace of namespaces) {
+      for (const [name, value] of Object.entries(namespace)) {
+        if (typeof value !== "function") continue;
+        this.#exportNames.add(name);
+        if (!this.#exportOf.has(value)) this.#exportOf.set(value, name);
+      }
+    }
+    this.#hasRustTask = hasRustTask;
+  }
+  /**
+   * The code entry of `fn`. While the task modules are still loading the
+   * answer is `{ deferred: fn }`, resolved by `resolve` at dispatch.
+   */
+  of(fn) {
+    checkTask(fn);
+    if (this.#exportNames === null) return { deferred: fn };
+    if (typeof fn === "function") {
+      const exported = this.#exportOf.get(fn);
+      if (exported !== void 0) return this.#entry(exported, true);
+      let entry = this.#functions.get(fn);
+      if (entry === void 0) {
+        entry = this.#entry(Function.prototype.toString.call(fn), false);
+        this.#functions.set(fn, entry);
+      }
+      return entry;
+    }
+    if (!this.#exportNames.has(fn) && !this.#hasRustTask(fn)) {
+      const known = [...this.#exportNames].map((n) => `"${n}"`).join(", ");
+      const modules = known ? `the task modules export ${known}` : "the pool has no task module (new Pool({ module: url }))";
+      throw new TypeError(`unknown task "${fn}": ${modules} and no Rust task has that name`);
+    }
+    return this.#entry(fn, true);
+  }
+  /** A possibly deferred entry, resolved now (throws as `of` does). */
+  resolve(code) {
+    return code.deferred === void 0 ? code : this.of(code.deferred);
+  }
+  // One entry per distinct source (a fresh arrow function per call shares it).
+  #entry(text, named) {
+    const key = (named ? "n:" : "f:") + text;
+    let entry = this.#entries.get(key);
+    if (entry === void 0) {
+      entry = { id: this.#nextId++, text, named, ptr: 0, len: 0 };
+      this.#entries.set(key, entry);
+    }
+    return entry;
+  }
+  /** Function sources and task names live in shared memory for the pool's life. */
+  store(entry, wasm, view) {
+    const bytes = new TextEncoder().encode(entry.text);
+    entry.len = bytes.length;
+    entry.ptr = wasm.wp_alloc(bytes.length);
+    view.refresh().u8.set(bytes, entry.ptr);
+  }
+  /** Frees every stored text (at shutdown). */
+  free(wasm) {
+    for (const entry of this.#entries.values()) if (entry.ptr) wasm.wp_free(entry.ptr, entry.len);
+    this.#entries.clear();
+  }
+};
+async function importTaskModules(urls) {
+  const namespaces = [];
+  for (const url of urls) {
+    try {
+      namespaces.push(await import(
+        /* webpackIgnore: true */
+        /* @vite-ignore */
+        url
+      ));
+    } catch (error) {
+      throw new BrokenPoolError(`cannot load task module ${url}: ${error?.message || error}`, { cause: error });
+    }
+  }
+  return namespaces;
+}
+
+// src/js/page/task-control.js
+var TaskControl = class {
+  #dispatcher;
+  #isRunning;
+  #requestAbort;
+  #kill;
+  /**
+   * What a transport does to one task (both transports' task records):
+   * @param {object} deps
+   * @param {{ taskOf(future: object): object | undefined, withdraw(task: object): boolean }} deps.dispatcher
+   * @param {(task: object) => boolean} deps.isRunning whether a worker runs it now
+   * @param {(task: object) => void} deps.requestAbort tells the running task (self.wasmpool.signal)
+   * @param {(task: object) => void} deps.kill terminates (and replaces) the worker running it
+   */
+  constructor({ dispatcher, isRunning, requestAbort, kill }) {
+    this.#dispatcher = dispatcher;
+    this.#isRunning = isRunning;
+    this.#requestAbort = requestAbort;
+    this.#kill = kill;
+  }
+  /** Applies a task's TaskOptions (timeout, signal) to its future. */
+  apply(future, { timeout, signal, abortGrace }) {
+    if (timeout !== void 0) {
+      const timer = setTimeout(() => {
+        if (!future.done()) {
+          this.stop(
+            future,
+            new TimeoutError(`the task did not finish within ${timeout} ms; its worker was terminated`)
+          );
+        }
+      }, timeout);
+      future.addDoneCallback(() => clearTimeout(timer));
+    }
+    if (signal) this.#watchSignal(future, signal, abortGrace ?? 100);
+  }
+  #watchSignal(future, signal, abortGrace) {
+    const onAbort = () => {
+      if (future.done()) return;
+      const reason = signal.reason ?? new DOMException("the task was aborted", "AbortError");
+      const task = this.#dispatcher.taskOf(future);
+      if (task && this.#isRunning(task)) {
+        this.#requestAbort(task);
+        future._reject(reason);
+        setTimeout(() => this.killRunning(task), abortGrace);
+      } else {
+        this.stop(future, reason);
+      }
+    };
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+    future.addDoneCallback(() => signal.removeEventListener("abort", onAbort));
+  }
+  /** Settles `future` with `error` now: withdrawn if queued, its worker replaced if running. */
+  stop(future, error) {
+    const task = this.#dispatcher.taskOf(future);
+    if (!task) return;
+    const running = this.#isRunning(task);
+    if (!running) this.#dispatcher.withdraw(task);
+    future._reject(error);
+    if (running) this.killRunning(task);
+  }
+  /** Terminates (and replaces) the worker running `task`, if it still runs it. */
+  killRunning(task) {
+    if (this.#isRunning(task)) this.#kill(task);
+  }
+};
+
+// src/js/page/message/worker-port.js
+var nextUid = 1;
+var WorkerPort = class {
+  /** Tasks handed to this worker and not yet answered, by id, in the order sent. */
+  inflight = /* @__PURE__ */ new Map();
+  /** Code ids this worker has received the text of. */
+  codes = /* @__PURE__ */ new Set();
+  /** Tasks left before maxTasksPerChild retires it. */
+  quota;
+  /** True once it runs no more tasks (retired, killed or dead). */
+  gone = false;
+  uid = nextUid++;
+  index;
+  worker;
+  /** Resolves to its READY message when it has started, rejects with BrokenPoolError if it could not. */
+  ready;
+  /** True once it has started (tasks may be sent). */
+  started = false;
+  #events;
+  /**
+   * @param {(name: string) => Worker} spawnWorker
+   * @param {object} init the MessageInitMessage fields common to every worker (shared/messages.js)
+   * @param {object} events `{ onDone(port, batch), onPanicked(port), onDied(port) }`
+   */
+  constructor(spawnWorker, init, index, quota, events) {
+    this.index = index;
+    this.quota = quota;
+    this.#events = events;
+    const lockName = init.lockPrefix + this.uid;
+    this.worker = spawnWorker(`wasmpool-${this.uid}`);
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.onmessage = ({ data }) => {
+        if (data.type === MSG.DONE) events.onDone(this, data);
+        else if (data.type === MSG.READY) {
+          this.started = true;
+          this.#watchForDeath(lockName);
+          resolve(data);
+        } else if (data.type === MSG.ERROR) reject(new BrokenPoolError(`a worker failed to start: ${data.message}`));
+        else if (data.type === MSG.PANICKED) events.onPanicked(this);
+      };
+      this.worker.onerror = (event) => {
+        event.preventDefault?.();
+        const message = event.message || "the worker script failed to load";
+        if (this.started) console.error(`wasmpool: uncaught error in worker ${this.uid}: ${message}`);
+        else reject(new BrokenPoolError(`a worker failed to start: ${message}`));
+      };
+    });
+    this.worker.postMessage({ ...init, index, uid: this.uid, lockName });
+  }
+  post(message, transfer) {
+    this.worker.postMessage(message, transfer);
+  }
+  // As worker-handle.js: the worker holds a Web Lock for life; the page's
+  // request for it is granted when the worker is gone (a crash, self.close()).
+  #watchForDeath(lockName) {
+    navigator.locks?.request(lockName, () => {
+      if (!this.gone) this.#events.onDied(this);
+    }).catch(() => {
+    });
+  }
+  stop() {
+    this.gone = true;
+    this.worker.terminate();
+  }
+};
+
+// src/js/page/message/transport.js
+var BATCH_MS = 2;
+var MAX_BATCH = 256;
+var MessageTransport = class {
+  codes = new TaskCodes();
+  ready;
+  #config;
+  #spawnWorker;
+  #init;
+  #encoder = new Encoder();
+  #control;
+  #ports = [];
+  #queue = [];
+  // MessageTask, FIFO from #head; withdrawn ones are skipped
+  #head = 0;
+  #queued = 0;
+  #taskOf = /* @__PURE__ */ new WeakMap();
+  // Future -> MessageTask
+  #nextId = 1;
+  #scheduled = false;
+  #codesReady = false;
+  #taskMs = null;
+  // moving average of one task's run time, null until measured
+  #idleWaiters = [];
+  #closed = false;
+  #terminating = false;
+  #broken = null;
+  #shutdownPromise = null;
+  /** @param {object} config poolConfig(options) */
+  constructor(config) {
+    const source2 = messageWorkers();
+    if (source2 === null) throw new NotIsolatedError("this pool (a Rust crate's pool shares the crate's memory)");
+    this.#config = config;
+    this.#spawnWorker = source2.spawnWorker;
+    this.#init = {
+      transport: "message",
+      lockPrefix: `wasmpool-${Math.random().toString(36).slice(2)}-`,
+      modules: config.modules,
+      initializer: config.initializer,
+      initargs: config.initargs,
+      concurrency: config.concurrency,
+      wasmUrl: String(source2.wasmUrl)
+    };
+    this.#control = new TaskControl({
+      dispatcher: { taskOf: (future) => this.#taskOf.get(future), withdraw: (task) => this.#withdraw(task) },
+      isRunning: (task) => this.#isRunning(task),
+      requestAbort: (task) => task.port.post({ type: MSG.ABORT, id: task.id }),
+      kill: (task) => this.#replace(task.port)
+    });
+    this.ready = this.#start();
+    this.ready.catch((error) => this.#breakPool(error));
+  }
+  encode(value, root) {
+    return this.#encoder.encode(value, root);
+  }
+  /** Tasks no worker has started (maxQueueSize). */
+  waiting() {
+    let n = this.#queued;
+    for (const port of this.#live()) n += Math.max(0, port.inflight.size - this.#config.concurrency);
+    return n;
+  }
+  enqueue(code, bytes, flags) {
+    const task = { id: this.#nextId++, future: null, code, flags, bytes: bytes.slice(), port: null, queued: true };
+    task.future = new Future({
+      withdraw: () => this.#withdraw(task),
+      isRunning: () => this.#isRunning(task),
+      kill: () => this.#control.killRunning(task)
+    });
+    this.#taskOf.set(task.future, task);
+    this.#queue.push(task);
+    this.#queued++;
+    this.#schedule();
+    return task.future;
+  }
+  control(future, options) {
+    this.#control.apply(future, options);
+  }
+  alloc() {
+    throw new NotIsolatedError(
+      "pool.alloc() (arrays the workers share without copying; on the message transport pass ordinary typed arrays, which are copied, or transfer their buffers)"
+    );
+  }
+  closedError(message) {
+    return this.#broken ?? (this.#closed ? new ShutdownError(message) : null);
+  }
+  // ---- handing tasks to workers ----
+  // The first `concurrency` tasks a worker holds are running (or about to):
+  // it runs them in the order sent.
+  #isRunning(task) {
+    const port = task.port;
+    if (port === null || port.gone) return false;
+    let i = 0;
+    for (const t of port.inflight.values()) {
+      if (t === task) return true;
+      if (++i >= this.#config.concurrency) return false;
+    }
+    return false;
+  }
+  // Out of the queue, or out of a worker's hands before it starts it (the
+  // worker skips it on MSG.ABORT).
+  #withdraw(task) {
+    if (task.queued) {
+      task.queued = false;
+      this.#queued--;
+    } else if (task.port === null || task.port.gone || this.#isRunning(task)) {
+      return false;
+    } else {
+      task.port.inflight.delete(task.id);
+      task.port.post({ type: MSG.ABORT, id: task.id });
+      this.#schedule();
+    }
+    this.#checkIdle();
+    return true;
+  }
+  #schedule() {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => this.#dispatch());
+  }
+  // Every worker with room gets a share of the queue, in batches.
+  #dispatch() {
+    this.#scheduled = false;
+    if (!this.#codesReady || this.#queued === 0) return;
+    const { concurrency } = this.#config;
+    const batch = this.#taskMs === null ? 1 : Math.min(MAX_BATCH, Math.max(1, Math.floor(BATCH_MS / this.#taskMs)));
+    const window = Math.max(concurrency, batch > 1 ? 2 * batch : 1);
+    const ports = this.#live().filter((p) => p.started).sort((a, b) => a.inflight.size - b.inflight.size);
+    let left = ports.length;
+    for (const port of ports) {
+      let share = Math.ceil(this.#queued / left--);
+      while (share > 0 && this.#queued > 0) {
+        const n = Math.min(window - port.inflight.size, port.quota, Math.max(batch, concurrency), share);
+        if (n <= 0) break;
+        this.#send(port, n);
+        share -= n;
+      }
+    }
+  }
+  #send(port, n) {
+    const batch = [];
+    const code = [];
+    let size = 0;
+    while (batch.length < n && this.#queued > 0) {
+      const task = this.#queue[this.#head++];
+      if (!task.queued) continue;
+      task.queued = false;
+      this.#queued--;
+      try {
+        task.code = this.codes.resolve(task.code);
+      } catch (error) {
+        task.future._reject(error);
+        continue;
+      }
+      batch.push(task);
+      size += task.bytes.length;
+    }
+    if (this.#head === this.#queue.length || this.#head > 1024) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+    if (batch.length === 0) return;
+    const bytes = new Uint8Array(size);
+    const tasks = [];
+    let end = 0;
+    for (const task of batch) {
+      const c = task.code;
+      if (!port.codes.has(c.id)) {
+        port.codes.add(c.id);
+        code.push([c.id, c.text, c.named]);
+      }
+      bytes.set(task.bytes, end);
+      end += task.bytes.length;
+      tasks.push(task.id, c.id, task.flags | (c.named ? FLAG_NAMED : 0), end);
+      task.port = port;
+      port.inflight.set(task.id, task);
+    }
+    port.quota -= batch.length;
+    port.post({ type: MSG.RUN, tasks, code, bytes }, [bytes.buffer]);
+  }
+  /** @param {import('../../shared/messages.js').DoneBatch} batch */
+  #onDone(port, { results, bytes, progress, busy }) {
+    for (const [id, value] of progress) port.inflight.get(id)?.future._progress(value);
+    let start = 0;
+    for (let i = 0; i < results.length; i += 3) {
+      const task = port.inflight.get(results[i]);
+      const end = results[i + 2];
+      if (task !== void 0) {
+        port.inflight.delete(task.id);
+        settle(task.future, results[i + 1], bytes.subarray(start, end));
+      }
+      start = end;
+    }
+    const n = results.length / 3;
+    if (n > 0) this.#taskMs = this.#taskMs === null ? busy / n : 0.7 * this.#taskMs + 0.3 * busy / n;
+    if (port.quota === 0 && port.inflight.size === 0) this.#replace(port);
+    this.#schedule();
+    this.#checkIdle();
+  }
+  // ---- the workers' life ----
+  async #start() {
+    const started = [];
+    for (let index = 0; index < this.#config.workers; index++) started.push(this.#spawn(index));
+    let rustTasks = null;
+    started[0].then(
+      ({ rustTasks: names, rustError }) => {
+        rustTasks = names ? new Set(names) : new NotIsolatedError(`Rust tasks (${rustError})`);
+      },
+      () => {
+      }
+    );
+    this.codes.setExports(await importTaskModules(this.#config.modules), (name) => {
+      if (rustTasks instanceof Error) throw rustTasks;
+      return rustTasks === null || rustTasks.has(name);
+    });
+    this.#codesReady = true;
+    this.#schedule();
+    await Promise.all(started);
+  }
+  #live() {
+    return this.#ports.filter((p) => p && !p.gone);
+  }
+  #spawn(index) {
+    const init = index === 0 && this.#ports.length === 0 ? { ...this.#init, rustTasks: true } : this.#init;
+    const port = new WorkerPort(this.#spawnWorker, init, index, this.#config.maxTasksPerChild || Infinity, {
+      onDone: (p, batch) => this.#onDone(p, batch),
+      onPanicked: (p) => this.#replace(p, { ran: false }),
+      onDied: (p) => this.#replace(p, { crashed: true })
+    });
+    this.#ports[index] = port;
+    return port.ready.then((data) => {
+      this.#schedule();
+      return data;
+    });
+  }
+  // A worker is terminated (a task's timeout or cancel, maxTasksPerChild),
+  // died (`crashed`) or trapped (`ran: false`: it runs none of the tasks it
+  // still holds). The tasks it was running settle (a crash is their error);
+  // the ones it had not started go back to the front of the queue.
+  #replace(port, { crashed = false, ran = true } = {}) {
+    if (port.gone) return;
+    port.stop();
+    const held = [...port.inflight.values()];
+    port.inflight.clear();
+    const running = ran ? this.#config.concurrency : 0;
+    const error = new WorkerCrashedError(
+      crashed ? "the worker running this task died" : "the worker running this task was terminated"
+    );
+    const requeue = [];
+    for (const [i, task] of held.entries()) {
+      if (i < running) task.future._reject(error);
+      else if (!task.future.done()) {
+        task.port = null;
+        task.queued = true;
+        requeue.push(task);
+      }
+    }
+    this.#queue.splice(this.#head, 0, ...requeue);
+    this.#queued += requeue.length;
+    if (!this.#terminating && !this.#broken && (!this.#closed || this.#busy())) {
+      this.#spawn(port.index).catch((e) => this.#breakPool(e));
+    }
+    this.#checkIdle();
+  }
+  #breakPool(error) {
+    if (this.#broken) return;
+    this.#broken = error instanceof BrokenPoolError ? error : new BrokenPoolError(String(error?.message || error), { cause: error });
+    this.#rejectAll(this.#broken);
+    if (!this.#closed) this.shutdown({ wait: false });
+  }
+  // ---- shutdown ----
+  #busy() {
+    return this.#queued > 0 || this.#live().some((p) => p.inflight.size > 0);
+  }
+  #checkIdle(force = false) {
+    if (this.#idleWaiters.length > 0 && (force || !this.#busy())) {
+      for (const resolve of this.#idleWaiters.splice(0)) resolve();
+    }
+  }
+  #rejectAll(error) {
+    for (const task of this.#queue.splice(0)) if (task.queued) task.future._reject(error);
+    this.#head = 0;
+    this.#queued = 0;
+    for (const port of this.#live()) for (const task of port.inflight.values()) task.future._reject(error);
+    this.#checkIdle(true);
+  }
+  shutdown({ wait = true, cancelFutures = false } = {}) {
+    this.#closed = true;
+    if (cancelFutures) {
+      for (const task of this.#queue) if (task.queued) task.future.cancel();
+      for (const port of this.#live()) for (const task of [...port.inflight.values()]) task.future.cancel();
+    }
+    this.#shutdownPromise ??= this.#finish();
+    return wait ? this.#shutdownPromise : Promise.resolve();
+  }
+  terminate() {
+    this.#closed = true;
+    if (!this.#terminating) {
+      this.#terminating = true;
+      this.#rejectAll(new ShutdownError("the pool was terminated before this task finished"));
+    }
+    this.#shutdownPromise ??= this.#finish();
+    return this.#shutdownPromise;
+  }
+  async #finish() {
+    try {
+      await this.ready;
+    } catch {
+    }
+    if (!this.#broken && !this.#terminating && this.#busy()) {
+      await new Promise((resolve) => this.#idleWaiters.push(resolve));
+    }
+    this.#rejectAll(new ShutdownError("the pool was shut down"));
+    for (const port of this.#live()) port.stop();
+  }
+};
+function settle(future, status, bytes) {
+  let value;
+  let ok = status === STATUS_OK;
+  try {
+    value = decode(bytes);
+  } catch (error) {
+    ok = false;
+    value = error;
+  }
+  if (status === STATUS_PANIC) value = new PanicError(`Rust code panicked: ${value}`);
+  if (ok) future._resolve(value);
+  else future._reject(value);
+}
+
+// src/js/shared/refs.js
+var WASM_MEMORY = 0;
+var SharedRefs = class {
+  #memory;
+  #wasmBuffers = /* @__PURE__ */ new WeakSet();
+  // every SharedArrayBuffer object of the wasm memory seen here
+  #ids = /* @__PURE__ */ new WeakMap();
+  // foreign SharedArrayBuffer -> id
+  #buffers = /* @__PURE__ */ new Map();
+  // id -> foreign SharedArrayBuffer
+  #nextId = 1;
+  #onRegister;
+  constructor(memory, { onRegister } = {}) {
+    this.#memory = memory;
+    this.#onRegister = onRegister;
+    this.buffer();
+  }
+  /** The wasm memory's current buffer (remembered as one of its buffers). */
+  buffer() {
+    const b = this.#memory.buffer;
+    this.#wasmBuffers.add(b);
+    return b;
+  }
+  /** Encoder hook: an id for by-reference values, undefined for copies. */
+  externalRef = (value) => {
+    const buffer = ArrayBuffer.isView(value) ? value.buffer : value;
+    if (this.#wasmBuffers.has(buffer)) return WASM_MEMORY;
+    if (typeof SharedArrayBuffer === "function" && buffer instanceof SharedArrayBuffer) {
+      let id = this.#ids.get(buffer);
+      if (id === void 0) {
+        id = this.#nextId++;
+        this.#ids.set(buffer, id);
+        this.#buffers.set(id, buffer);
+        this.#onRegister?.(id, buffer);
+      }
+      return id;
+    }
+    return void 0;
+  };
+  /** Decoder hook. */
+  externalBuffer = (id) => id === WASM_MEMORY ? this.buffer() : this.#buffers.get(id);
+  /** Worker side: a buffer the page registered. */
+  add(id, buffer) {
+    this.#buffers.set(id, buffer);
+  }
+  /** Every registered foreign buffer, for workers started later. */
+  entries() {
+    return [...this.#buffers];
+  }
+};
+
 // src/js/page/completions.js
 var HAS_WAIT_ASYNC = typeof Atomics.waitAsync === "function";
 var MAIN_SPIN_MS = 0.03;
@@ -1516,172 +2188,6 @@ function spinFor(i32, event, seen) {
   } while (performance.now() < until);
   return false;
 }
-
-// src/js/page/options.js
-var DEFAULT_SLOTS = 1024;
-function checkCount(name, value, { min = 1, max = Infinity } = {}) {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
-  }
-  return value;
-}
-function defaultWorkers() {
-  const n = globalThis.navigator?.hardwareConcurrency;
-  return Number.isInteger(n) && n > 0 ? Math.min(n, MAX_WORKERS) : 4;
-}
-var TaskOptions = class {
-  constructor({ timeout, signal, abortGrace = 100, transfer } = {}) {
-    this.timeout = checkTimeout(timeout);
-    if (transfer !== void 0 && !isBufferList(transfer)) {
-      throw new TypeError("transfer must be an array of ArrayBuffers");
-    }
-    this.transfer = transfer;
-    if (signal !== void 0 && !(signal instanceof AbortSignal)) throw new TypeError("signal must be an AbortSignal");
-    this.signal = signal;
-    this.abortGrace = checkTimeout(abortGrace);
-    Object.freeze(this);
-  }
-};
-var isBufferList = (list) => Array.isArray(list) && list.every((b) => b instanceof ArrayBuffer);
-function poolConfig({
-  workers = defaultWorkers(),
-  module,
-  slots = DEFAULT_SLOTS,
-  initializer,
-  initargs = [],
-  maxTasksPerChild,
-  maxQueueSize,
-  concurrency = 1,
-  reserveMemory: reserveMemory2
-} = {}) {
-  if (initializer !== void 0 && typeof initializer !== "function" && typeof initializer !== "string") {
-    throw new TypeError("initializer must be a function or the name of a task-module export");
-  }
-  if (!Array.isArray(initargs)) throw new TypeError("initargs must be an array");
-  return {
-    workers: checkCount("workers", workers, { max: MAX_WORKERS }),
-    slots: checkCount("slots", slots, { max: MAX_SLOTS }),
-    modules: taskModuleUrls(module),
-    initializer: initializer === void 0 ? null : initializerCode(initializer),
-    initargs,
-    maxTasksPerChild: optionalCount("maxTasksPerChild", maxTasksPerChild),
-    maxQueueSize: optionalCount("maxQueueSize", maxQueueSize),
-    concurrency: checkCount("concurrency", concurrency, { max: 1e3 }),
-    reserveMemory: reserveMemory2 === void 0 ? 0 : checkCount("reserveMemory", reserveMemory2, { min: 0, max: 2 ** 32 })
-  };
-}
-var optionalCount = (name, value) => value === void 0 || value === null ? 0 : checkCount(name, value);
-var initializerCode = (initializer) => typeof initializer === "function" ? { code: Function.prototype.toString.call(initializer), named: false } : { code: initializer, named: true };
-function taskModuleUrls(module) {
-  const list = module === void 0 ? [] : Array.isArray(module) ? module : [module];
-  return list.map((m) => {
-    const url = new URL(String(m), globalThis.location?.href);
-    if (globalThis.location && url.protocol !== "data:" && url.origin !== location.origin) {
-      throw new TypeError(
-        `task module ${url.href} is on another origin (${url.origin}); workers can only import task modules from ${location.origin}`
-      );
-    }
-    return url.href;
-  });
-}
-function checkTask(fn) {
-  if (typeof fn !== "function" && typeof fn !== "string") {
-    throw new TypeError(
-      `a task must be a function, or the name of a task-module export or Rust task, got ${describe(fn)}`
-    );
-  }
-}
-function describe(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? `an object (${Object.prototype.toString.call(value)})` : `${typeof value} ${String(value)}`;
-}
-function detach(buffers) {
-  for (const b of buffers) {
-    if (typeof b.transfer === "function") b.transfer();
-    else structuredClone(b, { transfer: [b] });
-  }
-}
-
-// src/js/page/task-codes.js
-var TaskCodes = class {
-  #exportNames = null;
-  // Set of task-module export names, once the page imported them
-  #exportOf = /* @__PURE__ */ new WeakMap();
-  // task-module Function -> its export name
-  #functions = /* @__PURE__ */ new WeakMap();
-  // Function -> code entry
-  #entries = /* @__PURE__ */ new Map();
-  // 'n:' name or 'f:' source -> code entry
-  #nextId = 1;
-  #hasRustTask = () => false;
-  /**
-   * Called once the task modules are imported: their function exports (so a
-   * typo is an error at the call site, and `tasks.resize` maps to its name)
-   * and the runtime's Rust-task lookup.
-   */
-  setExports(namespaces, hasRustTask) {
-    this.#exportNames = /* @__PURE__ */ new Set();
-    for (const namespace of namespaces) {
-      for (const [name, value] of Object.entries(namespace)) {
-        if (typeof value !== "function") continue;
-        this.#exportNames.add(name);
-        if (!this.#exportOf.has(value)) this.#exportOf.set(value, name);
-      }
-    }
-    this.#hasRustTask = hasRustTask;
-  }
-  /**
-   * The code entry of `fn`. While the task modules are still loading the
-   * answer is `{ deferred: fn }`, resolved by `resolve` at dispatch.
-   */
-  of(fn) {
-    checkTask(fn);
-    if (this.#exportNames === null) return { deferred: fn };
-    if (typeof fn === "function") {
-      const exported = this.#exportOf.get(fn);
-      if (exported !== void 0) return this.#entry(exported, true);
-      let entry = this.#functions.get(fn);
-      if (entry === void 0) {
-        entry = this.#entry(Function.prototype.toString.call(fn), false);
-        this.#functions.set(fn, entry);
-      }
-      return entry;
-    }
-    if (!this.#exportNames.has(fn) && !this.#hasRustTask(fn)) {
-      const known = [...this.#exportNames].map((n) => `"${n}"`).join(", ");
-      const modules = known ? `the task modules export ${known}` : "the pool has no task module (new Pool({ module: url }))";
-      throw new TypeError(`unknown task "${fn}": ${modules} and no Rust task has that name`);
-    }
-    return this.#entry(fn, true);
-  }
-  /** A possibly deferred entry, resolved now (throws as `of` does). */
-  resolve(code) {
-    return code.deferred === void 0 ? code : this.of(code.deferred);
-  }
-  // One entry per distinct source (a fresh arrow function per call shares it).
-  #entry(text, named) {
-    const key = (named ? "n:" : "f:") + text;
-    let entry = this.#entries.get(key);
-    if (entry === void 0) {
-      entry = { id: this.#nextId++, text, named, ptr: 0, len: 0 };
-      this.#entries.set(key, entry);
-    }
-    return entry;
-  }
-  /** Function sources and task names live in shared memory for the pool's life. */
-  store(entry, wasm, view) {
-    const bytes = new TextEncoder().encode(entry.text);
-    entry.len = bytes.length;
-    entry.ptr = wasm.wp_alloc(bytes.length);
-    view.refresh().u8.set(bytes, entry.ptr);
-  }
-  /** Frees every stored text (at shutdown). */
-  free(wasm) {
-    for (const entry of this.#entries.values()) if (entry.ptr) wasm.wp_free(entry.ptr, entry.len);
-    this.#entries.clear();
-  }
-};
 
 // src/js/page/dispatcher.js
 var Dispatcher = class {
@@ -1909,91 +2415,14 @@ function calibrateSpin(wasm, ptr) {
   wasm.wp_set_spin_rounds(ptr, Math.min(Math.max(rounds, 1e3), 1e7));
 }
 
-// src/js/page/task-control.js
-var TaskControl = class {
-  #dispatcher;
-  #view;
-  #replaceWorker;
-  /**
-   * @param {object} deps
-   * @param {import('./dispatcher.js').Dispatcher} deps.dispatcher
-   * @param {() => import('../shared/layout.js').CoreView | null} deps.view the pool's view, once loaded
-   * @param {(workerIndex: number) => void} deps.replaceWorker terminates and replaces a worker
-   */
-  constructor({ dispatcher, view, replaceWorker }) {
-    this.#dispatcher = dispatcher;
-    this.#view = view;
-    this.#replaceWorker = replaceWorker;
-  }
-  #isRunning(task) {
-    const view = this.#view();
-    return view?.isRunning(task.id);
-  }
-  /** Applies a task's TaskOptions (timeout, signal) to its future. */
-  apply(future, { timeout, signal, abortGrace }) {
-    if (timeout !== void 0) {
-      const timer = setTimeout(() => {
-        if (!future.done()) {
-          this.stop(
-            future,
-            new TimeoutError(`the task did not finish within ${timeout} ms; its worker was terminated`)
-          );
-        }
-      }, timeout);
-      future.addDoneCallback(() => clearTimeout(timer));
-    }
-    if (signal) this.#watchSignal(future, signal, abortGrace ?? 100);
-  }
-  #watchSignal(future, signal, abortGrace) {
-    const onAbort = () => {
-      if (future.done()) return;
-      const reason = signal.reason ?? new DOMException("the task was aborted", "AbortError");
-      const task = this.#dispatcher.taskOf(future);
-      if (task && this.#isRunning(task)) {
-        this.#requestAbort(task);
-        future._reject(reason);
-        setTimeout(() => this.killRunning(task), abortGrace);
-      } else {
-        this.stop(future, reason);
-      }
-    };
-    if (signal.aborted) {
-      onAbort();
-      return;
-    }
-    signal.addEventListener("abort", onAbort, { once: true });
-    future.addDoneCallback(() => signal.removeEventListener("abort", onAbort));
-  }
-  /** Settles `future` with `error` now: withdrawn if queued, its worker replaced if running. */
-  stop(future, error) {
-    const task = this.#dispatcher.taskOf(future);
-    if (!task) return;
-    const running = this.#isRunning(task);
-    if (!running) this.#dispatcher.withdraw(task);
-    future._reject(error);
-    if (running) this.killRunning(task);
-  }
-  #requestAbort(task) {
-    const view = this.#view().refresh();
-    const word = view.payload(task.id) + P.ABORT;
-    Atomics.store(view.i32, word, 1);
-    Atomics.notify(view.i32, word);
-  }
-  /** Terminates (and replaces) the worker running `task`, if it still runs it. */
-  killRunning(task) {
-    if (!this.#isRunning(task)) return;
-    this.#replaceWorker(this.#view().claimingWorker(task.id));
-  }
-};
-
 // src/js/page/worker-handle.js
-var nextUid = 1;
+var nextUid2 = 1;
 var KILL_SPINS = 1e3;
 var WorkerHandle = class {
   /** The Web Worker. */
   worker;
   /** Unique across the page's pools (names the worker and its Web Lock). */
-  uid = nextUid++;
+  uid = nextUid2++;
   /** Its index in the pool's worker table. */
   index;
   /** True once it runs no more tasks (exited, killed or dead). */
@@ -2125,9 +2554,9 @@ function takeVec(wasm, [ptr, len]) {
   return out;
 }
 
-// src/js/page/pool.js
+// src/js/page/shared-transport.js
 var EXIT_GRACE_MS = 2e3;
-var Pool = class {
+var SharedTransport = class {
   #config;
   #core = null;
   // { rt, ptr, view, refs, inlineBase, lockPrefix, init } once loaded
@@ -2140,133 +2569,63 @@ var Pool = class {
   #terminating = false;
   #broken = null;
   // BrokenPoolError once the pool cannot run tasks
-  #ready;
   #shutdownPromise = null;
-  /**
-   * @param {object} [options]
-   * @param {number} [options.workers] worker threads (default navigator.hardwareConcurrency)
-   * @param {Array<string|URL>|string|URL} [options.module] task module(s) every worker imports
-   * @param {number} [options.slots] tasks in shared memory at once (more wait in a page-side backlog)
-   * @param {number} [options.reserveMemory] bytes the shared memory is grown to before the workers start,
-   *   so that a run allocating less never grows it (Safari: see the README)
-   */
-  constructor(options = {}) {
-    assertIsolated();
-    this.#config = poolConfig(options);
+  /** @param {object} config poolConfig(options) */
+  constructor(config) {
+    assertIsolated("new Pool({ transport: 'shared' })");
+    this.#config = config;
     this.#dispatcher = new Dispatcher({
       kill: (task) => this.#control.killRunning(task),
       onPublish: () => this.#completions.pump()
     });
     this.#control = new TaskControl({
       dispatcher: this.#dispatcher,
-      view: () => this.#core?.view ?? null,
-      replaceWorker: (index) => this.#replace(this.#handles[index])
+      isRunning: (task) => this.#core?.view.isRunning(task.id),
+      requestAbort: (task) => {
+        const view = this.#core.view.refresh();
+        const word = view.payload(task.id) + P.ABORT;
+        Atomics.store(view.i32, word, 1);
+        Atomics.notify(view.i32, word);
+      },
+      kill: (task) => this.#replace(this.#handles[this.#core.view.claimingWorker(task.id)])
     });
-    this.#ready = this.#start();
-    this.#ready.catch((error) => this.#breakPool(error));
+    this.ready = this.#start();
+    this.ready.catch((error) => this.#breakPool(error));
   }
-  /** Resolves when every worker has started (and imported the task modules). */
-  get ready() {
-    return this.#ready.then(() => void 0);
+  get codes() {
+    return this.#dispatcher.codes;
   }
-  /** Number of worker threads. */
-  get workers() {
-    return this.#config.workers;
+  /** Encodes a task's arguments at the call (the bytes are valid until the next call). */
+  encode(value, root) {
+    return this.#dispatcher.encode(value, root);
   }
-  /**
-   * Runs `fn(...args)` in a worker. `fn` is a function (sent as source, so it
-   * must not use variables from the page) or the name of a task-module export.
-   * @returns {Future}
-   */
-  submit(fn, ...args) {
-    const options = args.length > 0 && args[args.length - 1] instanceof TaskOptions ? args.pop() : null;
-    return this.#submit(fn, args, options);
+  /** Tasks submitted and not yet claimed by a worker (maxQueueSize). */
+  waiting() {
+    return this.#dispatcher.waiting();
   }
-  /** submit with per-task options: `submitWith({ timeout, signal }, fn, ...args)`. */
-  submitWith(options, fn, ...args) {
-    return this.#submit(fn, args, options instanceof TaskOptions ? options : new TaskOptions(options));
+  /** A new task's Future. */
+  enqueue(code, bytes, flags) {
+    return this.#dispatcher.enqueue(code, bytes, flags);
   }
-  #submit(fn, args, options) {
-    this.#checkOpen("submit");
-    const code = this.#dispatcher.codes.of(fn);
-    const bytes = this.#dispatcher.encode(args, "args");
-    if (options?.transfer) detach(options.transfer);
-    const { maxQueueSize } = this.#config;
-    if (maxQueueSize && this.#dispatcher.waiting() >= maxQueueSize) {
-      const future2 = new Future();
-      future2._reject(new QueueFullError(`the pool already has ${maxQueueSize} tasks waiting (maxQueueSize)`));
-      return future2;
-    }
-    const future = this.#dispatcher.enqueue(code, bytes);
-    if (options) this.#control.apply(future, options);
-    return future;
+  /** Applies a task's TaskOptions (timeout, signal). */
+  control(future, options) {
+    this.#control.apply(future, options);
   }
-  /**
-   * A typed array in the pool's shared wasm memory: tasks receive it by
-   * reference (no copy, whatever its size) and can write it in place. Free it
-   * with `array.free()` or `using`; a FinalizationRegistry frees forgotten
-   * ones. Needs the pool to be ready.
-   */
+  /** pool.alloc: a typed array in the shared memory. */
   alloc(Type, length) {
     if (this.#core === null) throw new PoolError("pool.alloc() needs a ready pool: await pool.ready first");
     return allocShared(this.#core.rt, this.#core.refs, Type, length);
   }
-  /**
-   * Applies `fn` to every item (several iterables are zipped, stopping at the
-   * shortest). Options (a last plain-object argument): `timeout` (ms, from the
-   * call), `chunksize` (items per task; default ceil(n / (4 × workers)) for
-   * sized inputs, 1 for generators/async iterables), `buffersize` (chunks in
-   * flight for generators/async iterables; default 4 × workers).
-   * @returns {MapResult} awaitable (array in input order) and async-iterable
-   */
-  map(fn, ...rest) {
-    return this._mapWith(fn, rest, { what: "map" });
+  /** Why new work is refused: the pool is broken, or shut down (ShutdownError(message)); else null. */
+  closedError(message) {
+    return this.#broken ?? (this.#closed ? new ShutdownError(message) : null);
   }
-  /** Like map, but results come in completion order (multiprocessing's imap_unordered). */
-  imapUnordered(fn, ...rest) {
-    return this._mapWith(fn, rest, { what: "imapUnordered", ordered: false });
-  }
-  /** Like map, but each item is an argument list (multiprocessing's starmap). */
-  starmap(fn, iterable, options) {
-    return this._mapWith(fn, options === void 0 ? [iterable] : [iterable, options], { what: "starmap", star: true });
-  }
-  /** @internal map, imapUnordered and starmap: one chunk of items per task. */
-  _mapWith(fn, rest, { what, star = false, ordered = true } = {}) {
-    this.#checkOpen(what);
-    const code = this.#dispatcher.codes.of(fn);
-    const { iterables, options } = parseMapArgs(what, rest);
-    return new MapResult({
-      iterables,
-      options,
-      workers: this.#config.workers,
-      star,
-      ordered,
-      submitChunk: (items, flat) => this.#submitChunk(code, items, flat)
-    });
-  }
-  #submitChunk(code, items, flat) {
-    if (this.#closed || this.#broken) {
-      const future = new Future();
-      future._reject(this.#broken ?? new ShutdownError("the pool was shut down while map was still submitting"));
-      return future;
-    }
-    const bytes = this.#dispatcher.encode([items, flat], "items");
-    return this.#dispatcher.enqueue(code, bytes, FLAG_CHUNK);
-  }
-  /**
-   * Stops the pool. Every task already submitted still runs (unless
-   * `cancelFutures`); afterwards the workers exit and their memory is freed.
-   */
   shutdown({ wait = true, cancelFutures = false } = {}) {
     this.#closed = true;
     if (cancelFutures) this.#dispatcher.cancelPending();
     this.#shutdownPromise ??= this.#finish();
     return wait ? this.#shutdownPromise : Promise.resolve();
   }
-  /**
-   * Stops now: running tasks are interrupted (their workers terminated),
-   * queued ones dropped; every unfinished future rejects with ShutdownError.
-   */
   terminate() {
     this.#closed = true;
     if (!this.#terminating) {
@@ -2276,13 +2635,6 @@ var Pool = class {
     }
     this.#shutdownPromise ??= this.#finish();
     return this.#shutdownPromise;
-  }
-  [Symbol.asyncDispose]() {
-    return this.shutdown();
-  }
-  #checkOpen(what) {
-    if (this.#broken) throw this.#broken;
-    if (this.#closed) throw new ShutdownError(`cannot ${what}: the pool has been shut down`);
   }
   // ---- the pool's life: start, workers, breakage, shutdown ----
   async #start() {
@@ -2379,7 +2731,7 @@ var Pool = class {
   }
   async #finish() {
     try {
-      await this.#ready;
+      await this.ready;
     } catch {
     }
     if (!this.#broken && !this.#terminating) await this.#dispatcher.idle();
@@ -2404,21 +2756,6 @@ var Pool = class {
     wasm.wp_pool_free(ptr);
   }
 };
-async function importTaskModules(urls) {
-  const namespaces = [];
-  for (const url of urls) {
-    try {
-      namespaces.push(await import(
-        /* webpackIgnore: true */
-        /* @vite-ignore */
-        url
-      ));
-    } catch (error) {
-      throw new BrokenPoolError(`cannot load task module ${url}: ${error?.message || error}`, { cause: error });
-    }
-  }
-  return namespaces;
-}
 function reserveMemory(rt, bytes) {
   const held = [];
   try {
@@ -2436,6 +2773,149 @@ function reserveMemory(rt, bytes) {
     for (const [ptr, len] of held) rt.wasm.wp_free(ptr, len);
   }
 }
+
+// src/js/page/pool.js
+var toldFallback = false;
+var Pool = class {
+  #config;
+  #engine;
+  /**
+   * @param {object} [options]
+   * @param {'auto'|'shared'|'message'} [options.transport] default 'auto': shared memory where the page
+   *   can share it with workers (cross-origin isolated), else message passing
+   * @param {boolean} [options.quiet] no console.info when 'auto' falls back to message passing
+   * @param {number} [options.workers] worker threads (default navigator.hardwareConcurrency)
+   * @param {Array<string|URL>|string|URL} [options.module] task module(s) every worker imports
+   * @param {number} [options.slots] tasks in shared memory at once (more wait in a page-side backlog)
+   * @param {number} [options.reserveMemory] bytes the shared memory is grown to before the workers start,
+   *   so that a run allocating less never grows it (Safari: see the README)
+   */
+  constructor(options = {}) {
+    const config = poolConfig(options);
+    let { transport } = config;
+    if (transport === "auto") {
+      transport = canShareMemory() ? "shared" : "message";
+      if (transport === "message" && !config.quiet && !toldFallback) {
+        toldFallback = true;
+        console.info(
+          "wasmpool: this page cannot share memory with workers (not cross-origin isolated), so tasks travel by postMessage (the message transport). COOP/COEP or Document-Isolation-Policy headers enable the faster shared-memory transport; new Pool({ quiet: true }) silences this note."
+        );
+      }
+    }
+    this.#config = config;
+    this.#engine = transport === "shared" ? new SharedTransport(config) : new MessageTransport(config);
+    this.transport = transport;
+  }
+  /** Resolves when every worker has started (and imported the task modules). */
+  get ready() {
+    return this.#engine.ready.then(() => void 0);
+  }
+  /** Number of worker threads. */
+  get workers() {
+    return this.#config.workers;
+  }
+  /**
+   * Runs `fn(...args)` in a worker. `fn` is a function (sent as source, so it
+   * must not use variables from the page) or the name of a task-module export.
+   * @returns {Future}
+   */
+  submit(fn, ...args) {
+    const options = args.length > 0 && args[args.length - 1] instanceof TaskOptions ? args.pop() : null;
+    return this.#submit(fn, args, options);
+  }
+  /** submit with per-task options: `submitWith({ timeout, signal }, fn, ...args)`. */
+  submitWith(options, fn, ...args) {
+    return this.#submit(fn, args, options instanceof TaskOptions ? options : new TaskOptions(options));
+  }
+  #submit(fn, args, options) {
+    this.#checkOpen("submit");
+    const engine = this.#engine;
+    const code = engine.codes.of(fn);
+    const bytes = engine.encode(args, "args");
+    if (options?.transfer) detach(options.transfer);
+    const { maxQueueSize } = this.#config;
+    if (maxQueueSize && engine.waiting() >= maxQueueSize) {
+      const future2 = new Future();
+      future2._reject(new QueueFullError(`the pool already has ${maxQueueSize} tasks waiting (maxQueueSize)`));
+      return future2;
+    }
+    const future = engine.enqueue(code, bytes, 0);
+    if (options) engine.control(future, options);
+    return future;
+  }
+  /**
+   * A typed array in the pool's shared wasm memory: tasks receive it by
+   * reference (no copy, whatever its size) and can write it in place. Free it
+   * with `array.free()` or `using`; a FinalizationRegistry frees forgotten
+   * ones. Needs the pool to be ready, and the shared transport.
+   */
+  alloc(Type, length) {
+    return this.#engine.alloc(Type, length);
+  }
+  /**
+   * Applies `fn` to every item (several iterables are zipped, stopping at the
+   * shortest). Options (a last plain-object argument): `timeout` (ms, from the
+   * call), `chunksize` (items per task; default ceil(n / (4 × workers)) for
+   * sized inputs, 1 for generators/async iterables), `buffersize` (chunks in
+   * flight for generators/async iterables; default 4 × workers).
+   * @returns {MapResult} awaitable (array in input order) and async-iterable
+   */
+  map(fn, ...rest) {
+    return this._mapWith(fn, rest, { what: "map" });
+  }
+  /** Like map, but results come in completion order (multiprocessing's imap_unordered). */
+  imapUnordered(fn, ...rest) {
+    return this._mapWith(fn, rest, { what: "imapUnordered", ordered: false });
+  }
+  /** Like map, but each item is an argument list (multiprocessing's starmap). */
+  starmap(fn, iterable, options) {
+    return this._mapWith(fn, options === void 0 ? [iterable] : [iterable, options], { what: "starmap", star: true });
+  }
+  /** @internal map, imapUnordered and starmap: one chunk of items per task. */
+  _mapWith(fn, rest, { what, star = false, ordered = true } = {}) {
+    this.#checkOpen(what);
+    const code = this.#engine.codes.of(fn);
+    const { iterables, options } = parseMapArgs(what, rest);
+    return new MapResult({
+      iterables,
+      options,
+      workers: this.#config.workers,
+      star,
+      ordered,
+      submitChunk: (items, flat) => this.#submitChunk(code, items, flat)
+    });
+  }
+  #submitChunk(code, items, flat) {
+    const closed = this.#engine.closedError("the pool was shut down while map was still submitting");
+    if (closed) {
+      const future = new Future();
+      future._reject(closed);
+      return future;
+    }
+    return this.#engine.enqueue(code, this.#engine.encode([items, flat], "items"), FLAG_CHUNK);
+  }
+  /**
+   * Stops the pool. Every task already submitted still runs (unless
+   * `cancelFutures`); afterwards the workers exit (and their memory is freed).
+   */
+  shutdown({ wait = true, cancelFutures = false } = {}) {
+    return this.#engine.shutdown({ wait, cancelFutures });
+  }
+  /**
+   * Stops now: running tasks are interrupted (their workers terminated),
+   * queued ones dropped; every unfinished future rejects with ShutdownError.
+   */
+  terminate() {
+    return this.#engine.terminate();
+  }
+  [Symbol.asyncDispose]() {
+    return this.shutdown();
+  }
+  #checkOpen(what) {
+    const closed = this.#engine.closedError(`cannot ${what}: the pool has been shut down`);
+    if (closed) throw closed;
+  }
+};
 
 // src/js/worker/context.js
 var abortError = () => new DOMException("the task was aborted", "AbortError");
@@ -2816,19 +3296,279 @@ function panicMessage(memory, address, trap) {
   return message || `Rust code trapped: ${trap.message}`;
 }
 
+// src/js/worker/message-loop.js
+var FLUSH_MS = 1;
+var abortError2 = () => new DOMException("the task was aborted", "AbortError");
+async function serveMessages(init, loadGlue, { holdLifeLock: holdLifeLock2, runInitializer: runInitializer2, yieldToEventLoop: yieldToEventLoop2 }) {
+  const inbox = [];
+  let worker = null;
+  const handle = (data) => {
+    if (data.type === MSG.RUN) worker.receive(data);
+    else if (data.type === MSG.ABORT) worker.abort(data.id);
+  };
+  self.onmessage = ({ data }) => worker === null ? inbox.push(data) : handle(data);
+  await holdLifeLock2(init.lockName);
+  const named = await importTaskModules2(init.modules);
+  let instance = null;
+  const loadInstance = () => {
+    instance ??= (async () => {
+      const glue = await loadGlue(init);
+      try {
+        const wasm = await glue.default({ module_or_path: init.wasmUrl });
+        return { glue, wasm, panicBuffer: wasm.wp_panic_buffer() };
+      } catch (error) {
+        if (typeof SharedArrayBuffer === "function") throw error;
+        throw new NotIsolatedError("Rust tasks (WebAssembly threads: a shared WebAssembly.Memory)");
+      }
+    })();
+    return instance;
+  };
+  const rust = (name) => loadInstance().then(({ glue, wasm, panicBuffer }) => {
+    if (!glue.wp_has_task(name)) {
+      const exports = [...named.keys()].map((n) => `"${n}"`).join(", ") || "no functions";
+      throw new TypeError(
+        `no task named "${name}": the task modules export ${exports}, and no Rust task has that name`
+      );
+    }
+    const fn = (...args) => glue.wp_run_task(name, args);
+    fn.panic = (trap) => panicMessage(wasm.memory, panicBuffer, trap);
+    return fn;
+  });
+  const ready = { type: MSG.READY };
+  if (init.rustTasks) {
+    try {
+      ready.rustTasks = (await loadInstance()).glue.wp_task_names().split("\n");
+    } catch (error) {
+      ready.rustError = String(error?.message || error);
+    }
+  }
+  if (init.initializer) await runInitializer2(init, { byName: (name) => named.get(name) });
+  worker = new MessageWorker(init, named, rust, yieldToEventLoop2);
+  worker.installContext();
+  self.postMessage(ready);
+  for (const data of inbox) handle(data);
+}
+var MessageWorker = class {
+  #init;
+  #named;
+  #rust;
+  #yield;
+  #fns = /* @__PURE__ */ new Map();
+  // code id -> function, or [text, named] until first used
+  #queue = [];
+  #head = 0;
+  #pumping = false;
+  #inFlight = /* @__PURE__ */ new Set();
+  #running = /* @__PURE__ */ new Map();
+  // id -> { id, aborted, controller } of started, unfinished tasks
+  #skip = /* @__PURE__ */ new Set();
+  // ids the page withdrew before they started
+  #current = null;
+  #trapped = false;
+  #encoder = new Encoder();
+  #out = new Uint8Array(4096);
+  #outLen = 0;
+  #results = [];
+  #progress = [];
+  #busy = 0;
+  #lastFlush = 0;
+  #flushQueued = false;
+  constructor(init, named, rust, yieldToEventLoop2) {
+    this.#init = init;
+    this.#named = named;
+    this.#rust = rust;
+    this.#yield = yieldToEventLoop2;
+  }
+  /** `self.wasmpool` for this worker's tasks (the TaskContext type of index.d.ts). */
+  installContext() {
+    const worker = this;
+    const current = () => worker.#current;
+    self.wasmpool = Object.freeze({
+      workerId: this.#init.uid,
+      workerIndex: this.#init.index,
+      get signal() {
+        const task = current();
+        if (task === null) return void 0;
+        task.controller ??= new AbortController();
+        if (task.aborted) task.controller.abort(abortError2());
+        return task.controller.signal;
+      },
+      get aborted() {
+        return current()?.aborted ?? false;
+      },
+      progress(value) {
+        const task = current();
+        if (task === null) return;
+        worker.#progress.push([task.id, value]);
+        worker.#flush();
+      },
+      checkAborted() {
+        if (current()?.aborted) throw abortError2();
+      }
+    });
+  }
+  /** @param {import('../shared/messages.js').RunBatch} batch */
+  receive({ tasks, code, bytes }) {
+    if (this.#trapped) return;
+    for (const [id, text, named] of code) this.#fns.set(id, [text, named]);
+    let start = 0;
+    for (let i = 0; i < tasks.length; i += 4) {
+      const end = tasks[i + 3];
+      this.#queue.push({ id: tasks[i], fn: tasks[i + 1], flags: tasks[i + 2], args: bytes.subarray(start, end) });
+      start = end;
+    }
+    this.#pump();
+  }
+  /** The page aborted task `id`: tell it if it runs, skip it if it has not started. */
+  abort(id) {
+    const task = this.#running.get(id);
+    if (task === void 0) this.#skip.add(id);
+    else {
+      task.aborted = true;
+      task.controller?.abort(abortError2());
+    }
+  }
+  async #pump() {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    this.#lastFlush = performance.now();
+    const concurrency = this.#init.concurrency || 1;
+    try {
+      while (this.#head < this.#queue.length && !this.#trapped) {
+        if (this.#inFlight.size >= concurrency) {
+          await Promise.race(this.#inFlight);
+          continue;
+        }
+        const task = this.#queue[this.#head++];
+        if (this.#skip.delete(task.id)) continue;
+        const pending = this.#run(task);
+        if (pending !== null) {
+          this.#inFlight.add(pending);
+          pending.then(() => this.#inFlight.delete(pending));
+        }
+        if (performance.now() - this.#lastFlush > FLUSH_MS) {
+          this.#flush();
+          await this.#yield();
+        }
+      }
+      this.#queue = [];
+      this.#head = 0;
+    } finally {
+      this.#pumping = false;
+    }
+    this.#flush();
+  }
+  // Runs one task; null if it finished synchronously, else a promise.
+  #run({ id, fn, flags, args }) {
+    const task = { id, aborted: false, controller: null };
+    this.#running.set(id, task);
+    const inline = !(flags & FLAG_NAMED);
+    const finish = (status, value) => {
+      this.#running.delete(id);
+      if (this.#current === task) this.#current = null;
+      this.#result(id, status, value);
+    };
+    const fail = (error) => {
+      if (error instanceof WebAssembly.RuntimeError) return this.#trap(id, error, task.fn);
+      finish(STATUS_ERROR, inline ? explainClosure(error) : error);
+    };
+    const invoke2 = (f) => {
+      task.fn = f;
+      const decoded = decode(args);
+      const t = performance.now();
+      this.#current = task;
+      const value = flags & FLAG_CHUNK ? runChunk(f, decoded[0], decoded[1], inline) : f(...decoded);
+      this.#busy += performance.now() - t;
+      if (isThenable(value)) return Promise.resolve(value).then((v) => finish(STATUS_OK, v), fail);
+      finish(STATUS_OK, value);
+      return null;
+    };
+    try {
+      const f = this.#lookup(fn);
+      return f instanceof Promise ? f.then(invoke2).catch(fail) : invoke2(f);
+    } catch (error) {
+      fail(error);
+      return null;
+    }
+  }
+  // A function, or a promise of one (a Rust task: its instance loads first).
+  #lookup(id) {
+    let fn = this.#fns.get(id);
+    if (!Array.isArray(fn)) return fn;
+    const [text, named] = fn;
+    fn = named ? this.#named.get(text) ?? this.#rust(text) : compile(text);
+    this.#fns.set(id, fn);
+    if (fn instanceof Promise)
+      fn.then(
+        (f) => this.#fns.set(id, f),
+        () => this.#fns.set(id, [text, named])
+      );
+    return fn;
+  }
+  // Rust code trapped: its instance is unusable. Report the panic, then stop:
+  // the page replaces this worker and sends the tasks it held elsewhere.
+  #trap(id, error, fn) {
+    this.#trapped = true;
+    this.#result(id, STATUS_PANIC, fn?.panic ? fn.panic(error) : error.message);
+    this.#flush();
+    self.postMessage({ type: MSG.PANICKED });
+  }
+  #result(id, status, value) {
+    let bytes;
+    try {
+      bytes = this.#encoder.encode(value, "result");
+    } catch (error) {
+      status = STATUS_ERROR;
+      bytes = this.#encoder.encode(error, "result");
+    }
+    const end = this.#outLen + bytes.length;
+    if (end > this.#out.length) {
+      const grown = new Uint8Array(Math.max(end, 2 * this.#out.length));
+      grown.set(this.#out.subarray(0, this.#outLen));
+      this.#out = grown;
+    }
+    this.#out.set(bytes, this.#outLen);
+    this.#outLen = end;
+    this.#results.push(id, status, end);
+    if (!this.#pumping && !this.#flushQueued) {
+      this.#flushQueued = true;
+      queueMicrotask(() => {
+        this.#flushQueued = false;
+        this.#flush();
+      });
+    }
+  }
+  #flush() {
+    this.#lastFlush = performance.now();
+    if (this.#results.length === 0 && this.#progress.length === 0) return;
+    const bytes = this.#out.slice(0, this.#outLen);
+    const batch = { type: MSG.DONE, results: this.#results, bytes, progress: this.#progress, busy: this.#busy };
+    self.postMessage(batch, [bytes.buffer]);
+    this.#outLen = 0;
+    this.#results = [];
+    this.#progress = [];
+    this.#busy = 0;
+  }
+};
+
 // src/js/worker/boot.js
 function serveWorker(loadGlue) {
   self.onmessage = (event) => {
     const init = event.data;
+    if (init.transport === "message") {
+      serveMessages(init, loadGlue, { holdLifeLock, runInitializer, yieldToEventLoop }).catch(reportStartFailure);
+      return;
+    }
     const refs = new SharedRefs(init.memory);
     for (const [id, buffer] of init.sharedBuffers || []) refs.add(id, buffer);
     self.onmessage = ({ data }) => {
       if (data?.type === MSG.SHARED_BUFFER) refs.add(data.id, data.buffer);
     };
-    Promise.resolve(init).then(loadGlue).then((glue) => serve(init, glue, refs)).catch((error) => {
-      self.postMessage({ type: MSG.ERROR, message: String(error?.message || error), stack: error?.stack });
-    });
+    Promise.resolve(init).then(loadGlue).then((glue) => serve(init, glue, refs)).catch(reportStartFailure);
   };
+}
+function reportStartFailure(error) {
+  self.postMessage({ type: MSG.ERROR, message: String(error?.message || error), stack: error?.stack });
 }
 async function serve(init, glue, refs) {
   const { memory, pool, index } = init;

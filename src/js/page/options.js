@@ -47,12 +47,16 @@ export class TaskOptions {
 
 const isBufferList = (list) => Array.isArray(list) && list.every((b) => b instanceof ArrayBuffer);
 
+const TRANSPORTS = ['auto', 'shared', 'message'];
+
 /**
- * The Pool constructor's options, checked and normalised: `{ workers, slots,
- * modules, initializer, initargs, maxTasksPerChild, maxQueueSize, concurrency,
- * reserveMemory }`.
+ * The Pool constructor's options, checked and normalised: `{ transport,
+ * quiet, workers, slots, modules, initializer, initargs, maxTasksPerChild,
+ * maxQueueSize, concurrency, reserveMemory }`.
  */
 export function poolConfig({
+  transport = 'auto',
+  quiet = false,
   workers = defaultWorkers(),
   module,
   slots = DEFAULT_SLOTS,
@@ -67,7 +71,12 @@ export function poolConfig({
     throw new TypeError('initializer must be a function or the name of a task-module export');
   }
   if (!Array.isArray(initargs)) throw new TypeError('initargs must be an array');
+  if (!TRANSPORTS.includes(transport)) {
+    throw new RangeError(`transport must be 'auto', 'shared' or 'message', got ${describe(transport)}`);
+  }
   return {
+    transport,
+    quiet: !!quiet,
     workers: checkCount('workers', workers, { max: MAX_WORKERS }),
     slots: checkCount('slots', slots, { max: MAX_SLOTS }),
     modules: taskModuleUrls(module),

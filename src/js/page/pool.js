@@ -1,48 +1,34 @@
 // Pool: the public face of a wasmpool pool on the page. It checks the call,
-// then hands the work to the pieces that do it:
-//   dispatcher.js    task → slot in shared memory → the core's injector ring
-//   completions.js   the core's completion ring → the task's Future
-//   worker-handle.js one worker's start, death, kill handshake and memory
-//   task-control.js  timeouts, AbortSignals, force-cancel
-// The protocol and its invariants: src/sched/README.md.
+// then hands the task to one of two transports, which own the workers:
+//   shared-transport.js  tasks and results in the pool's shared wasm memory
+//                        (a cross-origin isolated page: the fastest)
+//   message/transport.js tasks and results in batched postMessages (any page)
+// Both give: codes, encode, waiting, enqueue (→ Future), control (timeout,
+// signal), alloc, closedError(message), shutdown, terminate, ready.
 
-import { BrokenPoolError, PoolError, QueueFullError, ShutdownError } from '../errors.js';
+import { QueueFullError } from '../errors.js';
 import { Future } from '../future.js';
 import { MapResult, parseMapArgs } from '../map.js';
-import { assertIsolated, loadRuntime } from '../runtime.js';
-import { CoreView } from '../shared/layout.js';
-import { SHUTDOWN_NOW } from '../shared/layout-constants.js';
-import { MSG } from '../shared/messages.js';
-import { FLAG_CHUNK, INLINE_BYTES } from '../shared/protocol.js';
-import { SharedRefs } from '../shared/refs.js';
-import { Completions } from './completions.js';
-import { Dispatcher } from './dispatcher.js';
+import { canShareMemory } from '../runtime.js';
+import { FLAG_CHUNK } from '../shared/protocol.js';
+import { MessageTransport } from './message/transport.js';
 import { detach, poolConfig, TaskOptions } from './options.js';
-import { allocShared } from './shared-arrays.js';
-import { calibrateSpin } from './spin.js';
-import { TaskControl } from './task-control.js';
-import { takeVec, WorkerHandle } from './worker-handle.js';
+import { SharedTransport } from './shared-transport.js';
 
 export { MAX_WORKERS, TaskOptions } from './options.js';
 
-// How long shutdown waits for idle workers to leave by themselves.
-const EXIT_GRACE_MS = 2000;
+// The page hears once that 'auto' picked the message transport.
+let toldFallback = false;
 
 export class Pool {
   #config;
-  #core = null; // { rt, ptr, view, refs, inlineBase, lockPrefix, init } once loaded
-  #dispatcher;
-  #completions = null;
-  #control;
-  #handles = []; // index -> WorkerHandle
-  #closed = false;
-  #terminating = false;
-  #broken = null; // BrokenPoolError once the pool cannot run tasks
-  #ready;
-  #shutdownPromise = null;
+  #engine;
 
   /**
    * @param {object} [options]
+   * @param {'auto'|'shared'|'message'} [options.transport] default 'auto': shared memory where the page
+   *   can share it with workers (cross-origin isolated), else message passing
+   * @param {boolean} [options.quiet] no console.info when 'auto' falls back to message passing
    * @param {number} [options.workers] worker threads (default navigator.hardwareConcurrency)
    * @param {Array<string|URL>|string|URL} [options.module] task module(s) every worker imports
    * @param {number} [options.slots] tasks in shared memory at once (more wait in a page-side backlog)
@@ -50,24 +36,28 @@ export class Pool {
    *   so that a run allocating less never grows it (Safari: see the README)
    */
   constructor(options = {}) {
-    assertIsolated();
-    this.#config = poolConfig(options);
-    this.#dispatcher = new Dispatcher({
-      kill: (task) => this.#control.killRunning(task),
-      onPublish: () => this.#completions.pump(),
-    });
-    this.#control = new TaskControl({
-      dispatcher: this.#dispatcher,
-      view: () => this.#core?.view ?? null,
-      replaceWorker: (index) => this.#replace(this.#handles[index]),
-    });
-    this.#ready = this.#start();
-    this.#ready.catch((error) => this.#breakPool(error));
+    const config = poolConfig(options);
+    let { transport } = config;
+    if (transport === 'auto') {
+      transport = canShareMemory() ? 'shared' : 'message';
+      if (transport === 'message' && !config.quiet && !toldFallback) {
+        toldFallback = true;
+        console.info(
+          'wasmpool: this page cannot share memory with workers (not cross-origin isolated), so tasks travel ' +
+            'by postMessage (the message transport). COOP/COEP or Document-Isolation-Policy headers enable the ' +
+            'faster shared-memory transport; new Pool({ quiet: true }) silences this note.',
+        );
+      }
+    }
+    this.#config = config;
+    this.#engine = transport === 'shared' ? new SharedTransport(config) : new MessageTransport(config);
+    /** Which transport runs: 'shared' (shared wasm memory) or 'message' (postMessage). */
+    this.transport = transport;
   }
 
   /** Resolves when every worker has started (and imported the task modules). */
   get ready() {
-    return this.#ready.then(() => undefined);
+    return this.#engine.ready.then(() => undefined);
   }
 
   /** Number of worker threads. */
@@ -92,17 +82,18 @@ export class Pool {
 
   #submit(fn, args, options) {
     this.#checkOpen('submit');
-    const code = this.#dispatcher.codes.of(fn);
-    const bytes = this.#dispatcher.encode(args, 'args');
+    const engine = this.#engine;
+    const code = engine.codes.of(fn);
+    const bytes = engine.encode(args, 'args');
     if (options?.transfer) detach(options.transfer);
     const { maxQueueSize } = this.#config;
-    if (maxQueueSize && this.#dispatcher.waiting() >= maxQueueSize) {
+    if (maxQueueSize && engine.waiting() >= maxQueueSize) {
       const future = new Future();
       future._reject(new QueueFullError(`the pool already has ${maxQueueSize} tasks waiting (maxQueueSize)`));
       return future;
     }
-    const future = this.#dispatcher.enqueue(code, bytes);
-    if (options) this.#control.apply(future, options);
+    const future = engine.enqueue(code, bytes, 0);
+    if (options) engine.control(future, options);
     return future;
   }
 
@@ -110,11 +101,10 @@ export class Pool {
    * A typed array in the pool's shared wasm memory: tasks receive it by
    * reference (no copy, whatever its size) and can write it in place. Free it
    * with `array.free()` or `using`; a FinalizationRegistry frees forgotten
-   * ones. Needs the pool to be ready.
+   * ones. Needs the pool to be ready, and the shared transport.
    */
   alloc(Type, length) {
-    if (this.#core === null) throw new PoolError('pool.alloc() needs a ready pool: await pool.ready first');
-    return allocShared(this.#core.rt, this.#core.refs, Type, length);
+    return this.#engine.alloc(Type, length);
   }
 
   /**
@@ -142,7 +132,7 @@ export class Pool {
   /** @internal map, imapUnordered and starmap: one chunk of items per task. */
   _mapWith(fn, rest, { what, star = false, ordered = true } = {}) {
     this.#checkOpen(what);
-    const code = this.#dispatcher.codes.of(fn);
+    const code = this.#engine.codes.of(fn);
     const { iterables, options } = parseMapArgs(what, rest);
     return new MapResult({
       iterables,
@@ -155,24 +145,21 @@ export class Pool {
   }
 
   #submitChunk(code, items, flat) {
-    if (this.#closed || this.#broken) {
+    const closed = this.#engine.closedError('the pool was shut down while map was still submitting');
+    if (closed) {
       const future = new Future();
-      future._reject(this.#broken ?? new ShutdownError('the pool was shut down while map was still submitting'));
+      future._reject(closed);
       return future;
     }
-    const bytes = this.#dispatcher.encode([items, flat], 'items');
-    return this.#dispatcher.enqueue(code, bytes, FLAG_CHUNK);
+    return this.#engine.enqueue(code, this.#engine.encode([items, flat], 'items'), FLAG_CHUNK);
   }
 
   /**
    * Stops the pool. Every task already submitted still runs (unless
-   * `cancelFutures`); afterwards the workers exit and their memory is freed.
+   * `cancelFutures`); afterwards the workers exit (and their memory is freed).
    */
   shutdown({ wait = true, cancelFutures = false } = {}) {
-    this.#closed = true;
-    if (cancelFutures) this.#dispatcher.cancelPending();
-    this.#shutdownPromise ??= this.#finish();
-    return wait ? this.#shutdownPromise : Promise.resolve();
+    return this.#engine.shutdown({ wait, cancelFutures });
   }
 
   /**
@@ -180,14 +167,7 @@ export class Pool {
    * queued ones dropped; every unfinished future rejects with ShutdownError.
    */
   terminate() {
-    this.#closed = true;
-    if (!this.#terminating) {
-      this.#terminating = true;
-      this.#dispatcher.rejectAll(new ShutdownError('the pool was terminated before this task finished'));
-      this.#dispatcher.checkIdle(true); // unblock a shutdown() waiting for the tasks
-    }
-    this.#shutdownPromise ??= this.#finish();
-    return this.#shutdownPromise;
+    return this.#engine.terminate();
   }
 
   [Symbol.asyncDispose]() {
@@ -195,183 +175,7 @@ export class Pool {
   }
 
   #checkOpen(what) {
-    if (this.#broken) throw this.#broken;
-    if (this.#closed) throw new ShutdownError(`cannot ${what}: the pool has been shut down`);
-  }
-
-  // ---- the pool's life: start, workers, breakage, shutdown ----
-
-  async #start() {
-    const rt = await loadRuntime();
-    const { wasm } = rt;
-    const config = this.#config;
-    reserveMemory(rt, config.reserveMemory);
-    // The page imports the task modules too: to know their export names (a
-    // typo is an error at the call site) and to map `tasks.resize` to its name.
-    this.#dispatcher.codes.setExports(await importTaskModules(config.modules), (name) => rt.glue.wp_has_task(name));
-    const refs = new SharedRefs(rt.memory, {
-      onRegister: (id, buffer) => {
-        for (const handle of this.#live()) handle.post({ type: MSG.SHARED_BUFFER, id, buffer });
-      },
-    });
-    const ptr = wasm.wp_pool_new(config.slots, config.workers);
-    const slotsPtr = wasm.wp_slots_ptr(ptr);
-    const inlineBase = wasm.wp_alloc(config.slots * INLINE_BYTES);
-    const view = new CoreView(rt.memory, slotsPtr);
-    this.#completions = new Completions({ wasm, ptr, view, refs, dispatcher: this.#dispatcher });
-    this.#core = {
-      rt,
-      ptr,
-      view,
-      refs,
-      inlineBase,
-      lockPrefix: `wasmpool-${Math.random().toString(36).slice(2)}-`,
-      init: {
-        module: rt.module,
-        memory: rt.memory,
-        glueUrl: rt.glueUrl,
-        pool: ptr,
-        stackSize: rt.stackSize,
-        slotsPtr,
-        inlineBase,
-        modules: config.modules,
-        initializer: config.initializer,
-        initargs: config.initargs,
-        maxTasksPerChild: config.maxTasksPerChild,
-        concurrency: config.concurrency,
-        fallbackWake: Completions.needsMessageWake,
-      },
-    };
-    const started = [];
-    for (let index = 0; index < config.workers; index++) started.push(this.#spawn(index));
-    calibrateSpin(wasm, ptr); // while the workers boot on other threads
-    this.#dispatcher.attach({ wasm, ptr, view, inlineBase, externalRef: refs.externalRef });
-    await Promise.all(started);
-  }
-
-  #live() {
-    return this.#handles.filter((h) => h && !h.gone);
-  }
-
-  #spawn(index) {
-    const core = this.#core;
-    const init = { ...core.init, sharedBuffers: core.refs.entries() };
-    const handle = new WorkerHandle({ ...core, init }, index, {
-      onWake: () => this.#completions.wake(),
-      onProgress: ({ id, value }) => this.#dispatcher.inSlot(id)?.future._progress(value),
-      onExited: (h, retired) => this.#exited(h, retired),
-      onDied: (h) => this.#replace(h, { dead: true }),
-    });
-    this.#handles[index] = handle;
-    return handle.ready;
-  }
-
-  // Whether a worker that left should be replaced: while the pool is open, and
-  // after close() for as long as submitted tasks remain (multiprocessing keeps
-  // its workers up until the queue is done).
-  #wantsReplacement() {
-    return !this.#terminating && !this.#broken && (!this.#closed || this.#dispatcher.busy());
-  }
-
-  #respawn(index) {
-    if (this.#wantsReplacement()) this.#spawn(index).catch((e) => this.#breakPool(e));
-  }
-
-  // A worker left on its own (shutdown, or retired by maxTasksPerChild).
-  #exited(handle, retired) {
-    if (handle.gone) return;
-    handle.retire();
-    if (retired && this.#handles[handle.index] === handle) this.#respawn(handle.index);
-  }
-
-  // A worker died, trapped or must be stopped: settle its task, start another.
-  async #replace(handle, { dead = false } = {}) {
-    if (!handle || handle.gone || this.#handles[handle.index] !== handle) return;
-    await this.#kill(handle, { dead });
-    this.#respawn(handle.index);
-  }
-
-  async #kill(handle, options) {
-    for (const id of await handle.kill(options)) this.#completions.crashed(id);
-    this.#completions.kick();
-  }
-
-  #breakPool(error) {
-    if (this.#broken) return;
-    this.#broken =
-      error instanceof BrokenPoolError ? error : new BrokenPoolError(String(error?.message || error), { cause: error });
-    this.#dispatcher.rejectAll(this.#broken);
-    this.#dispatcher.checkIdle();
-    if (!this.#closed) this.shutdown({ wait: false, cancelFutures: true });
-  }
-
-  async #finish() {
-    try {
-      await this.#ready;
-    } catch {
-      // A pool that failed to start still has to free what it made.
-    }
-    if (!this.#broken && !this.#terminating) await this.#dispatcher.idle();
-    if (this.#core === null) return;
-    const { rt, ptr, inlineBase } = this.#core;
-    const { wasm } = rt;
-    wasm.wp_begin_shutdown(ptr, SHUTDOWN_NOW);
-    if (!this.#terminating && !this.#broken) {
-      // Idle workers wake and exit on their own; give them a moment. (A
-      // broken pool's workers never will: they are terminated at once.)
-      const grace = new Promise((resolve) => setTimeout(resolve, EXIT_GRACE_MS));
-      await Promise.race([Promise.all(this.#live().map((h) => h.exited)), grace]);
-    }
-    for (const handle of this.#live()) await this.#kill(handle);
-    // Anything still queued (a broken pool) is cancelled with a clear error.
-    for (const id of takeVec(wasm, wasm.wp_drain_queued(ptr))) {
-      this.#dispatcher.finish(id)?.future._reject(new ShutdownError('the pool was shut down before this task ran'));
-    }
-    this.#dispatcher.rejectAll(new ShutdownError('the pool was shut down'));
-    this.#dispatcher.clear();
-    this.#completions.kick();
-    this.#completions.close();
-    this.#dispatcher.codes.free(wasm);
-    wasm.wp_free(inlineBase, this.#config.slots * INLINE_BYTES);
-    wasm.wp_pool_free(ptr);
-  }
-}
-
-async function importTaskModules(urls) {
-  const namespaces = [];
-  for (const url of urls) {
-    try {
-      namespaces.push(await import(/* webpackIgnore: true */ /* @vite-ignore */ url));
-    } catch (error) {
-      throw new BrokenPoolError(`cannot load task module ${url}: ${error?.message || error}`, { cause: error });
-    }
-  }
-  return namespaces;
-}
-
-// reserveMemory: grows the shared memory to `bytes` now, before any worker
-// starts, by allocating the difference and freeing it. The allocator keeps
-// the freed block (wasm memory never shrinks), so later allocations up to
-// that size are served without growing the memory during the run: the known
-// workaround for Safari releases where growing a shared memory under running
-// threads broke (emscripten#25905). Growing it from JS instead would not
-// help: the allocator only uses pages it grew itself.
-function reserveMemory(rt, bytes) {
-  const held = [];
-  try {
-    // The allocator may already have some room at the top of the heap, so
-    // one allocation of the difference can leave the memory a little short.
-    for (let missing = bytes - rt.memory.buffer.byteLength; missing > 0; ) {
-      const ptr = rt.wasm.wp_alloc(missing);
-      if (!ptr) {
-        throw new BrokenPoolError(
-          `reserveMemory: cannot grow the shared memory to ${bytes} bytes (more than its maximum, set at link time)`,
-        );
-      }
-      held.push([ptr, missing]);
-      missing = bytes - rt.memory.buffer.byteLength;
-    }
-  } finally {
-    for (const [ptr, len] of held) rt.wasm.wp_free(ptr, len);
+    const closed = this.#engine.closedError(`cannot ${what}: the pool has been shut down`);
+    if (closed) throw closed;
   }
 }

@@ -3,6 +3,7 @@
 // Each distinct one becomes a code entry with a pool-unique id; its text is
 // stored in shared memory once, and a worker compiles or looks it up once.
 
+import { BrokenPoolError } from '../errors.js';
 import { checkTask } from './options.js';
 
 export class TaskCodes {
@@ -86,4 +87,17 @@ export class TaskCodes {
     for (const entry of this.#entries.values()) if (entry.ptr) wasm.wp_free(entry.ptr, entry.len);
     this.#entries.clear();
   }
+}
+
+/** The page imports the task modules too: to know their export names (a typo is an error at the call site). */
+export async function importTaskModules(urls) {
+  const namespaces = [];
+  for (const url of urls) {
+    try {
+      namespaces.push(await import(/* webpackIgnore: true */ /* @vite-ignore */ url));
+    } catch (error) {
+      throw new BrokenPoolError(`cannot load task module ${url}: ${error?.message || error}`, { cause: error });
+    }
+  }
+  return namespaces;
 }

@@ -4,28 +4,26 @@
 // replaced, since a thread cannot be interrupted any other way.
 
 import { TimeoutError } from '../errors.js';
-import { P } from '../shared/protocol.js';
 
 export class TaskControl {
   #dispatcher;
-  #view;
-  #replaceWorker;
+  #isRunning;
+  #requestAbort;
+  #kill;
 
   /**
+   * What a transport does to one task (both transports' task records):
    * @param {object} deps
-   * @param {import('./dispatcher.js').Dispatcher} deps.dispatcher
-   * @param {() => import('../shared/layout.js').CoreView | null} deps.view the pool's view, once loaded
-   * @param {(workerIndex: number) => void} deps.replaceWorker terminates and replaces a worker
+   * @param {{ taskOf(future: object): object | undefined, withdraw(task: object): boolean }} deps.dispatcher
+   * @param {(task: object) => boolean} deps.isRunning whether a worker runs it now
+   * @param {(task: object) => void} deps.requestAbort tells the running task (self.wasmpool.signal)
+   * @param {(task: object) => void} deps.kill terminates (and replaces) the worker running it
    */
-  constructor({ dispatcher, view, replaceWorker }) {
+  constructor({ dispatcher, isRunning, requestAbort, kill }) {
     this.#dispatcher = dispatcher;
-    this.#view = view;
-    this.#replaceWorker = replaceWorker;
-  }
-
-  #isRunning(task) {
-    const view = this.#view();
-    return view?.isRunning(task.id);
+    this.#isRunning = isRunning;
+    this.#requestAbort = requestAbort;
+    this.#kill = kill;
   }
 
   /** Applies a task's TaskOptions (timeout, signal) to its future. */
@@ -77,16 +75,8 @@ export class TaskControl {
     if (running) this.killRunning(task);
   }
 
-  #requestAbort(task) {
-    const view = this.#view().refresh();
-    const word = view.payload(task.id) + P.ABORT;
-    Atomics.store(view.i32, word, 1);
-    Atomics.notify(view.i32, word);
-  }
-
   /** Terminates (and replaces) the worker running `task`, if it still runs it. */
   killRunning(task) {
-    if (!this.#isRunning(task)) return; // not started, or it finished meanwhile
-    this.#replaceWorker(this.#view().claimingWorker(task.id));
+    if (this.#isRunning(task)) this.#kill(task); // else not started, or it finished meanwhile
   }
 }

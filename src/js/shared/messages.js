@@ -1,6 +1,8 @@
 // Every postMessage between the page and a pool worker, typed in one place.
-// Tasks and results never travel this way (they go through shared memory);
-// these are start-up, exit and the rare events the event loop must carry.
+// On the shared transport tasks and results never travel this way (they go
+// through shared memory): these are start-up, exit and rare events. On the
+// message transport (page/message/, worker/message-loop.js) tasks and results
+// travel in batches: RUN and DONE below.
 
 /** Message types, page → worker and worker → page. */
 export const MSG = Object.freeze({
@@ -18,10 +20,64 @@ export const MSG = Object.freeze({
   PANICKED: 'panicked',
   /** page → worker: `{ id, buffer }`, a SharedArrayBuffer a task refers to by id (shared/refs.js). */
   SHARED_BUFFER: 'sab',
+  /** page → worker (message transport): a RunBatch. */
+  RUN: 'run',
+  /** worker → page (message transport): a DoneBatch. */
+  DONE: 'done',
+  /** page → worker (message transport): `{ id }`: abort task `id` if running, skip it if not started. */
+  ABORT: 'abort',
 });
 
 /**
- * The first message the page posts to a worker (it has no `type`).
+ * Message transport, page → worker: tasks in one message. Task `i` is the
+ * words `tasks[4i .. 4i+3]` = `[id, fn, flags, end]`: its pool-unique id, its
+ * code id, FLAG_* of protocol.js, and where its encoded arguments end in
+ * `bytes` (they start where the previous task's end). `code` carries the code
+ * entries this worker has not seen yet: `[fn, text, named]`.
+ *
+ * @typedef {object} RunBatch
+ * @property {'run'} type
+ * @property {number[]} tasks
+ * @property {Array<[number, string, boolean]>} code
+ * @property {Uint8Array} bytes (its buffer is transferred)
+ */
+
+/**
+ * Message transport, worker → page: results in one message. Result `i` is
+ * `results[3i .. 3i+2]` = `[id, status, end]` (STATUS_* of protocol.js; the
+ * encoded value ends at `end` of `bytes`). `progress` holds the
+ * self.wasmpool.progress(value) reports since the last batch, `[id, value]`
+ * in order; the page delivers them before the results. `busy`: ms the worker
+ * spent in synchronous task code for these results (the page sizes batches by it).
+ *
+ * @typedef {object} DoneBatch
+ * @property {'done'} type
+ * @property {number[]} results
+ * @property {Uint8Array} bytes (its buffer is transferred)
+ * @property {Array<[number, unknown]>} progress
+ * @property {number} busy
+ */
+
+/**
+ * The first message the page posts to a worker on the message transport
+ * (fields named as in InitMessage).
+ *
+ * @typedef {object} MessageInitMessage
+ * @property {'message'} transport
+ * @property {number} index
+ * @property {number} uid
+ * @property {string} lockName
+ * @property {string[]} modules
+ * @property {{ code: string, named: boolean } | null} initializer
+ * @property {unknown[]} initargs
+ * @property {number} concurrency
+ * @property {string} [wasmUrl] where the worker fetches the wasm for an instance of its own (first Rust task)
+ * @property {boolean} [rustTasks] load that instance at once and put the Rust task names in READY
+ *   (`{ type: 'ready', rustTasks: string[] }`, or `rustError: string` where no instance can be made)
+ */
+
+/**
+ * The first message the page posts to a worker on the shared transport (it has no `type`).
  *
  * @typedef {object} InitMessage
  * @property {WebAssembly.Module} module the compiled wasm module

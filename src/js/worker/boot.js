@@ -1,4 +1,5 @@
-// A pool worker's life: one module Web Worker = one pool thread.
+// A pool worker's life: one module Web Worker = one pool thread. (On the
+// message transport it serves message-loop.js instead, from its first message.)
 //
 // It instantiates the page's compiled module on the page's shared memory,
 // imports the task modules, runs the initializer, then claims and runs tasks
@@ -15,6 +16,7 @@ import { SharedRefs } from '../shared/refs.js';
 import { TaskContext } from './context.js';
 import { compile, importTaskModules, TaskFunctions } from './functions.js';
 import { claimLoop, LoopEnd } from './loop.js';
+import { serveMessages } from './message-loop.js';
 import { isThenable, TaskRunner } from './run-task.js';
 
 /**
@@ -24,6 +26,10 @@ import { isThenable, TaskRunner } from './run-task.js';
 export function serveWorker(loadGlue) {
   self.onmessage = (event) => {
     const init = event.data;
+    if (init.transport === 'message') {
+      serveMessages(init, loadGlue, { holdLifeLock, runInitializer, yieldToEventLoop }).catch(reportStartFailure);
+      return;
+    }
     // Shared buffers the page registers from now on arrive as messages, in
     // order after this one; take them from the first moment (a message that
     // finds no handler is lost, and a task naming its buffer would fail).
@@ -35,11 +41,13 @@ export function serveWorker(loadGlue) {
     Promise.resolve(init)
       .then(loadGlue)
       .then((glue) => serve(init, glue, refs))
-      .catch((error) => {
-        // Only start-up failures land here; task errors are results.
-        self.postMessage({ type: MSG.ERROR, message: String(error?.message || error), stack: error?.stack });
-      });
+      .catch(reportStartFailure);
   };
+}
+
+// Only start-up failures land here; task errors are results.
+function reportStartFailure(error) {
+  self.postMessage({ type: MSG.ERROR, message: String(error?.message || error), stack: error?.stack });
 }
 
 /** @param {import('../shared/messages.js').InitMessage} init */

@@ -151,7 +151,7 @@ export class TaskRunner {
 // null, so that an item's error surfaces at that item without wrapping every
 // value. `flat`: items are single arguments, not argument lists. Synchronous
 // unless an item returns a thenable.
-function runChunk(fn, items, flat, inline) {
+export function runChunk(fn, items, flat, inline) {
   const values = new Array(items.length);
   let failures = null;
   for (let i = 0; i < items.length; i++) {
@@ -186,7 +186,7 @@ async function finishChunkAsync(fn, items, flat, inline, values, failures, i, pe
 
 // The panic hook wrote the message to this thread's buffer; read it from
 // memory without calling into the trapped instance.
-function panicMessage(memory, address, trap) {
+export function panicMessage(memory, address, trap) {
   const view = new DataView(memory.buffer);
   const len = view.getUint32(address, true);
   const bytes = new Uint8Array(memory.buffer).slice(address + 4, address + 4 + len);

@@ -1,0 +1,397 @@
+// The message transport of a Pool (page/pool.js is the public face): for
+// pages that cannot share memory with workers. Tasks wait in a page-side
+// queue and travel to the workers in batches (one postMessage carries every
+// task a worker gets in that turn); results come back in batches. Each worker
+// runs its own code, and its own wasm instance for Rust tasks; the page loads
+// no wasm at all.
+//
+// How many tasks a worker holds (its window) follows the measured task time:
+// about BATCH_MS of work per batch, and two batches while tasks are short (the
+// worker runs one while the other's results travel), one task at a time when
+// they are long (the rest stay here, cancellable and free to go to whichever
+// worker frees up first). The first task per worker goes alone, to measure.
+
+import { BrokenPoolError, NotIsolatedError, PanicError, ShutdownError, WorkerCrashedError } from '../../errors.js';
+import { Future } from '../../future.js';
+import { messageWorkers } from '../../runtime.js';
+import { decode, Encoder } from '../../shared/codec/index.js';
+import { MSG } from '../../shared/messages.js';
+import { FLAG_NAMED, STATUS_OK, STATUS_PANIC } from '../../shared/protocol.js';
+import { importTaskModules, TaskCodes } from '../task-codes.js';
+import { TaskControl } from '../task-control.js';
+import { WorkerPort } from './worker-port.js';
+
+// Work per batch: long enough that a postMessage (~10-50 µs each way) is a
+// small part of it, short enough that one worker's backlog is not much
+// longer than another's.
+const BATCH_MS = 2;
+const MAX_BATCH = 256;
+
+/**
+ * @typedef {object} MessageTask
+ * @property {number} id
+ * @property {Future} future
+ * @property {object} code its TaskCodes entry (or `{ deferred }`)
+ * @property {number} flags FLAG_* of protocol.js
+ * @property {Uint8Array} bytes encoded arguments (kept until it settles: a task
+ *   whose worker is replaced before it ran is sent again)
+ * @property {WorkerPort|null} port the worker it was handed to
+ * @property {boolean} queued waiting in the page's queue
+ */
+
+export class MessageTransport {
+  codes = new TaskCodes();
+  ready;
+  #config;
+  #spawnWorker;
+  #init;
+  #encoder = new Encoder();
+  #control;
+  #ports = [];
+  #queue = []; // MessageTask, FIFO from #head; withdrawn ones are skipped
+  #head = 0;
+  #queued = 0;
+  #taskOf = new WeakMap(); // Future -> MessageTask
+  #nextId = 1;
+  #scheduled = false;
+  #codesReady = false;
+  #taskMs = null; // moving average of one task's run time, null until measured
+  #idleWaiters = [];
+  #closed = false;
+  #terminating = false;
+  #broken = null;
+  #shutdownPromise = null;
+
+  /** @param {object} config poolConfig(options) */
+  constructor(config) {
+    const source = messageWorkers();
+    if (source === null) throw new NotIsolatedError("this pool (a Rust crate's pool shares the crate's memory)");
+    this.#config = config;
+    this.#spawnWorker = source.spawnWorker;
+    this.#init = {
+      transport: 'message',
+      lockPrefix: `wasmpool-${Math.random().toString(36).slice(2)}-`,
+      modules: config.modules,
+      initializer: config.initializer,
+      initargs: config.initargs,
+      concurrency: config.concurrency,
+      wasmUrl: String(source.wasmUrl),
+    };
+    this.#control = new TaskControl({
+      dispatcher: { taskOf: (future) => this.#taskOf.get(future), withdraw: (task) => this.#withdraw(task) },
+      isRunning: (task) => this.#isRunning(task),
+      requestAbort: (task) => task.port.post({ type: MSG.ABORT, id: task.id }),
+      kill: (task) => this.#replace(task.port),
+    });
+    this.ready = this.#start();
+    this.ready.catch((error) => this.#breakPool(error));
+  }
+
+  encode(value, root) {
+    return this.#encoder.encode(value, root);
+  }
+
+  /** Tasks no worker has started (maxQueueSize). */
+  waiting() {
+    let n = this.#queued;
+    for (const port of this.#live()) n += Math.max(0, port.inflight.size - this.#config.concurrency);
+    return n;
+  }
+
+  enqueue(code, bytes, flags) {
+    const task = { id: this.#nextId++, future: null, code, flags, bytes: bytes.slice(), port: null, queued: true };
+    task.future = new Future({
+      withdraw: () => this.#withdraw(task),
+      isRunning: () => this.#isRunning(task),
+      kill: () => this.#control.killRunning(task),
+    });
+    this.#taskOf.set(task.future, task);
+    this.#queue.push(task);
+    this.#queued++;
+    this.#schedule();
+    return task.future;
+  }
+
+  control(future, options) {
+    this.#control.apply(future, options);
+  }
+
+  alloc() {
+    throw new NotIsolatedError(
+      'pool.alloc() (arrays the workers share without copying; on the message transport pass ordinary typed ' +
+        'arrays, which are copied, or transfer their buffers)',
+    );
+  }
+
+  closedError(message) {
+    return this.#broken ?? (this.#closed ? new ShutdownError(message) : null);
+  }
+
+  // ---- handing tasks to workers ----
+
+  // The first `concurrency` tasks a worker holds are running (or about to):
+  // it runs them in the order sent.
+  #isRunning(task) {
+    const port = task.port;
+    if (port === null || port.gone) return false;
+    let i = 0;
+    for (const t of port.inflight.values()) {
+      if (t === task) return true;
+      if (++i >= this.#config.concurrency) return false;
+    }
+    return false;
+  }
+
+  // Out of the queue, or out of a worker's hands before it starts it (the
+  // worker skips it on MSG.ABORT).
+  #withdraw(task) {
+    if (task.queued) {
+      task.queued = false;
+      this.#queued--;
+    } else if (task.port === null || task.port.gone || this.#isRunning(task)) {
+      return false;
+    } else {
+      task.port.inflight.delete(task.id);
+      task.port.post({ type: MSG.ABORT, id: task.id });
+      this.#schedule();
+    }
+    this.#checkIdle();
+    return true;
+  }
+
+  #schedule() {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => this.#dispatch());
+  }
+
+  // Every worker with room gets a share of the queue, in batches.
+  #dispatch() {
+    this.#scheduled = false;
+    if (!this.#codesReady || this.#queued === 0) return;
+    const { concurrency } = this.#config;
+    const batch = this.#taskMs === null ? 1 : Math.min(MAX_BATCH, Math.max(1, Math.floor(BATCH_MS / this.#taskMs)));
+    const window = Math.max(concurrency, batch > 1 ? 2 * batch : 1);
+    const ports = this.#live()
+      .filter((p) => p.started)
+      .sort((a, b) => a.inflight.size - b.inflight.size);
+    let left = ports.length;
+    for (const port of ports) {
+      let share = Math.ceil(this.#queued / left--);
+      while (share > 0 && this.#queued > 0) {
+        const n = Math.min(window - port.inflight.size, port.quota, Math.max(batch, concurrency), share);
+        if (n <= 0) break;
+        this.#send(port, n);
+        share -= n;
+      }
+    }
+  }
+
+  #send(port, n) {
+    const batch = [];
+    const code = [];
+    let size = 0;
+    while (batch.length < n && this.#queued > 0) {
+      const task = this.#queue[this.#head++];
+      if (!task.queued) continue;
+      task.queued = false;
+      this.#queued--;
+      try {
+        task.code = this.codes.resolve(task.code); // submitted while the task modules loaded
+      } catch (error) {
+        task.future._reject(error);
+        continue;
+      }
+      batch.push(task);
+      size += task.bytes.length;
+    }
+    if (this.#head === this.#queue.length || this.#head > 1024) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+    if (batch.length === 0) return;
+    const bytes = new Uint8Array(size);
+    const tasks = [];
+    let end = 0;
+    for (const task of batch) {
+      const c = task.code;
+      if (!port.codes.has(c.id)) {
+        port.codes.add(c.id);
+        code.push([c.id, c.text, c.named]);
+      }
+      bytes.set(task.bytes, end);
+      end += task.bytes.length;
+      tasks.push(task.id, c.id, task.flags | (c.named ? FLAG_NAMED : 0), end);
+      task.port = port;
+      port.inflight.set(task.id, task);
+    }
+    port.quota -= batch.length;
+    port.post({ type: MSG.RUN, tasks, code, bytes }, [bytes.buffer]);
+  }
+
+  /** @param {import('../../shared/messages.js').DoneBatch} batch */
+  #onDone(port, { results, bytes, progress, busy }) {
+    for (const [id, value] of progress) port.inflight.get(id)?.future._progress(value);
+    let start = 0;
+    for (let i = 0; i < results.length; i += 3) {
+      const task = port.inflight.get(results[i]);
+      const end = results[i + 2];
+      if (task !== undefined) {
+        port.inflight.delete(task.id);
+        settle(task.future, results[i + 1], bytes.subarray(start, end));
+      }
+      start = end;
+    }
+    const n = results.length / 3;
+    if (n > 0) this.#taskMs = this.#taskMs === null ? busy / n : 0.7 * this.#taskMs + (0.3 * busy) / n;
+    if (port.quota === 0 && port.inflight.size === 0) this.#replace(port); // maxTasksPerChild
+    this.#schedule();
+    this.#checkIdle();
+  }
+
+  // ---- the workers' life ----
+
+  async #start() {
+    const started = [];
+    for (let index = 0; index < this.#config.workers; index++) started.push(this.#spawn(index));
+    // The page has no wasm to ask for Rust task names: the first worker loads
+    // its instance and says them. Until then names pass (the worker checks).
+    let rustTasks = null;
+    started[0].then(
+      ({ rustTasks: names, rustError }) => {
+        rustTasks = names ? new Set(names) : new NotIsolatedError(`Rust tasks (${rustError})`);
+      },
+      () => {},
+    );
+    this.codes.setExports(await importTaskModules(this.#config.modules), (name) => {
+      if (rustTasks instanceof Error) throw rustTasks;
+      return rustTasks === null || rustTasks.has(name);
+    });
+    this.#codesReady = true;
+    this.#schedule();
+    await Promise.all(started);
+  }
+
+  #live() {
+    return this.#ports.filter((p) => p && !p.gone);
+  }
+
+  #spawn(index) {
+    const init = index === 0 && this.#ports.length === 0 ? { ...this.#init, rustTasks: true } : this.#init;
+    const port = new WorkerPort(this.#spawnWorker, init, index, this.#config.maxTasksPerChild || Infinity, {
+      onDone: (p, batch) => this.#onDone(p, batch),
+      onPanicked: (p) => this.#replace(p, { ran: false }),
+      onDied: (p) => this.#replace(p, { crashed: true }),
+    });
+    this.#ports[index] = port;
+    return port.ready.then((data) => {
+      this.#schedule();
+      return data;
+    });
+  }
+
+  // A worker is terminated (a task's timeout or cancel, maxTasksPerChild),
+  // died (`crashed`) or trapped (`ran: false`: it runs none of the tasks it
+  // still holds). The tasks it was running settle (a crash is their error);
+  // the ones it had not started go back to the front of the queue.
+  #replace(port, { crashed = false, ran = true } = {}) {
+    if (port.gone) return;
+    port.stop();
+    const held = [...port.inflight.values()];
+    port.inflight.clear();
+    const running = ran ? this.#config.concurrency : 0;
+    const error = new WorkerCrashedError(
+      crashed ? 'the worker running this task died' : 'the worker running this task was terminated',
+    );
+    const requeue = [];
+    for (const [i, task] of held.entries()) {
+      if (i < running) task.future._reject(error);
+      else if (!task.future.done()) {
+        task.port = null;
+        task.queued = true;
+        requeue.push(task);
+      }
+    }
+    this.#queue.splice(this.#head, 0, ...requeue);
+    this.#queued += requeue.length;
+    if (!this.#terminating && !this.#broken && (!this.#closed || this.#busy())) {
+      this.#spawn(port.index).catch((e) => this.#breakPool(e));
+    }
+    this.#checkIdle();
+  }
+
+  #breakPool(error) {
+    if (this.#broken) return;
+    this.#broken =
+      error instanceof BrokenPoolError ? error : new BrokenPoolError(String(error?.message || error), { cause: error });
+    this.#rejectAll(this.#broken);
+    if (!this.#closed) this.shutdown({ wait: false });
+  }
+
+  // ---- shutdown ----
+
+  #busy() {
+    return this.#queued > 0 || this.#live().some((p) => p.inflight.size > 0);
+  }
+
+  #checkIdle(force = false) {
+    if (this.#idleWaiters.length > 0 && (force || !this.#busy())) {
+      for (const resolve of this.#idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  #rejectAll(error) {
+    for (const task of this.#queue.splice(0)) if (task.queued) task.future._reject(error);
+    this.#head = 0;
+    this.#queued = 0;
+    for (const port of this.#live()) for (const task of port.inflight.values()) task.future._reject(error);
+    this.#checkIdle(true);
+  }
+
+  shutdown({ wait = true, cancelFutures = false } = {}) {
+    this.#closed = true;
+    if (cancelFutures) {
+      for (const task of this.#queue) if (task.queued) task.future.cancel();
+      for (const port of this.#live()) for (const task of [...port.inflight.values()]) task.future.cancel();
+    }
+    this.#shutdownPromise ??= this.#finish();
+    return wait ? this.#shutdownPromise : Promise.resolve();
+  }
+
+  terminate() {
+    this.#closed = true;
+    if (!this.#terminating) {
+      this.#terminating = true;
+      this.#rejectAll(new ShutdownError('the pool was terminated before this task finished'));
+    }
+    this.#shutdownPromise ??= this.#finish();
+    return this.#shutdownPromise;
+  }
+
+  async #finish() {
+    try {
+      await this.ready;
+    } catch {
+      // A pool that failed to start still has workers to stop.
+    }
+    if (!this.#broken && !this.#terminating && this.#busy()) {
+      await new Promise((resolve) => this.#idleWaiters.push(resolve));
+    }
+    this.#rejectAll(new ShutdownError('the pool was shut down'));
+    for (const port of this.#live()) port.stop();
+  }
+}
+
+function settle(future, status, bytes) {
+  let value;
+  let ok = status === STATUS_OK;
+  try {
+    value = decode(bytes);
+  } catch (error) {
+    ok = false;
+    value = error;
+  }
+  if (status === STATUS_PANIC) value = new PanicError(`Rust code panicked: ${value}`);
+  if (ok) future._resolve(value);
+  else future._reject(value);
+}

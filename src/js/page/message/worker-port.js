@@ -1,0 +1,77 @@
+// One worker of the message transport, seen from the page: start it, hear
+// its batches, notice when it dies. It owns nothing but its Web Worker and
+// the tasks the page handed it (in order), so killing it is just terminate().
+
+import { BrokenPoolError } from '../../errors.js';
+import { MSG } from '../../shared/messages.js';
+
+let nextUid = 1;
+
+export class WorkerPort {
+  /** Tasks handed to this worker and not yet answered, by id, in the order sent. */
+  inflight = new Map();
+  /** Code ids this worker has received the text of. */
+  codes = new Set();
+  /** Tasks left before maxTasksPerChild retires it. */
+  quota;
+  /** True once it runs no more tasks (retired, killed or dead). */
+  gone = false;
+  uid = nextUid++;
+  index;
+  worker;
+  /** Resolves to its READY message when it has started, rejects with BrokenPoolError if it could not. */
+  ready;
+  /** True once it has started (tasks may be sent). */
+  started = false;
+  #events;
+
+  /**
+   * @param {(name: string) => Worker} spawnWorker
+   * @param {object} init the MessageInitMessage fields common to every worker (shared/messages.js)
+   * @param {object} events `{ onDone(port, batch), onPanicked(port), onDied(port) }`
+   */
+  constructor(spawnWorker, init, index, quota, events) {
+    this.index = index;
+    this.quota = quota;
+    this.#events = events;
+    const lockName = init.lockPrefix + this.uid;
+    this.worker = spawnWorker(`wasmpool-${this.uid}`);
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.onmessage = ({ data }) => {
+        if (data.type === MSG.DONE) events.onDone(this, data);
+        else if (data.type === MSG.READY) {
+          this.started = true;
+          this.#watchForDeath(lockName);
+          resolve(data);
+        } else if (data.type === MSG.ERROR) reject(new BrokenPoolError(`a worker failed to start: ${data.message}`));
+        else if (data.type === MSG.PANICKED) events.onPanicked(this);
+      };
+      this.worker.onerror = (event) => {
+        event.preventDefault?.();
+        const message = event.message || 'the worker script failed to load';
+        if (this.started) console.error(`wasmpool: uncaught error in worker ${this.uid}: ${message}`);
+        else reject(new BrokenPoolError(`a worker failed to start: ${message}`));
+      };
+    });
+    this.worker.postMessage({ ...init, index, uid: this.uid, lockName });
+  }
+
+  post(message, transfer) {
+    this.worker.postMessage(message, transfer);
+  }
+
+  // As worker-handle.js: the worker holds a Web Lock for life; the page's
+  // request for it is granted when the worker is gone (a crash, self.close()).
+  #watchForDeath(lockName) {
+    navigator.locks
+      ?.request(lockName, () => {
+        if (!this.gone) this.#events.onDied(this);
+      })
+      .catch(() => {});
+  }
+
+  stop() {
+    this.gone = true;
+    this.worker.terminate();
+  }
+}

@@ -1,0 +1,278 @@
+// The shared-memory transport of a Pool (page/pool.js is the public face):
+// tasks and results live in the pool's shared wasm memory. The pieces:
+//   dispatcher.js    task → slot in shared memory → the core's injector ring
+//   completions.js   the core's completion ring → the task's Future
+//   worker-handle.js one worker's start, death, kill handshake and memory
+//   task-control.js  timeouts, AbortSignals, force-cancel
+// The protocol and its invariants: src/sched/README.md.
+
+import { BrokenPoolError, PoolError, ShutdownError } from '../errors.js';
+import { assertIsolated, loadRuntime } from '../runtime.js';
+import { CoreView } from '../shared/layout.js';
+import { SHUTDOWN_NOW } from '../shared/layout-constants.js';
+import { MSG } from '../shared/messages.js';
+import { INLINE_BYTES, P } from '../shared/protocol.js';
+import { SharedRefs } from '../shared/refs.js';
+import { Completions } from './completions.js';
+import { Dispatcher } from './dispatcher.js';
+import { allocShared } from './shared-arrays.js';
+import { calibrateSpin } from './spin.js';
+import { importTaskModules } from './task-codes.js';
+import { TaskControl } from './task-control.js';
+import { takeVec, WorkerHandle } from './worker-handle.js';
+
+// How long shutdown waits for idle workers to leave by themselves.
+const EXIT_GRACE_MS = 2000;
+
+export class SharedTransport {
+  #config;
+  #core = null; // { rt, ptr, view, refs, inlineBase, lockPrefix, init } once loaded
+  #dispatcher;
+  #completions = null;
+  #control;
+  #handles = []; // index -> WorkerHandle
+  #closed = false;
+  #terminating = false;
+  #broken = null; // BrokenPoolError once the pool cannot run tasks
+  #shutdownPromise = null;
+
+  /** @param {object} config poolConfig(options) */
+  constructor(config) {
+    assertIsolated("new Pool({ transport: 'shared' })");
+    this.#config = config;
+    this.#dispatcher = new Dispatcher({
+      kill: (task) => this.#control.killRunning(task),
+      onPublish: () => this.#completions.pump(),
+    });
+    this.#control = new TaskControl({
+      dispatcher: this.#dispatcher,
+      isRunning: (task) => this.#core?.view.isRunning(task.id),
+      requestAbort: (task) => {
+        const view = this.#core.view.refresh();
+        const word = view.payload(task.id) + P.ABORT;
+        Atomics.store(view.i32, word, 1);
+        Atomics.notify(view.i32, word);
+      },
+      kill: (task) => this.#replace(this.#handles[this.#core.view.claimingWorker(task.id)]),
+    });
+    this.ready = this.#start();
+    this.ready.catch((error) => this.#breakPool(error));
+  }
+
+  get codes() {
+    return this.#dispatcher.codes;
+  }
+
+  /** Encodes a task's arguments at the call (the bytes are valid until the next call). */
+  encode(value, root) {
+    return this.#dispatcher.encode(value, root);
+  }
+
+  /** Tasks submitted and not yet claimed by a worker (maxQueueSize). */
+  waiting() {
+    return this.#dispatcher.waiting();
+  }
+
+  /** A new task's Future. */
+  enqueue(code, bytes, flags) {
+    return this.#dispatcher.enqueue(code, bytes, flags);
+  }
+
+  /** Applies a task's TaskOptions (timeout, signal). */
+  control(future, options) {
+    this.#control.apply(future, options);
+  }
+
+  /** pool.alloc: a typed array in the shared memory. */
+  alloc(Type, length) {
+    if (this.#core === null) throw new PoolError('pool.alloc() needs a ready pool: await pool.ready first');
+    return allocShared(this.#core.rt, this.#core.refs, Type, length);
+  }
+
+  /** Why new work is refused: the pool is broken, or shut down (ShutdownError(message)); else null. */
+  closedError(message) {
+    return this.#broken ?? (this.#closed ? new ShutdownError(message) : null);
+  }
+
+  shutdown({ wait = true, cancelFutures = false } = {}) {
+    this.#closed = true;
+    if (cancelFutures) this.#dispatcher.cancelPending();
+    this.#shutdownPromise ??= this.#finish();
+    return wait ? this.#shutdownPromise : Promise.resolve();
+  }
+
+  terminate() {
+    this.#closed = true;
+    if (!this.#terminating) {
+      this.#terminating = true;
+      this.#dispatcher.rejectAll(new ShutdownError('the pool was terminated before this task finished'));
+      this.#dispatcher.checkIdle(true); // unblock a shutdown() waiting for the tasks
+    }
+    this.#shutdownPromise ??= this.#finish();
+    return this.#shutdownPromise;
+  }
+
+  // ---- the pool's life: start, workers, breakage, shutdown ----
+
+  async #start() {
+    const rt = await loadRuntime();
+    const { wasm } = rt;
+    const config = this.#config;
+    reserveMemory(rt, config.reserveMemory);
+    // The page imports the task modules too: to know their export names (a
+    // typo is an error at the call site) and to map `tasks.resize` to its name.
+    this.#dispatcher.codes.setExports(await importTaskModules(config.modules), (name) => rt.glue.wp_has_task(name));
+    const refs = new SharedRefs(rt.memory, {
+      onRegister: (id, buffer) => {
+        for (const handle of this.#live()) handle.post({ type: MSG.SHARED_BUFFER, id, buffer });
+      },
+    });
+    const ptr = wasm.wp_pool_new(config.slots, config.workers);
+    const slotsPtr = wasm.wp_slots_ptr(ptr);
+    const inlineBase = wasm.wp_alloc(config.slots * INLINE_BYTES);
+    const view = new CoreView(rt.memory, slotsPtr);
+    this.#completions = new Completions({ wasm, ptr, view, refs, dispatcher: this.#dispatcher });
+    this.#core = {
+      rt,
+      ptr,
+      view,
+      refs,
+      inlineBase,
+      lockPrefix: `wasmpool-${Math.random().toString(36).slice(2)}-`,
+      init: {
+        module: rt.module,
+        memory: rt.memory,
+        glueUrl: rt.glueUrl,
+        pool: ptr,
+        stackSize: rt.stackSize,
+        slotsPtr,
+        inlineBase,
+        modules: config.modules,
+        initializer: config.initializer,
+        initargs: config.initargs,
+        maxTasksPerChild: config.maxTasksPerChild,
+        concurrency: config.concurrency,
+        fallbackWake: Completions.needsMessageWake,
+      },
+    };
+    const started = [];
+    for (let index = 0; index < config.workers; index++) started.push(this.#spawn(index));
+    calibrateSpin(wasm, ptr); // while the workers boot on other threads
+    this.#dispatcher.attach({ wasm, ptr, view, inlineBase, externalRef: refs.externalRef });
+    await Promise.all(started);
+  }
+
+  #live() {
+    return this.#handles.filter((h) => h && !h.gone);
+  }
+
+  #spawn(index) {
+    const core = this.#core;
+    const init = { ...core.init, sharedBuffers: core.refs.entries() };
+    const handle = new WorkerHandle({ ...core, init }, index, {
+      onWake: () => this.#completions.wake(),
+      onProgress: ({ id, value }) => this.#dispatcher.inSlot(id)?.future._progress(value),
+      onExited: (h, retired) => this.#exited(h, retired),
+      onDied: (h) => this.#replace(h, { dead: true }),
+    });
+    this.#handles[index] = handle;
+    return handle.ready;
+  }
+
+  // Whether a worker that left should be replaced: while the pool is open, and
+  // after close() for as long as submitted tasks remain (multiprocessing keeps
+  // its workers up until the queue is done).
+  #wantsReplacement() {
+    return !this.#terminating && !this.#broken && (!this.#closed || this.#dispatcher.busy());
+  }
+
+  #respawn(index) {
+    if (this.#wantsReplacement()) this.#spawn(index).catch((e) => this.#breakPool(e));
+  }
+
+  // A worker left on its own (shutdown, or retired by maxTasksPerChild).
+  #exited(handle, retired) {
+    if (handle.gone) return;
+    handle.retire();
+    if (retired && this.#handles[handle.index] === handle) this.#respawn(handle.index);
+  }
+
+  // A worker died, trapped or must be stopped: settle its task, start another.
+  async #replace(handle, { dead = false } = {}) {
+    if (!handle || handle.gone || this.#handles[handle.index] !== handle) return;
+    await this.#kill(handle, { dead });
+    this.#respawn(handle.index);
+  }
+
+  async #kill(handle, options) {
+    for (const id of await handle.kill(options)) this.#completions.crashed(id);
+    this.#completions.kick();
+  }
+
+  #breakPool(error) {
+    if (this.#broken) return;
+    this.#broken =
+      error instanceof BrokenPoolError ? error : new BrokenPoolError(String(error?.message || error), { cause: error });
+    this.#dispatcher.rejectAll(this.#broken);
+    this.#dispatcher.checkIdle();
+    if (!this.#closed) this.shutdown({ wait: false, cancelFutures: true });
+  }
+
+  async #finish() {
+    try {
+      await this.ready;
+    } catch {
+      // A pool that failed to start still has to free what it made.
+    }
+    if (!this.#broken && !this.#terminating) await this.#dispatcher.idle();
+    if (this.#core === null) return;
+    const { rt, ptr, inlineBase } = this.#core;
+    const { wasm } = rt;
+    wasm.wp_begin_shutdown(ptr, SHUTDOWN_NOW);
+    if (!this.#terminating && !this.#broken) {
+      // Idle workers wake and exit on their own; give them a moment. (A
+      // broken pool's workers never will: they are terminated at once.)
+      const grace = new Promise((resolve) => setTimeout(resolve, EXIT_GRACE_MS));
+      await Promise.race([Promise.all(this.#live().map((h) => h.exited)), grace]);
+    }
+    for (const handle of this.#live()) await this.#kill(handle);
+    // Anything still queued (a broken pool) is cancelled with a clear error.
+    for (const id of takeVec(wasm, wasm.wp_drain_queued(ptr))) {
+      this.#dispatcher.finish(id)?.future._reject(new ShutdownError('the pool was shut down before this task ran'));
+    }
+    this.#dispatcher.rejectAll(new ShutdownError('the pool was shut down'));
+    this.#dispatcher.clear();
+    this.#completions.kick();
+    this.#completions.close();
+    this.#dispatcher.codes.free(wasm);
+    wasm.wp_free(inlineBase, this.#config.slots * INLINE_BYTES);
+    wasm.wp_pool_free(ptr);
+  }
+}
+
+// reserveMemory: grows the shared memory to `bytes` now, before any worker
+// starts, by allocating the difference and freeing it. The allocator keeps
+// the freed block (wasm memory never shrinks), so later allocations up to
+// that size are served without growing the memory during the run: the known
+// workaround for Safari releases where growing a shared memory under running
+// threads broke (emscripten#25905). Growing it from JS instead would not
+// help: the allocator only uses pages it grew itself.
+function reserveMemory(rt, bytes) {
+  const held = [];
+  try {
+    // The allocator may already have some room at the top of the heap, so
+    // one allocation of the difference can leave the memory a little short.
+    for (let missing = bytes - rt.memory.buffer.byteLength; missing > 0; ) {
+      const ptr = rt.wasm.wp_alloc(missing);
+      if (!ptr) {
+        throw new BrokenPoolError(
+          `reserveMemory: cannot grow the shared memory to ${bytes} bytes (more than its maximum, set at link time)`,
+        );
+      }
+      held.push([ptr, missing]);
+      missing = bytes - rt.memory.buffer.byteLength;
+    }
+  } finally {
+    for (const [ptr, len] of held) rt.wasm.wp_free(ptr, len);
+  }
+}

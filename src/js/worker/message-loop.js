@@ -1,0 +1,288 @@
+// A pool worker on the message transport (page/message/transport.js): tasks
+// arrive in RUN batches and run in order; results go back in DONE batches,
+// one when the inbox is done, sooner (every FLUSH_MS) while tasks are slow,
+// so that results stream and a crash loses at most that much. The worker has
+// no shared memory: it imports the glue's wasm into an instance of its own
+// the first time it runs a Rust task.
+
+import { NotIsolatedError } from '../errors.js';
+import { decode, Encoder } from '../shared/codec/index.js';
+import { MSG } from '../shared/messages.js';
+import { FLAG_CHUNK, FLAG_NAMED, STATUS_ERROR, STATUS_OK, STATUS_PANIC } from '../shared/protocol.js';
+import { compile, explainClosure, importTaskModules } from './functions.js';
+import { isThenable, panicMessage, runChunk } from './run-task.js';
+
+const FLUSH_MS = 1;
+
+const abortError = () => new DOMException('the task was aborted', 'AbortError');
+
+/**
+ * Serves the message transport: `init` is the MessageInitMessage
+ * (shared/messages.js), `loadGlue(init)` the wasm-bindgen glue, `boot` the
+ * helpers boot.js shares (`holdLifeLock`, `runInitializer`, `yieldToEventLoop`).
+ */
+export async function serveMessages(init, loadGlue, { holdLifeLock, runInitializer, yieldToEventLoop }) {
+  const inbox = [];
+  let worker = null;
+  // Messages arrive from the start; the first batch comes once READY is posted.
+  const handle = (data) => {
+    if (data.type === MSG.RUN) worker.receive(data);
+    else if (data.type === MSG.ABORT) worker.abort(data.id);
+  };
+  self.onmessage = ({ data }) => (worker === null ? inbox.push(data) : handle(data));
+  await holdLifeLock(init.lockName);
+  const named = await importTaskModules(init.modules);
+  // This worker's own wasm instance (on its own memory), loaded once.
+  let instance = null;
+  const loadInstance = () => {
+    instance ??= (async () => {
+      const glue = await loadGlue(init);
+      try {
+        const wasm = await glue.default({ module_or_path: init.wasmUrl });
+        return { glue, wasm, panicBuffer: wasm.wp_panic_buffer() };
+      } catch (error) {
+        if (typeof SharedArrayBuffer === 'function') throw error;
+        throw new NotIsolatedError('Rust tasks (WebAssembly threads: a shared WebAssembly.Memory)');
+      }
+    })();
+    return instance;
+  };
+  const rust = (name) =>
+    loadInstance().then(({ glue, wasm, panicBuffer }) => {
+      if (!glue.wp_has_task(name)) {
+        const exports = [...named.keys()].map((n) => `"${n}"`).join(', ') || 'no functions';
+        throw new TypeError(
+          `no task named "${name}": the task modules export ${exports}, and no Rust task has that name`,
+        );
+      }
+      const fn = (...args) => glue.wp_run_task(name, args);
+      fn.panic = (trap) => panicMessage(wasm.memory, panicBuffer, trap);
+      return fn;
+    });
+  // One worker tells the page the Rust task names, for its call-site check.
+  const ready = { type: MSG.READY };
+  if (init.rustTasks) {
+    try {
+      ready.rustTasks = (await loadInstance()).glue.wp_task_names().split('\n');
+    } catch (error) {
+      ready.rustError = String(error?.message || error);
+    }
+  }
+  if (init.initializer) await runInitializer(init, { byName: (name) => named.get(name) });
+  worker = new MessageWorker(init, named, rust, yieldToEventLoop);
+  worker.installContext();
+  self.postMessage(ready);
+  for (const data of inbox) handle(data);
+}
+
+class MessageWorker {
+  #init;
+  #named;
+  #rust;
+  #yield;
+  #fns = new Map(); // code id -> function, or [text, named] until first used
+  #queue = [];
+  #head = 0;
+  #pumping = false;
+  #inFlight = new Set();
+  #running = new Map(); // id -> { id, aborted, controller } of started, unfinished tasks
+  #skip = new Set(); // ids the page withdrew before they started
+  #current = null;
+  #trapped = false;
+  #encoder = new Encoder();
+  #out = new Uint8Array(4096);
+  #outLen = 0;
+  #results = [];
+  #progress = [];
+  #busy = 0;
+  #lastFlush = 0;
+  #flushQueued = false;
+
+  constructor(init, named, rust, yieldToEventLoop) {
+    this.#init = init;
+    this.#named = named;
+    this.#rust = rust;
+    this.#yield = yieldToEventLoop;
+  }
+
+  /** `self.wasmpool` for this worker's tasks (the TaskContext type of index.d.ts). */
+  installContext() {
+    const worker = this;
+    const current = () => worker.#current;
+    self.wasmpool = Object.freeze({
+      workerId: this.#init.uid,
+      workerIndex: this.#init.index,
+      get signal() {
+        const task = current();
+        if (task === null) return undefined;
+        task.controller ??= new AbortController();
+        if (task.aborted) task.controller.abort(abortError());
+        return task.controller.signal;
+      },
+      get aborted() {
+        return current()?.aborted ?? false;
+      },
+      progress(value) {
+        const task = current();
+        if (task === null) return;
+        worker.#progress.push([task.id, value]);
+        worker.#flush();
+      },
+      checkAborted() {
+        if (current()?.aborted) throw abortError();
+      },
+    });
+  }
+
+  /** @param {import('../shared/messages.js').RunBatch} batch */
+  receive({ tasks, code, bytes }) {
+    if (this.#trapped) return;
+    for (const [id, text, named] of code) this.#fns.set(id, [text, named]);
+    let start = 0;
+    for (let i = 0; i < tasks.length; i += 4) {
+      const end = tasks[i + 3];
+      this.#queue.push({ id: tasks[i], fn: tasks[i + 1], flags: tasks[i + 2], args: bytes.subarray(start, end) });
+      start = end;
+    }
+    this.#pump();
+  }
+
+  /** The page aborted task `id`: tell it if it runs, skip it if it has not started. */
+  abort(id) {
+    const task = this.#running.get(id);
+    if (task === undefined) this.#skip.add(id);
+    else {
+      task.aborted = true;
+      task.controller?.abort(abortError());
+    }
+  }
+
+  async #pump() {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    this.#lastFlush = performance.now();
+    const concurrency = this.#init.concurrency || 1;
+    try {
+      while (this.#head < this.#queue.length && !this.#trapped) {
+        if (this.#inFlight.size >= concurrency) {
+          await Promise.race(this.#inFlight);
+          continue;
+        }
+        const task = this.#queue[this.#head++];
+        if (this.#skip.delete(task.id)) continue;
+        const pending = this.#run(task);
+        if (pending !== null) {
+          this.#inFlight.add(pending);
+          pending.then(() => this.#inFlight.delete(pending));
+        }
+        if (performance.now() - this.#lastFlush > FLUSH_MS) {
+          this.#flush();
+          await this.#yield(); // lets aborts and new batches in
+        }
+      }
+      this.#queue = [];
+      this.#head = 0;
+    } finally {
+      this.#pumping = false;
+    }
+    this.#flush();
+  }
+
+  // Runs one task; null if it finished synchronously, else a promise.
+  #run({ id, fn, flags, args }) {
+    const task = { id, aborted: false, controller: null };
+    this.#running.set(id, task);
+    const inline = !(flags & FLAG_NAMED);
+    const finish = (status, value) => {
+      this.#running.delete(id);
+      if (this.#current === task) this.#current = null;
+      this.#result(id, status, value);
+    };
+    const fail = (error) => {
+      if (error instanceof WebAssembly.RuntimeError) return this.#trap(id, error, task.fn);
+      finish(STATUS_ERROR, inline ? explainClosure(error) : error);
+    };
+    const invoke = (f) => {
+      task.fn = f;
+      const decoded = decode(args);
+      const t = performance.now();
+      this.#current = task;
+      const value = flags & FLAG_CHUNK ? runChunk(f, decoded[0], decoded[1], inline) : f(...decoded);
+      this.#busy += performance.now() - t;
+      if (isThenable(value)) return Promise.resolve(value).then((v) => finish(STATUS_OK, v), fail);
+      finish(STATUS_OK, value);
+      return null;
+    };
+    try {
+      const f = this.#lookup(fn);
+      return f instanceof Promise ? f.then(invoke).catch(fail) : invoke(f);
+    } catch (error) {
+      fail(error);
+      return null;
+    }
+  }
+
+  // A function, or a promise of one (a Rust task: its instance loads first).
+  #lookup(id) {
+    let fn = this.#fns.get(id);
+    if (!Array.isArray(fn)) return fn;
+    const [text, named] = fn;
+    fn = named ? (this.#named.get(text) ?? this.#rust(text)) : compile(text);
+    this.#fns.set(id, fn);
+    if (fn instanceof Promise)
+      fn.then(
+        (f) => this.#fns.set(id, f),
+        () => this.#fns.set(id, [text, named]),
+      );
+    return fn;
+  }
+
+  // Rust code trapped: its instance is unusable. Report the panic, then stop:
+  // the page replaces this worker and sends the tasks it held elsewhere.
+  #trap(id, error, fn) {
+    this.#trapped = true;
+    this.#result(id, STATUS_PANIC, fn?.panic ? fn.panic(error) : error.message);
+    this.#flush();
+    self.postMessage({ type: MSG.PANICKED });
+  }
+
+  #result(id, status, value) {
+    let bytes;
+    try {
+      bytes = this.#encoder.encode(value, 'result');
+    } catch (error) {
+      status = STATUS_ERROR;
+      bytes = this.#encoder.encode(error, 'result');
+    }
+    const end = this.#outLen + bytes.length;
+    if (end > this.#out.length) {
+      const grown = new Uint8Array(Math.max(end, 2 * this.#out.length));
+      grown.set(this.#out.subarray(0, this.#outLen));
+      this.#out = grown;
+    }
+    this.#out.set(bytes, this.#outLen);
+    this.#outLen = end;
+    this.#results.push(id, status, end);
+    if (!this.#pumping && !this.#flushQueued) {
+      // An async task finished outside the pump: its neighbours in this turn go along.
+      this.#flushQueued = true;
+      queueMicrotask(() => {
+        this.#flushQueued = false;
+        this.#flush();
+      });
+    }
+  }
+
+  #flush() {
+    this.#lastFlush = performance.now();
+    if (this.#results.length === 0 && this.#progress.length === 0) return;
+    const bytes = this.#out.slice(0, this.#outLen);
+    /** @type {import('../shared/messages.js').DoneBatch} */
+    const batch = { type: MSG.DONE, results: this.#results, bytes, progress: this.#progress, busy: this.#busy };
+    self.postMessage(batch, [bytes.buffer]);
+    this.#outLen = 0;
+    this.#results = [];
+    this.#progress = [];
+    this.#busy = 0;
+  }
+}
