@@ -2,25 +2,31 @@
 // tests/drivers (real headless browsers from Debian's packages, never a
 // download) showing pages from the project's own server (scripts/serve.mjs).
 // The environment variable WASMPOOL_BROWSER picks the browser: `chromium`
-// (the default) or `firefox`; WASMPOOL_TRANSPORT the transport under test:
-// `shared` (the default: pages are cross-origin isolated) or `message` (pages
-// are plain, so pools on 'auto' run the message transport).
+// (the default), `firefox` or `webkit`; WASMPOOL_TRANSPORT the transport
+// under test: `shared` (the default in Chromium and Firefox: pages are
+// cross-origin isolated) or `message` (pages are plain, so pools on 'auto'
+// run the message transport; the only one WebKit can run, and its default).
 //
 // Tests use only what this file exports for them:
 //
-//   openPage({ isolated, path })        → TestPage (a fresh page, own context)
+//   openPage({ isolated, isolation, path }) → TestPage (a fresh page, own context); `isolation`: a mode
+//                                         of scripts/serve.mjs ('coop-coep', 'credentialless', 'dip', 'none')
+//   pageUrl(isolation, path)            → the URL openPage would load (to check its headers from Node)
 //   inPage(source, { arg, fresh })      → the result of running `source` with the wasmpool module
 //   sharedPage()                        → the page inPage uses unless `fresh`
 //   closeAll()                          → after(closeAll) in every test file
-//   browserName()                       → 'chromium' or 'firefox' (for the rare engine-specific check)
-//   browserLabel()                      → e.g. 'Chromium 156' or 'Firefox ESR 153' (async: asks the browser)
+//   browserName()                       → 'chromium', 'firefox' or 'webkit' (for the rare engine-specific check)
+//   browserLabel()                      → e.g. 'Chromium 156', 'Firefox ESR 153', 'WebKitGTK 2.50' (async: asks the browser)
+//   canShareMemory()                    → false in WebKit (no SharedArrayBuffer even when isolated)
+//   pageEvents()                        → the page events the driver sees (WebKit: console and pageerror only)
 //   transportName()                     → 'shared' or 'message' (for tests of what only one transport does)
 //
 // and the TestPage methods: evaluate(fn, arg), waitFor(fn, arg, { timeout }),
 // screenshot(file), close(), and `logs`. Functions given to evaluate/waitFor
 // run in the page (see tests/drivers/index.mjs).
+import { transformSync } from 'esbuild';
 import { startServer } from '../../scripts/serve.mjs';
-import { BROWSERS, launch } from '../drivers/index.mjs';
+import { BROWSERS, launch, SHARED_MEMORY_BROWSERS } from '../drivers/index.mjs';
 
 /** The browser under test, from WASMPOOL_BROWSER ('chromium' by default). */
 export function browserName() {
@@ -31,11 +37,21 @@ export function browserName() {
   return name;
 }
 
-/** The transport under test, from WASMPOOL_TRANSPORT ('shared' by default). */
+/** Whether the browser under test can share memory with workers (not WebKit: see tests/drivers/index.mjs). */
+export function canShareMemory() {
+  return SHARED_MEMORY_BROWSERS.includes(browserName());
+}
+
+/** The transport under test, from WASMPOOL_TRANSPORT ('shared' by default where the browser can share memory). */
 export function transportName() {
-  const name = (process.env.WASMPOOL_TRANSPORT || 'shared').toLowerCase();
+  const name = (process.env.WASMPOOL_TRANSPORT || (canShareMemory() ? 'shared' : 'message')).toLowerCase();
   if (name !== 'shared' && name !== 'message') {
     throw new Error(`WASMPOOL_TRANSPORT=${process.env.WASMPOOL_TRANSPORT}: expected shared or message`);
+  }
+  if (name === 'shared' && !canShareMemory()) {
+    throw new Error(
+      `WASMPOOL_TRANSPORT=shared: ${browserName()} cannot share memory with workers; run WASMPOOL_TRANSPORT=message`,
+    );
   }
   return name;
 }
@@ -53,11 +69,20 @@ export async function browserLabel() {
   return (await browser()).label;
 }
 
-/** Base URL of the project's server, isolated (COOP/COEP) or not. Started once per process. */
-async function serverUrl({ isolated = true } = {}) {
-  const key = isolated ? 'isolated' : 'plain';
-  servers[key] ??= startServer({ isolated });
-  return (await servers[key]).url;
+/** The page events the browser's driver reports (tests that need the others skip, saying why). */
+export async function pageEvents() {
+  return (await browser()).pageEvents;
+}
+
+/** Base URL of the project's server with `isolation`'s headers (scripts/serve.mjs). One per mode and process. */
+async function serverUrl(isolation) {
+  servers[isolation] ??= startServer({ isolation });
+  return (await servers[isolation]).url;
+}
+
+/** The URL of `path` on the server with `isolation`'s headers. */
+export async function pageUrl(isolation, pagePath = '/tests/browser/blank.html') {
+  return (await serverUrl(isolation)) + pagePath;
 }
 
 /** A page of the browser under test, with its console output and uncaught errors collected. */
@@ -104,9 +129,10 @@ class TestPage {
  */
 export async function openPage({
   isolated = transportName() === 'shared',
+  isolation = isolated ? 'coop-coep' : 'none',
   path: pagePath = '/tests/browser/blank.html',
 } = {}) {
-  const url = (await serverUrl({ isolated })) + pagePath;
+  const url = (await serverUrl(isolation)) + pagePath;
   const driverPage = await (await browser()).newPage();
   const page = new TestPage(driverPage); // listening before the page loads
   await driverPage.goto(url);
@@ -114,6 +140,21 @@ export async function openPage({
 }
 
 let shared = null;
+
+// Whether the engine parses `using` / `await using` (WebKitGTK 2.50 does not).
+const SUPPORTS_USING = { chromium: true, firefox: true, webkit: false };
+
+/**
+ * `source` (a function expression) with `using` and `await using` rewritten
+ * by esbuild (the project's bundler) into the try/finally they stand for: the
+ * same disposal, in the same order, through Symbol.asyncDispose or, where
+ * the engine lacks it, Symbol.for('Symbol.asyncDispose') (the pools answer to
+ * both).
+ */
+function lowerUsing(source) {
+  const { code } = transformSync(`const __testBody = (${source});`, { supported: { using: false }, loader: 'js' });
+  return `(() => {\n${code}\nreturn __testBody;\n})()`;
+}
 
 /** The page inPage uses (one per test file: node --test runs each file in its own process). */
 export function sharedPage() {
@@ -137,7 +178,7 @@ export async function inPage(source, { arg, fresh = false } = {}) {
         // biome-ignore lint/security/noGlobalEval: the test body is source text (see above), compiled in the page.
         return globalThis.eval(`(${src})`)(wasmpool, a);
       },
-      [source, arg],
+      [SUPPORTS_USING[browserName()] ? source : lowerUsing(source), arg],
     );
   } finally {
     if (fresh) await page.close();
