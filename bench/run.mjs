@@ -1,4 +1,4 @@
-// npm run bench [-- --browser chromium|firefox|all] [--json FILE] [--quick]:
+// npm run bench [-- --browser chromium|firefox|webkit|all] [--json FILE] [--quick]:
 // runs bench/bench.js in headless Chromium and Firefox ESR (default: both, one
 // after the other), prints a table per browser, writes
 // bench/results/latest.{json,md,svg} with every browser's rows.
@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../scripts/serve.mjs';
-import { BROWSERS, launch } from '../tests/drivers/index.mjs';
+import { BROWSERS, launch, SHARED_MEMORY_BROWSERS } from '../tests/drivers/index.mjs';
 import { idleCpu } from './idle-cpu.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -19,7 +19,10 @@ if (browserArg !== 'all' && !BROWSERS.includes(browserArg)) {
   console.error(`--browser: one of ${BROWSERS.join(', ')}, all (got ${browserArg})`);
   process.exit(2);
 }
-const browserNames = browserArg === 'all' ? BROWSERS : [browserArg];
+// 'all' is the browsers that run every row: WebKit has the message
+// transport only (tests/drivers/index.mjs), and the bench page is the
+// isolated one with shared-memory rows; `--browser webkit` runs it anyway.
+const browserNames = browserArg === 'all' ? SHARED_MEMORY_BROWSERS : [browserArg];
 
 // Row fields that are not anchors: every other field of a row is an anchor's
 // figure, shown in the table's anchors column.

@@ -12,7 +12,8 @@
 // minutes) and console output reaches the test while the evaluation runs.
 // Values cross in both directions through encodeValue/decodeValue, which keep
 // what JSON loses (undefined, NaN, ±Infinity, -0, BigInt, Date, RegExp,
-// Error, typed arrays, Map, Set, shared and cyclic references).
+// Error, typed arrays, Map, Set, shared and cyclic references, the order of
+// an object's keys).
 //
 // The functions are sent as their source text: they must not use anything
 // from this module's scope.
@@ -39,11 +40,10 @@ export function encodeValue(value) {
     if (typeof v.toJSON === 'function' && !(v instanceof Date)) return enc(v.toJSON());
     const id = ids.size;
     ids.set(v, id);
-    const props = (o) => {
-      const out = {};
-      for (const k of Object.keys(o)) out[k] = enc(o[k]);
-      return out;
-    };
+    // [key, value] pairs, not an object: WebKit's WebDriver does not keep
+    // the order of an object's keys, and a reference must come after the
+    // value it refers to.
+    const props = (o) => Object.keys(o).map((k) => [k, enc(o[k])]);
     if (Array.isArray(v)) return { $wp: 'array', id, v: Array.from(v, enc) };
     if (v instanceof Date) return { $wp: 'date', id, v: v.getTime() };
     if (v instanceof RegExp) return { $wp: 'regexp', id, source: v.source, flags: v.flags };
@@ -95,7 +95,7 @@ export function decodeValue(encoded) {
         refs.set(e.id, out);
         if (out.name !== e.name) define(out, 'name', e.name);
         if (e.stack !== undefined) out.stack = e.stack;
-        for (const [k, x] of Object.entries(e.v)) define(out, k, dec(x));
+        for (const [k, x] of e.v) define(out, k, dec(x));
         return out;
       }
       case 'typed':
@@ -117,13 +117,10 @@ export function decodeValue(encoded) {
       case 'object':
         out = {};
         refs.set(e.id, out);
-        for (const [k, x] of Object.entries(e.v)) define(out, k, dec(x));
+        for (const [k, x] of e.v) define(out, k, dec(x));
         return out;
       default:
-        // An older driver's plain JSON: keep it as it is.
-        out = {};
-        for (const [k, x] of Object.entries(e)) define(out, k, dec(x));
-        return out;
+        throw new TypeError(`not an encoded value: ${JSON.stringify(e).slice(0, 80)}`);
     }
     refs.set(e.id, out);
     return out;
