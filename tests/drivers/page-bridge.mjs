@@ -94,7 +94,10 @@ export function decodeValue(encoded) {
         out = new (known[e.name] ?? Error)(e.message);
         refs.set(e.id, out);
         if (out.name !== e.name) define(out, 'name', e.name);
-        if (e.stack !== undefined) out.stack = e.stack;
+        // JavaScriptCore and SpiderMonkey stacks are the frames alone: lead
+        // with the name and message as V8's do, so a printed error says what it is.
+        const head = `${e.name}: ${e.message}`;
+        if (e.stack !== undefined) out.stack = e.stack.startsWith(head) ? e.stack : `${head}\n${e.stack}`;
         for (const [k, x] of e.v) define(out, k, dec(x));
         return out;
       }

@@ -273,7 +273,7 @@ class WebKitPage {
       } else if (entry.kind === 'pageerror') {
         const e = new Error(entry.error.message);
         e.name = entry.error.name;
-        if (entry.error.stack) e.stack = entry.error.stack;
+        if (entry.error.stack) e.stack = `${e.name}: ${e.message}\n${entry.error.stack}`;
         for (const cb of this.#listeners.pageerror) cb(e);
       }
     }
