@@ -18,7 +18,6 @@
 //   browserName()                       → 'chromium', 'firefox' or 'webkit' (for the rare engine-specific check)
 //   browserLabel()                      → e.g. 'Chromium 156', 'Firefox ESR 153', 'WebKitGTK 2.50' (async: asks the browser)
 //   canShareMemory()                    → false in WebKit (no SharedArrayBuffer even when isolated)
-//   pageEvents()                        → the page events the driver sees (WebKit: console and pageerror only)
 //   transportName()                     → 'shared' or 'message' (for tests of what only one transport does)
 //
 // and the TestPage methods: evaluate(fn, arg), waitFor(fn, arg, { timeout }),
@@ -67,11 +66,6 @@ function browser() {
 /** A readable name and major version of the browser under test: 'Chromium 156', 'Firefox ESR 153'. */
 export async function browserLabel() {
   return (await browser()).label;
-}
-
-/** The page events the browser's driver reports (tests that need the others skip, saying why). */
-export async function pageEvents() {
-  return (await browser()).pageEvents;
 }
 
 /** Base URL of the project's server with `isolation`'s headers (scripts/serve.mjs). One per mode and process. */

@@ -279,11 +279,33 @@ class WebKitPage {
     }
   }
 
-  /** A PNG of the window's viewport (WebDriver classic has no full-page screenshot) to `path`. */
-  async screenshot({ path } = {}) {
-    const png = Buffer.from(await this.#driver.command('GET', '/screenshot'), 'base64');
-    if (path) fs.writeFileSync(path, png);
-    return png;
+  /**
+   * A PNG of the viewport to `path`. WebDriver classic has no full-page
+   * screenshot: with `fullPage` the window is made as tall as the page for
+   * the shot (up to 8000 px), then restored (a page whose layout depends on
+   * the window's height may lay out differently meanwhile).
+   */
+  async screenshot({ path, fullPage = false } = {}) {
+    let restore = null;
+    if (fullPage) {
+      const rect = await this.#driver.command('GET', '/window/rect');
+      const [pageHeight, innerHeight] = await this.evaluate(() => [
+        document.documentElement.scrollHeight,
+        window.innerHeight,
+      ]);
+      if (pageHeight > innerHeight) {
+        const height = Math.min(rect.height - innerHeight + pageHeight, 8000);
+        await this.#driver.command('POST', '/window/rect', { width: rect.width, height });
+        restore = { width: rect.width, height: rect.height };
+      }
+    }
+    try {
+      const png = Buffer.from(await this.#driver.command('GET', '/screenshot'), 'base64');
+      if (path) fs.writeFileSync(path, png);
+      return png;
+    } finally {
+      if (restore) await this.#driver.command('POST', '/window/rect', restore);
+    }
   }
 
   close() {
