@@ -15,17 +15,19 @@ import { WORKLOADS } from './workloads/index.js';
 
 let ctx = null;
 
-// The pools the workloads share (2 workers each) and the runtime.
-async function setup({ quick = false, browser = 'chromium' } = {}) {
-  const rt = await loadRuntime();
-  const wp = new Pool({ workers: WORKERS });
+// The pools the workloads share (2 workers each) and the runtime. On a plain
+// page (`transport: 'message'`) there is no runtime on the page.
+async function setup({ quick = false, browser = 'chromium', transport = 'shared' } = {}) {
+  const rt = transport === 'shared' ? await loadRuntime() : null;
+  const wp = new Pool({ workers: WORKERS, transport, quiet: true });
+  check(wp.transport === transport, `the pool runs the ${transport} transport`);
   await wp.ready;
   const wk = workerpool.pool({ maxWorkers: WORKERS });
   const mini = new MinimalPool(WORKERS);
   // Tasks in flight at once make workerpool start all its workers.
   await Promise.all([...Array.from({ length: WORKERS }, () => wk.exec(noop, [])), mini.exec(noop)]);
   check(wk.stats().totalWorkers === WORKERS, 'workerpool started its workers');
-  ctx = { quick, browser, scale: quick ? 0.1 : 1, rt, wp, wk, mini };
+  ctx = { quick, browser, transport, scale: quick ? 0.1 : 1, rt, wp, wk, mini };
 }
 
 // One workload's rows (an array, even for one row), after letting the
@@ -35,7 +37,7 @@ async function run(id) {
   if (!workload) throw new Error(`unknown workload ${id}`);
   await settle();
   const rows = await workload.run(ctx);
-  return Array.isArray(rows) ? rows : [rows];
+  return (Array.isArray(rows) ? rows : [rows]).map((row) => ({ transport: ctx.transport, ...row }));
 }
 
 async function teardown() {
@@ -58,7 +60,13 @@ async function runBench({ quick = false } = {}) {
   return { browser: navigator.userAgent, ...(await teardown()), results };
 }
 
-window.bench = { workloads: WORKLOADS.map((w) => w.id), setup, run, teardown };
+window.bench = {
+  workloads: WORKLOADS.map((w) => w.id),
+  messageWorkloads: WORKLOADS.filter((w) => w.message).map((w) => w.id),
+  setup,
+  run,
+  teardown,
+};
 window.benchIdle = { start: startIdleScenario };
 window.runBench = runBench;
 window.benchReady = true;

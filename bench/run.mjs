@@ -1,8 +1,9 @@
-// npm run bench [-- --browser chromium|firefox|webkit|all] [--json FILE] [--quick]:
+// npm run bench [-- --browser chromium|firefox|webkit|all] [--transport shared|message|all] [--json FILE] [--quick]:
 // runs bench/bench.js in headless Chromium and Firefox ESR (default: both, one
 // after the other), prints a table per browser, writes
 // bench/results/latest.{json,md,svg} with every browser's rows.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../scripts/serve.mjs';
@@ -19,10 +20,19 @@ if (browserArg !== 'all' && !BROWSERS.includes(browserArg)) {
   console.error(`--browser: one of ${BROWSERS.join(', ')}, all (got ${browserArg})`);
   process.exit(2);
 }
-// 'all' is the browsers that run every row: WebKit has the message
-// transport only (tests/drivers/index.mjs), and the bench page is the
-// isolated one with shared-memory rows; `--browser webkit` runs it anyway.
+// 'all' is Chromium and Firefox, which run every row. WebKit cannot share
+// memory (tests/drivers/index.mjs): `--browser webkit` runs its message rows.
 const browserNames = browserArg === 'all' ? SHARED_MEMORY_BROWSERS : [browserArg];
+// shared: the isolated page's workloads (and idle_cpu); message: the plain page's rows.
+const transportArg = argValue('--transport') ?? 'all';
+if (!['shared', 'message', 'all'].includes(transportArg)) {
+  console.error(`--transport: one of shared, message, all (got ${transportArg})`);
+  process.exit(2);
+}
+if (transportArg === 'shared' && !browserNames.some((n) => SHARED_MEMORY_BROWSERS.includes(n))) {
+  console.error(`--transport shared: ${browserNames.join(', ')} cannot share memory; use --transport message`);
+  process.exit(2);
+}
 
 // Row fields that are not anchors: every other field of a row is an anchor's
 // figure, shown in the table's anchors column.
@@ -40,6 +50,8 @@ const NOT_ANCHORS = new Set([
 ]);
 
 const server = await startServer({ isolated: true });
+// A plain page too: the workloads marked `message` run there again, on the message transport.
+const plainServer = await startServer({ isolated: false });
 // Progress lines as the workloads start (a full run takes ~3 min a browser).
 const started = performance.now();
 let stepNo = 0;
@@ -47,39 +59,70 @@ let steps = 0;
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 const step = (id) => log(`[${++stepNo}/${steps}] ${id}… (${((performance.now() - started) / 1000).toFixed(1)} s)`);
 
-// Every workload in one page of one browser, then idle_cpu in fresh pages of
-// its own; the rows carry `browser`.
+// Every workload of one browser, isolated page then plain page; the rows carry `browser`.
 async function benchBrowser(name) {
   // exposeGc: the page collects garbage between workloads (Chromium only), so
   // one workload's garbage is not collected on the next one's time.
   const browser = await launch(name, { exposeGc: true });
   try {
     log(`${browser.label} (${browser.version}, headless)`);
-    const page = await browser.newPage();
-    page.on('console', (m) => log(`${name}: ${m.text}`));
-    page.on('pageerror', (e) => log(`${name}: page error: ${e.message}`));
-    await page.goto(`${server.url}/bench/bench.html`);
-    await page.waitFor(() => window.benchReady === true);
-    const workloads = await page.evaluate(() => window.bench.workloads);
-    steps += workloads.length + 1;
-    await page.evaluate((options) => window.bench.setup(options), { quick, browser: name });
-    const results = [];
-    for (const id of workloads) {
-      step(`${name} ${id}`);
-      results.push(...(await page.evaluate((id) => window.bench.run(id), id)));
-    }
-    const { cores, workers } = await page.evaluate(() => window.bench.teardown());
-    await page.close();
-    step(`${name} idle_cpu`);
-    results.push(await idleCpu(browser, server.url, { quick, log: (l) => log(`${name}: ${l}`) }));
+    const shared = transportArg !== 'message' && SHARED_MEMORY_BROWSERS.includes(name);
+    if (transportArg !== 'message' && !shared) log(`${browser.label}: the message transport only (no shared memory)`);
+    const results = shared ? await sharedRows(browser, name) : [];
+    if (transportArg !== 'shared') results.push(...(await messageRows(browser, name)));
     return {
       label: `${browser.label} (${browser.version})`,
-      cores,
-      workers,
+      cores: os.availableParallelism(),
+      workers: 2,
       results: results.map((r) => ({ browser: name, ...r })),
     };
   } finally {
     await browser.close();
+  }
+}
+
+// The isolated page's workloads, then idle_cpu in fresh pages of its own.
+async function sharedRows(browser, name) {
+  const page = await browser.newPage();
+  page.on('console', (m) => log(`${name}: ${m.text}`));
+  page.on('pageerror', (e) => log(`${name}: page error: ${e.message}`));
+  await page.goto(`${server.url}/bench/bench.html`);
+  await page.waitFor(() => window.benchReady === true);
+  const workloads = await page.evaluate(() => window.bench.workloads);
+  steps += workloads.length + 1;
+  await page.evaluate((options) => window.bench.setup(options), { quick, browser: name });
+  const results = [];
+  for (const id of workloads) {
+    step(`${name} ${id}`);
+    results.push(...(await page.evaluate((id) => window.bench.run(id), id)));
+  }
+  await page.evaluate(() => window.bench.teardown());
+  await page.close();
+  step(`${name} idle_cpu`);
+  results.push(await idleCpu(browser, server.url, { quick, log: (l) => log(`${name}: ${l}`) }));
+  return results;
+}
+
+// The message transport's rows: the same workloads in a page without COOP/COEP.
+async function messageRows(browser, name) {
+  const page = await browser.newPage();
+  try {
+    page.on('console', (m) => log(`${name} (message): ${m.text}`));
+    page.on('pageerror', (e) => log(`${name} (message): page error: ${e.message}`));
+    await page.goto(`${plainServer.url}/bench/bench.html`);
+    await page.waitFor(() => window.benchReady === true);
+    const workloads = await page.evaluate(() => window.bench.messageWorkloads);
+    steps += workloads.length;
+    await page.evaluate((options) => window.bench.setup(options), { quick, browser: name, transport: 'message' });
+    const rows = [];
+    for (const id of workloads) {
+      step(`${name} ${id} (message transport)`);
+      rows.push(...(await page.evaluate((id) => window.bench.run(id), id)));
+    }
+    await page.evaluate(() => window.bench.teardown());
+    return rows;
+  } finally {
+    await page.close();
   }
 }
 
@@ -117,7 +160,7 @@ try {
         .map(([k, v]) => `${k}: ${fmt(v)}`)
         .join('; ');
       lines.push(
-        `| ${r.browser} | ${r.id} | ${r.unit} | ${fmt(r.wasmpool)} | ${anchors} | ${r.ratio == null ? '—' : r.ratio.toFixed(2)} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`,
+        `| ${r.browser} | ${r.id}${r.transport === 'message' ? ' (message)' : ''} | ${r.unit} | ${fmt(r.wasmpool)} | ${anchors} | ${r.ratio == null ? '—' : r.ratio.toFixed(2)} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`,
       );
     }
     const notes = rows.filter((r) => r.notes).map((r) => `- ${r.id}: ${r.notes}`);
@@ -137,10 +180,11 @@ try {
   fs.writeFileSync(path.join(here, 'results', 'latest.md'), `${table}\n`);
   fs.writeFileSync(path.join(here, 'results', 'latest.svg'), chart(report));
   if (jsonPath) fs.writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-  const missed = report.results.filter((r) => !r.met).map((r) => `${r.id} (${r.browser})`);
+  const missed = report.results.filter((r) => !r.met).map((r) => `${r.id} (${r.browser}, ${r.transport ?? 'shared'})`);
   console.log(missed.length ? `targets missed: ${missed.join(', ')}` : 'all targets met');
 } finally {
   await server.close();
+  await plainServer.close();
 }
 
 // A bar per workload and browser: its ratio, with the target ratio (1.0) as a line.
@@ -158,7 +202,7 @@ function chart(report) {
       const y = top + i * rowH;
       const color = r.met ? '#2a9d58' : '#d0453a';
       return (
-        `<text x="${left - 8}" y="${y + 20}" text-anchor="end" font-size="13">${r.id} · ${r.browser}</text>` +
+        `<text x="${left - 8}" y="${y + 20}" text-anchor="end" font-size="13">${r.id}${r.transport === 'message' ? ' (msg)' : ''} · ${r.browser}</text>` +
         `<rect x="${left}" y="${y + 6}" width="${Math.max(1, x(r.ratio) - left)}" height="20" fill="${color}"/>` +
         `<text x="${x(r.ratio) + 6}" y="${y + 20}" font-size="12">${r.ratio.toFixed(2)}×</text>`
       );

@@ -50,7 +50,8 @@ function environment() {
     `${plural(cores, 'logical core')} · ` +
     (globalThis.crossOriginIsolated
       ? '<span class="yes">cross-origin isolated ✓</span> (SharedArrayBuffer available)'
-      : '<span class="no">not cross-origin isolated ✗</span> (the pool needs COOP/COEP)');
+      : '<span class="no">not cross-origin isolated</span> (no SharedArrayBuffer: tasks travel by postMessage)') +
+    ' · transport: <span id="transport">…</span>';
 }
 
 /** Fills the controls and connects them to the demo's actions. */

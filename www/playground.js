@@ -52,7 +52,7 @@ export async function playground({ sleeps, workers = Math.min(cores, 4) } = {}) 
   document.body.dataset.playground = 'running';
 
   // Async tasks: with concurrency, one worker overlaps all their sleeps.
-  const pool = new Pool({ workers, concurrency: 2 * sleeps.length });
+  const pool = new Pool({ workers, concurrency: 2 * sleeps.length, quiet: true });
   const out = { sleeps, submit: [], map: [], asCompleted: [] };
   try {
     await pool.ready;

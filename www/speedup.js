@@ -7,7 +7,7 @@ import { state, workerCount } from './view.js';
 
 /** Time to render `view` on a fresh pool of n workers (best of `repeats`, after a small warm-up). */
 async function timeRender(n, view, repeats) {
-  const pool = new Pool({ workers: n });
+  const pool = new Pool({ workers: n, quiet: true });
   try {
     await pool.ready;
     const tiles = tileGrid(view.width, view.height, TILE);
@@ -57,7 +57,7 @@ export async function measureSpeedup({
   const best = results.reduce((a, b) => (b.speedup > a.speedup ? b : a));
   $('chart-caption').textContent =
     `best: ${best.speedup.toFixed(2)}× with ${plural(best.workers, 'worker')}` +
-    ` (${v.width}×${v.height} px, ${plural(cores, 'logical core')}). Beyond the core count, workers only take turns.`;
+    ` (${v.width}×${v.height} px, ${plural(cores, 'logical core')}, ${document.body.dataset.transport ?? 'auto'} transport). Beyond the core count, workers only take turns.`;
   document.body.dataset.speedup = 'done';
   return { cores, size: v.width, results };
 }

@@ -24,11 +24,24 @@ export async function getPool(workers) {
   const old = state.pool;
   state.pool = null;
   if (old) await old.shutdown();
-  const pool = new Pool({ workers }); // throws NotIsolatedError without COOP/COEP
+  // 'auto': shared memory where the page is cross-origin isolated, else messages.
+  const pool = new Pool({ workers, quiet: true });
+  showTransport(pool.transport);
   state.pool = pool;
   state.poolSize = workers;
   await pool.ready;
   return pool;
+}
+
+/** Which transport the demo's pools run, in the page's environment line. */
+export function showTransport(transport) {
+  document.body.dataset.transport = transport;
+  const span = document.getElementById('transport');
+  if (span) {
+    span.className = transport === 'shared' ? 'yes' : 'no';
+    span.textContent =
+      transport === 'shared' ? 'shared memory' : 'message passing (serve with COOP/COEP for shared memory)';
+  }
 }
 
 /** The view menu shows the preset being rendered, or "custom" after a zoom. */

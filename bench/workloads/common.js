@@ -62,6 +62,36 @@ export async function latency(run, n, { warmup = 200 } = {}) {
 }
 
 /**
+ * Round-trip latency of several pools measured in alternating blocks of
+ * `block` round trips, so that a burst of the machine's other work (2 cores:
+ * the browser's own threads, the runner) lands on every pool alike rather
+ * than on whichever ran during it. `warmup` untimed round trips each first
+ * (and 5 at the start of each block),
+ * then `n` timed each. Returns `[{ p50, p99 }, ...]` in µs, one per run.
+ */
+export async function interleavedLatency(runs, n, { warmup = 200, block = 500 } = {}) {
+  for (const run of runs) for (let i = 0; i < warmup; i++) await run();
+  const samples = runs.map(() => new Float64Array(n));
+  for (let start = 0; start < n; start += block) {
+    const end = Math.min(n, start + block);
+    for (const [r, run] of runs.entries()) {
+      // A pool left alone during the others' blocks has gone cold (its
+      // workers asleep); steady state is measured, waking is wake_after_idle's.
+      for (let i = 0; i < 5; i++) await run();
+      for (let i = start; i < end; i++) {
+        const t = now();
+        await run();
+        samples[r][i] = now() - t;
+      }
+    }
+  }
+  return samples.map((s) => {
+    s.sort();
+    return { p50: quantile(s, 0.5) * 1000, p99: quantile(s, 0.99) * 1000 };
+  });
+}
+
+/**
  * Per-task time of two kinds of round trip, measured alternately so that
  * drift (the other core's load, GC, JIT) hits both alike: `batches` samples
  * of each, every sample `batch` sequential round trips timed together, so

@@ -32,6 +32,20 @@ export const IDLE_SCENARIOS = {
     return { workers: pool.stats().totalWorkers };
   },
 
+  // Module workers that only said they started: what the browser itself
+  // spends on that many idle workers, whatever runs in them.
+  bareWorkers: async ({ workers }) => {
+    const started = Array.from({ length: workers }, () => {
+      const worker = new Worker('/bench/bare-worker.js', { type: 'module' });
+      held.push(worker);
+      return new Promise((resolve) => {
+        worker.onmessage = resolve;
+      });
+    });
+    await Promise.all(started);
+    return { workers };
+  },
+
   // A page awaiting one long async task: the worker running it waits in its
   // event loop (a timer), the pool's other worker sleeps, the page awaits.
   awaiting: async ({ taskMs }) => {

@@ -1,5 +1,7 @@
 // The page-side workloads, in the order they run. Each takes the shared
 // context (see bench/bench.js) and returns one result row or several.
+// `message`: also run on a plain page, where the pool runs the message
+// transport (its targets are the issue-15 ones, in the workloads).
 import { bigInput } from './big-input.js';
 import { cpuScaling } from './cpu-scaling.js';
 import { mapSmall } from './map-small.js';
@@ -10,10 +12,10 @@ import { throughput } from './throughput.js';
 import { wakeAfterIdle } from './wake-after-idle.js';
 
 export const WORKLOADS = [
-  { id: 'roundtrip', run: roundtrip }, // first: its fresh pools must meet a page that ran no round trips yet
+  { id: 'roundtrip', run: roundtrip, message: true }, // first: its fresh pools must meet a page that ran no round trips yet
   { id: 'wake_after_idle', run: wakeAfterIdle },
-  { id: 'throughput', run: throughput },
-  { id: 'map_small', run: mapSmall },
+  { id: 'throughput', run: throughput, message: true },
+  { id: 'map_small', run: mapSmall, message: true },
   { id: 'cpu_scaling', run: cpuScaling },
   { id: 'startup', run: startup },
   { id: 'big_input', run: bigInput },

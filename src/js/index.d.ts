@@ -259,6 +259,8 @@ export declare class MultiprocessingPool {
   constructor(options?: MultiprocessingOptions);
   readonly ready: Promise<void>;
   readonly processes: number;
+  /** The transport that runs: 'shared' or 'message'. */
+  readonly transport: Transport;
   apply<F extends TaskFunction>(fn: F, args?: Parameters<F>): Promise<Awaited_<ReturnType<F>>>;
   applyAsync<F extends TaskFunction>(
     fn: F,

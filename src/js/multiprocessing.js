@@ -119,6 +119,10 @@ export class MultiprocessingPool {
   get processes() {
     return this.#pool.workers;
   }
+  /** The transport that runs: 'shared' or 'message' (Pool's `transport`). */
+  get transport() {
+    return this.#pool.transport;
+  }
 
   #check(what) {
     if (this.#state !== 'running')

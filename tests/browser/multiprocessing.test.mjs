@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { closeAll, inPage } from './harness.mjs';
+import { closeAll, inPage, transportName } from './harness.mjs';
 
 after(closeAll);
 
@@ -70,10 +70,46 @@ test('map, mapAsync, starmap, starmapAsync, and the CPython default chunksize', 
 
 // Completion order is set by the page, not by timing: each task blocks on
 // its own gate (Atomics.wait, in the worker) until the page opens it.
-const GATES = `
+// Gates the page opens to decide when tasks finish: `gated([gates, i, v])`
+// returns v once gate i is open, `counted` also counts itself done. Shared
+// memory where there is some (a worker blocks in Atomics.wait); on a plain
+// page a BroadcastChannel, where a waiting task asks for its gate (so an
+// opening that came first is not missed) and the page answers once it is open.
+const GATES =
+  transportName() === 'shared'
+    ? `
   const gates = new Int32Array(new SharedArrayBuffer(64));
+  const done = new Int32Array(new SharedArrayBuffer(4));
+  const doneCount = () => Atomics.load(done, 0);
   const open = (i) => { Atomics.store(gates, i, 1); Atomics.notify(gates, i); };
   const gated = ([g, i, v]) => { Atomics.wait(g, i, 0); return v; };
+  const counted = ([g, i, v, d]) => { Atomics.wait(g, i, 0); Atomics.add(d, 0, 1); return v; };
+`
+    : `
+  const gates = 'gates-' + Math.random();
+  const done = gates;
+  const opened = new Set();
+  let finished = 0;
+  const doneCount = () => finished;
+  const channel = new BroadcastChannel(gates);
+  channel.onmessage = ({ data }) => {
+    if (data === 'done') finished++;
+    else if (opened.has(data)) channel.postMessage(data);
+  };
+  const open = (i) => { opened.add(i); channel.postMessage(i); };
+  const gated = async ([g, i, v]) => {
+    const c = new BroadcastChannel(g);
+    await new Promise((resolve) => { c.onmessage = ({ data }) => { if (data === i) resolve(); }; c.postMessage(i); });
+    c.close();
+    return v;
+  };
+  const counted = async ([g, i, v]) => {
+    const c = new BroadcastChannel(g);
+    await new Promise((resolve) => { c.onmessage = ({ data }) => { if (data === i) resolve(); }; c.postMessage(i); });
+    c.postMessage('done');
+    c.close();
+    return v;
+  };
 `;
 
 test('imap is ordered, imapUnordered is in completion order, next({ timeout }) keeps the item', async () => {
@@ -83,12 +119,10 @@ test('imap is ordered, imapUnordered is in completion order, next({ timeout }) k
     await pool.apply(() => 0); // started, so the gates array can be sent by reference
     // Items complete in the order 5, 30, 60, whatever the input order.
     const ordered = [];
-    const done = new Int32Array(new SharedArrayBuffer(4));
-    const counted = ([g, i, v, d]) => { Atomics.wait(g, i, 0); Atomics.add(d, 0, 1); return v; };
     const run = (async () => { for await (const v of pool.imap(counted, [[gates, 0, 60, done], [gates, 1, 5, done], [gates, 2, 30, done]])) ordered.push(v); })();
     for (const [gate, count] of [[1, 1], [2, 2]]) {
       open(gate);
-      while (Atomics.load(done, 0) < count) await new Promise((r) => setTimeout(r, 1));
+      while (doneCount() < count) await new Promise((r) => setTimeout(r, 1));
     }
     open(0);
     await run;
@@ -138,8 +172,9 @@ test('maxTasksPerChild retires workers without losing tasks, and replacement fre
     // 1,000 replacements: the shared memory must not grow with them.
     const churn = new multiprocessing.Pool({ processes: 2, maxTasksPerChild: 1 });
     await churn.map((x) => x, Array.from({ length: 100 }, (_, i) => i), 1);
-    const memory = (await import('/src/js/runtime.js'));
-    const rt = await memory.loadRuntime();
+    // (The message transport's workers each have a memory of their own, gone with them.)
+    const shared = churn.transport === 'shared';
+    const rt = shared ? await (await import('/src/js/runtime.js')).loadRuntime() : { memory: { buffer: { byteLength: 0 } } };
     const before = rt.memory.buffer.byteLength;
     const ids = new Set();
     for (const [, id] of await churn.map((x) => [x, self.wasmpool.workerId], Array.from({ length: 1000 }, (_, i) => i), 1)) ids.add(id);

@@ -2,11 +2,45 @@
 // and the Rust API (Pool::submit of a closure, Pool::map) seen from JS.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { closeAll, inPage } from './harness.mjs';
+import { closeAll, inPage, transportName } from './harness.mjs';
 
 after(closeAll);
 
-test('Rust tasks: by name with serde-wasm-bindgen, a kernel, and one that uses rayon', async () => {
+const message = transportName() === 'message';
+
+test("message transport: Rust tasks run on each worker's own instance; rayon and the Rust API need isolation", {
+  skip: !message && "the shared transport runs them on the page's memory (next tests)",
+}, async () => {
+  const r = await inPage(`async ({ Pool, initRayon, NotIsolatedError }) => {
+    await using pool = new Pool({ workers: 2 });
+    await pool.ready;
+    const add = await pool.submit('add', 40, 2);
+    const rows = await pool.submit('mandelbrot_rows', 64, 64, 30, 4, 100);
+    const sum = await pool.submit('sum_f64', new Float64Array(100_000).fill(1));
+    const badArgs = await pool.submit('mandelbrot_rows', 'x').then(() => 'resolved', (e) => e.name);
+    let unknown = null;
+    try { pool.submit('no_such_rust_task'); } catch (e) { unknown = e.name; }
+    let forged = null;
+    try { pool.submit('__wasmpool_closure', 12345); } catch (e) { forged = e.name; }
+    let rayon = null;
+    try { await initRayon(1); } catch (e) { rayon = e instanceof NotIsolatedError; }
+    return { add, rowsLen: rows.length, inside: rows[2 * 64 + 45], sum, badArgs, unknown, forged, rayon };
+  }`);
+  assert.deepEqual(r, {
+    add: 42,
+    rowsLen: 256,
+    inside: 100,
+    sum: 100000,
+    badArgs: 'TypeError',
+    unknown: 'TypeError',
+    forged: 'TypeError',
+    rayon: true,
+  });
+});
+
+test('Rust tasks: by name with serde-wasm-bindgen, a kernel, and one that uses rayon', {
+  skip: message && 'rayon and pool.alloc need shared memory (message transport: previous test)',
+}, async () => {
   const r = await inPage(`async ({ Pool, initRayon }) => {
     await initRayon(1);
     await using pool = new Pool({ workers: 2 });
@@ -31,7 +65,9 @@ test('Rust tasks: by name with serde-wasm-bindgen, a kernel, and one that uses r
   });
 });
 
-test('Rust API: Pool::submit of a closure and Pool::map over a slice, as JS promises', async () => {
+test('Rust API: Pool::submit of a closure and Pool::map over a slice, as JS promises', {
+  skip: message && "the Rust API's closures live in the page's wasm memory, shared with the workers",
+}, async () => {
   const r = await inPage(`async ({ Pool }) => {
     const glue = await import('/pkg/wasmpool.js');
     await using pool = new Pool({ workers: 2 });

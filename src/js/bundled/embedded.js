@@ -1697,8 +1697,9 @@ var MessageTransport = class {
   #nextId = 1;
   #scheduled = false;
   #codesReady = false;
-  #taskMs = null;
-  // moving average of one task's run time, null until measured
+  #busyMs = 0;
+  // task time reported, decayed per batch (a moving average weighted by tasks)
+  #busyTasks = 0;
   #idleWaiters = [];
   #closed = false;
   #terminating = false;
@@ -1795,17 +1796,21 @@ var MessageTransport = class {
     this.#scheduled = true;
     queueMicrotask(() => this.#dispatch());
   }
-  // Every worker with room gets a share of the queue, in batches.
+  // Every worker with room gets its share of the queue, in batches.
   #dispatch() {
     this.#scheduled = false;
     if (!this.#codesReady || this.#queued === 0) return;
     const { concurrency } = this.#config;
-    const batch = this.#taskMs === null ? 1 : Math.min(MAX_BATCH, Math.max(1, Math.floor(BATCH_MS / this.#taskMs)));
+    const taskMs = this.#busyMs / this.#busyTasks;
+    const batch = taskMs >= 0 ? Math.min(MAX_BATCH, Math.max(1, Math.floor(BATCH_MS / taskMs))) : 1;
     const window = Math.max(concurrency, batch > 1 ? 2 * batch : 1);
-    const ports = this.#live().filter((p) => p.started).sort((a, b) => a.inflight.size - b.inflight.size);
-    let left = ports.length;
+    const live = this.#live();
+    let total = this.#queued;
+    for (const port of live) total += port.inflight.size;
+    const target = Math.ceil(total / live.length);
+    const ports = live.filter((p) => p.started).sort((a, b) => a.inflight.size - b.inflight.size);
     for (const port of ports) {
-      let share = Math.ceil(this.#queued / left--);
+      let share = target - port.inflight.size;
       while (share > 0 && this.#queued > 0) {
         const n = Math.min(window - port.inflight.size, port.quota, Math.max(batch, concurrency), share);
         if (n <= 0) break;
@@ -1868,8 +1873,8 @@ var MessageTransport = class {
       }
       start = end;
     }
-    const n = results.length / 3;
-    if (n > 0) this.#taskMs = this.#taskMs === null ? busy / n : 0.7 * this.#taskMs + 0.3 * busy / n;
+    this.#busyMs = 0.8 * this.#busyMs + busy;
+    this.#busyTasks = 0.8 * this.#busyTasks + results.length / 3;
     if (port.quota === 0 && port.inflight.size === 0) this.#replace(port);
     this.#schedule();
     this.#checkIdle();
@@ -3347,9 +3352,10 @@ async function serveMessages(init, loadGlue, { holdLifeLock: holdLifeLock2, runI
       ready.rustError = String(error?.message || error);
     }
   }
+  const run = new MessageWorker(init, named, rust, yieldToEventLoop2);
+  run.installContext();
   if (init.initializer) await runInitializer2(init, { byName: (name) => named.get(name) });
-  worker = new MessageWorker(init, named, rust, yieldToEventLoop2);
-  worker.installContext();
+  worker = run;
   self.postMessage(ready);
   for (const data of inbox) handle(data);
 }
@@ -3483,9 +3489,12 @@ var MessageWorker = class {
       const t = performance.now();
       this.#current = task;
       const value = flags & FLAG_CHUNK ? runChunk(f, decoded[0], decoded[1], inline) : f(...decoded);
-      this.#busy += performance.now() - t;
-      if (isThenable(value)) return Promise.resolve(value).then((v) => finish(STATUS_OK, v), fail);
-      finish(STATUS_OK, value);
+      const timed = (status, v) => {
+        this.#busy += performance.now() - t;
+        finish(status, v);
+      };
+      if (isThenable(value)) return Promise.resolve(value).then((v) => timed(STATUS_OK, v), fail);
+      timed(STATUS_OK, value);
       return null;
     };
     try {

@@ -47,8 +47,8 @@ export const MSG = Object.freeze({
  * `results[3i .. 3i+2]` = `[id, status, end]` (STATUS_* of protocol.js; the
  * encoded value ends at `end` of `bytes`). `progress` holds the
  * self.wasmpool.progress(value) reports since the last batch, `[id, value]`
- * in order; the page delivers them before the results. `busy`: ms the worker
- * spent in synchronous task code for these results (the page sizes batches by it).
+ * in order; the page delivers them before the results. `busy`: ms these
+ * tasks took, from start to settling (the page sizes batches by it).
  *
  * @typedef {object} DoneBatch
  * @property {'done'} type

@@ -68,9 +68,10 @@ export async function serveMessages(init, loadGlue, { holdLifeLock, runInitializ
       ready.rustError = String(error?.message || error);
     }
   }
+  const run = new MessageWorker(init, named, rust, yieldToEventLoop);
+  run.installContext();
   if (init.initializer) await runInitializer(init, { byName: (name) => named.get(name) });
-  worker = new MessageWorker(init, named, rust, yieldToEventLoop);
-  worker.installContext();
+  worker = run;
   self.postMessage(ready);
   for (const data of inbox) handle(data);
 }
@@ -208,9 +209,13 @@ class MessageWorker {
       const t = performance.now();
       this.#current = task;
       const value = flags & FLAG_CHUNK ? runChunk(f, decoded[0], decoded[1], inline) : f(...decoded);
-      this.#busy += performance.now() - t;
-      if (isThenable(value)) return Promise.resolve(value).then((v) => finish(STATUS_OK, v), fail);
-      finish(STATUS_OK, value);
+      // An async task counts until it settles: a task awaiting a minute holds its worker as long.
+      const timed = (status, v) => {
+        this.#busy += performance.now() - t;
+        finish(status, v);
+      };
+      if (isThenable(value)) return Promise.resolve(value).then((v) => timed(STATUS_OK, v), fail);
+      timed(STATUS_OK, value);
       return null;
     };
     try {

@@ -55,7 +55,8 @@ export class MessageTransport {
   #nextId = 1;
   #scheduled = false;
   #codesReady = false;
-  #taskMs = null; // moving average of one task's run time, null until measured
+  #busyMs = 0; // task time reported, decayed per batch (a moving average weighted by tasks)
+  #busyTasks = 0;
   #idleWaiters = [];
   #closed = false;
   #terminating = false;
@@ -165,19 +166,23 @@ export class MessageTransport {
     queueMicrotask(() => this.#dispatch());
   }
 
-  // Every worker with room gets a share of the queue, in batches.
+  // Every worker with room gets its share of the queue, in batches.
   #dispatch() {
     this.#scheduled = false;
     if (!this.#codesReady || this.#queued === 0) return;
     const { concurrency } = this.#config;
-    const batch = this.#taskMs === null ? 1 : Math.min(MAX_BATCH, Math.max(1, Math.floor(BATCH_MS / this.#taskMs)));
+    const taskMs = this.#busyMs / this.#busyTasks; // NaN until measured: batches of 1
+    const batch = taskMs >= 0 ? Math.min(MAX_BATCH, Math.max(1, Math.floor(BATCH_MS / taskMs))) : 1;
     const window = Math.max(concurrency, batch > 1 ? 2 * batch : 1);
-    const ports = this.#live()
-      .filter((p) => p.started)
-      .sort((a, b) => a.inflight.size - b.inflight.size);
-    let left = ports.length;
+    // Each worker's fair share of all the work, counting what it holds and
+    // the workers still starting (theirs waits here for them).
+    const live = this.#live();
+    let total = this.#queued;
+    for (const port of live) total += port.inflight.size;
+    const target = Math.ceil(total / live.length);
+    const ports = live.filter((p) => p.started).sort((a, b) => a.inflight.size - b.inflight.size);
     for (const port of ports) {
-      let share = Math.ceil(this.#queued / left--);
+      let share = target - port.inflight.size;
       while (share > 0 && this.#queued > 0) {
         const n = Math.min(window - port.inflight.size, port.quota, Math.max(batch, concurrency), share);
         if (n <= 0) break;
@@ -242,8 +247,8 @@ export class MessageTransport {
       }
       start = end;
     }
-    const n = results.length / 3;
-    if (n > 0) this.#taskMs = this.#taskMs === null ? busy / n : 0.7 * this.#taskMs + (0.3 * busy) / n;
+    this.#busyMs = 0.8 * this.#busyMs + busy;
+    this.#busyTasks = 0.8 * this.#busyTasks + results.length / 3;
     if (port.quota === 0 && port.inflight.size === 0) this.#replace(port); // maxTasksPerChild
     this.#schedule();
     this.#checkIdle();
