@@ -42,17 +42,26 @@ export function miniBrowserPath() {
 }
 
 // Every process group started here, ended if this process exits without
-// closing the browser (a test file that crashed), so no MiniBrowser or Xvfb
-// outlives the run.
+// closing the browser (a test file that crashed, a bench stopped with ^C),
+// so no MiniBrowser or Xvfb outlives the run (they are detached: a signal
+// to this process does not reach them).
 const started = new Set();
 let exitHookInstalled = false;
+function killStarted() {
+  for (const c of started) killGroup(c);
+}
 function track(child) {
   started.add(child);
   child.once('exit', () => started.delete(child));
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => {
-      for (const c of started) killGroup(c);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', killStarted);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(signal, () => {
+      killStarted();
+      // Nobody else handles it (node:test does, and exits): die of it as
+      // the default handler would have.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
     });
   }
 }
