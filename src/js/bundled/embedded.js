@@ -1289,7 +1289,7 @@ var Encoder = class {
     if (hasSAB && buffer instanceof SharedArrayBuffer) {
       throw new Unsendable(
         o,
-        "it is backed by a SharedArrayBuffer that is not registered with the pool; allocate it with pool.alloc() or pass a plain ArrayBuffer",
+        "it is backed by a SharedArrayBuffer that is not registered with the pool; pass a plain ArrayBuffer (copied), or allocate it with pool.alloc() (the shared transport only)",
         "UNREGISTERED_SHARED_BUFFER"
       );
     }
@@ -1350,6 +1350,7 @@ var MSG = Object.freeze({
   /** page → worker (message transport): `{ id }`: abort task `id` if running, skip it if not started. */
   ABORT: "abort"
 });
+var TRANSFER_BYTES = 16384;
 
 // src/js/page/options.js
 var DEFAULT_SLOTS = 1024;
@@ -1858,7 +1859,7 @@ var MessageTransport = class {
       port.inflight.set(task.id, task);
     }
     port.quota -= batch.length;
-    port.post({ type: MSG.RUN, tasks, code, bytes }, [bytes.buffer]);
+    port.post({ type: MSG.RUN, tasks, code, bytes }, size >= TRANSFER_BYTES ? [bytes.buffer] : []);
   }
   /** @param {import('../../shared/messages.js').DoneBatch} batch */
   #onDone(port, { results, bytes, progress, busy }) {
@@ -3557,7 +3558,7 @@ var MessageWorker = class {
     if (this.#results.length === 0 && this.#progress.length === 0) return;
     const bytes = this.#out.slice(0, this.#outLen);
     const batch = { type: MSG.DONE, results: this.#results, bytes, progress: this.#progress, busy: this.#busy };
-    self.postMessage(batch, [bytes.buffer]);
+    self.postMessage(batch, bytes.length >= TRANSFER_BYTES ? [bytes.buffer] : []);
     this.#outLen = 0;
     this.#results = [];
     this.#progress = [];

@@ -7,7 +7,7 @@
 
 import { NotIsolatedError } from '../errors.js';
 import { decode, Encoder } from '../shared/codec/index.js';
-import { MSG } from '../shared/messages.js';
+import { MSG, TRANSFER_BYTES } from '../shared/messages.js';
 import { FLAG_CHUNK, FLAG_NAMED, STATUS_ERROR, STATUS_OK, STATUS_PANIC } from '../shared/protocol.js';
 import { compile, explainClosure, importTaskModules } from './functions.js';
 import { isThenable, panicMessage, runChunk } from './run-task.js';
@@ -284,7 +284,7 @@ class MessageWorker {
     const bytes = this.#out.slice(0, this.#outLen);
     /** @type {import('../shared/messages.js').DoneBatch} */
     const batch = { type: MSG.DONE, results: this.#results, bytes, progress: this.#progress, busy: this.#busy };
-    self.postMessage(batch, [bytes.buffer]);
+    self.postMessage(batch, bytes.length >= TRANSFER_BYTES ? [bytes.buffer] : []);
     this.#outLen = 0;
     this.#results = [];
     this.#progress = [];

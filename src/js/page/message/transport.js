@@ -15,7 +15,7 @@ import { BrokenPoolError, NotIsolatedError, PanicError, ShutdownError, WorkerCra
 import { Future } from '../../future.js';
 import { messageWorkers } from '../../runtime.js';
 import { decode, Encoder } from '../../shared/codec/index.js';
-import { MSG } from '../../shared/messages.js';
+import { MSG, TRANSFER_BYTES } from '../../shared/messages.js';
 import { FLAG_NAMED, STATUS_OK, STATUS_PANIC } from '../../shared/protocol.js';
 import { importTaskModules, TaskCodes } from '../task-codes.js';
 import { TaskControl } from '../task-control.js';
@@ -231,7 +231,7 @@ export class MessageTransport {
       port.inflight.set(task.id, task);
     }
     port.quota -= batch.length;
-    port.post({ type: MSG.RUN, tasks, code, bytes }, [bytes.buffer]);
+    port.post({ type: MSG.RUN, tasks, code, bytes }, size >= TRANSFER_BYTES ? [bytes.buffer] : []);
   }
 
   /** @param {import('../../shared/messages.js').DoneBatch} batch */

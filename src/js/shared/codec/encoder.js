@@ -297,7 +297,7 @@ export class Encoder {
     if (hasSAB && buffer instanceof SharedArrayBuffer) {
       throw new Unsendable(
         o,
-        'it is backed by a SharedArrayBuffer that is not registered with the pool; allocate it with pool.alloc() or pass a plain ArrayBuffer',
+        'it is backed by a SharedArrayBuffer that is not registered with the pool; pass a plain ArrayBuffer (copied), or allocate it with pool.alloc() (the shared transport only)',
         'UNREGISTERED_SHARED_BUFFER',
       );
     }
