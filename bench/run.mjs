@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../scripts/serve.mjs';
-import { BROWSERS, launch, SHARED_MEMORY_BROWSERS } from '../tests/drivers/index.mjs';
+import { BROWSERS, canShareMemory, launch } from '../tests/drivers/index.mjs';
 import { idleCpu } from './idle-cpu.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -22,14 +22,14 @@ if (browserArg !== 'all' && !BROWSERS.includes(browserArg)) {
 }
 // 'all' is Chromium and Firefox, which run every row. WebKit cannot share
 // memory (tests/drivers/index.mjs): `--browser webkit` runs its message rows.
-const browserNames = browserArg === 'all' ? SHARED_MEMORY_BROWSERS : [browserArg];
+const browserNames = browserArg === 'all' ? BROWSERS.filter(canShareMemory) : [browserArg];
 // shared: the isolated page's workloads (and idle_cpu); message: the plain page's rows.
 const transportArg = argValue('--transport') ?? 'all';
 if (!['shared', 'message', 'all'].includes(transportArg)) {
   console.error(`--transport: one of shared, message, all (got ${transportArg})`);
   process.exit(2);
 }
-if (transportArg === 'shared' && !browserNames.some((n) => SHARED_MEMORY_BROWSERS.includes(n))) {
+if (transportArg === 'shared' && !browserNames.some(canShareMemory)) {
   console.error(`--transport shared: ${browserNames.join(', ')} cannot share memory; use --transport message`);
   process.exit(2);
 }
@@ -66,7 +66,7 @@ async function benchBrowser(name) {
   const browser = await launch(name, { exposeGc: true });
   try {
     log(`${browser.label} (${browser.version}, headless)`);
-    const shared = transportArg !== 'message' && SHARED_MEMORY_BROWSERS.includes(name);
+    const shared = transportArg !== 'message' && canShareMemory(name);
     if (transportArg !== 'message' && !shared) log(`${browser.label}: the message transport only (no shared memory)`);
     const results = shared ? await sharedRows(browser, name) : [];
     if (transportArg !== 'shared') results.push(...(await messageRows(browser, name)));

@@ -25,7 +25,7 @@
 // run in the page (see tests/drivers/index.mjs).
 import { transformSync } from 'esbuild';
 import { startServer } from '../../scripts/serve.mjs';
-import { BROWSERS, launch, SHARED_MEMORY_BROWSERS } from '../drivers/index.mjs';
+import { BROWSERS, canShareMemory as driverCanShareMemory, launch } from '../drivers/index.mjs';
 
 /** The browser under test, from WASMPOOL_BROWSER ('chromium' by default). */
 export function browserName() {
@@ -38,7 +38,7 @@ export function browserName() {
 
 /** Whether the browser under test can share memory with workers (not WebKit: see tests/drivers/index.mjs). */
 export function canShareMemory() {
-  return SHARED_MEMORY_BROWSERS.includes(browserName());
+  return driverCanShareMemory(browserName());
 }
 
 /** The transport under test, from WASMPOOL_TRANSPORT ('shared' by default where the browser can share memory). */

@@ -35,11 +35,16 @@ const LAUNCHERS = { chromium: launchChromium, firefox: launchFirefox, webkit: la
 export const BROWSERS = Object.keys(LAUNCHERS);
 
 /**
- * The browsers that can share memory with workers (the shared transport):
- * WebKitGTK reports crossOriginIsolated but has no SharedArrayBuffer, so it
- * runs the message transport only.
+ * The browsers that cannot share memory with workers, even on an isolated
+ * page: WebKitGTK reports crossOriginIsolated but has no SharedArrayBuffer,
+ * so it runs the message transport only.
  */
-export const SHARED_MEMORY_BROWSERS = ['chromium', 'firefox'];
+export const MESSAGE_ONLY_BROWSERS = ['webkit'];
+
+/** Whether `name` can run the shared transport (on an isolated page). */
+export function canShareMemory(name) {
+  return !MESSAGE_ONLY_BROWSERS.includes(name);
+}
 
 /**
  * Launches `name` headless. Options: `exposeGc` (Chromium: --expose-gc, for

@@ -32,7 +32,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { startServer } from '../../scripts/serve.mjs';
-import { BROWSERS, launch, SHARED_MEMORY_BROWSERS } from '../drivers/index.mjs';
+import { BROWSERS, canShareMemory, launch } from '../drivers/index.mjs';
 
 const [target, appDirArg, browserName = 'chromium'] = process.argv.slice(2);
 const TARGETS = ['vite-build', 'vite-dev', 'webpack', 'plain'];
@@ -42,7 +42,7 @@ if (!TARGETS.includes(target) || !appDirArg || !BROWSERS.includes(browserName)) 
 }
 const appDir = path.resolve(appDirArg);
 // WebKit runs the message transport only (tests/drivers/index.mjs).
-const sharedMemory = SHARED_MEMORY_BROWSERS.includes(browserName);
+const sharedMemory = canShareMemory(browserName);
 const RESULT_TIMEOUT = Number(process.env.EXAMPLES_RESULT_TIMEOUT || 30_000);
 const cleanups = [];
 
