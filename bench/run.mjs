@@ -1,4 +1,4 @@
-// npm run bench [-- --browser chromium|firefox|all] [--runtime browser|node|all] [--json FILE] [--quick] [--only ID,…] [--transport shared|message|all]:
+// npm run bench [-- --browser chromium|firefox|webkit|all] [--runtime browser|node|all] [--json FILE] [--quick] [--only ID,…] [--transport shared|message|all]:
 // runs bench/bench.js in headless Chromium and Firefox ESR (default: both, one
 // after the other) and the Node.js bench (bench/node/run.mjs, `runtime:
 // 'node'` rows), prints a table per browser and one for Node.js, writes
@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../scripts/serve.mjs';
-import { BROWSERS, launch } from '../tests/drivers/index.mjs';
+import { BROWSERS, canShareMemory, launch } from '../tests/drivers/index.mjs';
 import { idleCpu } from './idle-cpu.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -33,7 +33,9 @@ if (!['browser', 'node', 'all'].includes(runtimeArg)) {
   console.error(`--runtime: one of browser, node, all (got ${runtimeArg})`);
   process.exit(2);
 }
-const browserNames = runtimeArg === 'node' ? [] : browserArg === 'all' ? BROWSERS : [browserArg];
+// 'all' is Chromium and Firefox, which run every row. WebKit cannot share
+// memory (tests/drivers/index.mjs): `--browser webkit` runs its message rows.
+const browserNames = runtimeArg === 'node' ? [] : browserArg === 'all' ? BROWSERS.filter(canShareMemory) : [browserArg];
 const withNode = runtimeArg !== 'browser';
 // Where a row was measured: its browser, its runtime ('node'), or 'package'.
 const where = (r) => r.browser ?? r.runtime ?? 'package';
@@ -106,7 +108,8 @@ async function benchBrowser(name) {
   try {
     log(`${browser.label} (${browser.version}, headless)`);
     const results = [];
-    const shared = transportArg !== 'message';
+    const shared = transportArg !== 'message' && canShareMemory(name);
+    if (transportArg !== 'message' && !shared) log(`${browser.label}: the message transport only (no shared memory)`);
     const packagePage = shared ? await benchPage(browser, name, '', results) : null;
     const demoPage = shared ? await benchPage(browser, name, '?demo', results) : null;
     const messagePage = transportArg !== 'shared' ? await benchPage(browser, name, '', results, 'message') : null;

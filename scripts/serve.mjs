@@ -1,5 +1,7 @@
 // A dependency-free static server for the demo and the browser tests.
-// Isolated mode sends COOP/COEP/CORP so pages get SharedArrayBuffer.
+// `isolation` picks the headers every response carries (see ISOLATION): the
+// ways a page gets cross-origin isolated (SharedArrayBuffer, a shared wasm
+// memory it can post to workers), or none.
 
 import fs from 'node:fs';
 import http from 'node:http';
@@ -21,18 +23,49 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
   '.md': 'text/plain; charset=utf-8',
 };
-const ISOLATION = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
+// CORP on every response: with COEP require-corp (or DIP's
+// isolate-and-require-corp) a subresource must opt in; same-origin ones are
+// allowed anyway, the header makes that explicit.
+const CORP = { 'Cross-Origin-Resource-Policy': 'same-origin' };
+export const ISOLATION = {
+  // The classic pair: the whole browsing context group is isolated.
+  'coop-coep': {
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Embedder-Policy': 'require-corp',
+    ...CORP,
+  },
+  // COEP credentialless: cross-origin no-cors subresources load without
+  // credentials instead of needing CORP (Chromium 96+, Firefox 119+).
+  credentialless: {
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Embedder-Policy': 'credentialless',
+    ...CORP,
+  },
+  // Document-Isolation-Policy (Chromium 137+): isolates this document alone,
+  // no COOP (popups and opener keep working) and no COEP.
+  dip: { 'Document-Isolation-Policy': 'isolate-and-require-corp', ...CORP },
+  none: {},
 };
 
-export function startServer({ root = PROJECT_ROOT, host = '127.0.0.1', port = 0, isolated = true } = {}) {
+/**
+ * Serves `root`. `isolation`: a key of ISOLATION; `isolated` is the older
+ * boolean form ('coop-coep' or 'none').
+ */
+export function startServer({
+  root = PROJECT_ROOT,
+  host = '127.0.0.1',
+  port = 0,
+  isolated = true,
+  isolation = isolated ? 'coop-coep' : 'none',
+} = {}) {
+  if (!Object.hasOwn(ISOLATION, isolation)) {
+    throw new RangeError(`isolation must be one of ${Object.keys(ISOLATION).join(', ')} (got ${isolation})`);
+  }
   const base = path.resolve(root);
   const server = http.createServer((req, res) => {
     // no-cache: revalidated every time (fresh builds are always picked up),
     // but unchanged files cost a 304, as they would behind a real server.
-    const headers = { 'Cache-Control': 'no-cache', ...(isolated ? ISOLATION : {}) };
+    const headers = { 'Cache-Control': 'no-cache', ...ISOLATION[isolation] };
     let pathname;
     try {
       pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -91,14 +124,15 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
   const host = opt('--host', '127.0.0.1');
   const root = opt('--root', PROJECT_ROOT);
-  const isolated = !args.includes('--no-isolation');
+  // --isolation coop-coep (default) | credentialless | dip | none; --no-isolation = none.
+  const isolation = args.includes('--no-isolation') ? 'none' : opt('--isolation', 'coop-coep');
   const port = Number(opt('--port', 8080));
   let srv;
   try {
-    srv = await startServer({ root, host, port, isolated });
+    srv = await startServer({ root, host, port, isolation });
   } catch (e) {
     if (e.code !== 'EADDRINUSE') throw e;
-    srv = await startServer({ root, host, port: 0, isolated });
+    srv = await startServer({ root, host, port: 0, isolation });
   }
-  console.log(`wasmpool demo: ${srv.url}/www/`);
+  console.log(`wasmpool demo: ${srv.url}/www/ (isolation: ${isolation})`);
 }

@@ -80,7 +80,29 @@ if ! find_firefox >/dev/null; then
   fi
 fi
 
-# 5. npm packages (playwright-core, puppeteer-core, the bench competitors, binaryen (wasm-opt for the build),
+# 5. WebKit for the browser tests' third run: WebKitGTK's MiniBrowser driven
+#    through WebKitWebDriver (W3C WebDriver classic), on a virtual X display
+#    (Xvfb: MiniBrowser has no headless mode). Debian's webkit2gtk-driver
+#    brings libwebkit2gtk-4.1 and its MiniBrowser; xvfb brings Xvfb.
+find_webkit() {
+  for c in "${WEBKIT_WEBDRIVER:-}" /usr/bin/WebKitWebDriver; do
+    [ -n "$c" ] && [ -x "$c" ] && { echo "$c"; return 0; }
+  done
+  return 1
+}
+if ! find_webkit >/dev/null || ! command -v Xvfb >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    step "apt-get: installing webkit2gtk-driver and xvfb (~1 minute)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq webkit2gtk-driver xvfb >/dev/null
+  else
+    echo "setup: no WebKitWebDriver or Xvfb found. Install Debian's 'webkit2gtk-driver' and 'xvfb' packages, or set WEBKIT_WEBDRIVER." >&2
+    exit 1
+  fi
+fi
+
+# 6. npm packages (playwright-core, puppeteer-core, the bench competitors, binaryen (wasm-opt for the build),
 #    typescript). Never downloads a browser.
 LOCK_SUM="$(cat package.json package-lock.json 2>/dev/null | sha1sum | cut -c1-40)"
 if [ ! -d node_modules ] || [ "$(cat node_modules/.wasmpool-setup 2>/dev/null)" != "$LOCK_SUM" ]; then
@@ -88,4 +110,4 @@ if [ ! -d node_modules ] || [ "$(cat node_modules/.wasmpool-setup 2>/dev/null)" 
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
   echo "$LOCK_SUM" > node_modules/.wasmpool-setup
 fi
-step "ready in ${SECONDS}s (chromium: $(find_chrome), firefox: $(find_firefox), wasm-bindgen $WB_VERSION)"
+step "ready in ${SECONDS}s (chromium: $(find_chrome), firefox: $(find_firefox), webkit: $(find_webkit), wasm-bindgen $WB_VERSION)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm test: native Rust tests of the scheduling core, then browser tests in
-# real headless Chromium and Firefox ESR, and the same suites on Node.js. Every suite runs; the exit code says
-# if any failed.
+# real headless Chromium, Firefox ESR and WebKitGTK, and the same suites on
+# Node.js. Every suite runs; the exit code says if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
@@ -40,24 +40,43 @@ fi
 suite "js (biome lint + format check)" bash scripts/lint-js.sh
 suite "types (tsc --noEmit)" node_modules/.bin/tsc -p tests/types/tsconfig.json
 mapfile -t browser_tests < <(find tests/browser -name '*.test.mjs' | sort)
-# Every browser suite runs once per browser and transport (tests/browser/harness.mjs
-# picks the driver by WASMPOOL_BROWSER; WASMPOOL_TRANSPORT=message serves plain
-# pages, where pools run the message transport); the label is the installed version's.
-for browser in chromium firefox; do
-  label="$(WASMPOOL_BROWSER=$browser node --input-type=module \
-    -e "import { browserLabel, closeAll } from './tests/browser/harness.mjs'; console.log(await browserLabel()); await closeAll();" \
-    2>/dev/null)" || label=""
-  [ -n "$label" ] || label="$browser (cannot start)"
-  for transport in shared message; do
-    WASMPOOL_BROWSER=$browser WASMPOOL_TRANSPORT=$transport suite "browser ($label, $transport)" \
-      node --test --test-concurrency=1 "${grep_args[@]}" "${browser_tests[@]}"
-  done
+# The browser suites run once per target, browser:transport (tests/browser/harness.mjs
+# picks the driver by WASMPOOL_BROWSER; WASMPOOL_TRANSPORT=message serves plain pages,
+# where pools run the message transport). WebKit runs the message transport only:
+# WebKitGTK has no SharedArrayBuffer even on a cross-origin isolated page.
+# WASMPOOL_TARGETS="webkit:message" (space-separated) runs a subset.
+TARGETS=(
+  chromium:shared
+  chromium:message
+  firefox:shared
+  firefox:message
+  webkit:message
+  node:shared
+)
+[ -n "${WASMPOOL_TARGETS:-}" ] && read -r -a TARGETS <<<"$WASMPOOL_TARGETS"
+declare -A labels=()
+label_of() { # sets labels[browser], the installed version's label ('Chromium 156'), asked once
+  local browser="$1"
+  if [ -z "${labels[$browser]:-}" ]; then
+    labels[$browser]="$(WASMPOOL_BROWSER=$browser node --input-type=module \
+      -e "import { browserLabel, closeAll } from './tests/browser/harness.mjs'; console.log(await browserLabel()); await closeAll();" \
+      2>/dev/null)" || labels[$browser]=""
+    [ -n "${labels[$browser]}" ] || labels[$browser]="$browser (cannot start)"
+  fi
+}
+for target in "${TARGETS[@]}"; do
+  browser="${target%%:*}" transport="${target#*:}"
+  # node (below) is a runtime, not a browser.
+  [ "$browser" = node ] && continue
+  label_of "$browser"
+  WASMPOOL_BROWSER=$browser WASMPOOL_TRANSPORT=$transport suite "browser (${labels[$browser]}, $transport)" \
+    node --test --test-concurrency=1 "${grep_args[@]}" "${browser_tests[@]}"
 done
 # The same suites against wasmpool's Node.js runtime (worker_threads): each
 # "page" is a Node.js process (tests/drivers/node.mjs); tests that need a DOM
 # or a non-isolated page skip with the reason. tests/node-runtime: what only a
 # Node.js process has (exiting by itself, keepAlive, module paths).
-WASMPOOL_BROWSER=node suite "node (worker_threads)" node --test --test-concurrency=1 "${grep_args[@]}" \
+[[ " ${TARGETS[*]} " == *" node:shared "* ]] && WASMPOOL_BROWSER=node suite "node (worker_threads)" node --test --test-concurrency=1 "${grep_args[@]}" \
   "${browser_tests[@]}" tests/node-runtime/*.test.mjs
 if [ -f tests/examples/run.sh ]; then
   suite "examples (packaged tarball in Vite, webpack, plain page)" bash tests/examples/run.sh

@@ -7,11 +7,17 @@ export class PoolError extends Error {}
 export class NotIsolatedError extends PoolError {
   constructor(what = "wasmpool's shared memory") {
     super(
-      `${what} needs a cross-origin isolated page (SharedArrayBuffer, and a shared WebAssembly memory that can be ` +
-        'posted to workers). Serve the page with "Cross-Origin-Opener-Policy: same-origin" and ' +
-        '"Cross-Origin-Embedder-Policy: require-corp" (or "credentialless"), or with ' +
-        '"Document-Isolation-Policy: isolate-and-require-corp" (Chromium 137+). ' +
-        "Without isolation, new Pool() (transport 'auto') runs on the message transport.",
+      // WebKit (WebKitGTK 2.50) reports crossOriginIsolated yet has no
+      // SharedArrayBuffer: headers would not help there.
+      globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer !== 'function'
+        ? `${what} needs a shared WebAssembly memory posted to workers, which this browser does not allow even ` +
+            'on this cross-origin isolated page (no SharedArrayBuffer: WebKit). ' +
+            "Use the message transport: new Pool() (transport 'auto') picks it here."
+        : `${what} needs a cross-origin isolated page (SharedArrayBuffer, and a shared WebAssembly memory that can be ` +
+            'posted to workers). Serve the page with "Cross-Origin-Opener-Policy: same-origin" and ' +
+            '"Cross-Origin-Embedder-Policy: require-corp" (or "credentialless"), or with ' +
+            '"Document-Isolation-Policy: isolate-and-require-corp" (Chromium 137+). ' +
+            "Without isolation, new Pool() (transport 'auto') runs on the message transport.",
     );
   }
 }

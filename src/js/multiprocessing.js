@@ -195,7 +195,8 @@ export class MultiprocessingPool {
     return this.#closing;
   }
   /** `await using pool = new multiprocessing.Pool()` terminates on exit, as Python's `with Pool()` does. */
-  [Symbol.asyncDispose]() {
+  // Symbol.for(…) where the engine lacks Symbol.asyncDispose: see Pool's.
+  [Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose')]() {
     return this.terminate();
   }
 }

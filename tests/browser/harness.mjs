@@ -2,30 +2,35 @@
 // tests/drivers (real headless browsers from Debian's packages, never a
 // download) showing pages from the project's own server (scripts/serve.mjs).
 // The environment variable WASMPOOL_BROWSER picks the browser: `chromium`
-// (the default) or `firefox`, or `node`: pages that are Node.js processes
-// running wasmpool's Node.js runtime (tests/drivers/node.mjs).
-// WASMPOOL_TRANSPORT picks the transport under test: `shared` (the default:
-// pages are cross-origin isolated) or `message` (pages are plain, so pools on
-// 'auto' run the message transport).
+// (the default), `firefox` or `webkit`, or `node`: pages that are Node.js
+// processes running wasmpool's Node.js runtime (tests/drivers/node.mjs).
+// WASMPOOL_TRANSPORT picks the transport under test: `shared` (the default in
+// Chromium, Firefox and Node.js: pages are cross-origin isolated) or `message`
+// (pages are plain, so pools on 'auto' run the message transport; the only
+// one WebKit can run, and its default).
 //
 // Tests use only what this file exports for them:
 //
-//   openPage({ isolated, path })        → TestPage (a fresh page, own context)
+//   openPage({ isolated, isolation, path }) → TestPage (a fresh page, own context); `isolation`: a mode
+//                                         of scripts/serve.mjs ('coop-coep', 'credentialless', 'dip', 'none')
+//   pageUrl(isolation, path)            → the URL openPage would load (to check its headers from Node)
 //   inPage(source, { arg, fresh, entry }) → the result of running `source` with the wasmpool module
 //   PACKAGE, DEMO                       → the entries inPage can load (entry: DEMO for the demo's Rust tasks)
 //   sharedPage()                        → the page inPage uses unless `fresh`
 //   closeAll()                          → after(closeAll) in every test file
-//   browserName()                       → 'chromium', 'firefox' or 'node' (for the rare engine-specific check)
+//   browserName()                       → 'chromium', 'firefox', 'webkit' or 'node' (for the rare engine-specific check)
 //   needs(feature)                      → why this driver cannot run a test that needs `feature`, or false:
 //                                         test(name, { skip: needs('dom') }, fn)
-//   browserLabel()                      → e.g. 'Chromium 156' or 'Firefox ESR 153' (async: asks the browser)
+//   browserLabel()                      → e.g. 'Chromium 156', 'Firefox ESR 153', 'WebKitGTK 2.50' (async: asks the browser)
+//   canShareMemory()                    → false in WebKit (no SharedArrayBuffer even when isolated)
 //   transportName()                     → 'shared' or 'message' (for tests of what only one transport does)
 //
 // and the TestPage methods: evaluate(fn, arg), waitFor(fn, arg, { timeout }),
 // screenshot(file), close(), and `logs`. Functions given to evaluate/waitFor
 // run in the page (see tests/drivers/index.mjs).
+import { transformSync } from 'esbuild';
 import { startServer } from '../../scripts/serve.mjs';
-import { DRIVERS, launch } from '../drivers/index.mjs';
+import { DRIVERS, canShareMemory as driverCanShareMemory, launch } from '../drivers/index.mjs';
 
 /** The browser under test, from WASMPOOL_BROWSER ('chromium' by default). */
 export function browserName() {
@@ -36,11 +41,21 @@ export function browserName() {
   return name;
 }
 
-/** The transport under test, from WASMPOOL_TRANSPORT ('shared' by default). */
+/** Whether the browser under test can share memory with workers (not WebKit: see tests/drivers/index.mjs). */
+export function canShareMemory() {
+  return driverCanShareMemory(browserName());
+}
+
+/** The transport under test, from WASMPOOL_TRANSPORT ('shared' by default where the browser can share memory). */
 export function transportName() {
-  const name = (process.env.WASMPOOL_TRANSPORT || 'shared').toLowerCase();
+  const name = (process.env.WASMPOOL_TRANSPORT || (canShareMemory() ? 'shared' : 'message')).toLowerCase();
   if (name !== 'shared' && name !== 'message') {
     throw new Error(`WASMPOOL_TRANSPORT=${process.env.WASMPOOL_TRANSPORT}: expected shared or message`);
+  }
+  if (name === 'shared' && !canShareMemory()) {
+    throw new Error(
+      `WASMPOOL_TRANSPORT=shared: ${browserName()} cannot share memory with workers; run WASMPOOL_TRANSPORT=message`,
+    );
   }
   return name;
 }
@@ -72,11 +87,15 @@ export async function browserLabel() {
   return (await browser()).label;
 }
 
-/** Base URL of the project's server, isolated (COOP/COEP) or not. Started once per process. */
-async function serverUrl({ isolated = true } = {}) {
-  const key = isolated ? 'isolated' : 'plain';
-  servers[key] ??= startServer({ isolated });
-  return (await servers[key]).url;
+/** Base URL of the project's server with `isolation`'s headers (scripts/serve.mjs). One per mode and process. */
+async function serverUrl(isolation) {
+  servers[isolation] ??= startServer({ isolation });
+  return (await servers[isolation]).url;
+}
+
+/** The URL of `path` on the server with `isolation`'s headers. */
+export async function pageUrl(isolation, pagePath = '/tests/browser/blank.html') {
+  return (await serverUrl(isolation)) + pagePath;
 }
 
 /** A page of the browser under test, with its console output and uncaught errors collected. */
@@ -123,9 +142,10 @@ class TestPage {
  */
 export async function openPage({
   isolated = transportName() === 'shared',
+  isolation = isolated ? 'coop-coep' : 'none',
   path: pagePath = '/tests/browser/blank.html',
 } = {}) {
-  const url = (await serverUrl({ isolated })) + pagePath;
+  const url = (await serverUrl(isolation)) + pagePath;
   const driverPage = await (await browser()).newPage();
   const page = new TestPage(driverPage); // listening before the page loads
   await driverPage.goto(url);
@@ -143,6 +163,22 @@ export const PACKAGE = '/src/js/index.js';
  * `initRayon`. One page has one runtime: a page loads one of the two.
  */
 export const DEMO = '/crates/wasmpool-demo/js/index.js';
+
+// Whether the engine parses `using` / `await using` (WebKitGTK 2.50 does not).
+// (The Node.js page lowers it itself: tests/drivers/node-page.mjs.)
+const SUPPORTS_USING = { chromium: true, firefox: true, webkit: false, node: true };
+
+/**
+ * `source` (a function expression) with `using` and `await using` rewritten
+ * by esbuild (the project's bundler) into the try/finally they stand for: the
+ * same disposal, in the same order, through Symbol.asyncDispose or, where
+ * the engine lacks it, Symbol.for('Symbol.asyncDispose') (the pools answer to
+ * both).
+ */
+function lowerUsing(source) {
+  const { code } = transformSync(`const __testBody = (${source});`, { supported: { using: false }, loader: 'js' });
+  return `(() => {\n${code}\nreturn __testBody;\n})()`;
+}
 
 /** The page inPage uses (one per test file: node --test runs each file in its own process). */
 export function sharedPage() {
@@ -174,7 +210,7 @@ export async function inPage(source, { arg, fresh = false, entry = PACKAGE } = {
         // biome-ignore lint/security/noGlobalEval: the test body is source text (see above), compiled in the page.
         return globalThis.eval(`(${src})`)(wasmpool, a);
       },
-      [source, arg, entry],
+      [SUPPORTS_USING[browserName()] ? source : lowerUsing(source), arg, entry],
     );
   } finally {
     if (fresh) await page.close();

@@ -17,7 +17,11 @@ test('inline functions compile once per worker; a closure over page variables fa
     const counts = await Promise.all(Array.from({ length: 100 }, (_, i) => pool.submit((x) => { self.calls = (self.calls || 0) + 1; return x; }, i)));
     return { closure, method, builtin, counted: counts.length };
   }`);
-  assert.match(r.closure, /^ReferenceError: outside is not defined .*pass the value as an argument/);
+  // V8/SpiderMonkey: "outside is not defined"; JavaScriptCore: "Can't find variable: outside".
+  assert.match(
+    r.closure,
+    /^ReferenceError: (outside is not defined|Can't find variable: outside) .*pass the value as an argument/,
+  );
   assert.equal(r.method, 15);
   assert.match(r.builtin, /^TypeError: cannot compile the task function/);
 });

@@ -5,7 +5,7 @@
 // both kinds of page themselves, whatever WASMPOOL_TRANSPORT says.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { closeAll, needs, openPage } from './harness.mjs';
+import { canShareMemory, closeAll, needs, openPage } from './harness.mjs';
 
 after(closeAll);
 
@@ -59,7 +59,10 @@ test("a plain page: 'auto' runs the message transport and says so once; quiet si
 });
 
 test("an isolated page: 'auto' runs the shared transport, silently; 'message' can be asked for", {
-  skip: needs('dom') && 'the message transport is for pages (Node.js: the shared transport)',
+  skip:
+    (needs('dom') && 'the message transport is for pages (Node.js: the shared transport)') ||
+    (!canShareMemory() &&
+      'WebKit cannot share memory even on an isolated page (isolation.test.mjs checks it runs message there)'),
 }, async () => {
   const { r, logs } = await onPage(true, async () => {
     const { Pool, NotIsolatedError } = await import('/src/js/index.js');

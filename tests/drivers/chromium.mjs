@@ -34,6 +34,7 @@ export async function launchChromium({ exposeGc = false } = {}) {
     label: `Chromium ${version.split('.')[0]}`,
     version,
     pid: newestChildPid(/chrom/i),
+    pageEvents: PAGE_EVENTS,
     async newPage() {
       const context = await browser.newContext();
       return wrap(await context.newPage(), context);
@@ -41,6 +42,8 @@ export async function launchChromium({ exposeGc = false } = {}) {
     close: () => browser.close(),
   };
 }
+
+const PAGE_EVENTS = ['console', 'pageerror', 'worker', 'response', 'requestfailed'];
 
 function wrap(page, context) {
   return {

@@ -39,6 +39,7 @@ export async function launchFirefox({ precisePerformanceNow = false } = {}) {
     label: `Firefox${esr ? ' ESR' : ''} ${version.split('.')[0]}`,
     version,
     pid: browser.process()?.pid,
+    pageEvents: PAGE_EVENTS,
     async newPage() {
       const context = await browser.createBrowserContext();
       return wrap(await context.newPage(), context);
@@ -46,6 +47,8 @@ export async function launchFirefox({ precisePerformanceNow = false } = {}) {
     close: () => browser.close(),
   };
 }
+
+const PAGE_EVENTS = ['console', 'pageerror', 'worker', 'response', 'requestfailed'];
 
 function wrap(page, context) {
   return {

@@ -6,9 +6,16 @@
 //         vite-dev    the Vite dev server (the app's server.headers, optimizeDeps)
 //         webpack     <appDir>/dist served by scripts/serve.mjs, isolated
 //         plain       <appDir> itself served by scripts/serve.mjs, isolated
+//                     (in WebKit: with no isolation header at all)
 // browser: headless Chromium (default) or Firefox ESR, launched through
 // tests/drivers (playwright-core for Chromium, puppeteer-core over
-// WebDriver BiDi for Firefox; Debian's browsers, no download).
+// WebDriver BiDi for Firefox; Debian's browsers, no download), or
+// WebKitGTK (WebKitWebDriver; the message transport: WebKit cannot share
+// memory with workers, so the page needs no isolation header, and rayon's
+// threads cannot run).
+// WebDriver classic (WebKit) sees no worker or network events: there the
+// page's own results show that workers ran, and failed requests show up as
+// the errors they cause.
 // Extra: VITE_CONFIG=<file> passes --config to vite (run.sh's diagnostics).
 //
 // The app's page runs new Pool({ workers: 2 }): submit, map, asCompleted, a
@@ -24,7 +31,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { startServer } from '../../scripts/serve.mjs';
-import { BROWSERS, launch } from '../drivers/index.mjs';
+import { BROWSERS, canShareMemory, launch } from '../drivers/index.mjs';
 
 const [target, appDirArg, browserName = 'chromium'] = process.argv.slice(2);
 const TARGETS = ['vite-build', 'vite-dev', 'webpack', 'plain'];
@@ -33,6 +40,8 @@ if (!TARGETS.includes(target) || !appDirArg || !BROWSERS.includes(browserName)) 
   process.exit(2);
 }
 const appDir = path.resolve(appDirArg);
+// WebKit runs the message transport only (tests/drivers/index.mjs).
+const sharedMemory = canShareMemory(browserName);
 const RESULT_TIMEOUT = Number(process.env.EXAMPLES_RESULT_TIMEOUT || 30_000);
 const cleanups = [];
 
@@ -95,7 +104,7 @@ async function startTarget() {
     case 'webpack':
     case 'plain': {
       const root = target === 'webpack' ? path.join(appDir, 'dist') : appDir;
-      const srv = await startServer({ root, isolated: true });
+      const srv = await startServer({ root, isolated: sharedMemory });
       cleanups.push(() => srv.close());
       // serve.mjs redirects / to /www/ (the demo): ask for the page itself.
       return { url: srv.url, page: '/index.html', output: () => '' };
@@ -126,13 +135,17 @@ async function load(query) {
   page.on('console', (m) => {
     if (m.type === 'error') problems.push(`console.error: ${m.text}`);
   });
-  page.on('worker', (url) => workers.push(url));
+  const events = new Set(browser.pageEvents);
+  if (events.has('worker')) page.on('worker', (url) => workers.push(url));
   // In Chromium these include the workers' own requests.
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url} (${r.error})`));
-  page.on('response', (r) => {
-    requests.push(`${r.status} ${r.url}`);
-    if (r.status >= 400) problems.push(`HTTP ${r.status}: ${r.url}`);
-  });
+  if (events.has('requestfailed'))
+    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url} (${r.error})`));
+  if (events.has('response')) {
+    page.on('response', (r) => {
+      requests.push(`${r.status} ${r.url}`);
+      if (r.status >= 400) problems.push(`HTTP ${r.status}: ${r.url}`);
+    });
+  }
   const describe = (result) =>
     `\nresult: ${JSON.stringify(result)}\nproblems:\n  ${problems.join('\n  ') || '(none)'}\n` +
     `workers: ${workers.join(', ') || '(none)'}\nrequests:\n  ${requests.join('\n  ') || '(none)'}`;
@@ -163,7 +176,8 @@ async function load(query) {
     throw new Error(`${why}\n#result: ${shown}${describe(result)}\nserver output:\n${server.output()}`);
   }
   console.log(
-    `# ${target}${query} (${browserName}): result in ${Date.now() - started} ms; workers: ${[...new Set(workers)].join(', ')}`,
+    `# ${target}${query} (${browserName}): result in ${Date.now() - started} ms; workers: ` +
+      (events.has('worker') ? [...new Set(workers)].join(', ') : '(the driver cannot see them)'),
   );
   for (const r of new Set(requests))
     if (/\.wasm|worker|tasks/i.test(r)) console.log(`# ${target}${query} (${browserName}): ${r}`);
@@ -175,13 +189,30 @@ function loaded(query = '') {
   return outcomes.get(query);
 }
 
-test(`${target} (${browserName}): the page is cross-origin isolated and loads without errors (${path.relative(process.cwd(), appDir) || '.'})`, async () => {
+test(`${target} (${browserName}): the page is cross-origin isolated and loads without errors (${path.relative(process.cwd(), appDir) || '.'})`, {
+  skip: !sharedMemory && 'WebKit cannot share memory: the next test checks its page instead',
+}, async () => {
   const { result, headers, problems, workers, report } = await loaded();
   assert.equal(headers['cross-origin-opener-policy'], 'same-origin', `COOP header on the page${report}`);
   assert.equal(headers['cross-origin-embedder-policy'], 'require-corp', `COEP header on the page${report}`);
   assert.equal(result.crossOriginIsolated, true, `crossOriginIsolated${report}`);
+  assert.equal(result.transport, 'shared', `pool.transport${report}`);
   assert.ok(workers.length >= 2, `workers started (saw ${workers.length})${report}`);
   assert.deepEqual(problems, [], `no page errors, console errors or failed requests${report}`);
+});
+
+test(`${target} (${browserName}): WebKit runs the message transport on the page and loads it without errors`, {
+  skip: sharedMemory && 'for the browsers that cannot share memory (WebKit)',
+}, async () => {
+  const { result, headers, problems, report } = await loaded();
+  if (target === 'plain') {
+    assert.equal(headers['cross-origin-opener-policy'], undefined, `no COOP header on the page${report}`);
+    assert.equal(headers['cross-origin-embedder-policy'], undefined, `no COEP header on the page${report}`);
+  }
+  assert.equal(result.transport, 'message', `pool.transport${report}`);
+  // No worker events in WebDriver classic: the task-module test's
+  // submit('whereAmI') === 'worker' shows the tasks ran in workers.
+  assert.deepEqual(problems, [], `no page errors or console errors${report}`);
 });
 
 test(`${target} (${browserName}): Pool submit, map, asCompleted`, async () => {

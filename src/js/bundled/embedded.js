@@ -11,7 +11,9 @@ var PoolError = class extends Error {
 var NotIsolatedError = class extends PoolError {
   constructor(what = "wasmpool's shared memory") {
     super(
-      `${what} needs a cross-origin isolated page (SharedArrayBuffer, and a shared WebAssembly memory that can be posted to workers). Serve the page with "Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp" (or "credentialless"), or with "Document-Isolation-Policy: isolate-and-require-corp" (Chromium 137+). Without isolation, new Pool() (transport 'auto') runs on the message transport.`
+      // WebKit (WebKitGTK 2.50) reports crossOriginIsolated yet has no
+      // SharedArrayBuffer: headers would not help there.
+      globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer !== "function" ? `${what} needs a shared WebAssembly memory posted to workers, which this browser does not allow even on this cross-origin isolated page (no SharedArrayBuffer: WebKit). Use the message transport: new Pool() (transport 'auto') picks it here.` : `${what} needs a cross-origin isolated page (SharedArrayBuffer, and a shared WebAssembly memory that can be posted to workers). Serve the page with "Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp" (or "credentialless"), or with "Document-Isolation-Policy: isolate-and-require-corp" (Chromium 137+). Without isolation, new Pool() (transport 'auto') runs on the message transport.`
     );
   }
 };
@@ -2874,7 +2876,7 @@ var Pool = class {
       if (transport === "message" && !config.quiet && !toldFallback) {
         toldFallback = true;
         console.info(
-          "wasmpool: this page cannot share memory with workers (not cross-origin isolated), so tasks travel by postMessage (the message transport). COOP/COEP or Document-Isolation-Policy headers enable the faster shared-memory transport; new Pool({ quiet: true }) silences this note."
+          globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer !== "function" ? "wasmpool: this browser cannot share memory with workers even on a cross-origin isolated page (no SharedArrayBuffer: WebKit), so tasks travel by postMessage (the message transport); new Pool({ quiet: true }) silences this note." : "wasmpool: this page cannot share memory with workers (not cross-origin isolated), so tasks travel by postMessage (the message transport). COOP/COEP or Document-Isolation-Policy headers enable the faster shared-memory transport; new Pool({ quiet: true }) silences this note."
         );
       }
     }
@@ -2984,7 +2986,10 @@ var Pool = class {
   terminate() {
     return this.#engine.terminate();
   }
-  [Symbol.asyncDispose]() {
+  // Symbol.asyncDispose is missing where `await using` is (WebKit as of
+  // WebKitGTK 2.50): the registered symbol is the one transpilers
+  // (TypeScript, esbuild, Babel) look up for their lowered `await using`.
+  [Symbol.asyncDispose ?? /* @__PURE__ */ Symbol.for("Symbol.asyncDispose")]() {
     return this.shutdown();
   }
   #checkOpen(what) {
@@ -3132,7 +3137,7 @@ function compile(source2) {
   );
 }
 function explainClosure(error) {
-  if (error instanceof ReferenceError && / is not defined$/.test(error.message)) {
+  if (error instanceof ReferenceError && /( is not defined$|^Can't find variable: )/.test(error.message)) {
     error.message += " (task functions run in a worker and cannot use variables from the page: pass the value as an argument, e.g. pool.submit((x, y) => ..., x, y), or put the code in a task module)";
   }
   return error;

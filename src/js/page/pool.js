@@ -43,9 +43,13 @@ export class Pool {
       if (transport === 'message' && !config.quiet && !toldFallback) {
         toldFallback = true;
         console.info(
-          'wasmpool: this page cannot share memory with workers (not cross-origin isolated), so tasks travel ' +
-            'by postMessage (the message transport). COOP/COEP or Document-Isolation-Policy headers enable the ' +
-            'faster shared-memory transport; new Pool({ quiet: true }) silences this note.',
+          globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer !== 'function'
+            ? 'wasmpool: this browser cannot share memory with workers even on a cross-origin isolated page ' +
+                '(no SharedArrayBuffer: WebKit), so tasks travel by postMessage (the message transport); ' +
+                'new Pool({ quiet: true }) silences this note.'
+            : 'wasmpool: this page cannot share memory with workers (not cross-origin isolated), so tasks travel ' +
+                'by postMessage (the message transport). COOP/COEP or Document-Isolation-Policy headers enable the ' +
+                'faster shared-memory transport; new Pool({ quiet: true }) silences this note.',
         );
       }
     }
@@ -170,7 +174,10 @@ export class Pool {
     return this.#engine.terminate();
   }
 
-  [Symbol.asyncDispose]() {
+  // Symbol.asyncDispose is missing where `await using` is (WebKit as of
+  // WebKitGTK 2.50): the registered symbol is the one transpilers
+  // (TypeScript, esbuild, Babel) look up for their lowered `await using`.
+  [Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose')]() {
     return this.shutdown();
   }
 

@@ -86,7 +86,8 @@ export function compile(source) {
  * ReferenceError; say why and what to do instead.
  */
 export function explainClosure(error) {
-  if (error instanceof ReferenceError && / is not defined$/.test(error.message)) {
+  // V8 and SpiderMonkey: 'x is not defined'; JavaScriptCore: "Can't find variable: x".
+  if (error instanceof ReferenceError && /( is not defined$|^Can't find variable: )/.test(error.message)) {
     error.message +=
       ' (task functions run in a worker and cannot use variables from the page: pass the value as an argument, ' +
       'e.g. pool.submit((x, y) => ..., x, y), or put the code in a task module)';

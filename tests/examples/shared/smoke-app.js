@@ -5,6 +5,7 @@ async function smoke() {
   let pool;
   try {
     pool = new Pool({ workers: 2 });
+    result.transport = pool.transport;
     await pool.ready;
     result.submit = await pool.submit((a, b) => a + b, 2, 3);
     result.map = await pool.map((x) => x * x, [1, 2, 3, 4]);
