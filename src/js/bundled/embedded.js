@@ -605,6 +605,7 @@ function takeThreadMemory(u32, recordPtr) {
 var THREAD_STACK_SIZE = 1 << 20;
 var source = null;
 var loading = null;
+var threadStartTrap = null;
 function setRuntimeSource(load, workers) {
   source ??= load;
   workerSource ??= workers;
@@ -638,6 +639,15 @@ function loadRuntime() {
     loading = null;
   });
   return loading;
+}
+function markThreadStartTrapped(message) {
+  threadStartTrap ??= message;
+}
+function threadStartTrapped() {
+  if (threadStartTrap === null) return null;
+  return new BrokenPoolError(
+    `a worker trapped while starting its wasm thread (${threadStartTrap}); it may have left a lock of the thread start or of the allocator held, so no thread can start on this memory any more: reload the page (Node.js: restart the process)`
+  );
 }
 
 // src/js/shared/protocol.js
@@ -1350,7 +1360,7 @@ ${stack}` : header;
 var MSG = Object.freeze({
   /** worker → page: started; tasks may be claimed. */
   READY: "ready",
-  /** worker → page: start-up failed; `{ message, stack }`. */
+  /** worker → page: start-up failed; `{ message, stack, threadStart }` (threadStart: it trapped in its wasm thread start). */
   ERROR: "error",
   /** worker → page: a completion while the page waits without Atomics.waitAsync. */
   WAKE: "wake",
@@ -2525,6 +2535,7 @@ var WorkerHandle = class {
         break;
       case MSG.ERROR:
         if (this.#started) console.error(`wasmpool: worker ${this.uid} failed: ${data.message}`);
+        if (data.threadStart) markThreadStartTrapped(data.message);
         reject(new BrokenPoolError(`a worker failed to start: ${data.message}`));
         break;
       case MSG.WAKE:
@@ -2750,6 +2761,8 @@ var SharedTransport = class {
     return this.#handles.filter((h) => h && !h.gone);
   }
   #spawn(index) {
+    const trapped = threadStartTrapped();
+    if (trapped) return Promise.reject(trapped);
     const core = this.#core;
     const init = { ...core.init, sharedBuffers: core.refs.entries() };
     const handle = new WorkerHandle({ ...core, init }, index, {
@@ -3667,12 +3680,13 @@ function serveWorker(loadGlue, { onInstance } = {}) {
   };
 }
 function reportStartFailure(error) {
-  self.postMessage({ type: MSG.ERROR, message: String(error?.message || error), stack: error?.stack });
+  const message = String(error?.message || error);
+  self.postMessage({ type: MSG.ERROR, message, stack: error?.stack, threadStart: error?.threadStart === true });
 }
 async function serve(init, glue, refs) {
   const { memory, pool, index } = init;
   await holdLifeLock(init.lockName);
-  const wasm = glue.initSync({ module: init.module, memory, thread_stack_size: init.stackSize });
+  const wasm = startWasmThread(glue, init);
   wasm.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
   const functions = new TaskFunctions(await importTaskModules2(init.modules), glue);
   const view = new CoreView(memory, init.slotsPtr);
@@ -3693,6 +3707,14 @@ async function serve(init, glue, refs) {
   wasm.wp_worker_exit(pool, index);
   self.postMessage({ type: MSG.EXITED, retired: end === LoopEnd.RETIRED });
   self.close();
+}
+function startWasmThread(glue, init) {
+  try {
+    return glue.initSync({ module: init.module, memory: init.memory, thread_stack_size: init.stackSize });
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) error.threadStart = true;
+    throw error;
+  }
 }
 async function holdLifeLock(lockName) {
   if (!lockName || !self.navigator?.locks) return;
