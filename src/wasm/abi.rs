@@ -151,6 +151,9 @@ pub fn wp_worker_start(ptr: u32, worker: u32, tls_base: u32, stack_alloc: u32) {
     rec.tls_base.store(tls_base, SeqCst);
     rec.stack_alloc.store(stack_alloc, SeqCst);
     alloc::bracket_this_thread(rec);
+    // The thread's first externref allocates its externref slab: do it here,
+    // where the allocator records the block for the page to free later.
+    alloc::adopt_thread_heap(|| drop(JsValue::from_f64(0.0)));
     rec.status.store(status::IDLE, SeqCst);
     std::panic::set_hook(Box::new(panic::record));
 }
@@ -210,6 +213,20 @@ pub fn wp_worker_exit(ptr: u32, worker: u32) {
     pool(ptr).exit(worker);
 }
 
+/// Bytes the Rust allocator has handed out and not taken back, over every
+/// thread (the leak tests compare it before and after a run).
+#[wasm_bindgen]
+pub fn wp_heap_bytes() -> u32 {
+    alloc::live_bytes() as u32
+}
+
+/// Frees the heap block a worker's thread state owned (see src/wasm/alloc.rs),
+/// with its stack and TLS: only once its thread runs no more wasm.
+#[wasm_bindgen]
+pub fn wp_free_thread_heap(ptr: u32, worker: u32) {
+    alloc::free_thread_heap(pool(ptr).worker(worker));
+}
+
 /// Address of this thread's panic-message buffer (`u32` length, then UTF-8).
 #[wasm_bindgen]
 pub fn wp_panic_buffer() -> u32 {
@@ -223,11 +240,19 @@ pub fn wp_has_task(name: &str) -> bool {
     tasks::find(name).is_some()
 }
 
-/// Runs the Rust task `name` (in whichever thread calls it: a pool worker).
+/// The id of the Rust task `name` (stable for the module's life), or -1.
 #[wasm_bindgen]
-pub fn wp_run_task(name: &str, args: Array) -> Result<JsValue, JsValue> {
-    match tasks::find(name) {
+pub fn wp_task_id(name: &str) -> i32 {
+    tasks::id_of(name).map_or(-1, |id| id as i32)
+}
+
+/// Runs the Rust task with id `id` (`wp_task_id`) in whichever thread calls
+/// it: a pool worker. By id, not by name: a name would be a string the glue
+/// allocates for the call, stranded if the task panics.
+#[wasm_bindgen]
+pub fn wp_run_task(id: u32, args: Array) -> Result<JsValue, JsValue> {
+    match tasks::by_id(id) {
         Some(task) => task(args),
-        None => Err(js_sys::TypeError::new(&format!("no Rust task named \"{name}\"")).into()),
+        None => Err(js_sys::TypeError::new(&format!("no Rust task with id {id}")).into()),
     }
 }

@@ -512,7 +512,7 @@ var NEXT_EMPTY = -3;
 var NEXT_SLEEP = -4;
 var COMPLETED_MAIN_WAITING = 2;
 var SHUTDOWN_NOW = 2;
-var LAYOUT_HASH = 3818218797;
+var LAYOUT_HASH = 72053669;
 
 // src/js/shared/layout.js
 var slotOf = (id) => id & TASK_SLOT_MASK;
@@ -2109,14 +2109,15 @@ var WorkerHandle = class {
     this.worker.terminate();
     this.freeThreadMemory();
   }
-  // The stack and TLS a worker thread allocated for itself. Freed here, on the
-  // page, once the worker runs no more wasm; taken out of its record so it
-  // happens once.
+  // The stack, TLS and thread heap (src/wasm/alloc.rs) a worker thread
+  // allocated for itself. Freed here, on the page, once the worker runs no
+  // more wasm; taken out of its record so it happens once.
   freeThreadMemory() {
     const { rt, ptr, view } = this.#core;
     const record = rt.wasm.wp_worker_ptr(ptr, this.index);
     const { tls, stack } = takeThreadMemory(view.refresh().u32, record);
     if (tls || stack) rt.wasm.__wbindgen_thread_destroy(tls || void 0, stack || void 0, rt.stackSize);
+    rt.wasm.wp_free_thread_heap(ptr, this.index);
   }
 };
 function takeVec(wasm, [ptr, len]) {
@@ -2582,8 +2583,9 @@ function explainClosure(error) {
   return error;
 }
 function rustTask(glue, name) {
-  if (!glue.wp_has_task(name)) return void 0;
-  return (...args) => glue.wp_run_task(name, args);
+  const id = glue.wp_task_id(name);
+  if (id < 0) return void 0;
+  return (...args) => glue.wp_run_task(id, args);
 }
 
 // src/js/worker/loop.js

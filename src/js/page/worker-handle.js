@@ -146,14 +146,15 @@ export class WorkerHandle {
     this.freeThreadMemory();
   }
 
-  // The stack and TLS a worker thread allocated for itself. Freed here, on the
-  // page, once the worker runs no more wasm; taken out of its record so it
-  // happens once.
+  // The stack, TLS and thread heap (src/wasm/alloc.rs) a worker thread
+  // allocated for itself. Freed here, on the page, once the worker runs no
+  // more wasm; taken out of its record so it happens once.
   freeThreadMemory() {
     const { rt, ptr, view } = this.#core;
     const record = rt.wasm.wp_worker_ptr(ptr, this.index);
     const { tls, stack } = takeThreadMemory(view.refresh().u32, record);
     if (tls || stack) rt.wasm.__wbindgen_thread_destroy(tls || undefined, stack || undefined, rt.stackSize);
+    rt.wasm.wp_free_thread_heap(ptr, this.index);
   }
 }
 
