@@ -2000,11 +2000,14 @@ var WorkerHandle = class {
   gone = false;
   /** Resolves when it has left its loop by itself (MSG.EXITED). */
   exited;
+  /** Resolves when it runs no more tasks: it exited, was killed or retired, or died. */
+  left;
   /** Resolves when it has started, rejects with BrokenPoolError if it could not. */
   ready;
   #core;
   #events;
   #markExited;
+  #markLeft;
   #started = false;
   /**
    * Starts a worker in table slot `index`.
@@ -2019,6 +2022,9 @@ var WorkerHandle = class {
     this.index = index;
     this.exited = new Promise((resolve) => {
       this.#markExited = resolve;
+    });
+    this.left = new Promise((resolve) => {
+      this.#markLeft = resolve;
     });
     const { rt, ptr } = core;
     rt.wasm.wp_occupy(ptr, index, this.uid);
@@ -2066,7 +2072,7 @@ var WorkerHandle = class {
     event.preventDefault?.();
     const message = event.message || "the worker script failed to load";
     if (!this.#started) {
-      this.gone = true;
+      this.#leave();
       reject(new BrokenPoolError(`a worker failed to start: ${message}`));
     } else {
       console.error(`wasmpool: uncaught error in worker ${this.uid}: ${message}`);
@@ -2092,7 +2098,7 @@ var WorkerHandle = class {
   async kill({ dead = false } = {}) {
     const { wasm } = this.#core.rt;
     const { ptr } = this.#core;
-    this.gone = true;
+    this.#leave();
     wasm.wp_request_kill(ptr, this.index);
     for (let spins = 0; !dead && !wasm.wp_safe_to_terminate(ptr, this.index); spins++) {
       if (spins < KILL_SPINS) continue;
@@ -2105,9 +2111,13 @@ var WorkerHandle = class {
   }
   /** It left by itself: it runs no more wasm, so its thread memory can go. */
   retire() {
-    this.gone = true;
+    this.#leave();
     this.worker.terminate();
     this.freeThreadMemory();
+  }
+  #leave() {
+    this.gone = true;
+    this.#markLeft();
   }
   // The stack, TLS and thread heap (src/wasm/alloc.rs) a worker thread
   // allocated for itself. Freed here, on the page, once the worker runs no
@@ -2389,8 +2399,12 @@ var Pool = class {
     const { wasm } = rt;
     wasm.wp_begin_shutdown(ptr, SHUTDOWN_NOW);
     if (!this.#terminating && !this.#broken) {
-      const grace = new Promise((resolve) => setTimeout(resolve, EXIT_GRACE_MS));
-      await Promise.race([Promise.all(this.#live().map((h) => h.exited)), grace]);
+      let timer;
+      const grace = new Promise((resolve) => {
+        timer = setTimeout(resolve, EXIT_GRACE_MS);
+      });
+      await Promise.race([Promise.all(this.#live().map((h) => h.left)), grace]);
+      clearTimeout(timer);
     }
     for (const handle of this.#live()) await this.#kill(handle);
     for (const id of takeVec(wasm, wasm.wp_drain_queued(ptr))) {

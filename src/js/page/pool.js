@@ -25,7 +25,8 @@ import { takeVec, WorkerHandle } from './worker-handle.js';
 
 export { MAX_WORKERS, TaskOptions } from './options.js';
 
-// How long shutdown waits for idle workers to leave by themselves.
+// How long shutdown waits at most for idle workers to leave by themselves,
+// for a worker whose event loop does not answer (no event tells that apart).
 const EXIT_GRACE_MS = 2000;
 
 export class Pool {
@@ -317,10 +318,17 @@ export class Pool {
     const { wasm } = rt;
     wasm.wp_begin_shutdown(ptr, SHUTDOWN_NOW);
     if (!this.#terminating && !this.#broken) {
-      // Idle workers wake and exit on their own; give them a moment. (A
-      // broken pool's workers never will: they are terminated at once.)
-      const grace = new Promise((resolve) => setTimeout(resolve, EXIT_GRACE_MS));
-      await Promise.race([Promise.all(this.#live().map((h) => h.exited)), grace]);
+      // Idle workers wake and exit on their own (a few ms); one that dies
+      // meanwhile has left too (its death is an event: its Web Lock). Only a
+      // worker whose event loop never answers (a stray endless timer) waits
+      // out the grace period. (A broken pool's workers never answer: they
+      // are terminated at once.)
+      let timer;
+      const grace = new Promise((resolve) => {
+        timer = setTimeout(resolve, EXIT_GRACE_MS);
+      });
+      await Promise.race([Promise.all(this.#live().map((h) => h.left)), grace]);
+      clearTimeout(timer);
     }
     for (const handle of this.#live()) await this.#kill(handle);
     // Anything still queued (a broken pool) is cancelled with a clear error.

@@ -23,11 +23,14 @@ export class WorkerHandle {
   gone = false;
   /** Resolves when it has left its loop by itself (MSG.EXITED). */
   exited;
+  /** Resolves when it runs no more tasks: it exited, was killed or retired, or died. */
+  left;
   /** Resolves when it has started, rejects with BrokenPoolError if it could not. */
   ready;
   #core;
   #events;
   #markExited;
+  #markLeft;
   #started = false;
 
   /**
@@ -43,6 +46,9 @@ export class WorkerHandle {
     this.index = index;
     this.exited = new Promise((resolve) => {
       this.#markExited = resolve;
+    });
+    this.left = new Promise((resolve) => {
+      this.#markLeft = resolve;
     });
     const { rt, ptr } = core;
     rt.wasm.wp_occupy(ptr, index, this.uid);
@@ -95,7 +101,7 @@ export class WorkerHandle {
     const message = event.message || 'the worker script failed to load';
     if (!this.#started) {
       // A worker that cannot even start would fail again if replaced.
-      this.gone = true;
+      this.#leave();
       reject(new BrokenPoolError(`a worker failed to start: ${message}`));
     } else {
       // An uncaught error outside a task (a stray timer callback) does not
@@ -127,7 +133,7 @@ export class WorkerHandle {
   async kill({ dead = false } = {}) {
     const { wasm } = this.#core.rt;
     const { ptr } = this.#core;
-    this.gone = true;
+    this.#leave();
     wasm.wp_request_kill(ptr, this.index);
     for (let spins = 0; !dead && !wasm.wp_safe_to_terminate(ptr, this.index); spins++) {
       if (spins < KILL_SPINS) continue;
@@ -141,9 +147,14 @@ export class WorkerHandle {
 
   /** It left by itself: it runs no more wasm, so its thread memory can go. */
   retire() {
-    this.gone = true;
+    this.#leave();
     this.worker.terminate();
     this.freeThreadMemory();
+  }
+
+  #leave() {
+    this.gone = true;
+    this.#markLeft();
   }
 
   // The stack, TLS and thread heap (src/wasm/alloc.rs) a worker thread
