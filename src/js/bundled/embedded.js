@@ -643,8 +643,12 @@ var P = Object.freeze({
   RESULT_LEN: 8,
   RESULT_HEAP: 9,
   // 1 if the result bytes were allocated (the page frees them)
-  ABORT: 10
+  ABORT: 10,
   // set to 1 by the page when the task's AbortSignal fires (cooperative abort)
+  // Progress reports the task posted before its result (written with the
+  // result): the page settles the future only once that many have arrived,
+  // because reports travel by message and the result through shared memory.
+  PROGRESS: 11
 });
 var FLAG_ARGS_HEAP = 1;
 var FLAG_NAMED = 2;
@@ -1395,6 +1399,8 @@ var Completions = class {
   #pumping = false;
   #wake = null;
   // resolves the pump's wait when workers wake it by message
+  #awaitingReports = /* @__PURE__ */ new Map();
+  // task id -> { task, expected, worker, ok, value }
   /** Whether workers must post MSG.WAKE (this browser has no Atomics.waitAsync). */
   static get needsMessageWake() {
     return !HAS_WAIT_ASYNC;
@@ -1480,6 +1486,7 @@ var Completions = class {
     const status = u32[w + P.STATUS];
     const ptr = u32[w + P.RESULT_PTR];
     const len = u32[w + P.RESULT_LEN];
+    const reports = u32[w + P.PROGRESS];
     let value;
     let ok = status === STATUS_OK;
     if (status === STATUS_CRASHED) {
@@ -1494,11 +1501,35 @@ var Completions = class {
       if (status === STATUS_PANIC) value = new PanicError(`Rust code panicked: ${value}`);
       if (u32[w + P.RESULT_HEAP]) this.#wasm.wp_free(ptr, len);
     }
+    const worker = reports > 0 ? this.#view.claimingWorker(id) : -1;
     this.#wasm.wp_release(this.#ptr, id);
     const task = this.#dispatcher.finish(id);
     if (task === void 0) return;
-    if (ok) task.future._resolve(value);
-    else task.future._reject(value);
+    if (task.reports >= reports) settleTask(task, ok, value);
+    else this.#awaitingReports.set(id, { task, expected: reports, worker, ok, value });
+  }
+  /** A task's progress report (MSG.PROGRESS), in the order its worker posted them. */
+  progress(id, value) {
+    const waiting = this.#awaitingReports.get(id);
+    const task = waiting?.task ?? this.#dispatcher.inSlot(id);
+    if (task === void 0) return;
+    task.reports++;
+    task.future._progress(value);
+    if (waiting !== void 0 && task.reports >= waiting.expected) {
+      this.#awaitingReports.delete(id);
+      settleTask(task, waiting.ok, waiting.value);
+    }
+  }
+  /**
+   * Worker `index` is gone (every worker if none given): reports it had not
+   * delivered never will be, so its tasks awaiting them settle now.
+   */
+  workerGone(index) {
+    for (const [id, waiting] of this.#awaitingReports) {
+      if (index !== void 0 && waiting.worker !== index) continue;
+      this.#awaitingReports.delete(id);
+      settleTask(waiting.task, waiting.ok, waiting.value);
+    }
   }
   /** Settles a task whose worker died running it (core invariant 7). */
   crashed(id) {
@@ -1506,9 +1537,14 @@ var Completions = class {
     const w = this.#view.payload(id);
     u32[w + P.STATUS] = STATUS_CRASHED;
     u32[w + P.RESULT_HEAP] = 0;
+    u32[w + P.PROGRESS] = 0;
     this.settle(id);
   }
 };
+function settleTask(task, ok, value) {
+  if (ok) task.future._resolve(value);
+  else task.future._reject(value);
+}
 function spinFor(i32, event, seen) {
   const until = performance.now() + MAIN_SPIN_MS;
   do {
@@ -1728,7 +1764,7 @@ var Dispatcher = class {
   }
   /** A new task: in a slot if one is free, else in the backlog. */
   enqueue(code, bytes, flags = 0) {
-    const task = { future: null, code, flags, bytes: null, id: -1, argsHeap: 0, argsLen: 0 };
+    const task = { future: null, code, flags, bytes: null, id: -1, argsHeap: 0, argsLen: 0, reports: 0 };
     task.future = new Future(this.#futureHooks(task));
     this.#taskOf.set(task.future, task);
     if (this.#core === null || this.#backlog.length > 0 || !this.#dispatch(task, bytes)) {
@@ -2349,7 +2385,7 @@ var Pool = class {
     const init = { ...core.init, sharedBuffers: core.refs.entries() };
     const handle = new WorkerHandle({ ...core, init }, index, {
       onWake: () => this.#completions.wake(),
-      onProgress: ({ id, value }) => this.#dispatcher.inSlot(id)?.future._progress(value),
+      onProgress: ({ id, value }) => this.#completions.progress(id, value),
       onExited: (h, retired) => this.#exited(h, retired),
       onDied: (h) => this.#replace(h, { dead: true })
     });
@@ -2379,6 +2415,7 @@ var Pool = class {
   }
   async #kill(handle, options) {
     for (const id of await handle.kill(options)) this.#completions.crashed(id);
+    this.#completions.workerGone(handle.index);
     this.#completions.kick();
   }
   #breakPool(error) {
@@ -2410,6 +2447,7 @@ var Pool = class {
     for (const id of takeVec(wasm, wasm.wp_drain_queued(ptr))) {
       this.#dispatcher.finish(id)?.future._reject(new ShutdownError("the pool was shut down before this task ran"));
     }
+    this.#completions.workerGone();
     this.#dispatcher.rejectAll(new ShutdownError("the pool was shut down"));
     this.#dispatcher.clear();
     this.#completions.kick();
@@ -2457,6 +2495,8 @@ var abortError = () => new DOMException("the task was aborted", "AbortError");
 var RunningTask = class {
   controller = null;
   // an AbortController, made when the task first asks for its signal
+  reports = 0;
+  // progress reports posted (P.PROGRESS)
   constructor(id, w) {
     this.id = id;
     this.w = w;
@@ -2487,7 +2527,9 @@ var TaskContext = class {
       /** Reports progress of the running task; the page sees it on its Future. */
       progress(value) {
         const task = context.current;
-        if (task !== null) self.postMessage({ type: MSG.PROGRESS, id: task.id, value });
+        if (task === null) return;
+        task.reports++;
+        self.postMessage({ type: MSG.PROGRESS, id: task.id, value });
       },
       /** Throws an AbortError if the page asked the running task to stop. */
       checkAborted() {
@@ -2701,11 +2743,11 @@ var TaskRunner = class {
     const inline = !(view.u32[w + P.FLAGS] & FLAG_NAMED);
     const finish = (status, value) => {
       context.release(task);
-      this.#writeResult(id, w, status, value);
+      this.#writeResult(id, w, status, value, task.reports);
       this.tasksDone++;
     };
     const fail = (error) => {
-      if (error instanceof WebAssembly.RuntimeError) return this.#trap(id, w, error);
+      if (error instanceof WebAssembly.RuntimeError) return this.#trap(task, error);
       finish(STATUS_ERROR, inline ? explainClosure(error) : error);
     };
     const invoke2 = (fn, args) => {
@@ -2732,9 +2774,10 @@ var TaskRunner = class {
   }
   // Rust code trapped (a panic with panic=abort): report the panic, then
   // stop, so that the page replaces this worker.
-  #trap(id, w, error) {
+  #trap(task, error) {
     this.trapped = true;
-    this.#writeResult(id, w, STATUS_PANIC, panicMessage(this.#env.memory, this.panicBuffer, error));
+    const message = panicMessage(this.#env.memory, this.panicBuffer, error);
+    this.#writeResult(task.id, task.w, STATUS_PANIC, message, task.reports);
     self.postMessage({ type: MSG.PANICKED });
   }
   // Decodes a task's arguments. A SharedArrayBuffer the page registered a
@@ -2767,7 +2810,7 @@ var TaskRunner = class {
       }
     })();
   }
-  #writeResult(id, w, status, value) {
+  #writeResult(id, w, status, value, reports) {
     const { wasm, view, pool, index, inlineBase, fallbackWake } = this.#env;
     let bytes;
     try {
@@ -2788,6 +2831,7 @@ var TaskRunner = class {
     u32[w + P.RESULT_PTR] = ptr;
     u32[w + P.RESULT_LEN] = bytes.length;
     u32[w + P.RESULT_HEAP] = heap;
+    u32[w + P.PROGRESS] = reports;
     if (wasm.wp_worker_complete(pool, index, id) === COMPLETED_MAIN_WAITING && fallbackWake) {
       self.postMessage({ type: MSG.WAKE });
     }

@@ -259,7 +259,7 @@ export class Pool {
     const init = { ...core.init, sharedBuffers: core.refs.entries() };
     const handle = new WorkerHandle({ ...core, init }, index, {
       onWake: () => this.#completions.wake(),
-      onProgress: ({ id, value }) => this.#dispatcher.inSlot(id)?.future._progress(value),
+      onProgress: ({ id, value }) => this.#completions.progress(id, value),
       onExited: (h, retired) => this.#exited(h, retired),
       onDied: (h) => this.#replace(h, { dead: true }),
     });
@@ -294,6 +294,7 @@ export class Pool {
 
   async #kill(handle, options) {
     for (const id of await handle.kill(options)) this.#completions.crashed(id);
+    this.#completions.workerGone(handle.index);
     this.#completions.kick();
   }
 
@@ -335,6 +336,7 @@ export class Pool {
     for (const id of takeVec(wasm, wasm.wp_drain_queued(ptr))) {
       this.#dispatcher.finish(id)?.future._reject(new ShutdownError('the pool was shut down before this task ran'));
     }
+    this.#completions.workerGone();
     this.#dispatcher.rejectAll(new ShutdownError('the pool was shut down'));
     this.#dispatcher.clear();
     this.#completions.kick();
