@@ -52,3 +52,20 @@ test('Rust API: Pool::submit of a closure and Pool::map over a slice, as JS prom
   assert.equal(r.forged, 'TypeError', 'JS cannot make a worker call an arbitrary address');
   assert.equal(r.after, 15);
 });
+
+// A closure submitted from Rust is boxed until a worker takes it; one whose
+// task ends without running must be dropped then (its captures counted here).
+test('Rust API: closures whose tasks never run are dropped (cancelled, shut down with them queued, terminated)', async () => {
+  const r = await inPage(`async ({ Pool }) => {
+    const glue = await import('/pkg/wasmpool.js');
+    const out = {};
+    for (const how of ['cancel', 'shutdown', 'terminate']) {
+      const pool = new Pool({ workers: 1 });
+      await pool.ready;
+      out[how] = await glue.rust_closure_drops(pool, how);
+      await pool.shutdown();
+    }
+    return out;
+  }`);
+  assert.deepEqual(r, { cancel: [10, 10], shutdown: [11, 11], terminate: [10, 10] });
+});
