@@ -8,7 +8,8 @@
 //!   thread state owns (wasm-bindgen's externref slab, a `Vec` in a
 //!   `#[thread_local]`), which nothing frees when the thread ends, since
 //!   wasm threads run no thread-local destructors. The page frees it with
-//!   the thread's stack and TLS ([`free_thread_heap`]): measured, it was the
+//!   the thread's stack and TLS ([`free_thread_heap`], invariant 10 of the
+//!   `sched` README): measured, it was the
 //!   512 bytes every worker that ran Rust code stranded, and the small blocks
 //!   left behind kept freed 1 MiB stacks from being reused (the memory grew
 //!   ~64 KiB per Rust panic);

@@ -1405,13 +1405,14 @@ var Completions = class {
   static get needsMessageWake() {
     return !HAS_WAIT_ASYNC;
   }
-  constructor({ wasm, ptr, view, refs, dispatcher }) {
+  /** `ptr`: the pool's handle; `address`: its control block's (for the words read in place). */
+  constructor({ wasm, ptr, address, view, refs, dispatcher }) {
     this.#wasm = wasm;
     this.#ptr = ptr;
     this.#view = view;
     this.#refs = refs;
     this.#dispatcher = dispatcher;
-    this.#words = completionWords(ptr);
+    this.#words = completionWords(address);
   }
   /** Starts the pump unless it runs. */
   pump() {
@@ -2048,7 +2049,7 @@ var WorkerHandle = class {
   /**
    * Starts a worker in table slot `index`.
    * @param {object} core `{ rt, ptr, view, lockPrefix, init }`: the runtime, the
-   *   pool's address, its CoreView, the Web Lock name prefix and the fields of
+   *   pool's handle, its CoreView, the Web Lock name prefix and the fields of
    *   the InitMessage (shared/messages.js) common to every worker
    * @param {object} events `{ onWake(), onProgress(data), onExited(handle, retired), onDied(handle) }`
    */
@@ -2063,7 +2064,7 @@ var WorkerHandle = class {
       this.#markLeft = resolve;
     });
     const { rt, ptr } = core;
-    rt.wasm.wp_occupy(ptr, index, this.uid);
+    rt.glue.wp_occupy(ptr, index, this.uid);
     this.worker = rt.spawnWorker(`wasmpool-${this.uid}`);
     this.ready = new Promise((resolve, reject) => {
       this.worker.onmessage = ({ data }) => this.#onMessage(data, resolve, reject);
@@ -2132,16 +2133,16 @@ var WorkerHandle = class {
    * which the core has marked DONE for the page to settle as crashed.
    */
   async kill({ dead = false } = {}) {
-    const { wasm } = this.#core.rt;
+    const { glue } = this.#core.rt;
     const { ptr } = this.#core;
     this.#leave();
-    wasm.wp_request_kill(ptr, this.index);
-    for (let spins = 0; !dead && !wasm.wp_safe_to_terminate(ptr, this.index); spins++) {
+    glue.wp_request_kill(ptr, this.index);
+    for (let spins = 0; !dead && !glue.wp_safe_to_terminate(ptr, this.index); spins++) {
       if (spins < KILL_SPINS) continue;
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
     this.worker.terminate();
-    const abandoned = takeVec(wasm, wasm.wp_abandon(ptr, this.index));
+    const abandoned = glue.wp_abandon(ptr, this.index);
     this.freeThreadMemory();
     return abandoned;
   }
@@ -2160,24 +2161,22 @@ var WorkerHandle = class {
   // more wasm; taken out of its record so it happens once.
   freeThreadMemory() {
     const { rt, ptr, view } = this.#core;
-    const record = rt.wasm.wp_worker_ptr(ptr, this.index);
+    const record = rt.glue.wp_worker_ptr(ptr, this.index);
     const { tls, stack } = takeThreadMemory(view.refresh().u32, record);
     if (tls || stack) rt.wasm.__wbindgen_thread_destroy(tls || void 0, stack || void 0, rt.stackSize);
-    rt.wasm.wp_free_thread_heap(ptr, this.index);
+    rt.glue.wp_free_thread_heap(ptr, this.index);
   }
 };
-function takeVec(wasm, [ptr, len]) {
-  const out = Array.from(new Uint32Array(wasm.memory.buffer, ptr, len));
-  if (len) wasm.__wbindgen_free(ptr, len * 4, 4);
-  return out;
-}
 
 // src/js/page/pool.js
 var EXIT_GRACE_MS = 2e3;
 var Pool = class {
   #config;
+  // { rt, ptr, view, refs, inlineBase, lockPrefix, init } once loaded. `ptr` is the
+  // pool's handle (wp_pool_new), which every wp_* export checks: after
+  // wp_pool_free, a stray call with it is a TypeError or an inert answer,
+  // never a write to freed memory (src/wasm/pools.rs).
   #core = null;
-  // { rt, ptr, view, refs, inlineBase, lockPrefix, init } once loaded
   #dispatcher;
   #completions = null;
   #control;
@@ -2334,7 +2333,7 @@ var Pool = class {
   // ---- the pool's life: start, workers, breakage, shutdown ----
   async #start() {
     const rt = await loadRuntime();
-    const { wasm } = rt;
+    const { wasm, glue } = rt;
     const config = this.#config;
     reserveMemory(rt, config.reserveMemory);
     this.#dispatcher.codes.setExports(await importTaskModules(config.modules), (name) => rt.glue.wp_has_task(name));
@@ -2343,11 +2342,12 @@ var Pool = class {
         for (const handle of this.#live()) handle.post({ type: MSG.SHARED_BUFFER, id, buffer });
       }
     });
-    const ptr = wasm.wp_pool_new(config.slots, config.workers);
-    const slotsPtr = wasm.wp_slots_ptr(ptr);
+    const ptr = glue.wp_pool_new(config.slots, config.workers);
+    const address = glue.wp_pool_address(ptr);
+    const slotsPtr = glue.wp_slots_ptr(ptr);
     const inlineBase = wasm.wp_alloc(config.slots * INLINE_BYTES);
     const view = new CoreView(rt.memory, slotsPtr);
-    this.#completions = new Completions({ wasm, ptr, view, refs, dispatcher: this.#dispatcher });
+    this.#completions = new Completions({ wasm, ptr, address, view, refs, dispatcher: this.#dispatcher });
     this.#core = {
       rt,
       ptr,
@@ -2360,6 +2360,7 @@ var Pool = class {
         memory: rt.memory,
         glueUrl: rt.glueUrl,
         pool: ptr,
+        poolAddress: address,
         stackSize: rt.stackSize,
         slotsPtr,
         inlineBase,
@@ -2433,8 +2434,8 @@ var Pool = class {
     if (!this.#broken && !this.#terminating) await this.#dispatcher.idle();
     if (this.#core === null) return;
     const { rt, ptr, inlineBase } = this.#core;
-    const { wasm } = rt;
-    wasm.wp_begin_shutdown(ptr, SHUTDOWN_NOW);
+    const { wasm, glue } = rt;
+    glue.wp_begin_shutdown(ptr, SHUTDOWN_NOW);
     if (!this.#terminating && !this.#broken) {
       let timer;
       const grace = new Promise((resolve) => {
@@ -2444,7 +2445,7 @@ var Pool = class {
       clearTimeout(timer);
     }
     for (const handle of this.#live()) await this.#kill(handle);
-    for (const id of takeVec(wasm, wasm.wp_drain_queued(ptr))) {
+    for (const id of glue.wp_drain_queued(ptr)) {
       this.#dispatcher.finish(id)?.future._reject(new ShutdownError("the pool was shut down before this task ran"));
     }
     this.#completions.workerGone();
@@ -2454,7 +2455,7 @@ var Pool = class {
     this.#completions.close();
     this.#dispatcher.codes.free(wasm);
     wasm.wp_free(inlineBase, this.#config.slots * INLINE_BYTES);
-    wasm.wp_pool_free(ptr);
+    glue.wp_pool_free(ptr);
   }
 };
 async function importTaskModules(urls) {
@@ -2656,8 +2657,18 @@ var LoopEnd = Object.freeze({
   /** The page is terminating this worker, or Rust code trapped: run nothing more. */
   PARK: "park"
 });
-async function claimLoop({ wasm, pool, index, view, runner, concurrency, maxTasks, yieldToEventLoop: yieldToEventLoop2 }) {
-  const jobsEvent = poolWord(pool, POOL_JOBS_EVENT);
+async function claimLoop({
+  wasm,
+  pool,
+  poolAddress,
+  index,
+  view,
+  runner,
+  concurrency,
+  maxTasks,
+  yieldToEventLoop: yieldToEventLoop2
+}) {
+  const jobsEvent = poolWord(poolAddress, POOL_JOBS_EVENT);
   const sleepCold = () => coldSleep(wasm, pool, index, view, jobsEvent);
   const inFlight = /* @__PURE__ */ new Set();
   const oneFinishes = () => Promise.race(inFlight);
@@ -2891,10 +2902,10 @@ function serveWorker(loadGlue) {
   };
 }
 async function serve(init, glue, refs) {
-  const { memory, pool, index } = init;
+  const { memory, pool, poolAddress, index } = init;
   await holdLifeLock(init.lockName);
   const wasm = glue.initSync({ module: init.module, memory, thread_stack_size: init.stackSize });
-  wasm.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
+  glue.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
   const functions = new TaskFunctions(await importTaskModules2(init.modules), glue);
   const view = new CoreView(memory, init.slotsPtr);
   const context = new TaskContext(view);
@@ -2906,12 +2917,13 @@ async function serve(init, glue, refs) {
   const end = await claimLoop({
     ...env,
     runner,
+    poolAddress,
     concurrency: init.concurrency || 1,
     maxTasks: init.maxTasksPerChild || Infinity
   });
   if (end === LoopEnd.PARK) return new Promise(() => {
   });
-  wasm.wp_worker_exit(pool, index);
+  glue.wp_worker_exit(pool, index);
   self.postMessage({ type: MSG.EXITED, retired: end === LoopEnd.RETIRED });
   self.close();
 }

@@ -35,13 +35,14 @@ export class Completions {
     return !HAS_WAIT_ASYNC;
   }
 
-  constructor({ wasm, ptr, view, refs, dispatcher }) {
+  /** `ptr`: the pool's handle; `address`: its control block's (for the words read in place). */
+  constructor({ wasm, ptr, address, view, refs, dispatcher }) {
     this.#wasm = wasm;
     this.#ptr = ptr;
     this.#view = view;
     this.#refs = refs;
     this.#dispatcher = dispatcher;
-    this.#words = completionWords(ptr);
+    this.#words = completionWords(address);
   }
 
   /** Starts the pump unless it runs. */

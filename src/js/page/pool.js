@@ -21,7 +21,7 @@ import { detach, poolConfig, TaskOptions } from './options.js';
 import { allocShared } from './shared-arrays.js';
 import { calibrateSpin } from './spin.js';
 import { TaskControl } from './task-control.js';
-import { takeVec, WorkerHandle } from './worker-handle.js';
+import { WorkerHandle } from './worker-handle.js';
 
 export { MAX_WORKERS, TaskOptions } from './options.js';
 
@@ -31,7 +31,11 @@ const EXIT_GRACE_MS = 2000;
 
 export class Pool {
   #config;
-  #core = null; // { rt, ptr, view, refs, inlineBase, lockPrefix, init } once loaded
+  // { rt, ptr, view, refs, inlineBase, lockPrefix, init } once loaded. `ptr` is the
+  // pool's handle (wp_pool_new), which every wp_* export checks: after
+  // wp_pool_free, a stray call with it is a TypeError or an inert answer,
+  // never a write to freed memory (src/wasm/pools.rs).
+  #core = null;
   #dispatcher;
   #completions = null;
   #control;
@@ -204,7 +208,7 @@ export class Pool {
 
   async #start() {
     const rt = await loadRuntime();
-    const { wasm } = rt;
+    const { wasm, glue } = rt;
     const config = this.#config;
     reserveMemory(rt, config.reserveMemory);
     // The page imports the task modules too: to know their export names (a
@@ -215,11 +219,14 @@ export class Pool {
         for (const handle of this.#live()) handle.post({ type: MSG.SHARED_BUFFER, id, buffer });
       },
     });
-    const ptr = wasm.wp_pool_new(config.slots, config.workers);
-    const slotsPtr = wasm.wp_slots_ptr(ptr);
+    // Calls that can fail (a bad handle) go through the glue, which turns a
+    // Rust Err into an exception; the per-task ones call the raw exports.
+    const ptr = glue.wp_pool_new(config.slots, config.workers);
+    const address = glue.wp_pool_address(ptr);
+    const slotsPtr = glue.wp_slots_ptr(ptr);
     const inlineBase = wasm.wp_alloc(config.slots * INLINE_BYTES);
     const view = new CoreView(rt.memory, slotsPtr);
-    this.#completions = new Completions({ wasm, ptr, view, refs, dispatcher: this.#dispatcher });
+    this.#completions = new Completions({ wasm, ptr, address, view, refs, dispatcher: this.#dispatcher });
     this.#core = {
       rt,
       ptr,
@@ -232,6 +239,7 @@ export class Pool {
         memory: rt.memory,
         glueUrl: rt.glueUrl,
         pool: ptr,
+        poolAddress: address,
         stackSize: rt.stackSize,
         slotsPtr,
         inlineBase,
@@ -316,8 +324,8 @@ export class Pool {
     if (!this.#broken && !this.#terminating) await this.#dispatcher.idle();
     if (this.#core === null) return;
     const { rt, ptr, inlineBase } = this.#core;
-    const { wasm } = rt;
-    wasm.wp_begin_shutdown(ptr, SHUTDOWN_NOW);
+    const { wasm, glue } = rt;
+    glue.wp_begin_shutdown(ptr, SHUTDOWN_NOW);
     if (!this.#terminating && !this.#broken) {
       // Idle workers wake and exit on their own (a few ms); one that dies
       // meanwhile has left too (its death is an event: its Web Lock). Only a
@@ -333,7 +341,7 @@ export class Pool {
     }
     for (const handle of this.#live()) await this.#kill(handle);
     // Anything still queued (a broken pool) is cancelled with a clear error.
-    for (const id of takeVec(wasm, wasm.wp_drain_queued(ptr))) {
+    for (const id of glue.wp_drain_queued(ptr)) {
       this.#dispatcher.finish(id)?.future._reject(new ShutdownError('the pool was shut down before this task ran'));
     }
     this.#completions.workerGone();
@@ -343,7 +351,7 @@ export class Pool {
     this.#completions.close();
     this.#dispatcher.codes.free(wasm);
     wasm.wp_free(inlineBase, this.#config.slots * INLINE_BYTES);
-    wasm.wp_pool_free(ptr);
+    glue.wp_pool_free(ptr);
   }
 }
 

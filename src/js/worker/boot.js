@@ -44,10 +44,10 @@ export function serveWorker(loadGlue) {
 
 /** @param {import('../shared/messages.js').InitMessage} init */
 async function serve(init, glue, refs) {
-  const { memory, pool, index } = init;
+  const { memory, pool, poolAddress, index } = init;
   await holdLifeLock(init.lockName);
   const wasm = glue.initSync({ module: init.module, memory, thread_stack_size: init.stackSize });
-  wasm.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
+  glue.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
 
   // Task modules are imported before the first task (Python's "importable").
   const functions = new TaskFunctions(await importTaskModules(init.modules), glue);
@@ -63,13 +63,14 @@ async function serve(init, glue, refs) {
   const end = await claimLoop({
     ...env,
     runner,
+    poolAddress,
     concurrency: init.concurrency || 1,
     maxTasks: init.maxTasksPerChild || Infinity,
   });
   // Parked: the page terminates this worker (killed, or replacing a trapped one).
   if (end === LoopEnd.PARK) return new Promise(() => {});
   // No wasm runs after this: the page frees this thread's stack and TLS.
-  wasm.wp_worker_exit(pool, index);
+  glue.wp_worker_exit(pool, index);
   self.postMessage({ type: MSG.EXITED, retired: end === LoopEnd.RETIRED });
   self.close();
 }
