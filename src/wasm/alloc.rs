@@ -33,6 +33,8 @@ struct ThisThread {
 thread_local! {
     static THIS_THREAD: Cell<ThisThread> =
         const { Cell::new(ThisThread { record: core::ptr::null(), adopting: false }) };
+    /// Blocks allocated while adopting (exactly one is the thread heap).
+    static ADOPTED: Cell<u32> = const { Cell::new(0) };
 }
 
 /// Bytes currently allocated (requested sizes), by every thread.
@@ -53,11 +55,24 @@ pub(super) fn unbracket_this_thread() {
 
 /// Makes this (bracketed) worker thread allocate its thread heap now, and
 /// records that block in its worker record: `touch` must be what allocates it
-/// (the thread's first externref), and nothing else.
+/// (the thread's first externref). If `touch` allocated anything but one
+/// block (the slab existed already, or wasm-bindgen changed), nothing is
+/// recorded: a block left behind is a leak, a wrong one would be freed twice.
 pub(super) fn adopt_thread_heap(touch: impl FnOnce()) {
-    THIS_THREAD.with(|t| t.set(ThisThread { adopting: true, ..t.get() }));
+    let this = THIS_THREAD.with(Cell::get);
+    if this.record.is_null() {
+        return;
+    }
+    ADOPTED.with(|n| n.set(0));
+    THIS_THREAD.with(|t| t.set(ThisThread { adopting: true, ..this }));
     touch();
-    THIS_THREAD.with(|t| t.set(ThisThread { adopting: false, ..t.get() }));
+    THIS_THREAD.with(|t| t.set(this));
+    if ADOPTED.with(Cell::get) != 1 {
+        // SAFETY: set by `bracket_this_thread` to a live pool's record.
+        let rec = unsafe { &*this.record };
+        rec.thread_heap.store(0, SeqCst);
+        rec.thread_heap_bytes.store(0, SeqCst);
+    }
 }
 
 /// Frees the thread heap `record`'s occupant left behind (its thread runs
@@ -112,6 +127,7 @@ impl BracketedAlloc {
         if !p.is_null() {
             LIVE_BYTES.fetch_add(size, Relaxed);
             if let Some((rec, true)) = worker {
+                ADOPTED.with(|n| n.set(n.get() + 1));
                 rec.thread_heap.store(p as u32, SeqCst);
                 rec.thread_heap_bytes.store(size as u32, SeqCst);
             }
@@ -127,7 +143,13 @@ unsafe impl GlobalAlloc for BracketedAlloc {
         Self::bracket(|w| Self::allocated(unsafe { System.alloc(layout) }, layout.size(), w))
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        Self::bracket(|_| unsafe { System.dealloc(ptr, layout) });
+        Self::bracket(|w| {
+            // Its owner freed the thread heap after all: not the page's to free.
+            if let Some((rec, _)) = w.filter(|(rec, _)| rec.thread_heap.load(Relaxed) == ptr as u32) {
+                rec.thread_heap.store(0, SeqCst);
+            }
+            unsafe { System.dealloc(ptr, layout) }
+        });
         LIVE_BYTES.fetch_sub(layout.size(), Relaxed);
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
