@@ -94,3 +94,48 @@ async fn after_shutdown_submit_fails_with_shutdown_error() {
         other => panic!("expected ShutdownError, got {other:?}"),
     }
 }
+
+/// Counts its drops: a closure capturing one is dropped exactly once,
+/// whether it ran or not.
+struct Counted(Arc<AtomicUsize>);
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn closures_cancelled_before_they_run_are_dropped() {
+    let pool = Pool::new(1).unwrap();
+    let release = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let hold = release.clone();
+    let busy = pool.submit(move || {
+        while !hold.load(Ordering::SeqCst) {
+            std::hint::spin_loop();
+        }
+    });
+    let drops = Arc::new(AtomicUsize::new(0));
+    let queued: Vec<_> = (0..5)
+        .map(|i| {
+            let counted = Counted(drops.clone());
+            pool.submit(move || {
+                let _counted = counted;
+                i
+            })
+        })
+        .collect();
+    assert!(queued.iter().all(|f| f.cancel()), "queued tasks can be cancelled");
+    assert_eq!(drops.load(Ordering::SeqCst), 5, "each cancelled closure was dropped at once");
+    release.store(true, Ordering::SeqCst);
+    busy.await.unwrap();
+    for f in queued {
+        assert!(matches!(f.await, Err(TaskError::Failed { name, .. }) if name == "CancelledError"));
+    }
+    pool.shutdown().await.unwrap();
+    // Refused at the call (the pool is shut down): dropped too.
+    let _ = pool.submit({
+        let counted = Counted(drops.clone());
+        move || drop(counted)
+    });
+    assert_eq!(drops.load(Ordering::SeqCst), 6);
+}

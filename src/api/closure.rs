@@ -2,6 +2,12 @@
 //! address the argument of the built-in task `__wasmpool_closure`. Addresses
 //! are registered while pending, so a page script cannot make a worker call an
 //! arbitrary address.
+//!
+//! A pending closure is taken out of the registry exactly once: by the worker
+//! that runs it, or by the page when its task settles without having run
+//! (cancelled before it ran, the pool shut down or terminated with it queued,
+//! the submit refused), which drops it ([`discard`]). Whoever takes it owns it,
+//! so the two cannot both drop it.
 
 use crate::wasm::registry::Registry;
 use js_sys::Array;
@@ -21,6 +27,15 @@ pub(super) fn pend(job: Job) -> u32 {
     let address = Box::into_raw(Box::new(job)) as u32;
     PENDING.push(address);
     address
+}
+
+/// Drops the closure at `address` if no worker has taken it: its task settled
+/// without running it. Called on the page when the task's future settles.
+pub(super) fn discard(address: u32) {
+    if PENDING.take(|a| *a == address).is_some() {
+        // SAFETY: registered by `pend` from `Box::into_raw`, taken once.
+        drop(unsafe { Box::from_raw(address as *mut Job) });
+    }
 }
 
 /// The built-in task that runs a closure submitted from Rust.

@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicPtr, Ordering::Acquire};
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 /// Why a task submitted from Rust did not produce its result.
@@ -45,8 +45,23 @@ impl From<JsValue> for TaskError {
 /// The result of [`Pool::submit`](crate::Pool::submit).
 pub struct TaskFuture<R> {
     pub(super) inner: Result<JsFuture, JsValue>,
+    /// The task's JS `Future` (none if the submit was refused).
+    pub(super) js: Option<JsValue>,
     /// Where the job stores its boxed result before the task completes.
     pub(super) out: Arc<AtomicPtr<R>>,
+}
+
+impl<R> TaskFuture<R> {
+    /// Cancels the task if no worker has started it (the closure is dropped
+    /// and the future fails with a `CancelledError`): true if it is
+    /// cancelled now. A running task is not stopped.
+    pub fn cancel(&self) -> bool {
+        let Some(js) = &self.js else { return false };
+        Reflect::get(js, &"cancel".into())
+            .and_then(|f| f.dyn_into::<js_sys::Function>())
+            .and_then(|f| f.call0(js))
+            .is_ok_and(|v| v.is_truthy())
+    }
 }
 
 impl<R> Future for TaskFuture<R> {

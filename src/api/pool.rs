@@ -15,6 +15,7 @@
 use super::closure::{self, Job};
 use super::{embedded, PoolOptions, TaskError, TaskFuture};
 use js_sys::{Function, Promise, Reflect};
+use std::cell::OnceCell;
 use std::sync::atomic::{AtomicPtr, Ordering::Release};
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
@@ -86,11 +87,14 @@ impl Pool {
             slot.store(r, Release);
         });
         let address = closure::pend(job);
-        let future = self
-            .submit
-            .call2(&self.js, &closure::TASK_NAME.into(), &JsValue::from(address))
-            .map(|f| Promise::resolve(&f));
-        TaskFuture { inner: future.map(JsFuture::from), out }
+        let js = self.submit.call2(&self.js, &closure::TASK_NAME.into(), &JsValue::from(address));
+        // However the task ends, a closure it did not run is dropped then.
+        let watched = js.as_ref().map_err(Clone::clone).and_then(|future| discard_when_settled(future, address));
+        if watched.is_err() {
+            closure::discard(address); // refused (the pool is shut down): it never will run
+        }
+        let inner = js.as_ref().map(|f| JsFuture::from(Promise::resolve(f))).map_err(Clone::clone);
+        TaskFuture { inner, js: js.ok(), out }
     }
 
     /// `f` over every item, in parallel chunks (one task per chunk of about
@@ -117,4 +121,22 @@ impl Pool {
         }
         Ok(out)
     }
+}
+
+thread_local! {
+    /// One JS function for every submit: `closure::discard`, bound to a
+    /// closure's address per task.
+    static DISCARD: OnceCell<Function> = const { OnceCell::new() };
+}
+
+/// Has the JS `future` drop the closure at `address` when it settles, unless
+/// a worker took it (`Future.addDoneCallback`, called at once if it already
+/// settled).
+fn discard_when_settled(future: &JsValue, address: u32) -> Result<(), JsValue> {
+    let discard = DISCARD.with(|d| {
+        d.get_or_init(|| Closure::<dyn Fn(u32)>::new(closure::discard).into_js_value().unchecked_into()).clone()
+    });
+    let callback = discard.bind1(&JsValue::NULL, &JsValue::from(address));
+    let add: Function = Reflect::get(future, &"addDoneCallback".into())?.dyn_into()?;
+    add.call1(future, &callback).map(drop)
 }

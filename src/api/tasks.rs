@@ -27,13 +27,35 @@ pub(crate) fn names() -> String {
     REGISTERED.with(|entries| entries.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join("\n"))
 }
 
-/// The task called `name`: a built-in one (which cannot be replaced), else a
-/// registered one.
-pub(crate) fn find(name: &str) -> Option<TaskFn> {
+/// The built-in tasks (which cannot be replaced): the closure runner.
+fn built_in() -> impl Iterator<Item = (&'static str, TaskFn)> {
     let closure: (&str, TaskFn) = (closure::TASK_NAME, closure::run_closure);
-    [closure]
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, f)| *f)
-        .or_else(|| REGISTERED.find_map(|(n, f)| (n == name).then_some(*f)))
+    [closure].into_iter()
+}
+
+/// The task called `name`: a built-in one, else a registered one.
+pub(crate) fn find(name: &str) -> Option<TaskFn> {
+    id_of(name).and_then(by_id)
+}
+
+/// A task's id: stable for the module's life (a registered task keeps its id
+/// when replaced), so a worker resolves a name once and then runs the task
+/// without passing the name again (a string the glue allocates, which a
+/// panicking task would strand).
+pub(crate) fn id_of(name: &str) -> Option<u32> {
+    match built_in().position(|(n, _)| n == name) {
+        Some(i) => Some(i as u32),
+        None => REGISTERED.position(|(n, _)| n == name).map(|i| (i + built_in().count()) as u32),
+    }
+}
+
+/// The task with id `id` ([`id_of`]).
+pub(crate) fn by_id(id: u32) -> Option<TaskFn> {
+    let id = id as usize;
+    let built_in_count = built_in().count();
+    if id < built_in_count {
+        built_in().nth(id).map(|(_, f)| f)
+    } else {
+        REGISTERED.at(id - built_in_count, |(_, f)| *f)
+    }
 }

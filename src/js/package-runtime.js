@@ -4,7 +4,21 @@
 // the shapes Vite and webpack recognise: they emit the files and rewrite the
 // URLs. Without a bundler the URLs resolve next to this file.
 
-import initGlue, { wp_has_task } from '../../pkg/wasmpool.js';
+import initGlue, {
+  wp_abandon,
+  wp_begin_shutdown,
+  wp_drain_queued,
+  wp_free_thread_heap,
+  wp_has_task,
+  wp_occupy,
+  wp_pool_address,
+  wp_pool_free,
+  wp_pool_new,
+  wp_request_kill,
+  wp_safe_to_terminate,
+  wp_slots_ptr,
+  wp_worker_ptr,
+} from '../../pkg/wasmpool.js';
 import { setRuntimeSource } from './runtime.js';
 
 const spawnWorker = (name) => new Worker(new URL('../../pkg/worker.js', import.meta.url), { type: 'module', name });
@@ -31,9 +45,24 @@ setRuntimeSource(
     const wasm = await initGlue({ module_or_path: module });
     return {
       wasm,
-      // The one glue function the page calls (named imports, not the
-      // namespace: bundlers leave out the rest).
-      glue: { wp_has_task },
+      // The glue functions the page calls: those that can fail (a stale or
+      // forged pool handle is a TypeError: src/wasm/pools.rs), by name, not
+      // the namespace, so that bundlers leave out the rest.
+      glue: {
+        wp_abandon,
+        wp_begin_shutdown,
+        wp_drain_queued,
+        wp_free_thread_heap,
+        wp_has_task,
+        wp_occupy,
+        wp_pool_address,
+        wp_pool_free,
+        wp_pool_new,
+        wp_request_kill,
+        wp_safe_to_terminate,
+        wp_slots_ptr,
+        wp_worker_ptr,
+      },
       module,
       spawnWorker,
     };

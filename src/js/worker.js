@@ -7,8 +7,16 @@
 // namespace), so the bundle leaves out the rest of the glue: the async
 // fetch-and-instantiate path and the wrappers of exports the worker calls
 // directly on the instance.
-import { initSync, wp_has_task, wp_run_task, wp_task_names } from '../../pkg/wasmpool.js';
+import {
+  initSync,
+  wp_has_task,
+  wp_run_task,
+  wp_task_id,
+  wp_task_names,
+  wp_worker_exit,
+  wp_worker_start,
+} from '../../pkg/wasmpool.js';
 import { serveWorker } from './worker/boot.js';
 
 // (wp_task_names: a message-transport worker reports the Rust task names.)
-serveWorker(() => ({ initSync, wp_has_task, wp_run_task, wp_task_names }));
+serveWorker(() => ({ initSync, wp_has_task, wp_run_task, wp_task_id, wp_task_names, wp_worker_exit, wp_worker_start }));

@@ -141,6 +141,13 @@ impl Shared {
     fn slot_count(&self) -> u32 {
         self.slots.len() as u32
     }
+    /// Whether `id` names one of this pool's slots (any generation).
+    pub(crate) fn has_slot(&self, id: TaskId) -> bool {
+        id.slot() < self.slot_count()
+    }
+    pub(crate) fn worker_count(&self) -> u32 {
+        self.workers.len() as u32
+    }
     pub(crate) fn slot(&self, index: u32) -> &Slot {
         &self.slots[index as usize]
     }
@@ -163,12 +170,16 @@ impl Shared {
         Some(self.slot(index).reserve(index))
     }
 
-    /// Publishes a reserved task (its payload already written) and wakes a worker.
-    pub(crate) fn publish(&self, id: TaskId) {
-        self.slot(id.slot()).publish(id);
+    /// Publishes a reserved task (its payload already written) and wakes a
+    /// worker. False, and nothing published, if `id` is not RESERVED.
+    pub(crate) fn publish(&self, id: TaskId) -> bool {
+        if !self.slot(id.slot()).publish(id) {
+            return false;
+        }
         // Cannot be full: invariant 2 (one queued id per slot at most).
         self.injector.push_fitting(id.0);
         self.sleep.wake_one();
+        true
     }
 
     /// Cancels a task no worker has claimed. True if it is now CANCELLED.

@@ -147,9 +147,10 @@ impl Slot {
         id
     }
     /// RESERVED → QUEUED; the payload written before is published with it.
-    pub(crate) fn publish(&self, id: TaskId) {
-        let ok = self.cas(id.word(state::RESERVED, 0), id.word(state::QUEUED, 0));
-        assert!(ok, "task {id:?} published while not reserved");
+    /// False if `id` is not RESERVED (a stale or made-up id: nothing changes).
+    #[must_use]
+    pub(crate) fn publish(&self, id: TaskId) -> bool {
+        self.cas(id.word(state::RESERVED, 0), id.word(state::QUEUED, 0))
     }
     /// QUEUED → RUNNING on `worker`. False: cancelled or stale.
     pub(crate) fn claim(&self, id: TaskId, worker: u32) -> bool {
@@ -194,7 +195,8 @@ mod tests {
         let s = Slot::default();
         let id = s.reserve(7);
         assert_eq!(id.slot(), 7);
-        s.publish(id);
+        assert!(s.publish(id));
+        assert!(!s.publish(id), "published twice: refused");
         assert!(s.claim(id, 1));
         assert_eq!(s.worker(), 1);
         assert!(s.is(id, state::RUNNING));
@@ -208,12 +210,12 @@ mod tests {
         assert!(!s.release(id));
         let id2 = s.reserve(7);
         assert_ne!(id, id2);
-        s.publish(id2);
+        assert!(s.publish(id2));
         assert!(s.cancel(id2));
         assert!(!s.claim(id2, 0), "cancelled tasks are never claimed");
         assert!(s.release(id2));
         let id3 = s.reserve(7);
-        s.publish(id3);
+        assert!(s.publish(id3));
         assert!(s.claim(id3, 255));
         assert!(s.finish(id3), "the page settles a dead worker's task");
         assert!(!s.finish_by(id3, 255), "then the worker cannot");
@@ -225,7 +227,7 @@ mod tests {
         let s = Slot::default();
         for _ in 0..70_000 {
             let id = s.reserve(0);
-            s.publish(id);
+            assert!(s.publish(id));
             assert!(s.cancel(id));
             assert!(s.release(id));
         }

@@ -32,6 +32,10 @@ pub(crate) struct WorkerRecord {
     /// free it if the occupant dies without doing so.
     pub(crate) tls_base: AtomicU32,
     pub(crate) stack_alloc: AtomicU32,
+    /// The one heap block the occupant's thread state owns (its externref
+    /// slab) and its size: freed with the stack and TLS (src/wasm/alloc.rs).
+    pub(crate) thread_heap: AtomicU32,
+    pub(crate) thread_heap_bytes: AtomicU32,
 }
 
 /// Byte offsets of a worker record's words (collected for JS by `crate::layout`).
@@ -61,6 +65,8 @@ impl Default for WorkerRecord {
             uid: AtomicU32::new(0),
             tls_base: AtomicU32::new(0),
             stack_alloc: AtomicU32::new(0),
+            thread_heap: AtomicU32::new(0),
+            thread_heap_bytes: AtomicU32::new(0),
         }
     }
 }
@@ -87,6 +93,8 @@ impl WorkerRecord {
         self.tasks_done.store(0, SeqCst);
         self.tls_base.store(0, SeqCst);
         self.stack_alloc.store(0, SeqCst);
+        self.thread_heap.store(0, SeqCst);
+        self.thread_heap_bytes.store(0, SeqCst);
         self.uid.store(uid, SeqCst);
         self.status.store(status::STARTING, SeqCst);
     }

@@ -44,21 +44,27 @@ impl<T> Registry<T> {
         self.with(|entries| entries.push(entry));
     }
 
-    /// Adds `entry`, first removing the entries it `replaces`.
+    /// Puts `entry` in place of the first entry it `replaces`, or adds it:
+    /// an entry keeps its position (its index) for good.
     pub(crate) fn replace(&self, entry: T, replaces: impl Fn(&T) -> bool) {
-        self.with(|entries| {
-            entries.retain(|e| !replaces(e));
-            entries.push(entry);
+        self.with(|entries| match entries.iter_mut().find(|e| replaces(e)) {
+            Some(e) => *e = entry,
+            None => entries.push(entry),
         });
+    }
+
+    /// The position of the first entry `pick` matches.
+    pub(crate) fn position(&self, pick: impl Fn(&T) -> bool) -> Option<usize> {
+        self.with(|entries| entries.iter().position(pick))
+    }
+
+    /// What `f` makes of the entry at `index`, if there is one.
+    pub(crate) fn at<R>(&self, index: usize, f: impl FnOnce(&T) -> R) -> Option<R> {
+        self.with(|entries| entries.get(index).map(f))
     }
 
     /// Removes and returns the first entry `pick` matches.
     pub(crate) fn take(&self, pick: impl Fn(&T) -> bool) -> Option<T> {
         self.with(|entries| entries.iter().position(pick).map(|i| entries.swap_remove(i)))
-    }
-
-    /// The first `Some` that `f` returns for an entry.
-    pub(crate) fn find_map<R>(&self, f: impl FnMut(&T) -> Option<R>) -> Option<R> {
-        self.with(|entries| entries.iter().find_map(f))
     }
 }

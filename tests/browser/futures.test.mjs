@@ -116,6 +116,35 @@ test('progress reports reach the future as events and as an async iterator', asy
   assert.deepEqual(r.iterated, [0.25, 0.5, 0.75, 1]);
 });
 
+// Progress and result may travel apart (a message and shared memory): the
+// future settles only after every report its task sent before returning has
+// been delivered. Public API only, so it holds for every transport.
+test('a task reporting 1..1000 then returning: all 1000 reports, in order, before the future settles', async () => {
+  const r = await inPage(`async ({ Pool }) => {
+    await using pool = new Pool({ workers: 2 });
+    const report = (n) => { for (let i = 1; i <= n; i++) self.wasmpool.progress(i); return n; };
+    const runs = [];
+    for (let run = 0; run < 5; run++) {
+      const f = pool.submit(report, 1000);
+      const events = [];
+      f.onProgress((v) => events.push(v));
+      const iterating = (async () => { const seen = []; for await (const v of f.progress()) seen.push(v); return seen; })();
+      const value = await f;
+      const atSettle = events.length;
+      const iterated = await iterating;
+      runs.push({ value, atSettle, inOrder: events.every((v, i) => v === i + 1), iterated: iterated.length,
+        iteratedInOrder: iterated.every((v, i) => v === i + 1) });
+    }
+    // The no-progress path and a progress task side by side.
+    const plain = await Promise.all(Array.from({ length: 200 }, (_, i) => pool.submit((x) => x, i)));
+    return { runs, plainOk: plain.every((v, i) => v === i) };
+  }`);
+  for (const run of r.runs) {
+    assert.deepEqual(run, { value: 1000, atSettle: 1000, inOrder: true, iterated: 1000, iteratedInOrder: true });
+  }
+  assert.equal(r.plainOk, true);
+});
+
 test('asCompleted: finished futures first, then completion order, duplicates once, TimeoutError', async () => {
   const r = await inPage(`async ({ Pool, asCompleted, Future: wp_Future }) => {
     await using pool = new Pool({ workers: 3 });

@@ -118,3 +118,25 @@ test("the npm package's wasm has no demo task: submitting one by name is a TypeE
   );
   assert.deepEqual(r, { outcomes: Array(5).fill('TypeError'), initRayon: 'undefined', closure: 2 });
 });
+
+// A closure submitted from Rust is boxed until a worker takes it; one whose
+// task ends without running must be dropped then (its captures counted here).
+test('Rust API: closures whose tasks never run are dropped (cancelled, shut down with them queued, terminated)', {
+  skip: message && 'the Rust API needs the shared transport (the message transport test above checks its error)',
+}, async () => {
+  const r = await inPage(
+    `async ({ Pool }) => {
+    const glue = await import('/crates/wasmpool-demo/pkg/wasmpool_demo.js');
+    const out = {};
+    for (const how of ['cancel', 'shutdown', 'terminate']) {
+      const pool = new Pool({ workers: 1 });
+      await pool.ready;
+      out[how] = await glue.rust_closure_drops(pool, how);
+      await pool.shutdown();
+    }
+    return out;
+  }`,
+    { entry: DEMO },
+  );
+  assert.deepEqual(r, { cancel: [10, 10], shutdown: [11, 11], terminate: [10, 10] });
+});

@@ -155,3 +155,46 @@ test('shutdown/terminate twice and from a done-callback: everything settles, no 
   );
   assert.deepEqual(r, { aSettled: 20, bAllSettled: true, cOutcome: 'ShutdownError', live: 0 });
 });
+
+// Shutdown waits for idle workers to leave by themselves, at most a grace
+// period (2 s) for one whose event loop never answers. A worker known to be
+// gone (it died, its initializer failed) is not waited for: the deadline
+// below is shorter than that grace period, so waiting it out fails the test.
+test('shutdown is prompt: a healthy idle pool, a pool whose worker died, a broken pool', async () => {
+  const r = await inPage(
+    `async ({ Pool }) => {
+    const timed = async (pool) => {
+      const t = performance.now();
+      const outcome = await Promise.race([
+        pool.shutdown().then(() => 'resolved'),
+        new Promise((r) => setTimeout(() => r('still pending at the deadline'), 1500)),
+      ]);
+      return { outcome, ms: Math.round(performance.now() - t) };
+    };
+    const idle = new Pool({ workers: 2 });
+    await idle.submit(() => 1);
+    await new Promise((r) => setTimeout(r, 50)); // the workers sleep cold
+    const healthy = await timed(idle);
+
+    // The worker's event loop is held by a stray timer until it closes
+    // itself: it never answers the shutdown, it dies.
+    const dying = new Pool({ workers: 1 });
+    await dying.submit(() => {
+      setTimeout(() => { const end = Date.now() + 300; while (Date.now() < end); self.close(); }, 20);
+      return 1;
+    });
+    await new Promise((r) => setTimeout(r, 100)); // the timer holds the worker now
+    const died = await timed(dying);
+
+    const broken = new Pool({ workers: 2, initializer: () => { throw new Error('init exploded'); } });
+    await broken.ready.catch(() => {});
+    const brokenInit = await timed(broken);
+    return { healthy, died, brokenInit };
+  }`,
+    { fresh: true },
+  );
+  console.log('shutdown times (ms):', JSON.stringify(r));
+  assert.equal(r.healthy.outcome, 'resolved');
+  assert.equal(r.died.outcome, 'resolved', 'a dead worker is not waited for');
+  assert.equal(r.brokenInit.outcome, 'resolved', 'a broken pool is not waited for');
+});

@@ -1,11 +1,16 @@
-// Load: a million tasks through one pool and a thousand pool lifetimes in one
-// page; wasm memory and live workers return to baseline.
+// Load: a million tasks through one pool, a thousand pool lifetimes and Rust
+// panics in one page; wasm memory, the live heap (bytes the Rust allocator
+// has out) and live workers return to baseline. WASMPOOL_SOAK=full runs the
+// panics at full size too (1,000 instead of 200; faults.test.mjs always
+// runs 1,000 in a pool of its own).
 
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { closeAll, openPage } from './harness.mjs';
 
 after(closeAll);
+
+const FULL = process.env.WASMPOOL_SOAK === 'full';
 
 test('soak: 1,000,000 tasks through one pool, then 1,000 create/shutdown cycles', { timeout: 600_000 }, async () => {
   const page = await openPage();
@@ -17,6 +22,7 @@ test('soak: 1,000,000 tasks through one pool, then 1,000 create/shutdown cycles'
     // The message transport has no page memory: each worker's own goes with it.
     const rt = canShareMemory() ? await loadRuntime() : null;
     const wasmBytes = () => rt?.memory.buffer.byteLength ?? 0;
+    const heapBytes = () => rt?.wasm.wp_heap_bytes() ?? 0;
     const heap = () => (performance.memory ? performance.memory.usedJSHeapSize : 0);
 
     // Warm up once so that the allocator's first growth is not counted.
@@ -25,7 +31,7 @@ test('soak: 1,000,000 tasks through one pool, then 1,000 create/shutdown cycles'
       await p.submit(() => 1);
       await p.shutdown();
     }
-    const baseline = { wasm: wasmBytes(), live: workers.live };
+    const baseline = { wasm: wasmBytes(), heap: heapBytes(), live: workers.live };
 
     const pool = new Pool({ workers: 2 });
     const t0 = performance.now();
@@ -38,6 +44,7 @@ test('soak: 1,000,000 tasks through one pool, then 1,000 create/shutdown cycles'
     }
     const millionMs = performance.now() - t0;
     const afterMillionWasm = wasmBytes();
+    const afterMillionHeap = heapBytes();
     await pool.shutdown();
     let expected = 0;
     for (let i = 0; i < 1_000_000; i++) expected += i & 0xff;
@@ -57,7 +64,9 @@ test('soak: 1,000,000 tasks through one pool, then 1,000 create/shutdown cycles'
       tasksPerSecond: Math.round(1e6 / (millionMs / 1000)),
       baseline,
       afterMillionWasm,
+      afterMillionHeap,
       afterCyclesWasm: wasmBytes(),
+      afterCyclesHeap: heapBytes(),
       liveAfter: workers.live,
       cyclesMs,
       heapBeforeCyclesMB: +(heapBefore / 2 ** 20).toFixed(1),
@@ -71,4 +80,53 @@ test('soak: 1,000,000 tasks through one pool, then 1,000 create/shutdown cycles'
   assert.equal(r.liveAfter, 0, 'every worker of every pool was terminated');
   assert.equal(r.afterMillionWasm, r.baseline.wasm, 'wasm memory grew during a million tasks');
   assert.equal(r.afterCyclesWasm, r.baseline.wasm, 'wasm memory grew over 1,000 pool lifetimes');
+  assert.equal(r.afterCyclesHeap, r.baseline.heap, 'every pool gave back every byte it allocated');
+});
+
+test(`soak: ${FULL ? '1,000' : '200'} Rust panics through one pool`, { timeout: 600_000 }, async () => {
+  const page = await openPage();
+  const r = await page.evaluate(
+    async (panics) => {
+      const { trackWorkers } = await import('/tests/browser/fixtures/track-workers.js');
+      const workers = trackWorkers();
+      const { Pool } = await import('/src/js/index.js');
+      const { loadRuntime } = await import('/src/js/runtime.js');
+      const rt = await loadRuntime();
+      const snapshot = () => ({ wasm: rt.memory.buffer.byteLength, heap: rt.wasm.wp_heap_bytes() });
+      // Warm up with a pool lifetime of 200 panics: while replacements start
+      // as others die, the allocator settles on a layout (measured: the
+      // memory grows over the first ~50 panics, to ~4.9 MB, then stays).
+      const run = async (n) => {
+        const pool = new Pool({ workers: 2 });
+        for (let done = 0; done < n; done += 10) {
+          const round = Array.from({ length: Math.min(10, n - done) }, (_, i) =>
+            pool.submit('rust_panic', `panic ${done + i}`),
+          );
+          await Promise.allSettled(round);
+        }
+        const ok = await pool.submit((x) => x + 1, 1);
+        await pool.shutdown();
+        return ok;
+      };
+      await run(200);
+      const baseline = snapshot();
+      const t = performance.now();
+      const ok = await run(panics);
+      const ms = performance.now() - t;
+      const after = snapshot();
+      const result = { panics, ok, ms: Math.round(ms), baseline, after, stack: rt.stackSize, liveAfter: workers.live };
+      workers.restore();
+      return result;
+    },
+    FULL ? 1000 : 200,
+  );
+  console.log('soak panic figures:', JSON.stringify(r));
+  assert.equal(r.ok, 2, 'the pool kept serving');
+  assert.equal(r.liveAfter, 0, 'every worker, replaced or not, was terminated');
+  assert.ok(r.after.wasm - r.baseline.wasm <= r.stack, `wasm memory grew by ${r.after.wasm - r.baseline.wasm} bytes`);
+  // Each panicking call's own allocations (its message, ~12 bytes) stay.
+  assert.ok(
+    r.after.heap - r.baseline.heap <= 32 * r.panics,
+    `the live heap grew by ${r.after.heap - r.baseline.heap} bytes`,
+  );
 });

@@ -532,7 +532,7 @@ var NEXT_EMPTY = -3;
 var NEXT_SLEEP = -4;
 var COMPLETED_MAIN_WAITING = 2;
 var SHUTDOWN_NOW = 2;
-var LAYOUT_HASH = 3818218797;
+var LAYOUT_HASH = 72053669;
 
 // src/js/shared/layout.js
 var slotOf = (id) => id & TASK_SLOT_MASK;
@@ -668,8 +668,12 @@ var P = Object.freeze({
   RESULT_LEN: 8,
   RESULT_HEAP: 9,
   // 1 if the result bytes were allocated (the page frees them)
-  ABORT: 10
+  ABORT: 10,
   // set to 1 by the page when the task's AbortSignal fires (cooperative abort)
+  // Progress reports the task posted before its result (written with the
+  // result): the page settles the future only once that many have arrived,
+  // because reports travel by message and the result through shared memory.
+  PROGRESS: 11
 });
 var FLAG_ARGS_HEAP = 1;
 var FLAG_NAMED = 2;
@@ -2125,17 +2129,20 @@ var Completions = class {
   #pumping = false;
   #wake = null;
   // resolves the pump's wait when workers wake it by message
+  #awaitingReports = /* @__PURE__ */ new Map();
+  // task id -> { task, expected, worker, ok, value }
   /** Whether workers must post MSG.WAKE (this browser has no Atomics.waitAsync). */
   static get needsMessageWake() {
     return !HAS_WAIT_ASYNC;
   }
-  constructor({ wasm, ptr, view, refs, dispatcher }) {
+  /** `ptr`: the pool's handle; `address`: its control block's (for the words read in place). */
+  constructor({ wasm, ptr, address, view, refs, dispatcher }) {
     this.#wasm = wasm;
     this.#ptr = ptr;
     this.#view = view;
     this.#refs = refs;
     this.#dispatcher = dispatcher;
-    this.#words = completionWords(ptr);
+    this.#words = completionWords(address);
   }
   /** Starts the pump unless it runs. */
   pump() {
@@ -2212,6 +2219,7 @@ var Completions = class {
     const status = u32[w + P.STATUS];
     const ptr = u32[w + P.RESULT_PTR];
     const len = u32[w + P.RESULT_LEN];
+    const reports = u32[w + P.PROGRESS];
     let value;
     let ok = status === STATUS_OK;
     if (status === STATUS_CRASHED) {
@@ -2226,11 +2234,35 @@ var Completions = class {
       if (status === STATUS_PANIC) value = new PanicError(`Rust code panicked: ${value}`);
       if (u32[w + P.RESULT_HEAP]) this.#wasm.wp_free(ptr, len);
     }
+    const worker = reports > 0 ? this.#view.claimingWorker(id) : -1;
     this.#wasm.wp_release(this.#ptr, id);
     const task = this.#dispatcher.finish(id);
     if (task === void 0) return;
-    if (ok) task.future._resolve(value);
-    else task.future._reject(value);
+    if (task.reports >= reports) settleTask(task, ok, value);
+    else this.#awaitingReports.set(id, { task, expected: reports, worker, ok, value });
+  }
+  /** A task's progress report (MSG.PROGRESS), in the order its worker posted them. */
+  progress(id, value) {
+    const waiting = this.#awaitingReports.get(id);
+    const task = waiting?.task ?? this.#dispatcher.inSlot(id);
+    if (task === void 0) return;
+    task.reports++;
+    task.future._progress(value);
+    if (waiting !== void 0 && task.reports >= waiting.expected) {
+      this.#awaitingReports.delete(id);
+      settleTask(task, waiting.ok, waiting.value);
+    }
+  }
+  /**
+   * Worker `index` is gone (every worker if none given): reports it had not
+   * delivered never will be, so its tasks awaiting them settle now.
+   */
+  workerGone(index) {
+    for (const [id, waiting] of this.#awaitingReports) {
+      if (index !== void 0 && waiting.worker !== index) continue;
+      this.#awaitingReports.delete(id);
+      settleTask(waiting.task, waiting.ok, waiting.value);
+    }
   }
   /** Settles a task whose worker died running it (core invariant 7). */
   crashed(id) {
@@ -2238,9 +2270,14 @@ var Completions = class {
     const w = this.#view.payload(id);
     u32[w + P.STATUS] = STATUS_CRASHED;
     u32[w + P.RESULT_HEAP] = 0;
+    u32[w + P.PROGRESS] = 0;
     this.settle(id);
   }
 };
+function settleTask(task, ok, value) {
+  if (ok) task.future._resolve(value);
+  else task.future._reject(value);
+}
 function spinFor(i32, event, seen) {
   const until = performance.now() + MAIN_SPIN_MS;
   do {
@@ -2294,7 +2331,7 @@ var Dispatcher = class {
   }
   /** A new task: in a slot if one is free, else in the backlog. */
   enqueue(code, bytes, flags = 0) {
-    const task = { future: null, code, flags, bytes: null, id: -1, argsHeap: 0, argsLen: 0 };
+    const task = { future: null, code, flags, bytes: null, id: -1, argsHeap: 0, argsLen: 0, reports: 0 };
     task.future = new Future(this.#futureHooks(task));
     this.#taskOf.set(task.future, task);
     if (this.#core === null || this.#backlog.length > 0 || !this.#dispatch(task, bytes)) {
@@ -2489,16 +2526,19 @@ var WorkerHandle = class {
   gone = false;
   /** Resolves when it has left its loop by itself (MSG.EXITED). */
   exited;
+  /** Resolves when it runs no more tasks: it exited, was killed or retired, or died. */
+  left;
   /** Resolves when it has started, rejects with BrokenPoolError if it could not. */
   ready;
   #core;
   #events;
   #markExited;
+  #markLeft;
   #started = false;
   /**
    * Starts a worker in table slot `index`.
    * @param {object} core `{ rt, ptr, view, lockPrefix, init }`: the runtime, the
-   *   pool's address, its CoreView, the Web Lock name prefix and the fields of
+   *   pool's handle, its CoreView, the Web Lock name prefix and the fields of
    *   the InitMessage (shared/messages.js) common to every worker
    * @param {object} events `{ onWake(), onProgress(data), onExited(handle, retired), onDied(handle) }`
    */
@@ -2509,8 +2549,11 @@ var WorkerHandle = class {
     this.exited = new Promise((resolve) => {
       this.#markExited = resolve;
     });
+    this.left = new Promise((resolve) => {
+      this.#markLeft = resolve;
+    });
     const { rt, ptr } = core;
-    rt.wasm.wp_occupy(ptr, index, this.uid);
+    rt.glue.wp_occupy(ptr, index, this.uid);
     this.worker = rt.spawnWorker(`wasmpool-${this.uid}`);
     this.ready = new Promise((resolve, reject) => {
       this.worker.onmessage = ({ data }) => this.#onMessage(data, resolve, reject);
@@ -2557,7 +2600,7 @@ var WorkerHandle = class {
     event.preventDefault?.();
     const message = event.message || "the worker script failed to load";
     if (!this.#started) {
-      this.gone = true;
+      this.#leave();
       reject(new BrokenPoolError(`a worker failed to start: ${message}`));
     } else {
       console.error(`wasmpool: uncaught error in worker ${this.uid}: ${message}`);
@@ -2589,47 +2632,50 @@ var WorkerHandle = class {
    * which the core has marked DONE for the page to settle as crashed.
    */
   async kill({ dead = false } = {}) {
-    const { wasm } = this.#core.rt;
+    const { glue } = this.#core.rt;
     const { ptr } = this.#core;
-    this.gone = true;
-    wasm.wp_request_kill(ptr, this.index);
-    for (let spins = 0; !dead && !wasm.wp_safe_to_terminate(ptr, this.index); spins++) {
+    this.#leave();
+    glue.wp_request_kill(ptr, this.index);
+    for (let spins = 0; !dead && !glue.wp_safe_to_terminate(ptr, this.index); spins++) {
       if (spins < KILL_SPINS) continue;
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
     this.worker.terminate();
-    const abandoned = takeVec(wasm, wasm.wp_abandon(ptr, this.index));
+    const abandoned = glue.wp_abandon(ptr, this.index);
     this.freeThreadMemory();
     return abandoned;
   }
   /** It left by itself: it runs no more wasm, so its thread memory can go. */
   retire() {
-    this.gone = true;
+    this.#leave();
     this.worker.terminate();
     this.freeThreadMemory();
   }
-  // The stack and TLS a worker thread allocated for itself. Freed here, on the
-  // page, once the worker runs no more wasm; taken out of its record so it
-  // happens once.
+  #leave() {
+    this.gone = true;
+    this.#markLeft();
+  }
+  // The stack, TLS and thread heap (src/wasm/alloc.rs) a worker thread
+  // allocated for itself. Freed here, on the page, once the worker runs no
+  // more wasm; taken out of its record so it happens once.
   freeThreadMemory() {
     const { rt, ptr, view } = this.#core;
-    const record = rt.wasm.wp_worker_ptr(ptr, this.index);
+    const record = rt.glue.wp_worker_ptr(ptr, this.index);
     const { tls, stack } = takeThreadMemory(view.refresh().u32, record);
     if (tls || stack) rt.wasm.__wbindgen_thread_destroy(tls || void 0, stack || void 0, rt.stackSize);
+    rt.glue.wp_free_thread_heap(ptr, this.index);
   }
 };
-function takeVec(wasm, [ptr, len]) {
-  const out = Array.from(new Uint32Array(wasm.memory.buffer, ptr, len));
-  if (len) wasm.__wbindgen_free(ptr, len * 4, 4);
-  return out;
-}
 
 // src/js/page/shared-transport.js
 var EXIT_GRACE_MS = 2e3;
 var SharedTransport = class {
   #config;
+  // { rt, ptr, view, refs, inlineBase, lockPrefix, init } once loaded. `ptr` is the
+  // pool's handle (wp_pool_new), which every wp_* export checks: after
+  // wp_pool_free, a stray call with it is a TypeError or an inert answer,
+  // never a write to freed memory (src/wasm/pools.rs).
   #core = null;
-  // { rt, ptr, view, refs, inlineBase, lockPrefix, init } once loaded
   #dispatcher;
   #completions = null;
   #control;
@@ -2714,7 +2760,7 @@ var SharedTransport = class {
   // ---- the pool's life: start, workers, breakage, shutdown ----
   async #start() {
     const rt = await loadRuntime();
-    const { wasm } = rt;
+    const { wasm, glue } = rt;
     const config = this.#config;
     reserveMemory(rt, config.reserveMemory);
     this.#dispatcher.codes.setExports(await importTaskModules(config.modules), (name) => rt.glue.wp_has_task(name));
@@ -2723,11 +2769,12 @@ var SharedTransport = class {
         for (const handle of this.#live()) handle.post({ type: MSG.SHARED_BUFFER, id, buffer });
       }
     });
-    const ptr = wasm.wp_pool_new(config.slots, config.workers);
-    const slotsPtr = wasm.wp_slots_ptr(ptr);
+    const ptr = glue.wp_pool_new(config.slots, config.workers);
+    const address = glue.wp_pool_address(ptr);
+    const slotsPtr = glue.wp_slots_ptr(ptr);
     const inlineBase = wasm.wp_alloc(config.slots * INLINE_BYTES);
     const view = new CoreView(rt.memory, slotsPtr);
-    this.#completions = new Completions({ wasm, ptr, view, refs, dispatcher: this.#dispatcher });
+    this.#completions = new Completions({ wasm, ptr, address, view, refs, dispatcher: this.#dispatcher });
     this.#core = {
       rt,
       ptr,
@@ -2740,6 +2787,7 @@ var SharedTransport = class {
         memory: rt.memory,
         glueUrl: rt.glueUrl,
         pool: ptr,
+        poolAddress: address,
         stackSize: rt.stackSize,
         slotsPtr,
         inlineBase,
@@ -2767,7 +2815,7 @@ var SharedTransport = class {
     const init = { ...core.init, sharedBuffers: core.refs.entries() };
     const handle = new WorkerHandle({ ...core, init }, index, {
       onWake: () => this.#completions.wake(),
-      onProgress: ({ id, value }) => this.#dispatcher.inSlot(id)?.future._progress(value),
+      onProgress: ({ id, value }) => this.#completions.progress(id, value),
       onExited: (h, retired) => this.#exited(h, retired),
       onDied: (h) => this.#replace(h, { dead: true })
     });
@@ -2797,6 +2845,7 @@ var SharedTransport = class {
   }
   async #kill(handle, options) {
     for (const id of await handle.kill(options)) this.#completions.crashed(id);
+    this.#completions.workerGone(handle.index);
     this.#completions.kick();
   }
   #breakPool(error) {
@@ -2823,27 +2872,28 @@ var SharedTransport = class {
     if (!this.#broken && !this.#terminating) await this.#dispatcher.idle();
     if (this.#core === null) return;
     const { rt, ptr, inlineBase } = this.#core;
-    const { wasm } = rt;
-    wasm.wp_begin_shutdown(ptr, SHUTDOWN_NOW);
+    const { wasm, glue } = rt;
+    glue.wp_begin_shutdown(ptr, SHUTDOWN_NOW);
     if (!this.#terminating && !this.#broken) {
       let timer;
       const grace = new Promise((resolve) => {
         timer = setTimeout(resolve, EXIT_GRACE_MS);
       });
-      await Promise.race([Promise.all(this.#live().map((h) => h.exited)), grace]);
+      await Promise.race([Promise.all(this.#live().map((h) => h.left)), grace]);
       clearTimeout(timer);
     }
     for (const handle of this.#live()) await this.#kill(handle);
-    for (const id of takeVec(wasm, wasm.wp_drain_queued(ptr))) {
+    for (const id of glue.wp_drain_queued(ptr)) {
       this.#dispatcher.finish(id)?.future._reject(new ShutdownError("the pool was shut down before this task ran"));
     }
+    this.#completions.workerGone();
     this.#dispatcher.rejectAll(new ShutdownError("the pool was shut down"));
     this.#dispatcher.clear();
     this.#completions.kick();
     this.#completions.close();
     this.#dispatcher.codes.free(wasm);
     wasm.wp_free(inlineBase, this.#config.slots * INLINE_BYTES);
-    wasm.wp_pool_free(ptr);
+    glue.wp_pool_free(ptr);
     await Promise.all(this.#handles.map((h) => h?.worker.closed));
   }
 };
@@ -3016,6 +3066,8 @@ var abortError = () => new DOMException("the task was aborted", "AbortError");
 var RunningTask = class {
   controller = null;
   // an AbortController, made when the task first asks for its signal
+  reports = 0;
+  // progress reports posted (P.PROGRESS)
   constructor(id, w) {
     this.id = id;
     this.w = w;
@@ -3046,7 +3098,9 @@ var TaskContext = class {
       /** Reports progress of the running task; the page sees it on its Future. */
       progress(value) {
         const task = context.current;
-        if (task !== null) self.postMessage({ type: MSG.PROGRESS, id: task.id, value });
+        if (task === null) return;
+        task.reports++;
+        self.postMessage({ type: MSG.PROGRESS, id: task.id, value });
       },
       /** Throws an AbortError if the page asked the running task to stop. */
       checkAborted() {
@@ -3156,8 +3210,9 @@ function explainClosure(error) {
   return error;
 }
 function rustTask(glue, name) {
-  if (!glue.wp_has_task(name)) return void 0;
-  return (...args) => glue.wp_run_task(name, args);
+  const id = glue.wp_task_id(name);
+  if (id < 0) return void 0;
+  return (...args) => glue.wp_run_task(id, args);
 }
 
 // src/js/worker/loop.js
@@ -3172,8 +3227,18 @@ var LoopEnd = Object.freeze({
   /** The page is terminating this worker, or Rust code trapped: run nothing more. */
   PARK: "park"
 });
-async function claimLoop({ wasm, pool, index, view, runner, concurrency, maxTasks, yieldToEventLoop: yieldToEventLoop2 }) {
-  const jobsEvent = poolWord(pool, POOL_JOBS_EVENT);
+async function claimLoop({
+  wasm,
+  pool,
+  poolAddress,
+  index,
+  view,
+  runner,
+  concurrency,
+  maxTasks,
+  yieldToEventLoop: yieldToEventLoop2
+}) {
+  const jobsEvent = poolWord(poolAddress, POOL_JOBS_EVENT);
   const sleepCold = () => coldSleep(wasm, pool, index, view, jobsEvent);
   const inFlight = /* @__PURE__ */ new Set();
   const oneFinishes = () => Promise.race(inFlight);
@@ -3259,11 +3324,11 @@ var TaskRunner = class {
     const inline = !(view.u32[w + P.FLAGS] & FLAG_NAMED);
     const finish = (status, value) => {
       context.release(task);
-      this.#writeResult(id, w, status, value);
+      this.#writeResult(id, w, status, value, task.reports);
       this.tasksDone++;
     };
     const fail = (error) => {
-      if (error instanceof WebAssembly.RuntimeError) return this.#trap(id, w, error);
+      if (error instanceof WebAssembly.RuntimeError) return this.#trap(task, error);
       finish(STATUS_ERROR, inline ? explainClosure(error) : error);
     };
     const invoke2 = (fn, args) => {
@@ -3290,9 +3355,10 @@ var TaskRunner = class {
   }
   // Rust code trapped (a panic with panic=abort): report the panic, then
   // stop, so that the page replaces this worker.
-  #trap(id, w, error) {
+  #trap(task, error) {
     this.trapped = true;
-    this.#writeResult(id, w, STATUS_PANIC, panicMessage(this.#env.memory, this.panicBuffer, error));
+    const message = panicMessage(this.#env.memory, this.panicBuffer, error);
+    this.#writeResult(task.id, task.w, STATUS_PANIC, message, task.reports);
     self.postMessage({ type: MSG.PANICKED });
   }
   // Decodes a task's arguments. A SharedArrayBuffer the page registered a
@@ -3325,7 +3391,7 @@ var TaskRunner = class {
       }
     })();
   }
-  #writeResult(id, w, status, value) {
+  #writeResult(id, w, status, value, reports) {
     const { wasm, view, pool, index, inlineBase, fallbackWake } = this.#env;
     let bytes;
     try {
@@ -3346,6 +3412,7 @@ var TaskRunner = class {
     u32[w + P.RESULT_PTR] = ptr;
     u32[w + P.RESULT_LEN] = bytes.length;
     u32[w + P.RESULT_HEAP] = heap;
+    u32[w + P.PROGRESS] = reports;
     if (wasm.wp_worker_complete(pool, index, id) === COMPLETED_MAIN_WAITING && fallbackWake) {
       self.postMessage({ type: MSG.WAKE });
     }
@@ -3424,13 +3491,14 @@ async function serveMessages(init, loadGlue, { holdLifeLock: holdLifeLock2, runI
     return instance;
   };
   const rust = (name) => loadInstance().then(({ glue, wasm, panicBuffer }) => {
-    if (!glue.wp_has_task(name)) {
+    const id = glue.wp_task_id(name);
+    if (id < 0) {
       const exports = [...named.keys()].map((n) => `"${n}"`).join(", ") || "no functions";
       throw new TypeError(
         `no task named "${name}": the task modules export ${exports}, and no Rust task has that name`
       );
     }
-    const fn = (...args) => glue.wp_run_task(name, args);
+    const fn = (...args) => glue.wp_run_task(id, args);
     fn.panic = (trap) => panicMessage(wasm.memory, panicBuffer, trap);
     return fn;
   });
@@ -3684,10 +3752,10 @@ function reportStartFailure(error) {
   self.postMessage({ type: MSG.ERROR, message, stack: error?.stack, threadStart: error?.threadStart === true });
 }
 async function serve(init, glue, refs) {
-  const { memory, pool, index } = init;
+  const { memory, pool, poolAddress, index } = init;
   await holdLifeLock(init.lockName);
   const wasm = startWasmThread(glue, init);
-  wasm.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
+  glue.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
   const functions = new TaskFunctions(await importTaskModules2(init.modules), glue);
   const view = new CoreView(memory, init.slotsPtr);
   const context = new TaskContext(view);
@@ -3699,12 +3767,13 @@ async function serve(init, glue, refs) {
   const end = await claimLoop({
     ...env,
     runner,
+    poolAddress,
     concurrency: init.concurrency || 1,
     maxTasks: init.maxTasksPerChild || Infinity
   });
   if (end === LoopEnd.PARK) return new Promise(() => {
   });
-  wasm.wp_worker_exit(pool, index);
+  glue.wp_worker_exit(pool, index);
   self.postMessage({ type: MSG.EXITED, retired: end === LoopEnd.RETIRED });
   self.close();
 }

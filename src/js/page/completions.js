@@ -3,6 +3,11 @@
 // its slot, gives the slot back and settles the task's Future. Between
 // batches it waits with Atomics.waitAsync on the completion event (never a
 // blocking wait: the main thread must not block), after a short poll.
+//
+// Progress reports travel apart from results (a message; shared memory), so
+// a result can arrive before its task's last reports. The worker writes how
+// many it posted (P.PROGRESS); a future whose reports have not all arrived
+// settles when the last one does (or when its worker is gone).
 
 import { PanicError, WorkerCrashedError } from '../errors.js';
 import { platform } from '../platform.js';
@@ -24,19 +29,21 @@ export class Completions {
   #words;
   #pumping = false;
   #wake = null; // resolves the pump's wait when workers wake it by message
+  #awaitingReports = new Map(); // task id -> { task, expected, worker, ok, value }
 
   /** Whether workers must post MSG.WAKE (this browser has no Atomics.waitAsync). */
   static get needsMessageWake() {
     return !HAS_WAIT_ASYNC;
   }
 
-  constructor({ wasm, ptr, view, refs, dispatcher }) {
+  /** `ptr`: the pool's handle; `address`: its control block's (for the words read in place). */
+  constructor({ wasm, ptr, address, view, refs, dispatcher }) {
     this.#wasm = wasm;
     this.#ptr = ptr;
     this.#view = view;
     this.#refs = refs;
     this.#dispatcher = dispatcher;
-    this.#words = completionWords(ptr);
+    this.#words = completionWords(address);
   }
 
   /** Starts the pump unless it runs. */
@@ -127,6 +134,7 @@ export class Completions {
     const status = u32[w + P.STATUS];
     const ptr = u32[w + P.RESULT_PTR];
     const len = u32[w + P.RESULT_LEN];
+    const reports = u32[w + P.PROGRESS];
     let value;
     let ok = status === STATUS_OK;
     if (status === STATUS_CRASHED) {
@@ -141,11 +149,37 @@ export class Completions {
       if (status === STATUS_PANIC) value = new PanicError(`Rust code panicked: ${value}`);
       if (u32[w + P.RESULT_HEAP]) this.#wasm.wp_free(ptr, len);
     }
+    const worker = reports > 0 ? this.#view.claimingWorker(id) : -1;
     this.#wasm.wp_release(this.#ptr, id);
     const task = this.#dispatcher.finish(id);
     if (task === undefined) return;
-    if (ok) task.future._resolve(value);
-    else task.future._reject(value);
+    if (task.reports >= reports) settleTask(task, ok, value);
+    else this.#awaitingReports.set(id, { task, expected: reports, worker, ok, value });
+  }
+
+  /** A task's progress report (MSG.PROGRESS), in the order its worker posted them. */
+  progress(id, value) {
+    const waiting = this.#awaitingReports.get(id);
+    const task = waiting?.task ?? this.#dispatcher.inSlot(id);
+    if (task === undefined) return;
+    task.reports++;
+    task.future._progress(value);
+    if (waiting !== undefined && task.reports >= waiting.expected) {
+      this.#awaitingReports.delete(id);
+      settleTask(task, waiting.ok, waiting.value);
+    }
+  }
+
+  /**
+   * Worker `index` is gone (every worker if none given): reports it had not
+   * delivered never will be, so its tasks awaiting them settle now.
+   */
+  workerGone(index) {
+    for (const [id, waiting] of this.#awaitingReports) {
+      if (index !== undefined && waiting.worker !== index) continue;
+      this.#awaitingReports.delete(id);
+      settleTask(waiting.task, waiting.ok, waiting.value);
+    }
   }
 
   /** Settles a task whose worker died running it (core invariant 7). */
@@ -154,8 +188,14 @@ export class Completions {
     const w = this.#view.payload(id);
     u32[w + P.STATUS] = STATUS_CRASHED;
     u32[w + P.RESULT_HEAP] = 0;
+    u32[w + P.PROGRESS] = 0;
     this.settle(id);
   }
+}
+
+function settleTask(task, ok, value) {
+  if (ok) task.future._resolve(value);
+  else task.future._reject(value);
 }
 
 // True if the completion event moved within MAIN_SPIN_MS.

@@ -20,6 +20,7 @@ import { TaskCodes } from './task-codes.js';
  * @property {number} id task id once in a slot, else -1
  * @property {number} argsHeap address of heap-allocated arguments, else 0
  * @property {number} argsLen
+ * @property {number} reports progress reports delivered (completions.js)
  */
 
 export class Dispatcher {
@@ -67,7 +68,7 @@ export class Dispatcher {
 
   /** A new task: in a slot if one is free, else in the backlog. */
   enqueue(code, bytes, flags = 0) {
-    const task = { future: null, code, flags, bytes: null, id: -1, argsHeap: 0, argsLen: 0 };
+    const task = { future: null, code, flags, bytes: null, id: -1, argsHeap: 0, argsLen: 0, reports: 0 };
     task.future = new Future(this.#futureHooks(task));
     this.#taskOf.set(task.future, task);
     if (this.#core === null || this.#backlog.length > 0 || !this.#dispatch(task, bytes)) {

@@ -20,14 +20,19 @@ import { allocShared } from './shared-arrays.js';
 import { calibrateSpin } from './spin.js';
 import { importTaskModules } from './task-codes.js';
 import { TaskControl } from './task-control.js';
-import { takeVec, WorkerHandle } from './worker-handle.js';
+import { WorkerHandle } from './worker-handle.js';
 
-// How long shutdown waits for idle workers to leave by themselves.
+// How long shutdown waits at most for idle workers to leave by themselves,
+// for a worker whose event loop does not answer (no event tells that apart).
 const EXIT_GRACE_MS = 2000;
 
 export class SharedTransport {
   #config;
-  #core = null; // { rt, ptr, view, refs, inlineBase, lockPrefix, init } once loaded
+  // { rt, ptr, view, refs, inlineBase, lockPrefix, init } once loaded. `ptr` is the
+  // pool's handle (wp_pool_new), which every wp_* export checks: after
+  // wp_pool_free, a stray call with it is a TypeError or an inert answer,
+  // never a write to freed memory (src/wasm/pools.rs).
+  #core = null;
   #dispatcher;
   #completions = null;
   #control;
@@ -123,7 +128,7 @@ export class SharedTransport {
 
   async #start() {
     const rt = await loadRuntime();
-    const { wasm } = rt;
+    const { wasm, glue } = rt;
     const config = this.#config;
     reserveMemory(rt, config.reserveMemory);
     // The page imports the task modules too: to know their export names (a
@@ -134,11 +139,14 @@ export class SharedTransport {
         for (const handle of this.#live()) handle.post({ type: MSG.SHARED_BUFFER, id, buffer });
       },
     });
-    const ptr = wasm.wp_pool_new(config.slots, config.workers);
-    const slotsPtr = wasm.wp_slots_ptr(ptr);
+    // Calls that can fail (a bad handle) go through the glue, which turns a
+    // Rust Err into an exception; the per-task ones call the raw exports.
+    const ptr = glue.wp_pool_new(config.slots, config.workers);
+    const address = glue.wp_pool_address(ptr);
+    const slotsPtr = glue.wp_slots_ptr(ptr);
     const inlineBase = wasm.wp_alloc(config.slots * INLINE_BYTES);
     const view = new CoreView(rt.memory, slotsPtr);
-    this.#completions = new Completions({ wasm, ptr, view, refs, dispatcher: this.#dispatcher });
+    this.#completions = new Completions({ wasm, ptr, address, view, refs, dispatcher: this.#dispatcher });
     this.#core = {
       rt,
       ptr,
@@ -151,6 +159,7 @@ export class SharedTransport {
         memory: rt.memory,
         glueUrl: rt.glueUrl,
         pool: ptr,
+        poolAddress: address,
         stackSize: rt.stackSize,
         slotsPtr,
         inlineBase,
@@ -181,7 +190,7 @@ export class SharedTransport {
     const init = { ...core.init, sharedBuffers: core.refs.entries() };
     const handle = new WorkerHandle({ ...core, init }, index, {
       onWake: () => this.#completions.wake(),
-      onProgress: ({ id, value }) => this.#dispatcher.inSlot(id)?.future._progress(value),
+      onProgress: ({ id, value }) => this.#completions.progress(id, value),
       onExited: (h, retired) => this.#exited(h, retired),
       onDied: (h) => this.#replace(h, { dead: true }),
     });
@@ -216,6 +225,7 @@ export class SharedTransport {
 
   async #kill(handle, options) {
     for (const id of await handle.kill(options)) this.#completions.crashed(id);
+    this.#completions.workerGone(handle.index);
     this.#completions.kick();
   }
 
@@ -247,30 +257,34 @@ export class SharedTransport {
     if (!this.#broken && !this.#terminating) await this.#dispatcher.idle();
     if (this.#core === null) return;
     const { rt, ptr, inlineBase } = this.#core;
-    const { wasm } = rt;
-    wasm.wp_begin_shutdown(ptr, SHUTDOWN_NOW);
+    const { wasm, glue } = rt;
+    glue.wp_begin_shutdown(ptr, SHUTDOWN_NOW);
     if (!this.#terminating && !this.#broken) {
-      // Idle workers wake and exit on their own; give them a moment. (A
-      // broken pool's workers never will: they are terminated at once.)
+      // Idle workers wake and exit on their own (a few ms); one that dies
+      // meanwhile has left too (its death is an event: its Web Lock). Only a
+      // worker whose event loop never answers (a stray endless timer) waits
+      // out the grace period. (A broken pool's workers never answer: they
+      // are terminated at once.)
       let timer;
       const grace = new Promise((resolve) => {
         timer = setTimeout(resolve, EXIT_GRACE_MS);
       });
-      await Promise.race([Promise.all(this.#live().map((h) => h.exited)), grace]);
+      await Promise.race([Promise.all(this.#live().map((h) => h.left)), grace]);
       clearTimeout(timer); // a pending timer would keep Node.js alive for the rest of the grace
     }
     for (const handle of this.#live()) await this.#kill(handle);
     // Anything still queued (a broken pool) is cancelled with a clear error.
-    for (const id of takeVec(wasm, wasm.wp_drain_queued(ptr))) {
+    for (const id of glue.wp_drain_queued(ptr)) {
       this.#dispatcher.finish(id)?.future._reject(new ShutdownError('the pool was shut down before this task ran'));
     }
+    this.#completions.workerGone();
     this.#dispatcher.rejectAll(new ShutdownError('the pool was shut down'));
     this.#dispatcher.clear();
     this.#completions.kick();
     this.#completions.close();
     this.#dispatcher.codes.free(wasm);
     wasm.wp_free(inlineBase, this.#config.slots * INLINE_BYTES);
-    wasm.wp_pool_free(ptr);
+    glue.wp_pool_free(ptr);
     // Node.js says when a thread has ended (node/node-worker.js `closed`; a
     // Web Worker has no such promise): shut down means they all have.
     await Promise.all(this.#handles.map((h) => h?.worker.closed));

@@ -24,17 +24,20 @@ export class WorkerHandle {
   gone = false;
   /** Resolves when it has left its loop by itself (MSG.EXITED). */
   exited;
+  /** Resolves when it runs no more tasks: it exited, was killed or retired, or died. */
+  left;
   /** Resolves when it has started, rejects with BrokenPoolError if it could not. */
   ready;
   #core;
   #events;
   #markExited;
+  #markLeft;
   #started = false;
 
   /**
    * Starts a worker in table slot `index`.
    * @param {object} core `{ rt, ptr, view, lockPrefix, init }`: the runtime, the
-   *   pool's address, its CoreView, the Web Lock name prefix and the fields of
+   *   pool's handle, its CoreView, the Web Lock name prefix and the fields of
    *   the InitMessage (shared/messages.js) common to every worker
    * @param {object} events `{ onWake(), onProgress(data), onExited(handle, retired), onDied(handle) }`
    */
@@ -45,8 +48,11 @@ export class WorkerHandle {
     this.exited = new Promise((resolve) => {
       this.#markExited = resolve;
     });
+    this.left = new Promise((resolve) => {
+      this.#markLeft = resolve;
+    });
     const { rt, ptr } = core;
-    rt.wasm.wp_occupy(ptr, index, this.uid);
+    rt.glue.wp_occupy(ptr, index, this.uid);
     this.worker = rt.spawnWorker(`wasmpool-${this.uid}`);
     this.ready = new Promise((resolve, reject) => {
       this.worker.onmessage = ({ data }) => this.#onMessage(data, resolve, reject);
@@ -99,7 +105,7 @@ export class WorkerHandle {
     const message = event.message || 'the worker script failed to load';
     if (!this.#started) {
       // A worker that cannot even start would fail again if replaced.
-      this.gone = true;
+      this.#leave();
       reject(new BrokenPoolError(`a worker failed to start: ${message}`));
     } else {
       // An uncaught error outside a task (a stray timer callback) does not
@@ -138,41 +144,40 @@ export class WorkerHandle {
    * which the core has marked DONE for the page to settle as crashed.
    */
   async kill({ dead = false } = {}) {
-    const { wasm } = this.#core.rt;
+    const { glue } = this.#core.rt;
     const { ptr } = this.#core;
-    this.gone = true;
-    wasm.wp_request_kill(ptr, this.index);
-    for (let spins = 0; !dead && !wasm.wp_safe_to_terminate(ptr, this.index); spins++) {
+    this.#leave();
+    glue.wp_request_kill(ptr, this.index);
+    for (let spins = 0; !dead && !glue.wp_safe_to_terminate(ptr, this.index); spins++) {
       if (spins < KILL_SPINS) continue;
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
     this.worker.terminate();
-    const abandoned = takeVec(wasm, wasm.wp_abandon(ptr, this.index));
+    const abandoned = glue.wp_abandon(ptr, this.index);
     this.freeThreadMemory();
     return abandoned;
   }
 
   /** It left by itself: it runs no more wasm, so its thread memory can go. */
   retire() {
-    this.gone = true;
+    this.#leave();
     this.worker.terminate();
     this.freeThreadMemory();
   }
 
-  // The stack and TLS a worker thread allocated for itself. Freed here, on the
-  // page, once the worker runs no more wasm; taken out of its record so it
-  // happens once.
+  #leave() {
+    this.gone = true;
+    this.#markLeft();
+  }
+
+  // The stack, TLS and thread heap (src/wasm/alloc.rs) a worker thread
+  // allocated for itself. Freed here, on the page, once the worker runs no
+  // more wasm; taken out of its record so it happens once.
   freeThreadMemory() {
     const { rt, ptr, view } = this.#core;
-    const record = rt.wasm.wp_worker_ptr(ptr, this.index);
+    const record = rt.glue.wp_worker_ptr(ptr, this.index);
     const { tls, stack } = takeThreadMemory(view.refresh().u32, record);
     if (tls || stack) rt.wasm.__wbindgen_thread_destroy(tls || undefined, stack || undefined, rt.stackSize);
+    rt.glue.wp_free_thread_heap(ptr, this.index);
   }
-}
-
-/** Copies a Vec<u32> the wasm returned and frees it. */
-export function takeVec(wasm, [ptr, len]) {
-  const out = Array.from(new Uint32Array(wasm.memory.buffer, ptr, len));
-  if (len) wasm.__wbindgen_free(ptr, len * 4, 4);
-  return out;
 }

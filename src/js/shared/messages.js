@@ -97,7 +97,8 @@ export function batchBytes(message, at) {
  * @property {WebAssembly.Module} module the compiled wasm module
  * @property {WebAssembly.Memory} memory the pool's shared memory
  * @property {string} [glueUrl] the wasm-bindgen glue to import (a Rust crate's pool)
- * @property {number} pool address of the pool's control block
+ * @property {number} pool the pool's handle (wp_pool_new), for the wp_* exports
+ * @property {number} poolAddress address of the pool's control block (words read in place)
  * @property {number} index the worker's slot in the pool (0 ≤ index < workers)
  * @property {number} uid unique id of this worker across the page's pools
  * @property {number} stackSize bytes of wasm stack for this thread

@@ -16,6 +16,10 @@ export const P = Object.freeze({
   RESULT_LEN: 8,
   RESULT_HEAP: 9, // 1 if the result bytes were allocated (the page frees them)
   ABORT: 10, // set to 1 by the page when the task's AbortSignal fires (cooperative abort)
+  // Progress reports the task posted before its result (written with the
+  // result): the page settles the future only once that many have arrived,
+  // because reports travel by message and the result through shared memory.
+  PROGRESS: 11,
 });
 
 export const FLAG_ARGS_HEAP = 1; // args were allocated, not in the slot's inline area

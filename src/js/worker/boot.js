@@ -57,10 +57,10 @@ function reportStartFailure(error) {
 
 /** @param {import('../shared/messages.js').InitMessage} init */
 async function serve(init, glue, refs) {
-  const { memory, pool, index } = init;
+  const { memory, pool, poolAddress, index } = init;
   await holdLifeLock(init.lockName);
   const wasm = startWasmThread(glue, init);
-  wasm.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
+  glue.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
 
   // Task modules are imported before the first task (Python's "importable").
   const functions = new TaskFunctions(await importTaskModules(init.modules), glue);
@@ -76,13 +76,14 @@ async function serve(init, glue, refs) {
   const end = await claimLoop({
     ...env,
     runner,
+    poolAddress,
     concurrency: init.concurrency || 1,
     maxTasks: init.maxTasksPerChild || Infinity,
   });
   // Parked: the page terminates this worker (killed, or replacing a trapped one).
   if (end === LoopEnd.PARK) return new Promise(() => {});
   // No wasm runs after this: the page frees this thread's stack and TLS.
-  wasm.wp_worker_exit(pool, index);
+  glue.wp_worker_exit(pool, index);
   self.postMessage({ type: MSG.EXITED, retired: end === LoopEnd.RETIRED });
   self.close();
 }

@@ -7,9 +7,10 @@ import { P } from '../shared/protocol.js';
 
 const abortError = () => new DOMException('the task was aborted', 'AbortError');
 
-/** A claimed task as the worker tracks it: `{ id, w, controller }` (w: its payload word 0). */
+/** A claimed task as the worker tracks it: `{ id, w, controller, reports }` (w: its payload word 0). */
 export class RunningTask {
   controller = null; // an AbortController, made when the task first asks for its signal
+  reports = 0; // progress reports posted (P.PROGRESS)
   constructor(id, w) {
     this.id = id;
     this.w = w;
@@ -43,7 +44,9 @@ export class TaskContext {
       /** Reports progress of the running task; the page sees it on its Future. */
       progress(value) {
         const task = context.current;
-        if (task !== null) self.postMessage({ type: MSG.PROGRESS, id: task.id, value });
+        if (task === null) return;
+        task.reports++;
+        self.postMessage({ type: MSG.PROGRESS, id: task.id, value });
       },
       /** Throws an AbortError if the page asked the running task to stop. */
       checkAborted() {

@@ -98,6 +98,7 @@ export function explainClosure(error) {
 // Rust tasks are called through wasm-bindgen's glue (it converts the
 // arguments); a trap in them is a panic.
 function rustTask(glue, name) {
-  if (!glue.wp_has_task(name)) return undefined;
-  return (...args) => glue.wp_run_task(name, args);
+  const id = glue.wp_task_id(name);
+  if (id < 0) return undefined;
+  return (...args) => glue.wp_run_task(id, args);
 }

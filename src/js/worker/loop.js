@@ -37,11 +37,22 @@ export const LoopEnd = Object.freeze({
  * Runs tasks until the loop ends. `concurrency` async tasks may be in flight
  * at once; while any is, the worker claims without blocking so their
  * continuations run.
- * @param {object} loop `{ wasm, pool, index, view, runner, concurrency, maxTasks, yieldToEventLoop }`
+ * @param {object} loop `{ wasm, pool, poolAddress, index, view, runner, concurrency, maxTasks, yieldToEventLoop }`
+ *   (`pool`: the handle the wp_* exports take; `poolAddress`: where its words are)
  * @returns {Promise<string>} a LoopEnd value
  */
-export async function claimLoop({ wasm, pool, index, view, runner, concurrency, maxTasks, yieldToEventLoop }) {
-  const jobsEvent = poolWord(pool, POOL_JOBS_EVENT);
+export async function claimLoop({
+  wasm,
+  pool,
+  poolAddress,
+  index,
+  view,
+  runner,
+  concurrency,
+  maxTasks,
+  yieldToEventLoop,
+}) {
+  const jobsEvent = poolWord(poolAddress, POOL_JOBS_EVENT);
   const sleepCold = () => coldSleep(wasm, pool, index, view, jobsEvent);
   const inFlight = new Set();
   const oneFinishes = () => Promise.race(inFlight);

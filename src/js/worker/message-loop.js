@@ -56,13 +56,14 @@ export async function serveMessages(init, loadGlue, { holdLifeLock, runInitializ
   };
   const rust = (name) =>
     loadInstance().then(({ glue, wasm, panicBuffer }) => {
-      if (!glue.wp_has_task(name)) {
+      const id = glue.wp_task_id(name);
+      if (id < 0) {
         const exports = [...named.keys()].map((n) => `"${n}"`).join(', ') || 'no functions';
         throw new TypeError(
           `no task named "${name}": the task modules export ${exports}, and no Rust task has that name`,
         );
       }
-      const fn = (...args) => glue.wp_run_task(name, args);
+      const fn = (...args) => glue.wp_run_task(id, args);
       fn.panic = (trap) => panicMessage(wasm.memory, panicBuffer, trap);
       return fn;
     });

@@ -51,11 +51,11 @@ export class TaskRunner {
     const inline = !(view.u32[w + P.FLAGS] & FLAG_NAMED);
     const finish = (status, value) => {
       context.release(task);
-      this.#writeResult(id, w, status, value);
+      this.#writeResult(id, w, status, value, task.reports);
       this.tasksDone++;
     };
     const fail = (error) => {
-      if (error instanceof WebAssembly.RuntimeError) return this.#trap(id, w, error);
+      if (error instanceof WebAssembly.RuntimeError) return this.#trap(task, error);
       finish(STATUS_ERROR, inline ? explainClosure(error) : error);
     };
     const invoke = (fn, args) => {
@@ -83,9 +83,10 @@ export class TaskRunner {
 
   // Rust code trapped (a panic with panic=abort): report the panic, then
   // stop, so that the page replaces this worker.
-  #trap(id, w, error) {
+  #trap(task, error) {
     this.trapped = true;
-    this.#writeResult(id, w, STATUS_PANIC, panicMessage(this.#env.memory, this.panicBuffer, error));
+    const message = panicMessage(this.#env.memory, this.panicBuffer, error);
+    this.#writeResult(task.id, task.w, STATUS_PANIC, message, task.reports);
     self.postMessage({ type: MSG.PANICKED });
   }
 
@@ -120,7 +121,7 @@ export class TaskRunner {
     })();
   }
 
-  #writeResult(id, w, status, value) {
+  #writeResult(id, w, status, value, reports) {
     const { wasm, view, pool, index, inlineBase, fallbackWake } = this.#env;
     let bytes;
     try {
@@ -141,6 +142,7 @@ export class TaskRunner {
     u32[w + P.RESULT_PTR] = ptr;
     u32[w + P.RESULT_LEN] = bytes.length;
     u32[w + P.RESULT_HEAP] = heap;
+    u32[w + P.PROGRESS] = reports;
     if (wasm.wp_worker_complete(pool, index, id) === COMPLETED_MAIN_WAITING && fallbackWake) {
       self.postMessage({ type: MSG.WAKE });
     }
