@@ -11,7 +11,7 @@
 // These tests open their own pages, whatever WASMPOOL_TRANSPORT says.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { browserName, canShareMemory, closeAll, openPage, pageUrl } from './harness.mjs';
+import { browserName, canShareMemory, closeAll, needs, openPage, pageUrl } from './harness.mjs';
 
 after(closeAll);
 
@@ -75,7 +75,9 @@ function assertMessage(r, { isolated }) {
   return note[0];
 }
 
-test('COOP + COEP require-corp: the shared transport (WebKit: isolated, yet the message transport)', async () => {
+test('COOP + COEP require-corp: the shared transport (WebKit: isolated, yet the message transport)', {
+  skip: needs('dom') && "isolation is a page's (Node.js: always shared memory)",
+}, async () => {
   const h = await headersOf('coop-coep');
   assert.equal(h['cross-origin-opener-policy'], 'same-origin');
   assert.equal(h['cross-origin-embedder-policy'], 'require-corp');
@@ -92,7 +94,9 @@ test('COOP + COEP require-corp: the shared transport (WebKit: isolated, yet the 
   }
 });
 
-test('COOP + COEP credentialless: the shared transport in Chromium and Firefox (not supported in WebKit)', async () => {
+test('COOP + COEP credentialless: the shared transport in Chromium and Firefox (not supported in WebKit)', {
+  skip: needs('dom') && "isolation is a page's (Node.js: always shared memory)",
+}, async () => {
   const h = await headersOf('credentialless');
   assert.equal(h['cross-origin-opener-policy'], 'same-origin');
   assert.equal(h['cross-origin-embedder-policy'], 'credentialless');
@@ -101,7 +105,9 @@ test('COOP + COEP credentialless: the shared transport in Chromium and Firefox (
   else assertMessage(r, { isolated: false });
 });
 
-test('Document-Isolation-Policy without COOP/COEP: the shared transport in Chromium; Firefox and WebKit fall back to message', async () => {
+test('Document-Isolation-Policy without COOP/COEP: the shared transport in Chromium; Firefox and WebKit fall back to message', {
+  skip: needs('dom') && "isolation is a page's (Node.js: always shared memory)",
+}, async () => {
   const h = await headersOf('dip');
   assert.equal(h['document-isolation-policy'], 'isolate-and-require-corp');
   assert.equal(h['cross-origin-opener-policy'], undefined, 'no COOP');
