@@ -49,7 +49,7 @@ test("message transport: Rust tasks run on each worker's own instance; rayon and
 });
 
 test('Rust tasks: by name with serde-wasm-bindgen, a kernel, and one that uses rayon', {
-  skip: NO_RAYON,
+  skip: NO_RAYON || (message && 'rayon and pool.alloc need shared memory (message transport: the test above)'),
 }, async () => {
   const r = await inPage(
     `async ({ Pool, initRayon }) => {
