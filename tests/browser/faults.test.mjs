@@ -167,7 +167,10 @@ test('1,000 Rust panics: the wasm memory and the live heap return to their size 
   console.log('1,000 panics:', JSON.stringify(r));
   assert.equal(r.panicked, 1000);
   const grew = r.after.memory - r.before.memory;
-  assert.ok(grew <= r.stack, `wasm memory grew by ${grew} bytes over 1,000 panics (at most one stack allowed)`);
+  // One stack's worth: a 1 MiB stack plus the allocator's header needs 17
+  // wasm pages when the top of the heap has no room left.
+  const oneStack = r.stack + 65_536;
+  assert.ok(grew <= oneStack, `wasm memory grew by ${grew} bytes over 1,000 panics (at most one stack allowed)`);
   // What is left is each panicking call's own allocations (rust_panic's
   // message and the formatted payload, ~12 bytes): they die with the
   // instance, and only the task could know whom else they were shared with.

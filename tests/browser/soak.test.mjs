@@ -128,7 +128,11 @@ test(`soak: ${FULL ? '1,000' : '200'} Rust panics through one pool`, {
   console.log('soak panic figures:', JSON.stringify(r));
   assert.equal(r.ok, 2, 'the pool kept serving');
   assert.equal(r.liveAfter, 0, 'every worker, replaced or not, was terminated');
-  assert.ok(r.after.wasm - r.baseline.wasm <= r.stack, `wasm memory grew by ${r.after.wasm - r.baseline.wasm} bytes`);
+  // One stack's worth: a 1 MiB stack plus the allocator's header needs 17
+  // wasm pages when the top of the heap has no room left (measured: Firefox
+  // once grew by exactly that over 200 panics, then never again).
+  const oneStack = r.stack + 65_536;
+  assert.ok(r.after.wasm - r.baseline.wasm <= oneStack, `wasm memory grew by ${r.after.wasm - r.baseline.wasm} bytes`);
   // Each panicking call's own allocations (its message, ~12 bytes) stay.
   assert.ok(
     r.after.heap - r.baseline.heap <= 32 * r.panics,

@@ -1110,6 +1110,18 @@ var Encoder = class {
     }
     return this.#buf.subarray(0, this.#pos);
   }
+  /**
+   * Encodes a task's result; one that cannot be sent becomes the CloneError
+   * saying why (the task then fails with it). Returns `{ bytes, sendable }`;
+   * the bytes are valid until the next call.
+   */
+  encodeResult(value) {
+    try {
+      return { bytes: this.encode(value, "result"), sendable: true };
+    } catch (error) {
+      return { bytes: this.encode(error, "result"), sendable: false };
+    }
+  }
   /** Encodes an argument list; error paths read `args[0]`, `args[1].x`, ... */
   encodeArgs(args) {
     return this.encode(args, "args");
@@ -3393,13 +3405,8 @@ var TaskRunner = class {
   }
   #writeResult(id, w, status, value, reports) {
     const { wasm, view, pool, index, inlineBase, fallbackWake } = this.#env;
-    let bytes;
-    try {
-      bytes = this.#encoder.encode(value, "result");
-    } catch (error) {
-      status = STATUS_ERROR;
-      bytes = this.#encoder.encode(error, "result");
-    }
+    const { bytes, sendable } = this.#encoder.encodeResult(value);
+    if (!sendable) status = STATUS_ERROR;
     let ptr = inlineBase + slotOf(id) * INLINE_BYTES;
     let heap = 0;
     if (bytes.length > INLINE_BYTES) {
@@ -3688,13 +3695,8 @@ var MessageWorker = class {
     self.postMessage({ type: MSG.PANICKED });
   }
   #result(id, status, value) {
-    let bytes;
-    try {
-      bytes = this.#encoder.encode(value, "result");
-    } catch (error) {
-      status = STATUS_ERROR;
-      bytes = this.#encoder.encode(error, "result");
-    }
+    const { bytes, sendable } = this.#encoder.encodeResult(value);
+    if (!sendable) status = STATUS_ERROR;
     const end = this.#outLen + bytes.length;
     if (end > this.#out.length) {
       const grown = new Uint8Array(Math.max(end, 2 * this.#out.length));

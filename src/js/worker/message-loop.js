@@ -262,13 +262,8 @@ class MessageWorker {
   }
 
   #result(id, status, value) {
-    let bytes;
-    try {
-      bytes = this.#encoder.encode(value, 'result');
-    } catch (error) {
-      status = STATUS_ERROR;
-      bytes = this.#encoder.encode(error, 'result');
-    }
+    const { bytes, sendable } = this.#encoder.encodeResult(value);
+    if (!sendable) status = STATUS_ERROR;
     const end = this.#outLen + bytes.length;
     if (end > this.#out.length) {
       const grown = new Uint8Array(Math.max(end, 2 * this.#out.length));

@@ -123,13 +123,8 @@ export class TaskRunner {
 
   #writeResult(id, w, status, value, reports) {
     const { wasm, view, pool, index, inlineBase, fallbackWake } = this.#env;
-    let bytes;
-    try {
-      bytes = this.#encoder.encode(value, 'result');
-    } catch (error) {
-      status = STATUS_ERROR;
-      bytes = this.#encoder.encode(error, 'result');
-    }
+    const { bytes, sendable } = this.#encoder.encodeResult(value);
+    if (!sendable) status = STATUS_ERROR;
     let ptr = inlineBase + slotOf(id) * INLINE_BYTES;
     let heap = 0;
     if (bytes.length > INLINE_BYTES) {

@@ -70,6 +70,19 @@ export class Encoder {
     return this.#buf.subarray(0, this.#pos);
   }
 
+  /**
+   * Encodes a task's result; one that cannot be sent becomes the CloneError
+   * saying why (the task then fails with it). Returns `{ bytes, sendable }`;
+   * the bytes are valid until the next call.
+   */
+  encodeResult(value) {
+    try {
+      return { bytes: this.encode(value, 'result'), sendable: true };
+    } catch (error) {
+      return { bytes: this.encode(error, 'result'), sendable: false };
+    }
+  }
+
   /** Encodes an argument list; error paths read `args[0]`, `args[1].x`, ... */
   encodeArgs(args) {
     return this.encode(args, 'args');

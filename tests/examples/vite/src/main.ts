@@ -2,6 +2,7 @@ import { asCompleted, type Future, Pool, ShutdownError } from 'wasmpool';
 
 interface SmokeResult {
   crossOriginIsolated: boolean;
+  transport?: string;
   submit?: number;
   map?: number[];
   completionOrder?: number[];
@@ -17,6 +18,7 @@ async function smoke(): Promise<SmokeResult> {
   let pool: Pool | undefined;
   try {
     pool = new Pool({ workers: 2 });
+    result.transport = pool.transport;
     await pool.ready;
     result.submit = await pool.submit((a: number, b: number) => a + b, 2, 3);
     result.map = await pool.map((x: number) => x * x, [1, 2, 3, 4]);
