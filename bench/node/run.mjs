@@ -10,8 +10,12 @@
 import os from 'node:os';
 import { Piscina } from 'piscina';
 import Tinypool from 'tinypool';
-import { Pool } from 'wasmpool';
 import workerpool from 'workerpool';
+// The demo crate's Node.js entry: wasmpool's API and runtime on the demo's
+// wasm, which adds the Mandelbrot kernel cpu_scaling calls by name (the npm
+// package's wasm has no demo task; one process has one runtime, so every
+// Node.js row runs on it, as the browsers' cpu_scaling row runs on bench.html?demo).
+import { Pool } from '../../crates/wasmpool-demo/js/node.js';
 
 export const WORKERS = 2;
 const TASKS = new URL('./tasks.mjs', import.meta.url);
