@@ -8,9 +8,17 @@
 //! (cancelled before it ran, the pool shut down or terminated with it queued,
 //! the submit refused), which drops it ([`discard`]). Whoever takes it owns it,
 //! so the two cannot both drop it.
+//!
+//! An entry is the address and a ticket unique to its submit. The page's
+//! discard comes when the task's future settles, after the worker ran the
+//! closure and freed its box, and by then the allocator may have handed the
+//! same address to a newer closure: the ticket keeps a late discard from
+//! taking (and dropping) that newer one. (Measured before the ticket: 2 of 10
+//! runs of `tests/web.rs` failed a submit with "not a pending Rust closure".)
 
 use crate::wasm::registry::Registry;
 use js_sys::Array;
+use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use wasm_bindgen::JsValue;
 
 /// A closure on its way to a worker.
@@ -19,20 +27,26 @@ pub(super) type Job = Box<dyn FnOnce() + Send>;
 /// The name of the built-in task that runs a closure submitted from Rust.
 pub(super) const TASK_NAME: &str = "__wasmpool_closure";
 
-/// Pending closures, by address.
-static PENDING: Registry<u32> = Registry::new();
+/// Pending closures: `(address, ticket)`.
+static PENDING: Registry<(u32, u32)> = Registry::new();
 
-/// Boxes `job` and registers it: the returned address is the task's argument.
-pub(super) fn pend(job: Job) -> u32 {
+/// The next submit's ticket.
+static NEXT_TICKET: AtomicU32 = AtomicU32::new(0);
+
+/// Boxes `job` and registers it. Returns `(address, ticket)`: the address is
+/// the task's argument, the ticket what [`discard`] needs with it.
+pub(super) fn pend(job: Job) -> (u32, u32) {
     let address = Box::into_raw(Box::new(job)) as u32;
-    PENDING.push(address);
-    address
+    let ticket = NEXT_TICKET.fetch_add(1, Relaxed);
+    PENDING.push((address, ticket));
+    (address, ticket)
 }
 
-/// Drops the closure at `address` if no worker has taken it: its task settled
-/// without running it. Called on the page when the task's future settles.
-pub(super) fn discard(address: u32) {
-    if PENDING.take(|a| *a == address).is_some() {
+/// Drops the closure that submit `ticket` boxed at `address` if no worker has
+/// taken it: its task settled without running it. Called on the page when the
+/// task's future settles.
+pub(super) fn discard(address: u32, ticket: u32) {
+    if PENDING.take(|e| *e == (address, ticket)).is_some() {
         // SAFETY: registered by `pend` from `Box::into_raw`, taken once.
         drop(unsafe { Box::from_raw(address as *mut Job) });
     }
@@ -41,7 +55,7 @@ pub(super) fn discard(address: u32) {
 /// The built-in task that runs a closure submitted from Rust.
 pub(super) fn run_closure(args: Array) -> Result<JsValue, JsValue> {
     let address = args.get(0).as_f64().map(|a| a as u32).unwrap_or(0);
-    if PENDING.take(|a| *a == address).is_none() {
+    if PENDING.take(|(a, _)| *a == address).is_none() {
         return Err(js_sys::TypeError::new("__wasmpool_closure: not a pending Rust closure").into());
     }
     // SAFETY: registered by `pend` from `Box::into_raw`, taken once.

@@ -86,12 +86,13 @@ impl Pool {
             let r = Box::into_raw(Box::new(f()));
             slot.store(r, Release);
         });
-        let address = closure::pend(job);
+        let (address, ticket) = closure::pend(job);
         let js = self.submit.call2(&self.js, &closure::TASK_NAME.into(), &JsValue::from(address));
         // However the task ends, a closure it did not run is dropped then.
-        let watched = js.as_ref().map_err(Clone::clone).and_then(|future| discard_when_settled(future, address));
+        let watched =
+            js.as_ref().map_err(Clone::clone).and_then(|future| discard_when_settled(future, address, ticket));
         if watched.is_err() {
-            closure::discard(address); // refused (the pool is shut down): it never will run
+            closure::discard(address, ticket); // refused (the pool is shut down): it never will run
         }
         let inner = js.as_ref().map(|f| JsFuture::from(Promise::resolve(f))).map_err(Clone::clone);
         TaskFuture { inner, js: js.ok(), out }
@@ -125,18 +126,18 @@ impl Pool {
 
 thread_local! {
     /// One JS function for every submit: `closure::discard`, bound to a
-    /// closure's address per task.
+    /// closure's address and ticket per task.
     static DISCARD: OnceCell<Function> = const { OnceCell::new() };
 }
 
-/// Has the JS `future` drop the closure at `address` when it settles, unless
-/// a worker took it (`Future.addDoneCallback`, called at once if it already
-/// settled).
-fn discard_when_settled(future: &JsValue, address: u32) -> Result<(), JsValue> {
+/// Has the JS `future` drop the closure submit `ticket` boxed at `address`
+/// when it settles, unless a worker took it (`Future.addDoneCallback`, called
+/// at once if it already settled).
+fn discard_when_settled(future: &JsValue, address: u32, ticket: u32) -> Result<(), JsValue> {
     let discard = DISCARD.with(|d| {
-        d.get_or_init(|| Closure::<dyn Fn(u32)>::new(closure::discard).into_js_value().unchecked_into()).clone()
+        d.get_or_init(|| Closure::<dyn Fn(u32, u32)>::new(closure::discard).into_js_value().unchecked_into()).clone()
     });
-    let callback = discard.bind1(&JsValue::NULL, &JsValue::from(address));
+    let callback = discard.bind2(&JsValue::NULL, &JsValue::from(address), &JsValue::from(ticket));
     let add: Function = Reflect::get(future, &"addDoneCallback".into())?.dyn_into()?;
     add.call1(future, &callback).map(drop)
 }
