@@ -1,6 +1,6 @@
 // Debian's Chromium, driven by playwright-core.
 import { chromium } from 'playwright-core';
-import { findExecutable, newestChildPid } from './common.mjs';
+import { findExecutable, gotoPage, newestChildPid, PAGE_EVENTS } from './common.mjs';
 
 // No background networking, sync or component updates: this machine's closed
 // network refuses those connections, many at a time.
@@ -43,14 +43,9 @@ export async function launchChromium({ exposeGc = false } = {}) {
   };
 }
 
-const PAGE_EVENTS = ['console', 'pageerror', 'worker', 'response', 'requestfailed'];
-
 function wrap(page, context) {
   return {
-    goto: async (url) => {
-      const r = await page.goto(url);
-      return { status: () => r.status(), headers: () => r.headers() };
-    },
+    goto: (url) => gotoPage(page, url),
     evaluate: (fn, arg) => page.evaluate(fn, arg),
     waitFor: (fn, arg, { timeout = 30_000 } = {}) => page.waitForFunction(fn, arg, { timeout }),
     on: (event, cb) => {

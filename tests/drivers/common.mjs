@@ -1,5 +1,6 @@
 // What the engine drivers share: finding an executable, and a browser's pid.
 import fs from 'node:fs';
+import net from 'node:net';
 
 /** The first existing path among $envVar and `candidates`, or an error that says what to install. */
 export function findExecutable(envVar, candidates, what) {
@@ -27,4 +28,25 @@ export function newestChildPid(exeRe) {
     }
   }
   return best;
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (for a server this process starts). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The events the pages of a full driver (playwright, puppeteer) emit. */
+export const PAGE_EVENTS = ['console', 'pageerror', 'worker', 'response', 'requestfailed'];
+
+/** `page.goto(url)` of playwright or puppeteer, reduced to what callers read. */
+export async function gotoPage(page, url) {
+  const r = await page.goto(url);
+  return { status: () => r.status(), headers: () => r.headers() };
 }

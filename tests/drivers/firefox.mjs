@@ -2,7 +2,7 @@
 // (Playwright cannot drive a stock Firefox).
 import { execFileSync } from 'node:child_process';
 import puppeteer from 'puppeteer-core';
-import { findExecutable } from './common.mjs';
+import { findExecutable, gotoPage, PAGE_EVENTS } from './common.mjs';
 
 export function firefoxPath() {
   return findExecutable('FIREFOX_PATH', ['/usr/bin/firefox-esr', '/usr/bin/firefox'], "Firefox (Debian's firefox-esr)");
@@ -48,14 +48,9 @@ export async function launchFirefox({ precisePerformanceNow = false } = {}) {
   };
 }
 
-const PAGE_EVENTS = ['console', 'pageerror', 'worker', 'response', 'requestfailed'];
-
 function wrap(page, context) {
   return {
-    goto: async (url) => {
-      const r = await page.goto(url);
-      return { status: () => r.status(), headers: () => r.headers() };
-    },
+    goto: (url) => gotoPage(page, url),
     evaluate: (fn, arg) => evaluateCopied(page, fn, arg),
     waitFor: (fn, arg, { timeout = 30_000 } = {}) => page.waitForFunction(fn, { timeout, polling: 'raf' }, arg),
     on: (event, cb) => {

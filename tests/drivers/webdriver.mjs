@@ -8,7 +8,7 @@
 // callers choose their timeouts (a bench evaluate can take minutes).
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import net from 'node:net';
+import { freePort } from './common.mjs';
 
 /** An error response of the remote end: `error` is the W3C error code ('javascript error', 'script timeout', …). */
 export class WebDriverError extends Error {
@@ -20,17 +20,6 @@ export class WebDriverError extends Error {
 }
 
 const agent = new http.Agent({ keepAlive: true });
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** One HTTP request to the driver at `base`; resolves with the response's `value`, or rejects with WebDriverError. */
 function request(base, method, path, body) {

@@ -27,10 +27,10 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { startServer } from '../../scripts/serve.mjs';
+import { freePort } from '../drivers/common.mjs';
 import { BROWSERS, canShareMemory, launch } from '../drivers/index.mjs';
 
 const [target, appDirArg, browserName = 'chromium'] = process.argv.slice(2);
@@ -44,17 +44,6 @@ const appDir = path.resolve(appDirArg);
 const sharedMemory = canShareMemory(browserName);
 const RESULT_TIMEOUT = Number(process.env.EXAMPLES_RESULT_TIMEOUT || 30_000);
 const cleanups = [];
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts `vite <args>` in appDir on a free port; resolves with its URL once it answers. */
 async function startVite(args) {
