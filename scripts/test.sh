@@ -15,11 +15,18 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+# A test that hangs fails after 10 minutes (its file's process is ended), so
+# a hang costs its suite, not the whole run's time limit; each evaluation in a
+# page fails sooner, with what the page shows (tests/browser/harness.mjs).
+node_test=(node --test --test-concurrency=1 --test-timeout=600000)
+
 failed=0
 suite() {
   local name="$1"; shift
   printf '\033[1m[test]\033[0m %s\n' "$name"
-  if "$@"; then echo "[test] $name: passed"; else echo "[test] $name: failed"; failed=1; fi
+  # No suite takes 10 minutes here; one that hangs somewhere no test timeout
+  # reaches is stopped at 20.
+  if timeout --kill-after=30 1200 "$@"; then echo "[test] $name: passed"; else echo "[test] $name: failed"; failed=1; fi
 }
 
 suite "rust (native cargo test)" cargo test --lib --tests
@@ -70,13 +77,13 @@ for target in "${TARGETS[@]}"; do
   [ "$browser" = node ] && continue
   label_of "$browser"
   WASMPOOL_BROWSER=$browser WASMPOOL_TRANSPORT=$transport suite "browser (${labels[$browser]}, $transport)" \
-    node --test --test-concurrency=1 "${grep_args[@]}" "${browser_tests[@]}"
+    "${node_test[@]}" "${grep_args[@]}" "${browser_tests[@]}"
 done
 # The same suites against wasmpool's Node.js runtime (worker_threads): each
 # "page" is a Node.js process (tests/drivers/node.mjs); tests that need a DOM
 # or a non-isolated page skip with the reason. tests/node-runtime: what only a
 # Node.js process has (exiting by itself, keepAlive, module paths).
-[[ " ${TARGETS[*]} " == *" node:shared "* ]] && WASMPOOL_BROWSER=node suite "node (worker_threads)" node --test --test-concurrency=1 "${grep_args[@]}" \
+[[ " ${TARGETS[*]} " == *" node:shared "* ]] && WASMPOOL_BROWSER=node suite "node (worker_threads)" "${node_test[@]}" "${grep_args[@]}" \
   "${browser_tests[@]}" tests/node-runtime/*.test.mjs
 if [ -f tests/examples/run.sh ]; then
   suite "examples (packaged tarball in Vite, webpack, plain page)" bash tests/examples/run.sh

@@ -16,7 +16,7 @@
 
 use crate::sched::pool::{layout as pool, shutdown, Completed, Next};
 use crate::sched::task::{self, layout as slot, state};
-use crate::sched::worker::layout as worker;
+use crate::sched::worker::{layout as worker, status};
 
 /// One constant as the JS layer sees it. Values are `i64` so that `u32`
 /// offsets and the negative `i32` codes of `wp_worker_next` fit alike.
@@ -65,6 +65,9 @@ pub(crate) const JS_CONSTANTS: &[JsConst] = &[
     c("WORKER_UID", worker::UID as i64, ""),
     c("WORKER_TLS_BASE", worker::TLS_BASE as i64, ""),
     c("WORKER_STACK_ALLOC", worker::STACK_ALLOC as i64, ""),
+    c("WORKER_THREAD_HEAP", worker::THREAD_HEAP as i64, ""),
+    c("WORKER_THREAD_HEAP_BYTES", worker::THREAD_HEAP_BYTES as i64, ""),
+    c("STATUS_STARTING", status::STARTING as i64, "worker status: in wasm-bindgen's thread start (invariant 4)"),
     c("NEXT_EXIT", Next::EXIT_CODE as i64, "wp_worker_next/try_next return these instead of a task id"),
     c("NEXT_KILLED", Next::KILLED_CODE as i64, ""),
     c("NEXT_EMPTY", Next::EMPTY_CODE as i64, ""),

@@ -52,6 +52,8 @@ pub(crate) mod layout {
     pub(crate) const UID: u32 = offset_of!(WorkerRecord, uid) as u32;
     pub(crate) const TLS_BASE: u32 = offset_of!(WorkerRecord, tls_base) as u32;
     pub(crate) const STACK_ALLOC: u32 = offset_of!(WorkerRecord, stack_alloc) as u32;
+    pub(crate) const THREAD_HEAP: u32 = offset_of!(WorkerRecord, thread_heap) as u32;
+    pub(crate) const THREAD_HEAP_BYTES: u32 = offset_of!(WorkerRecord, thread_heap_bytes) as u32;
 }
 
 impl Default for WorkerRecord {

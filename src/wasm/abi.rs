@@ -211,10 +211,14 @@ pub fn wp_worker_start(pool: u32, worker: u32, tls_base: u32, stack_alloc: u32) 
     rec.tls_base.store(tls_base, SeqCst);
     rec.stack_alloc.store(stack_alloc, SeqCst);
     alloc::bracket_this_thread(rec);
+    // Thread start is over and every allocation from here is bracketed: a
+    // kill now finds the worker outside a critical section or parked at its
+    // next one, so the page may go on with it (invariant 4; a kill that waits
+    // for this must not wait for anything that allocates).
+    rec.status.store(status::IDLE, SeqCst);
     // The thread's first externref allocates its externref slab: do it here,
     // where the allocator records the block for the page to free later.
     alloc::adopt_thread_heap(|| drop(JsValue::from_f64(0.0)));
-    rec.status.store(status::IDLE, SeqCst);
     std::panic::set_hook(Box::new(panic::record));
     Ok(())
 }
@@ -287,10 +291,11 @@ pub fn wp_worker_exit(pool: u32, worker: u32) -> Result<(), JsValue> {
 }
 
 /// Frees the heap block a worker's thread state owned (see src/wasm/alloc.rs),
-/// with its stack and TLS: only once its thread runs no more wasm.
+/// which the page took out of its record: with its stack and TLS, once its
+/// thread has ended (invariant 10).
 #[wasm_bindgen]
-pub fn wp_free_thread_heap(pool: u32, worker: u32) -> Result<(), JsValue> {
-    record(pool, worker).map(alloc::free_thread_heap)
+pub fn wp_free_thread_heap(ptr: u32, bytes: u32) {
+    alloc::free_thread_heap(ptr, bytes);
 }
 
 /// Bytes the Rust allocator has handed out and not taken back, over every

@@ -110,15 +110,14 @@ pub(super) fn adopt_thread_heap(touch: impl FnOnce()) {
     }
 }
 
-/// Frees the thread heap `record`'s occupant left behind (its thread runs
-/// no more wasm), once.
-pub(super) fn free_thread_heap(record: &WorkerRecord) {
-    let ptr = record.thread_heap.swap(0, SeqCst);
-    let size = record.thread_heap_bytes.swap(0, SeqCst);
+/// Frees a thread heap of `size` bytes at `ptr` that the page took out of a
+/// worker record (invariant 10: its thread has ended).
+pub(super) fn free_thread_heap(ptr: u32, size: u32) {
     if ptr != 0 {
         // SAFETY: recorded by `alloc`/`realloc` below as a live block of
         // `size` bytes (a Vec<usize>, hence the alignment) whose owner, the
-        // dead thread's externref slab, will never touch it again.
+        // ended thread's externref slab, will never touch it again; the page
+        // took it out of the record (zeroing it), so it is freed once.
         unsafe { std::alloc::dealloc(ptr as *mut u8, Layout::from_size_align_unchecked(size as usize, 4)) }
     }
 }

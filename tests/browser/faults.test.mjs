@@ -177,3 +177,47 @@ test('1,000 Rust panics: the wasm memory and the live heap return to their size 
   const leaked = r.after.heap - r.before.heap;
   assert.ok(leaked <= 32 * 1000, `the live heap grew by ${leaked} bytes over 1,000 panics`);
 });
+
+// terminate() only asks a thread to stop: Chromium lets a worker that is busy
+// in a task run on for 2 s. A killed worker's stack and TLS must not be handed
+// out again until its thread has ended, or the thread overwrites whatever the
+// allocator put there (worker-handle.js kill(), core invariant 10).
+test("a force-cancelled Rust task's stack is not handed out again while its thread may still run", {
+  skip: transportName() === 'message' && 'no shared memory on the message transport',
+}, async () => {
+  const p = await openPage();
+  try {
+    const r = await p.evaluate(async () => {
+      const { Pool } = await import('/crates/wasmpool-demo/js/index.js');
+      const { loadRuntime } = await import('/src/js/runtime.js');
+      const rt = await loadRuntime();
+      const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+      const pool = new Pool({ workers: 1 });
+      await pool.ready;
+      const f = pool.submit('stack_scribble', 60_000);
+      while (!f.running()) await sleep(1);
+      await sleep(50);
+      f.cancel({ force: true });
+      const outcome = await f.then(
+        () => 'resolved',
+        (e) => e.name,
+      );
+      await sleep(20); // the kill is done: the worker is terminated
+      // Take what the allocator hands out now: a freed stack would be among it.
+      const bytes = rt.stackSize;
+      const blocks = Array.from({ length: 16 }, () => rt.wasm.wp_alloc(bytes));
+      for (const ptr of blocks) new Uint8Array(rt.memory.buffer, ptr, bytes).fill(0xa5);
+      await sleep(500);
+      const u8 = new Uint8Array(rt.memory.buffer);
+      let overwritten = 0;
+      for (const ptr of blocks) for (let i = 0; i < bytes; i++) if (u8[ptr + i] !== 0xa5) overwritten++;
+      for (const ptr of blocks) rt.wasm.wp_free(ptr, bytes);
+      const after = await pool.submit('add', 2, 3);
+      await pool.shutdown();
+      return { outcome, overwritten, after };
+    });
+    assert.deepEqual(r, { outcome: 'CancelledError', overwritten: 0, after: 5 });
+  } finally {
+    await p.close();
+  }
+});

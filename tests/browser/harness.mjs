@@ -98,9 +98,15 @@ export async function pageUrl(isolation, pagePath = '/tests/browser/blank.html')
   return (await serverUrl(isolation)) + pagePath;
 }
 
+// How long one evaluation in a page may take (the longest test takes ~20 s).
+const EVALUATE_TIMEOUT_MS = 240_000;
+const EXPIRED = Symbol('expired');
+
 /** A page of the browser under test, with its console output and uncaught errors collected. */
 class TestPage {
   #page;
+  /** True once an evaluation hung: inPage then leaves this page for a new one. */
+  hung = false;
 
   constructor(page) {
     this.#page = page;
@@ -115,9 +121,38 @@ class TestPage {
     if (process.env.WASMPOOL_TEST_VERBOSE) process.stderr.write(`[page] ${line}\n`);
   }
 
-  /** Runs `fn(arg)` in the page (awaiting it if it is async) and returns its result. */
-  evaluate(fn, arg) {
-    return this.#page.evaluate(fn, arg);
+  /**
+   * Runs `fn(arg)` in the page (awaiting it if it is async) and returns its
+   * result. One that has not settled after `timeout` ms (no test comes near)
+   * fails with what can be seen of the page: whether its main thread still
+   * answers, and its last log lines. (A hang must fail its test, not the
+   * whole run's time limit.)
+   */
+  async evaluate(fn, arg, { timeout = EVALUATE_TIMEOUT_MS } = {}) {
+    let timer;
+    const expired = new Promise((resolve) => {
+      timer = setTimeout(() => resolve(EXPIRED), timeout);
+    });
+    try {
+      const result = await Promise.race([this.#page.evaluate(fn, arg), expired]);
+      if (result !== EXPIRED) return result;
+    } finally {
+      clearTimeout(timer);
+    }
+    this.hung = true;
+    const answer = await Promise.race([
+      this.#page
+        .evaluate(() => true)
+        .then(
+          () => 'its main thread still answers',
+          (e) => `it fails to answer (${e?.message ?? e})`,
+        ),
+      new Promise((resolve) => setTimeout(() => resolve('its main thread does not answer within 5 s'), 5000)),
+    ]);
+    throw new Error(
+      `the page's evaluation did not settle within ${timeout / 1000} s; ${answer}. Its last log lines:\n` +
+        (this.logs.slice(-20).join('\n') || '(none)'),
+    );
   }
 
   /** Resolves once `fn(arg)` is truthy in the page; rejects after `timeout` ms. */
@@ -203,6 +238,12 @@ export async function inPage(source, { arg, fresh = false, entry = PACKAGE } = {
     }
   }
   const page = fresh ? await openPage() : await sharedPage();
+  if (!fresh && page.hung) {
+    // The last test hung this page: the next ones get a new one.
+    shared = null;
+    page.close().catch(() => {});
+    return inPage(source, { arg, fresh, entry });
+  }
   try {
     return await page.evaluate(
       async ([src, a, e]) => {

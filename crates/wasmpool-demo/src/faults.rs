@@ -1,5 +1,6 @@
 //! Fault injectors for the reliability tests: a task that panics, one that
-//! allocates as much as it is told, and closures whose tasks never run.
+//! allocates as much as it is told, one that keeps writing its stack, and
+//! closures whose tasks never run.
 
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
@@ -16,6 +17,21 @@ pub(super) fn alloc_bytes(args: Array) -> Result<JsValue, JsValue> {
     let n = args.get(0).as_f64().unwrap_or(0.0) as usize;
     let v = vec![1u8; n];
     Ok(JsValue::from_f64(v.iter().map(|b| *b as f64).sum()))
+}
+
+/// `(ms)` → for `ms` milliseconds keeps rewriting a 64 KiB buffer on its
+/// stack, returns how many times (tests that the stack of a killed worker is
+/// not handed out again while its thread may still run).
+pub(super) fn stack_scribble(args: Array) -> Result<JsValue, JsValue> {
+    let end = js_sys::Date::now() + args.get(0).as_f64().unwrap_or(0.0);
+    let mut buf = [0u8; 65536];
+    let mut rounds = 0u32;
+    while js_sys::Date::now() < end {
+        buf.fill(rounds as u8);
+        std::hint::black_box(&mut buf);
+        rounds += 1;
+    }
+    Ok(JsValue::from_f64(rounds.into()))
 }
 
 /// `(pool, how)`: are closures submitted from Rust dropped when their tasks

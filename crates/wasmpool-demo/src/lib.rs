@@ -39,6 +39,7 @@ const TASKS: &[(&str, wasmpool::TaskFn)] = &[
     ("rust_panic", faults::rust_panic),
     ("add", data::add),
     ("alloc_bytes", faults::alloc_bytes),
+    ("stack_scribble", faults::stack_scribble),
     ("rayon_sum", data::rayon_sum),
     ("mandelbrot_into", mandelbrot::into_task),
     ("mandelbrot_rayon", mandelbrot::rayon_task),

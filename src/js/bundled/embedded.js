@@ -525,14 +525,18 @@ var STATE_RUNNING = 3;
 var POOL_COMPLETION_EVENT = 0;
 var POOL_MAIN_WAITING = 4;
 var POOL_JOBS_EVENT = 20;
+var WORKER_STATUS = 0;
 var WORKER_TLS_BASE = 24;
 var WORKER_STACK_ALLOC = 28;
+var WORKER_THREAD_HEAP = 32;
+var WORKER_THREAD_HEAP_BYTES = 36;
+var STATUS_STARTING = 1;
 var NEXT_KILLED = -2;
 var NEXT_EMPTY = -3;
 var NEXT_SLEEP = -4;
 var COMPLETED_MAIN_WAITING = 2;
 var SHUTDOWN_NOW = 2;
-var LAYOUT_HASH = 72053669;
+var LAYOUT_HASH = 1957206749;
 
 // src/js/shared/layout.js
 var slotOf = (id) => id & TASK_SLOT_MASK;
@@ -595,10 +599,17 @@ var poolWord = (poolPtr, offset) => poolPtr + offset >>> 2;
 function completionWords(poolPtr) {
   return { event: poolWord(poolPtr, POOL_COMPLETION_EVENT), mainWaiting: poolWord(poolPtr, POOL_MAIN_WAITING) };
 }
+function inThreadStart(u32, recordPtr) {
+  return Atomics.load(u32, recordPtr + WORKER_STATUS >>> 2) === STATUS_STARTING;
+}
 function takeThreadMemory(u32, recordPtr) {
-  const tls = Atomics.exchange(u32, recordPtr + WORKER_TLS_BASE >>> 2, 0);
-  const stack = Atomics.exchange(u32, recordPtr + WORKER_STACK_ALLOC >>> 2, 0);
-  return { tls, stack };
+  const take = (offset) => Atomics.exchange(u32, recordPtr + offset >>> 2, 0);
+  return {
+    tls: take(WORKER_TLS_BASE),
+    stack: take(WORKER_STACK_ALLOC),
+    heap: take(WORKER_THREAD_HEAP),
+    heapBytes: take(WORKER_THREAD_HEAP_BYTES)
+  };
 }
 
 // src/js/runtime.js
@@ -2291,10 +2302,10 @@ function settleTask(task, ok, value) {
   else task.future._reject(value);
 }
 function spinFor(i32, event, seen) {
-  const until = performance.now() + MAIN_SPIN_MS;
+  const until2 = performance.now() + MAIN_SPIN_MS;
   do {
     for (let k = 0; k < 64; k++) if (Atomics.load(i32, event) !== seen) return true;
-  } while (performance.now() < until);
+  } while (performance.now() < until2);
   return false;
 }
 
@@ -2527,6 +2538,11 @@ function calibrateSpin(wasm, ptr) {
 // src/js/page/worker-handle.js
 var nextUid2 = 1;
 var KILL_SPINS = 1e3;
+async function until(done) {
+  for (let spins = 0; !done(); spins++) {
+    if (spins >= KILL_SPINS) await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
 var WorkerHandle = class {
   /** The Web Worker. */
   worker;
@@ -2547,6 +2563,8 @@ var WorkerHandle = class {
   #markExited;
   #markLeft;
   #started = false;
+  #startFailed = false;
+  #lifeLockReleased;
   /**
    * Starts a worker in table slot `index`.
    * @param {object} core `{ rt, ptr, view, lockPrefix, init }`: the runtime, the
@@ -2589,6 +2607,7 @@ var WorkerHandle = class {
         resolve();
         break;
       case MSG.ERROR:
+        this.#startFailed = true;
         if (this.#started) console.error(`wasmpool: worker ${this.uid} failed: ${data.message}`);
         if (data.threadStart) markThreadStartTrapped(data.message);
         reject(new BrokenPoolError(`a worker failed to start: ${data.message}`));
@@ -2612,6 +2631,7 @@ var WorkerHandle = class {
     event.preventDefault?.();
     const message = event.message || "the worker script failed to load";
     if (!this.#started) {
+      this.#startFailed = true;
       this.#leave();
       reject(new BrokenPoolError(`a worker failed to start: ${message}`));
     } else {
@@ -2620,62 +2640,82 @@ var WorkerHandle = class {
   }
   #onExit(reject) {
     if (!this.#started) {
+      this.#startFailed = true;
       this.gone = true;
       reject(new BrokenPoolError("a worker exited before it started"));
     } else if (!this.gone) {
       this.#events.onDied(this);
     }
   }
-  // A worker holds a Web Lock for its whole life; the page's request for the
-  // same lock is granted only when the worker is gone. That is how a worker
-  // that dies by itself (self.close(), a crash, out of memory) is noticed:
-  // no event reports it.
+  // A worker holds a Web Lock for its whole life (from before its thread
+  // start); the page's request for the same lock is granted only when the
+  // worker is gone. That is how a worker that dies by itself (self.close(), a
+  // crash, out of memory) is noticed: no event reports it. Requested once it
+  // started, or by kill() once its thread start is over.
   #watchForDeath() {
-    if (!globalThis.navigator?.locks) return;
-    navigator.locks.request(this.#lockName, () => {
+    this.#lifeLockReleased ??= globalThis.navigator?.locks?.request(this.#lockName, () => {
       if (!this.gone) this.#events.onDied(this);
-    }).catch(() => {
-    });
+    }).then(
+      () => true,
+      () => false
+    );
+  }
+  // Resolves to true once the worker's thread has ended for sure (Node.js:
+  // its 'exit'; browsers: its life lock is released), false if that cannot
+  // be known (a browser without Web Locks: its thread memory is then kept,
+  // not freed under a thread that may still run).
+  async #threadEnded() {
+    if (this.worker.closed) {
+      await this.worker.closed;
+      return true;
+    }
+    this.#watchForDeath();
+    return await this.#lifeLockReleased ?? false;
   }
   /**
    * Kill handshake (core invariant 4), then terminate. `dead`: the worker
    * runs no wasm any more (it trapped or crashed), so there is no critical
    * section to wait for. Resolves to the ids of the tasks it was running,
-   * which the core has marked DONE for the page to settle as crashed.
+   * which the core has marked DONE for the page to settle as crashed; its
+   * thread memory is given back once its thread has ended.
    */
   async kill({ dead = false } = {}) {
-    const { glue } = this.#core.rt;
-    const { ptr } = this.#core;
+    const { rt, ptr, view } = this.#core;
+    const { glue } = rt;
     this.#leave();
     glue.wp_request_kill(ptr, this.index);
-    for (let spins = 0; !dead && !glue.wp_safe_to_terminate(ptr, this.index); spins++) {
-      if (spins < KILL_SPINS) continue;
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
+    const record = glue.wp_worker_ptr(ptr, this.index);
+    await until(() => dead || this.#startFailed || !inThreadStart(view.refresh().u32, record));
+    await until(() => dead || glue.wp_safe_to_terminate(ptr, this.index));
     this.worker.terminate();
     const abandoned = glue.wp_abandon(ptr, this.index);
-    this.freeThreadMemory();
+    const memory = this.#takeThreadMemory();
+    this.#threadEnded().then((ended) => {
+      if (ended) this.#freeThreadMemory(memory);
+    });
     return abandoned;
   }
-  /** It left by itself: it runs no more wasm, so its thread memory can go. */
+  /** It left by itself: it runs no more wasm, so its thread memory can go now. */
   retire() {
     this.#leave();
     this.worker.terminate();
-    this.freeThreadMemory();
+    this.#freeThreadMemory(this.#takeThreadMemory());
   }
   #leave() {
     this.gone = true;
     this.#markLeft();
   }
   // The stack, TLS and thread heap (src/wasm/alloc.rs) a worker thread
-  // allocated for itself. Freed here, on the page, once the worker runs no
-  // more wasm; taken out of its record so it happens once.
-  freeThreadMemory() {
+  // allocated for itself, taken out of its record so they are freed once,
+  // by the page (core invariant 10).
+  #takeThreadMemory() {
     const { rt, ptr, view } = this.#core;
-    const record = rt.glue.wp_worker_ptr(ptr, this.index);
-    const { tls, stack } = takeThreadMemory(view.refresh().u32, record);
+    return takeThreadMemory(view.refresh().u32, rt.glue.wp_worker_ptr(ptr, this.index));
+  }
+  #freeThreadMemory({ tls, stack, heap, heapBytes }) {
+    const { rt } = this.#core;
     if (tls || stack) rt.wasm.__wbindgen_thread_destroy(tls || void 0, stack || void 0, rt.stackSize);
-    rt.glue.wp_free_thread_heap(ptr, this.index);
+    if (heap) rt.glue.wp_free_thread_heap(heap, heapBytes);
   }
 };
 
@@ -2894,7 +2934,7 @@ var SharedTransport = class {
       await Promise.race([Promise.all(this.#live().map((h) => h.left)), grace]);
       clearTimeout(timer);
     }
-    for (const handle of this.#live()) await this.#kill(handle);
+    await Promise.all(this.#live().map((handle) => this.#kill(handle)));
     for (const id of glue.wp_drain_queued(ptr)) {
       this.#dispatcher.finish(id)?.future._reject(new ShutdownError("the pool was shut down before this task ran"));
     }

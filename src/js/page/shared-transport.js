@@ -272,7 +272,7 @@ export class SharedTransport {
       await Promise.race([Promise.all(this.#live().map((h) => h.left)), grace]);
       clearTimeout(timer); // a pending timer would keep Node.js alive for the rest of the grace
     }
-    for (const handle of this.#live()) await this.#kill(handle);
+    await Promise.all(this.#live().map((handle) => this.#kill(handle)));
     // Anything still queued (a broken pool) is cancelled with a clear error.
     for (const id of glue.wp_drain_queued(ptr)) {
       this.#dispatcher.finish(id)?.future._reject(new ShutdownError('the pool was shut down before this task ran'));

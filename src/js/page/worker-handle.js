@@ -4,14 +4,22 @@
 
 import { BrokenPoolError } from '../errors.js';
 import { markThreadStartTrapped } from '../runtime.js';
-import { takeThreadMemory } from '../shared/layout.js';
+import { inThreadStart, takeThreadMemory } from '../shared/layout.js';
 import { MSG } from '../shared/messages.js';
 
 // Unique ids for worker occupants across all pools of the page.
 let nextUid = 1;
 
-// How long the page spins on the kill handshake before yielding to timers.
+// How long the page spins on a kill handshake step before yielding to timers.
 const KILL_SPINS = 1000;
+
+// Resolves once `done()` is true: spins briefly (a handshake step is a few
+// hundred instructions of the worker's), then polls between timer turns.
+async function until(done) {
+  for (let spins = 0; !done(); spins++) {
+    if (spins >= KILL_SPINS) await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
 
 export class WorkerHandle {
   /** The Web Worker. */
@@ -33,6 +41,8 @@ export class WorkerHandle {
   #markExited;
   #markLeft;
   #started = false;
+  #startFailed = false;
+  #lifeLockReleased;
 
   /**
    * Starts a worker in table slot `index`.
@@ -80,6 +90,7 @@ export class WorkerHandle {
         resolve();
         break;
       case MSG.ERROR:
+        this.#startFailed = true;
         if (this.#started) console.error(`wasmpool: worker ${this.uid} failed: ${data.message}`);
         if (data.threadStart) markThreadStartTrapped(data.message);
         reject(new BrokenPoolError(`a worker failed to start: ${data.message}`));
@@ -104,6 +115,7 @@ export class WorkerHandle {
     event.preventDefault?.();
     const message = event.message || 'the worker script failed to load';
     if (!this.#started) {
+      this.#startFailed = true;
       // A worker that cannot even start would fail again if replaced.
       this.#leave();
       reject(new BrokenPoolError(`a worker failed to start: ${message}`));
@@ -117,6 +129,7 @@ export class WorkerHandle {
 
   #onExit(reject) {
     if (!this.#started) {
+      this.#startFailed = true;
       this.gone = true;
       reject(new BrokenPoolError('a worker exited before it started'));
     } else if (!this.gone) {
@@ -124,45 +137,74 @@ export class WorkerHandle {
     }
   }
 
-  // A worker holds a Web Lock for its whole life; the page's request for the
-  // same lock is granted only when the worker is gone. That is how a worker
-  // that dies by itself (self.close(), a crash, out of memory) is noticed:
-  // no event reports it.
+  // A worker holds a Web Lock for its whole life (from before its thread
+  // start); the page's request for the same lock is granted only when the
+  // worker is gone. That is how a worker that dies by itself (self.close(), a
+  // crash, out of memory) is noticed: no event reports it. Requested once it
+  // started, or by kill() once its thread start is over.
   #watchForDeath() {
-    if (!globalThis.navigator?.locks) return;
-    navigator.locks
-      .request(this.#lockName, () => {
+    this.#lifeLockReleased ??= globalThis.navigator?.locks
+      ?.request(this.#lockName, () => {
         if (!this.gone) this.#events.onDied(this);
       })
-      .catch(() => {});
+      .then(
+        () => true,
+        () => false,
+      );
+  }
+
+  // Resolves to true once the worker's thread has ended for sure (Node.js:
+  // its 'exit'; browsers: its life lock is released), false if that cannot
+  // be known (a browser without Web Locks: its thread memory is then kept,
+  // not freed under a thread that may still run).
+  async #threadEnded() {
+    if (this.worker.closed) {
+      await this.worker.closed;
+      return true;
+    }
+    this.#watchForDeath();
+    return (await this.#lifeLockReleased) ?? false;
   }
 
   /**
    * Kill handshake (core invariant 4), then terminate. `dead`: the worker
    * runs no wasm any more (it trapped or crashed), so there is no critical
    * section to wait for. Resolves to the ids of the tasks it was running,
-   * which the core has marked DONE for the page to settle as crashed.
+   * which the core has marked DONE for the page to settle as crashed; its
+   * thread memory is given back once its thread has ended.
    */
   async kill({ dead = false } = {}) {
-    const { glue } = this.#core.rt;
-    const { ptr } = this.#core;
+    const { rt, ptr, view } = this.#core;
+    const { glue } = rt;
     this.#leave();
     glue.wp_request_kill(ptr, this.index);
-    for (let spins = 0; !dead && !glue.wp_safe_to_terminate(ptr, this.index); spins++) {
-      if (spins < KILL_SPINS) continue;
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
+    // wasm-bindgen's thread start takes locks that no handshake covers: a
+    // worker terminated there could hold them for good. It is short; once
+    // done, the worker parks at its first critical section.
+    const record = glue.wp_worker_ptr(ptr, this.index);
+    await until(() => dead || this.#startFailed || !inThreadStart(view.refresh().u32, record));
+    await until(() => dead || glue.wp_safe_to_terminate(ptr, this.index));
     this.worker.terminate();
     const abandoned = glue.wp_abandon(ptr, this.index);
-    this.freeThreadMemory();
+    // terminate() only asks the thread to stop. Measured in Chromium 156: a
+    // worker busy in a task runs on for 2 s (Chromium's forced-termination
+    // delay), writing its stack and TLS, and a worker the kill request woke
+    // runs on for a moment too; freed at once, they could be handed out
+    // again and overwritten. So its thread memory leaves the record now (a
+    // replacement reuses the record) and is freed once the thread has ended.
+    // (Shutdown does not wait for that: it stays prompt.)
+    const memory = this.#takeThreadMemory();
+    this.#threadEnded().then((ended) => {
+      if (ended) this.#freeThreadMemory(memory);
+    });
     return abandoned;
   }
 
-  /** It left by itself: it runs no more wasm, so its thread memory can go. */
+  /** It left by itself: it runs no more wasm, so its thread memory can go now. */
   retire() {
     this.#leave();
     this.worker.terminate();
-    this.freeThreadMemory();
+    this.#freeThreadMemory(this.#takeThreadMemory());
   }
 
   #leave() {
@@ -171,13 +213,16 @@ export class WorkerHandle {
   }
 
   // The stack, TLS and thread heap (src/wasm/alloc.rs) a worker thread
-  // allocated for itself. Freed here, on the page, once the worker runs no
-  // more wasm; taken out of its record so it happens once.
-  freeThreadMemory() {
+  // allocated for itself, taken out of its record so they are freed once,
+  // by the page (core invariant 10).
+  #takeThreadMemory() {
     const { rt, ptr, view } = this.#core;
-    const record = rt.glue.wp_worker_ptr(ptr, this.index);
-    const { tls, stack } = takeThreadMemory(view.refresh().u32, record);
+    return takeThreadMemory(view.refresh().u32, rt.glue.wp_worker_ptr(ptr, this.index));
+  }
+
+  #freeThreadMemory({ tls, stack, heap, heapBytes }) {
+    const { rt } = this.#core;
     if (tls || stack) rt.wasm.__wbindgen_thread_destroy(tls || undefined, stack || undefined, rt.stackSize);
-    rt.glue.wp_free_thread_heap(ptr, this.index);
+    if (heap) rt.glue.wp_free_thread_heap(heap, heapBytes);
   }
 }

@@ -15,10 +15,14 @@ import {
   SLOT_STATE,
   STATE_MASK,
   STATE_RUNNING,
+  STATUS_STARTING,
   TASK_GENERATION_SHIFT,
   TASK_SLOT_MASK,
   WORKER_SHIFT,
   WORKER_STACK_ALLOC,
+  WORKER_STATUS,
+  WORKER_THREAD_HEAP,
+  WORKER_THREAD_HEAP_BYTES,
   WORKER_TLS_BASE,
 } from './layout-constants.js';
 
@@ -106,12 +110,22 @@ export function completionWords(poolPtr) {
   return { event: poolWord(poolPtr, POOL_COMPLETION_EVENT), mainWaiting: poolWord(poolPtr, POOL_MAIN_WAITING) };
 }
 
+/** Whether a worker record's occupant is still in wasm-bindgen's thread start (core invariant 4). */
+export function inThreadStart(u32, recordPtr) {
+  return Atomics.load(u32, (recordPtr + WORKER_STATUS) >>> 2) === STATUS_STARTING;
+}
+
 /**
- * Takes the stack and TLS a worker thread allocated for itself out of its
- * record (zeroing them, so they are freed once): `{ tls, stack }`, 0 if none.
+ * Takes what a worker thread allocated for itself out of its record (zeroing
+ * it, so it is freed once): its stack and TLS, and its thread heap (core
+ * invariant 10). `{ tls, stack, heap, heapBytes }`, 0 where none.
  */
 export function takeThreadMemory(u32, recordPtr) {
-  const tls = Atomics.exchange(u32, (recordPtr + WORKER_TLS_BASE) >>> 2, 0);
-  const stack = Atomics.exchange(u32, (recordPtr + WORKER_STACK_ALLOC) >>> 2, 0);
-  return { tls, stack };
+  const take = (offset) => Atomics.exchange(u32, (recordPtr + offset) >>> 2, 0);
+  return {
+    tls: take(WORKER_TLS_BASE),
+    stack: take(WORKER_STACK_ALLOC),
+    heap: take(WORKER_THREAD_HEAP),
+    heapBytes: take(WORKER_THREAD_HEAP_BYTES),
+  };
 }
