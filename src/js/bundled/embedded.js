@@ -3795,8 +3795,11 @@ function reportStartFailure(error) {
 }
 async function serve(init, glue, refs) {
   const { memory, pool, poolAddress, index } = init;
-  await holdLifeLock(init.lockName);
+  const lifeLock = holdLifeLock(init.lockName);
+  lifeLock.catch(() => {
+  });
   const wasm = startWasmThread(glue, init);
+  await lifeLock;
   glue.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
   const functions = new TaskFunctions(await importTaskModules2(init.modules), glue);
   const view = new CoreView(memory, init.slotsPtr);
