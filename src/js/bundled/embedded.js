@@ -2690,9 +2690,12 @@ var WorkerHandle = class {
     this.worker.terminate();
     const abandoned = glue.wp_abandon(ptr, this.index);
     const memory = this.#takeThreadMemory();
-    this.#threadEnded().then((ended) => {
-      if (ended) this.#freeThreadMemory(memory);
-    });
+    if (dead) this.#freeThreadMemory(memory);
+    else {
+      this.#threadEnded().then((ended) => {
+        if (ended) this.#freeThreadMemory(memory);
+      });
+    }
     return abandoned;
   }
   /** It left by itself: it runs no more wasm, so its thread memory can go now. */
