@@ -208,17 +208,17 @@ pub fn wp_free(ptr: u32, len: u32) {
 #[wasm_bindgen]
 pub fn wp_worker_start(pool: u32, worker: u32, tls_base: u32, stack_alloc: u32) -> Result<(), JsValue> {
     let rec = record(pool, worker)?;
+    // Thread start is over once this is stored, and nothing here allocates
+    // before the allocator brackets this thread: a kill that waits for it
+    // (invariant 4) then finds the worker outside a critical section or
+    // parked at its next one.
     rec.tls_base.store(tls_base, SeqCst);
     rec.stack_alloc.store(stack_alloc, SeqCst);
     alloc::bracket_this_thread(rec);
-    // Thread start is over and every allocation from here is bracketed: a
-    // kill now finds the worker outside a critical section or parked at its
-    // next one, so the page may go on with it (invariant 4; a kill that waits
-    // for this must not wait for anything that allocates).
-    rec.status.store(status::IDLE, SeqCst);
     // The thread's first externref allocates its externref slab: do it here,
     // where the allocator records the block for the page to free later.
     alloc::adopt_thread_heap(|| drop(JsValue::from_f64(0.0)));
+    rec.status.store(status::IDLE, SeqCst);
     std::panic::set_hook(Box::new(panic::record));
     Ok(())
 }

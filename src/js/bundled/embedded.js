@@ -600,7 +600,7 @@ function completionWords(poolPtr) {
   return { event: poolWord(poolPtr, POOL_COMPLETION_EVENT), mainWaiting: poolWord(poolPtr, POOL_MAIN_WAITING) };
 }
 function inThreadStart(u32, recordPtr) {
-  return Atomics.load(u32, recordPtr + WORKER_STATUS >>> 2) === STATUS_STARTING;
+  return Atomics.load(u32, recordPtr + WORKER_STATUS >>> 2) === STATUS_STARTING && Atomics.load(u32, recordPtr + WORKER_TLS_BASE >>> 2) === 0;
 }
 function takeThreadMemory(u32, recordPtr) {
   const take = (offset) => Atomics.exchange(u32, recordPtr + offset >>> 2, 0);
@@ -2558,6 +2558,8 @@ var WorkerHandle = class {
   left;
   /** Resolves when it has started, rejects with BrokenPoolError if it could not. */
   ready;
+  /** Resolves once a killed worker's thread memory is given back (its thread has ended). */
+  released = Promise.resolve();
   #core;
   #events;
   #markExited;
@@ -2692,7 +2694,7 @@ var WorkerHandle = class {
     const memory = this.#takeThreadMemory();
     if (dead) this.#freeThreadMemory(memory);
     else {
-      this.#threadEnded().then((ended) => {
+      this.released = this.#threadEnded().then((ended) => {
         if (ended) this.#freeThreadMemory(memory);
       });
     }
@@ -2723,6 +2725,7 @@ var WorkerHandle = class {
 };
 
 // src/js/page/shared-transport.js
+var RELEASE_WAIT_MS = 250;
 var EXIT_GRACE_MS = 2e3;
 var SharedTransport = class {
   #config;
@@ -2930,12 +2933,12 @@ var SharedTransport = class {
     const { wasm, glue } = rt;
     glue.wp_begin_shutdown(ptr, SHUTDOWN_NOW);
     if (!this.#terminating && !this.#broken) {
-      let timer;
+      let timer2;
       const grace = new Promise((resolve) => {
-        timer = setTimeout(resolve, EXIT_GRACE_MS);
+        timer2 = setTimeout(resolve, EXIT_GRACE_MS);
       });
       await Promise.race([Promise.all(this.#live().map((h) => h.left)), grace]);
-      clearTimeout(timer);
+      clearTimeout(timer2);
     }
     await Promise.all(this.#live().map((handle) => this.#kill(handle)));
     for (const id of glue.wp_drain_queued(ptr)) {
@@ -2949,6 +2952,14 @@ var SharedTransport = class {
     this.#dispatcher.codes.free(wasm);
     wasm.wp_free(inlineBase, this.#config.slots * INLINE_BYTES);
     glue.wp_pool_free(ptr);
+    let timer;
+    await Promise.race([
+      Promise.all(this.#handles.map((h) => h?.released)),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, RELEASE_WAIT_MS);
+      })
+    ]);
+    clearTimeout(timer);
     await Promise.all(this.#handles.map((h) => h?.worker.closed));
   }
 };
@@ -3798,11 +3809,8 @@ function reportStartFailure(error) {
 }
 async function serve(init, glue, refs) {
   const { memory, pool, poolAddress, index } = init;
-  const lifeLock = holdLifeLock(init.lockName);
-  lifeLock.catch(() => {
-  });
+  await holdLifeLock(init.lockName);
   const wasm = startWasmThread(glue, init);
-  await lifeLock;
   glue.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
   const functions = new TaskFunctions(await importTaskModules2(init.modules), glue);
   const view = new CoreView(memory, init.slotsPtr);

@@ -22,6 +22,9 @@ import { importTaskModules } from './task-codes.js';
 import { TaskControl } from './task-control.js';
 import { WorkerHandle } from './worker-handle.js';
 
+// How long shutdown waits at most for killed workers' thread memory to come back.
+const RELEASE_WAIT_MS = 250;
+
 // How long shutdown waits at most for idle workers to leave by themselves,
 // for a worker whose event loop does not answer (no event tells that apart).
 const EXIT_GRACE_MS = 2000;
@@ -285,6 +288,19 @@ export class SharedTransport {
     this.#dispatcher.codes.free(wasm);
     wasm.wp_free(inlineBase, this.#config.slots * INLINE_BYTES);
     glue.wp_pool_free(ptr);
+    // The killed workers' thread memory comes back once their threads have
+    // ended (worker-handle.js kill()): a few ms for idle ones, so a pool
+    // started right after this one reuses their stacks rather than growing
+    // the memory (measured: +2 stacks per pool otherwise); a thread still
+    // busy (Chromium: up to 2 s) is not waited for.
+    let timer;
+    await Promise.race([
+      Promise.all(this.#handles.map((h) => h?.released)),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, RELEASE_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
     // Node.js says when a thread has ended (node/node-worker.js `closed`; a
     // Web Worker has no such promise): shut down means they all have.
     await Promise.all(this.#handles.map((h) => h?.worker.closed));

@@ -36,6 +36,8 @@ export class WorkerHandle {
   left;
   /** Resolves when it has started, rejects with BrokenPoolError if it could not. */
   ready;
+  /** Resolves once a killed worker's thread memory is given back (its thread has ended). */
+  released = Promise.resolve();
   #core;
   #events;
   #markExited;
@@ -192,13 +194,13 @@ export class WorkerHandle {
     // runs on for a moment too; freed at once, they could be handed out
     // again and overwritten. So its thread memory leaves the record now (a
     // replacement reuses the record) and is freed once the thread has ended.
-    // (Shutdown does not wait for that: it stays prompt.) A dead worker runs
+    // (Shutdown waits for that only briefly: it stays prompt.) A dead worker runs
     // no wasm: freed at once, so that its replacement's stack can reuse it
     // (200 panics in a row grew the memory by 18 MiB in Firefox otherwise).
     const memory = this.#takeThreadMemory();
     if (dead) this.#freeThreadMemory(memory);
     else {
-      this.#threadEnded().then((ended) => {
+      this.released = this.#threadEnded().then((ended) => {
         if (ended) this.#freeThreadMemory(memory);
       });
     }

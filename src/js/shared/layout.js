@@ -110,9 +110,16 @@ export function completionWords(poolPtr) {
   return { event: poolWord(poolPtr, POOL_COMPLETION_EVENT), mainWaiting: poolWord(poolPtr, POOL_MAIN_WAITING) };
 }
 
-/** Whether a worker record's occupant is still in wasm-bindgen's thread start (core invariant 4). */
+/**
+ * Whether a worker record's occupant is still in wasm-bindgen's thread start
+ * (core invariant 4): starting, and not yet registered its TLS, which
+ * `wp_worker_start` stores first, before anything it allocates.
+ */
 export function inThreadStart(u32, recordPtr) {
-  return Atomics.load(u32, (recordPtr + WORKER_STATUS) >>> 2) === STATUS_STARTING;
+  return (
+    Atomics.load(u32, (recordPtr + WORKER_STATUS) >>> 2) === STATUS_STARTING &&
+    Atomics.load(u32, (recordPtr + WORKER_TLS_BASE) >>> 2) === 0
+  );
 }
 
 /**

@@ -58,14 +58,8 @@ function reportStartFailure(error) {
 /** @param {import('../shared/messages.js').InitMessage} init */
 async function serve(init, glue, refs) {
   const { memory, pool, poolAddress, index } = init;
-  // The life lock's grant is a round trip to the browser (Chromium 156: ~1.4
-  // ms of a worker's ~25 ms start): asked for first, awaited after the thread
-  // start. Held before wp_worker_start, which ends STARTING: from then on the
-  // page may ask for the lock itself (page/worker-handle.js kill()).
-  const lifeLock = holdLifeLock(init.lockName);
-  lifeLock.catch(() => {}); // a thread start that throws first is the failure reported
+  await holdLifeLock(init.lockName);
   const wasm = startWasmThread(glue, init);
-  await lifeLock;
   glue.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
 
   // Task modules are imported before the first task (Python's "importable").
