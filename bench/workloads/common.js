@@ -96,9 +96,10 @@ export async function interleavedLatency(runs, n, { warmup = 200, block = 500 } 
  * drift (the other core's load, GC, JIT) hits both alike: `batches` samples
  * of each, every sample `batch` sequential round trips timed together, so
  * that a coarse clock (Firefox steps performance.now() by 20 µs) is ~1/batch
- * of a sample. Returns the median per-task time of each, in µs.
+ * of a sample; `gapMs`: a pause before each sample. Returns the median
+ * per-task time of each, in µs.
  */
-export async function pairedLatency(runA, runB, { batches = 50, batch = 20, warmup = 200 } = {}) {
+export async function pairedLatency(runA, runB, { batches = 50, batch = 20, warmup = 200, gapMs = 0 } = {}) {
   for (let i = 0; i < warmup; i++) {
     await runA();
     await runB();
@@ -112,7 +113,9 @@ export async function pairedLatency(runA, runB, { batches = 50, batch = 20, warm
   };
   for (let i = 0; i < batches; i++) {
     a[i] = await time(runA);
+    if (gapMs) await sleep(gapMs);
     b[i] = await time(runB);
+    if (gapMs) await sleep(gapMs);
   }
   return { a: median(a), b: median(b) };
 }

@@ -96,11 +96,16 @@ export async function roundtrip({ scale, wp, wk, mini, browser, transport }) {
 // On a plain page the clock comes in 100 µs (Chromium) or 1 ms (Firefox)
 // steps, finer than no single round trip: they are timed in batches of 100,
 // alternating wasmpool and workerpool, and the row is the median batch's mean.
+// A 20 ms pause before each batch: measured in Chromium on this 2-core VM,
+// back-to-back batches put one pool or the other (workerpool, wasmpool or a
+// bare postMessage echo alike, at random per run) into a regime of ~90 µs
+// round trips against ~25 µs, for the whole run; after a pause every batch
+// starts from idle threads, and run-to-run spread fell from 3x to ~10%.
 async function messageRoundtrip({ scale, wp, wk }) {
   const { a, b } = await pairedLatency(
     () => wp.submit(noop),
     () => wk.exec(noop, []),
-    { batches: Math.max(10, Math.round(50 * scale)), batch: 100, warmup: Math.round(5_000 * scale) },
+    { batches: Math.max(10, Math.round(50 * scale)), batch: 100, warmup: Math.round(5_000 * scale), gapMs: 20 },
   );
   log(`roundtrip (message transport): wasmpool ${a.toFixed(1)} µs, workerpool ${b.toFixed(1)} µs`);
   return {

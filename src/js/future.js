@@ -30,9 +30,13 @@ export function withTimeout(promise, timeout, what) {
 export class Future {
   #state = PENDING;
   #ok = false;
-  #callbacks = [];
-  #progress = new Set();
-  #promise;
+  // Allocated on first use: most futures have neither (one per task).
+  #callbacks = null;
+  #progress = null;
+  #value;
+  // Made when first asked for (then, result, ...): an unobserved future costs
+  // no promise, and an unobserved failure is never an unhandled rejection.
+  #promise = null;
   #resolve;
   #reject;
   // Supplied by the pool: tries to withdraw the task; true if it will not run.
@@ -47,24 +51,31 @@ export class Future {
     this.#withdraw = withdraw;
     this.#isRunning = isRunning;
     this.#kill = kill;
-    this.#promise = new Promise((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
-    // A future holds its error until asked (as in Python); an unobserved
-    // failure is not an unhandled rejection.
-    this.#promise.catch(noop);
+  }
+
+  // The promise of the outcome. A future holds its error until asked (as in
+  // Python): whoever asks gets it, a failure nobody asked for is silent.
+  #outcome() {
+    if (this.#promise === null) {
+      if (!this.done()) {
+        this.#promise = new Promise((resolve, reject) => {
+          this.#resolve = resolve;
+          this.#reject = reject;
+        });
+      } else this.#promise = this.#ok ? Promise.resolve(this.#value) : Promise.reject(this.#value);
+    }
+    return this.#promise;
   }
 
   // biome-ignore lint/suspicious/noThenProperty: a Future is a thenable on purpose (`await future`).
   then(onFulfilled, onRejected) {
-    return this.#promise.then(onFulfilled, onRejected);
+    return this.#outcome().then(onFulfilled, onRejected);
   }
   catch(onRejected) {
-    return this.#promise.catch(onRejected);
+    return this.#outcome().catch(onRejected);
   }
   finally(onFinally) {
-    return this.#promise.finally(onFinally);
+    return this.#outcome().finally(onFinally);
   }
   get [Symbol.toStringTag]() {
     return 'Future';
@@ -100,12 +111,14 @@ export class Future {
 
   /** Promise of the result; `timeout` (ms) rejects with TimeoutError and leaves the task running. */
   result({ timeout } = {}) {
-    return withTimeout(this.#promise, timeout, 'the task');
+    const outcome = this.#outcome();
+    outcome.catch(noop); // the caller may ignore it, as before
+    return withTimeout(outcome, timeout, 'the task');
   }
 
   /** Promise of the task's error, or null if it succeeded. */
   exception({ timeout } = {}) {
-    const outcome = this.#promise.then(
+    const outcome = this.#outcome().then(
       () => null,
       (error) => {
         if (this.#state === CANCELLED) throw error;
@@ -119,7 +132,10 @@ export class Future {
   addDoneCallback(callback) {
     if (typeof callback !== 'function') throw new TypeError('addDoneCallback needs a function');
     if (this.done()) invoke(callback, this);
-    else this.#callbacks.push(callback);
+    else {
+      this.#callbacks ??= [];
+      this.#callbacks.push(callback);
+    }
   }
 
   /**
@@ -128,6 +144,7 @@ export class Future {
    */
   onProgress(listener) {
     if (typeof listener !== 'function') throw new TypeError('onProgress needs a function');
+    this.#progress ??= new Set();
     this.#progress.add(listener);
     return () => this.#progress.delete(listener);
   }
@@ -165,6 +182,7 @@ export class Future {
 
   /** @internal */
   _progress(value) {
+    if (this.#progress === null) return;
     for (const listener of this.#progress) {
       try {
         listener(value);
@@ -191,10 +209,14 @@ export class Future {
     if (this.done()) return;
     this.#state = state;
     this.#ok = ok;
-    if (ok) this.#resolve(value);
-    else this.#reject(value);
+    this.#value = value;
+    if (this.#promise !== null) {
+      if (ok) this.#resolve(value);
+      else this.#reject(value);
+    }
     const callbacks = this.#callbacks;
-    this.#callbacks = [];
+    if (callbacks === null) return;
+    this.#callbacks = null;
     for (const cb of callbacks) invoke(cb, this);
   }
 }

@@ -246,7 +246,7 @@ export class MessageTransport {
       for (const task of batch) for (const byte of task.bytes) message.push(byte);
     }
     port.quota -= batch.length;
-    port.post(message, end >= TRANSFER_BYTES ? [message[3].buffer] : []);
+    port.post(message, end >= TRANSFER_BYTES ? [message[3].buffer] : undefined);
   }
 
   /** @param {import('../../shared/messages.js').DoneBatch} message */

@@ -58,7 +58,10 @@ export class WorkerPort {
   }
 
   post(message, transfer) {
-    this.worker.postMessage(message, transfer);
+    // No transfer list unless there is something to transfer: converting
+    // even an empty one is work on every message.
+    if (transfer) this.worker.postMessage(message, transfer);
+    else this.worker.postMessage(message);
   }
 
   // As worker-handle.js: the worker holds a Web Lock for life; the page's
