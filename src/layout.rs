@@ -15,6 +15,7 @@
 //! Target-independent: compiled natively for the test, on wasm32 for the hash.
 
 use crate::sched::pool::{layout as pool, shutdown, Completed, Next};
+use crate::sched::stacks::THREAD_STACK_BYTES;
 use crate::sched::task::{self, layout as slot, state};
 use crate::sched::worker::{layout as worker, status};
 
@@ -77,6 +78,11 @@ pub(crate) const JS_CONSTANTS: &[JsConst] = &[
     c("COMPLETED_MAIN_WAITING", Completed::YesMainWasWaiting as i64, ""),
     c("SHUTDOWN_DRAIN", shutdown::DRAIN as i64, "wp_begin_shutdown's mode"),
     c("SHUTDOWN_NOW", shutdown::NOW as i64, ""),
+    c(
+        "THREAD_STACK_BYTES",
+        THREAD_STACK_BYTES as i64,
+        "a worker thread's stack (freed ones are kept for the next: invariant 11)",
+    ),
 ];
 
 /// FNV-1a (32-bit) over every entry's name (UTF-8) followed by its value (8

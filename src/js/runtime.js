@@ -13,9 +13,7 @@
 import { BrokenPoolError, NotIsolatedError } from './errors.js';
 import { platform } from './platform.js';
 import { checkLayout } from './shared/layout.js';
-
-/** Stack size of each worker thread (a multiple of 64 KiB, as wasm-bindgen requires). */
-export const THREAD_STACK_SIZE = 1 << 20;
+import { THREAD_STACK_BYTES } from './shared/layout-constants.js';
 
 let source = null;
 let loading = null;
@@ -80,7 +78,7 @@ export function loadRuntime() {
     if (source === null) throw new Error('wasmpool: no runtime: import wasmpool from its package entry (index.js)');
     const rt = await source();
     checkLayout(rt.wasm);
-    return { ...rt, memory: rt.wasm.memory, stackSize: THREAD_STACK_SIZE };
+    return { ...rt, memory: rt.wasm.memory, stackSize: THREAD_STACK_BYTES };
   })();
   loading.catch(() => {
     loading = null;

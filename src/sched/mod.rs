@@ -4,6 +4,7 @@ pub(crate) mod futex;
 pub(crate) mod pool;
 pub(crate) mod queue;
 pub(crate) mod sleep;
+pub(crate) mod stacks;
 pub(crate) mod task;
 pub(crate) mod worker;
 

@@ -14,7 +14,10 @@
 //!   left behind kept freed 1 MiB stacks from being reused (the memory grew
 //!   ~64 KiB per Rust panic);
 //! - it counts the bytes live over all threads ([`live_bytes`], for the leak
-//!   tests).
+//!   tests);
+//! - on every thread it keeps freed thread stacks for the next thread start
+//!   instead of handing them back to dlmalloc, which would carve small
+//!   blocks out of them (invariant 11, [`crate::sched::stacks`]).
 //!
 //! The allocator also runs before its thread has thread-local storage:
 //! wasm-bindgen's thread start (its threads transform) `malloc`s the new
@@ -25,6 +28,7 @@
 //! `THIS_THREAD` only once this thread's TLS block exists; see
 //! [`tls_block_exists`].
 
+use crate::sched::stacks::{StackCache, THREAD_STACK_ALIGN, THREAD_STACK_BYTES};
 use crate::sched::worker::WorkerRecord;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -48,6 +52,16 @@ thread_local! {
 
 /// Bytes currently allocated (requested sizes), by every thread.
 static LIVE_BYTES: AtomicUsize = AtomicUsize::new(0);
+
+/// Freed thread stacks (kept blocks count as freed in [`LIVE_BYTES`]).
+static STACKS: StackCache = StackCache::new();
+
+/// Whether a block of `layout` is a thread stack's (or interchangeable with
+/// one: any block of this exact size and alignment is).
+#[inline]
+fn is_stack(layout: Layout) -> bool {
+    layout.size() == THREAD_STACK_BYTES && layout.align() == THREAD_STACK_ALIGN
+}
 
 unsafe extern "C" {
     /// wasm-ld's end of the static data (stack, data, bss): `malloc` hands out
@@ -174,11 +188,18 @@ impl BracketedAlloc {
     }
 }
 
-// SAFETY: every method forwards to `System` with the caller's arguments; the
-// bracket around it only touches this thread's worker record.
+// SAFETY: every method forwards to `System` with the caller's arguments,
+// except that blocks of a thread stack's layout may instead come from and go
+// to `STACKS`, which only ever holds such blocks, each freed by its owner and
+// handed to one taker; the bracket around them only touches this thread's
+// worker record.
 unsafe impl GlobalAlloc for BracketedAlloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        Self::bracket(|w| Self::allocated(unsafe { System.alloc(layout) }, layout.size(), w))
+        Self::bracket(|w| {
+            let kept = if is_stack(layout) { STACKS.take() } else { None };
+            let p = kept.map_or_else(|| unsafe { System.alloc(layout) }, |block| block as *mut u8);
+            Self::allocated(p, layout.size(), w)
+        })
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         Self::bracket(|w| {
@@ -186,7 +207,9 @@ unsafe impl GlobalAlloc for BracketedAlloc {
             if let Some((rec, _)) = w.filter(|(rec, _)| rec.thread_heap.load(Relaxed) == ptr as u32) {
                 rec.thread_heap.store(0, SeqCst);
             }
-            unsafe { System.dealloc(ptr, layout) }
+            if !(is_stack(layout) && STACKS.keep(ptr as usize)) {
+                unsafe { System.dealloc(ptr, layout) }
+            }
         });
         LIVE_BYTES.fetch_sub(layout.size(), Relaxed);
     }

@@ -559,7 +559,8 @@ var NEXT_EMPTY = -3;
 var NEXT_SLEEP = -4;
 var COMPLETED_MAIN_WAITING = 2;
 var SHUTDOWN_NOW = 2;
-var LAYOUT_HASH = 1957206749;
+var THREAD_STACK_BYTES = 1048576;
+var LAYOUT_HASH = 981297442;
 
 // src/js/shared/layout.js
 var slotOf = (id) => id & TASK_SLOT_MASK;
@@ -636,7 +637,6 @@ function takeThreadMemory(u32, recordPtr) {
 }
 
 // src/js/runtime.js
-var THREAD_STACK_SIZE = 1 << 20;
 var source = null;
 var loading = null;
 var threadStartTrap = null;
@@ -667,7 +667,7 @@ function loadRuntime() {
     if (source === null) throw new Error("wasmpool: no runtime: import wasmpool from its package entry (index.js)");
     const rt = await source();
     checkLayout(rt.wasm);
-    return { ...rt, memory: rt.wasm.memory, stackSize: THREAD_STACK_SIZE };
+    return { ...rt, memory: rt.wasm.memory, stackSize: THREAD_STACK_BYTES };
   })();
   loading.catch(() => {
     loading = null;

@@ -44,4 +44,5 @@ export const COMPLETED_YES = 1;
 export const COMPLETED_MAIN_WAITING = 2;
 export const SHUTDOWN_DRAIN = 1;            // wp_begin_shutdown's mode
 export const SHUTDOWN_NOW = 2;
-export const LAYOUT_HASH = 1957206749;      // wp_layout_hash() of a wasm module built from the same table
+export const THREAD_STACK_BYTES = 1048576;  // a worker thread's stack (freed ones are kept for the next: invariant 11)
+export const LAYOUT_HASH = 981297442;       // wp_layout_hash() of a wasm module built from the same table
