@@ -223,7 +223,10 @@ test('freed thread stacks go to the next threads even when small blocks were all
   // without the kept stacks the memory grew by 1,114,112 bytes here, with
   // them by 262,144).
   const grew = r.after - r.before;
-  assert.ok(grew < r.stack, `starting two threads grew the wasm memory by ${grew} bytes: their stacks did not reuse the freed ones`);
+  assert.ok(
+    grew < r.stack,
+    `starting two threads grew the wasm memory by ${grew} bytes: their stacks did not reuse the freed ones`,
+  );
 });
 
 // terminate() only asks a thread to stop: Chromium lets a worker that is busy
