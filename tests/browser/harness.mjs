@@ -140,11 +140,12 @@ class TestPage {
       clearTimeout(timer);
     }
     this.hung = true;
+    // The page's trace (src/js/page/trace.js): where its kills and shutdowns wait.
     const answer = await Promise.race([
       this.#page
-        .evaluate(() => true)
+        .evaluate(() => globalThis.__wasmpoolTrace?.slice(-30) ?? [])
         .then(
-          () => 'its main thread still answers',
+          (lines) => `its main thread still answers. Its last trace lines:\n${lines.join('\n') || '(none)'}\n`,
           (e) => `it fails to answer (${e?.message ?? e})`,
         ),
       new Promise((resolve) => setTimeout(() => resolve('its main thread does not answer within 5 s'), 5000)),
@@ -184,6 +185,10 @@ export async function openPage({
   const driverPage = await (await browser()).newPage();
   const page = new TestPage(driverPage); // listening before the page loads
   await driverPage.goto(url);
+  // Keep the page's trace (src/js/page/trace.js), printed if an evaluation hangs.
+  await driverPage.evaluate(() => {
+    globalThis.__wasmpoolTrace = [];
+  });
   return page;
 }
 

@@ -2481,6 +2481,10 @@ var Dispatcher = class {
   busy() {
     return this.#inSlots > 0 || this.#backlog.length > 0;
   }
+  /** What busy() counts, in words (for the trace). */
+  describeBusy() {
+    return `${this.#inSlots} task(s) in slots, ${this.#backlog.length} in the backlog`;
+  }
   /** Resolves when no submitted task is left unsettled. */
   idle() {
     if (!this.busy()) return Promise.resolve();
@@ -2557,6 +2561,11 @@ function calibrateSpin(wasm, ptr) {
   if (best === Infinity) return;
   const rounds = Math.round(SPIN_US / 1e3 / best);
   wasm.wp_set_spin_rounds(ptr, Math.min(Math.max(rounds, 1e3), 1e7));
+}
+
+// src/js/page/trace.js
+function trace(line) {
+  globalThis.__wasmpoolTrace?.push(`${Math.round(performance.now())} ${line}`);
 }
 
 // src/js/page/worker-handle.js
@@ -2711,14 +2720,18 @@ var WorkerHandle = class {
     this.#leave();
     glue.wp_request_kill(ptr, this.index);
     const record = glue.wp_worker_ptr(ptr, this.index);
+    trace(`worker ${this.uid}: kill${dead ? " (dead)" : ""}, started ${this.#started}; waiting for its thread start`);
     await until(() => dead || this.#startFailed || !inThreadStart(view.refresh().u32, record));
+    trace(`worker ${this.uid}: waiting until it is safe to terminate`);
     await until(() => dead || glue.wp_safe_to_terminate(ptr, this.index));
     this.worker.terminate();
     const abandoned = glue.wp_abandon(ptr, this.index);
+    trace(`worker ${this.uid}: terminated, ${abandoned.length} task(s) abandoned`);
     const memory = this.#takeThreadMemory();
     if (dead) this.#freeThreadMemory(memory);
     else {
       this.released = this.#threadEnded().then((ended) => {
+        trace(`worker ${this.uid}: thread ended (${ended ? "memory freed" : "unknown: memory kept"})`);
         if (ended) this.#freeThreadMemory(memory);
       });
     }
@@ -2922,6 +2935,7 @@ var SharedTransport = class {
   // A worker died, trapped or must be stopped: settle its task, start another.
   async #replace(handle, { dead = false } = {}) {
     if (!handle || handle.gone || this.#handles[handle.index] !== handle) return;
+    trace(`worker ${handle.uid}: replaced (${dead ? "it died" : "its task is stopped"})`);
     await this.#kill(handle, { dead });
     this.#respawn(handle.index);
   }
@@ -2951,7 +2965,10 @@ var SharedTransport = class {
       await this.ready;
     } catch {
     }
-    if (!this.#broken && !this.#terminating) await this.#dispatcher.idle();
+    if (!this.#broken && !this.#terminating && this.#dispatcher.busy()) {
+      trace(`shutdown: waiting for ${this.#dispatcher.describeBusy()}`);
+      await this.#dispatcher.idle();
+    }
     if (this.#core === null) return;
     const { rt, ptr, inlineBase } = this.#core;
     const { wasm, glue } = rt;
@@ -2964,7 +2981,9 @@ var SharedTransport = class {
       await Promise.race([Promise.all(this.#live().map((h) => h.left)), grace]);
       clearTimeout(timer2);
     }
+    trace(`shutdown: killing ${this.#live().length} worker(s)`);
     await Promise.all(this.#live().map((handle) => this.#kill(handle)));
+    trace("shutdown: workers killed");
     for (const id of glue.wp_drain_queued(ptr)) {
       this.#dispatcher.finish(id)?.future._reject(new ShutdownError("the pool was shut down before this task ran"));
     }
@@ -2985,6 +3004,7 @@ var SharedTransport = class {
     ]);
     clearTimeout(timer);
     await Promise.all(this.#handles.map((h) => h?.worker.closed));
+    trace("shutdown: done");
   }
 };
 function reserveMemory(rt, bytes) {

@@ -186,6 +186,11 @@ export class Dispatcher {
     return this.#inSlots > 0 || this.#backlog.length > 0;
   }
 
+  /** What busy() counts, in words (for the trace). */
+  describeBusy() {
+    return `${this.#inSlots} task(s) in slots, ${this.#backlog.length} in the backlog`;
+  }
+
   /** Resolves when no submitted task is left unsettled. */
   idle() {
     if (!this.busy()) return Promise.resolve();

@@ -20,6 +20,7 @@ import { allocShared } from './shared-arrays.js';
 import { calibrateSpin } from './spin.js';
 import { importTaskModules } from './task-codes.js';
 import { TaskControl } from './task-control.js';
+import { trace } from './trace.js';
 import { WorkerHandle } from './worker-handle.js';
 
 // How long shutdown waits at most for killed workers' thread memory to come back.
@@ -222,6 +223,7 @@ export class SharedTransport {
   // A worker died, trapped or must be stopped: settle its task, start another.
   async #replace(handle, { dead = false } = {}) {
     if (!handle || handle.gone || this.#handles[handle.index] !== handle) return;
+    trace(`worker ${handle.uid}: replaced (${dead ? 'it died' : 'its task is stopped'})`);
     await this.#kill(handle, { dead });
     this.#respawn(handle.index);
   }
@@ -257,7 +259,10 @@ export class SharedTransport {
     } catch {
       // A pool that failed to start still has to free what it made.
     }
-    if (!this.#broken && !this.#terminating) await this.#dispatcher.idle();
+    if (!this.#broken && !this.#terminating && this.#dispatcher.busy()) {
+      trace(`shutdown: waiting for ${this.#dispatcher.describeBusy()}`);
+      await this.#dispatcher.idle();
+    }
     if (this.#core === null) return;
     const { rt, ptr, inlineBase } = this.#core;
     const { wasm, glue } = rt;
@@ -275,7 +280,9 @@ export class SharedTransport {
       await Promise.race([Promise.all(this.#live().map((h) => h.left)), grace]);
       clearTimeout(timer); // a pending timer would keep Node.js alive for the rest of the grace
     }
+    trace(`shutdown: killing ${this.#live().length} worker(s)`);
     await Promise.all(this.#live().map((handle) => this.#kill(handle)));
+    trace('shutdown: workers killed');
     // Anything still queued (a broken pool) is cancelled with a clear error.
     for (const id of glue.wp_drain_queued(ptr)) {
       this.#dispatcher.finish(id)?.future._reject(new ShutdownError('the pool was shut down before this task ran'));
@@ -304,6 +311,7 @@ export class SharedTransport {
     // Node.js says when a thread has ended (node/node-worker.js `closed`; a
     // Web Worker has no such promise): shut down means they all have.
     await Promise.all(this.#handles.map((h) => h?.worker.closed));
+    trace('shutdown: done');
   }
 }
 

@@ -6,6 +6,7 @@ import { BrokenPoolError } from '../errors.js';
 import { markThreadStartTrapped } from '../runtime.js';
 import { inThreadStart, takeThreadMemory } from '../shared/layout.js';
 import { MSG } from '../shared/messages.js';
+import { trace } from './trace.js';
 
 // Unique ids for worker occupants across all pools of the page.
 let nextUid = 1;
@@ -184,10 +185,13 @@ export class WorkerHandle {
     // worker terminated there could hold them for good. It is short; once
     // done, the worker parks at its first critical section.
     const record = glue.wp_worker_ptr(ptr, this.index);
+    trace(`worker ${this.uid}: kill${dead ? ' (dead)' : ''}, started ${this.#started}; waiting for its thread start`);
     await until(() => dead || this.#startFailed || !inThreadStart(view.refresh().u32, record));
+    trace(`worker ${this.uid}: waiting until it is safe to terminate`);
     await until(() => dead || glue.wp_safe_to_terminate(ptr, this.index));
     this.worker.terminate();
     const abandoned = glue.wp_abandon(ptr, this.index);
+    trace(`worker ${this.uid}: terminated, ${abandoned.length} task(s) abandoned`);
     // terminate() only asks the thread to stop. Measured in Chromium 156: a
     // worker busy in a task runs on for 2 s (Chromium's forced-termination
     // delay), writing its stack and TLS, and a worker the kill request woke
@@ -201,6 +205,7 @@ export class WorkerHandle {
     if (dead) this.#freeThreadMemory(memory);
     else {
       this.released = this.#threadEnded().then((ended) => {
+        trace(`worker ${this.uid}: thread ended (${ended ? 'memory freed' : 'unknown: memory kept'})`);
         if (ended) this.#freeThreadMemory(memory);
       });
     }
