@@ -45,6 +45,10 @@ impl StackCache {
     }
 
     /// A kept block's address, now the caller's; `None` if none is kept.
+    /// (Cold: called once per thread start. Left to inline, the loop was
+    /// unrolled into every allocation path: +2 KB of wasm.)
+    #[cold]
+    #[inline(never)]
     pub(crate) fn take(&self) -> Option<usize> {
         self.slots.iter().find_map(|slot| {
             let block = slot.load(SeqCst);
@@ -53,7 +57,9 @@ impl StackCache {
     }
 
     /// Keeps the freed block at `block` (non-zero); false if every slot is
-    /// full, and then the caller still owns it.
+    /// full, and then the caller still owns it. (Cold, as `take`.)
+    #[cold]
+    #[inline(never)]
     pub(crate) fn keep(&self, block: usize) -> bool {
         debug_assert_ne!(block, 0);
         self.slots.iter().any(|slot| slot.compare_exchange(0, block, SeqCst, SeqCst).is_ok())
