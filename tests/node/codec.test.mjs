@@ -333,3 +333,17 @@ test('arrays of numbers travel packed (NUMBERS), exactly, at any alignment', () 
   assert.equal(back.length, 40);
   assert.equal(back[7], undefined);
 });
+
+test('small messages decode without asking the input for its buffer (V8 would move it off its heap)', () => {
+  for (const v of [[], [1, -2, 2 ** 31, 1.5, -0, NaN], { a: 'x', b: [true, null] }, 'text', -7, 3.25, [1, 2, 3.5]]) {
+    const bytes = enc.encode(v).slice();
+    Object.defineProperty(bytes, 'buffer', {
+      get() {
+        throw new Error('decode asked a small input for its buffer');
+      },
+    });
+    const back = decode(bytes);
+    if (Number.isNaN(v)) assert.ok(Number.isNaN(back));
+    else assert.deepEqual(back, v);
+  }
+});

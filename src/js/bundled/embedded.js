@@ -875,6 +875,8 @@ var {
 var ERRORS = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
 if (typeof AggregateError === "function") ERRORS.AggregateError = AggregateError;
 var utf8Decoder = new TextDecoder();
+var f64Scratch = new Float64Array(1);
+var f64ScratchBytes = new Uint8Array(f64Scratch.buffer);
 function decode(bytes, { externalBuffer } = {}) {
   const r = new Reader(bytes, externalBuffer);
   return r.value();
@@ -882,7 +884,6 @@ function decode(bytes, { externalBuffer } = {}) {
 var Reader = class {
   constructor(bytes, externalBuffer) {
     this.b = bytes;
-    this.v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.p = 0;
     this.refs = [];
     this.externalBuffer = externalBuffer;
@@ -890,15 +891,21 @@ var Reader = class {
   u8() {
     return this.b[this.p++];
   }
+  i32() {
+    const b = this.b;
+    const p = this.p;
+    this.p = p + 4;
+    return b[p] | b[p + 1] << 8 | b[p + 2] << 16 | b[p + 3] << 24;
+  }
   u32() {
-    const x = this.v.getUint32(this.p, true);
-    this.p += 4;
-    return x;
+    return this.i32() >>> 0;
   }
   f64() {
-    const x = this.v.getFloat64(this.p, true);
-    this.p += 8;
-    return x;
+    const b = this.b;
+    const p = this.p;
+    for (let i = 0; i < 8; i++) f64ScratchBytes[i] = b[p + i];
+    this.p = p + 8;
+    return f64Scratch[0];
   }
   string() {
     const n = this.u32();
@@ -935,11 +942,8 @@ var Reader = class {
         return false;
       case T_TRUE2:
         return true;
-      case T_INT2: {
-        const x = this.v.getInt32(this.p, true);
-        this.p += 4;
-        return x;
-      }
+      case T_INT2:
+        return this.i32();
       case T_FLOAT2:
         return this.f64();
       case T_STRING2:
@@ -993,13 +997,13 @@ var Reader = class {
     const a = new Array(n);
     this.refs.push(a);
     const at = this.b.byteOffset + this.p;
-    if ((at & 7) === 0) {
+    if ((at & 7) === 0 && n >= 8) {
       const f64 = new Float64Array(this.b.buffer, at, n);
       for (let i = 0; i < n; i++) a[i] = f64[i];
+      this.p += n * 8;
     } else {
-      for (let i = 0; i < n; i++) a[i] = this.v.getFloat64(this.p + i * 8, true);
+      for (let i = 0; i < n; i++) a[i] = this.f64();
     }
-    this.p += n * 8;
     return a;
   }
   object() {
@@ -1431,11 +1435,22 @@ var MSG = Object.freeze({
 });
 var INLINE_BYTES_MAX = 1024;
 var TRANSFER_BYTES = 16384;
+var ON_HEAP_BYTES_MAX = 64;
 function batchBytes(message, at) {
-  if (message[3] !== null) return message[3];
-  const bytes = new Uint8Array(message.length - at);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = message[at + i];
-  return bytes;
+  let bytes = message[3];
+  const n = message.length - at;
+  if (bytes === null && n <= ON_HEAP_BYTES_MAX) {
+    return (start, end) => {
+      const out = new Uint8Array(end - start);
+      for (let i = 0; i < out.length; i++) out[i] = message[at + start + i];
+      return out;
+    };
+  }
+  if (bytes === null) {
+    bytes = new Uint8Array(n);
+    for (let i = 0; i < n; i++) bytes[i] = message[at + i];
+  }
+  return (start, end) => bytes.subarray(start, end);
 }
 
 // src/js/page/options.js
@@ -1831,7 +1846,8 @@ var MessageTransport = class {
     for (const port of this.#live()) n += Math.max(0, port.inflight.size - this.#config.concurrency);
     return n;
   }
-  enqueue(code, bytes, flags) {
+  /** A new task's Future, with its TaskOptions (timeout, signal) applied. */
+  enqueue(code, bytes, flags, options = null) {
     const task = { id: this.#nextId++, future: null, code, flags, bytes: bytes.slice(), port: null, queued: true };
     task.future = new Future({
       withdraw: () => this.#withdraw(task),
@@ -1841,11 +1857,11 @@ var MessageTransport = class {
     this.#taskOf.set(task.future, task);
     this.#queue.push(task);
     this.#queued++;
-    this.#schedule();
+    if (options) this.#control.apply(task.future, options);
+    const idle = this.#queued === 1 && task.queued ? this.#idlePort() : null;
+    if (idle !== null) this.#send(idle, 1);
+    else this.#schedule();
     return task.future;
-  }
-  control(future, options) {
-    this.#control.apply(future, options);
   }
   alloc() {
     throw new NotIsolatedError(
@@ -1883,6 +1899,13 @@ var MessageTransport = class {
     }
     this.#checkIdle();
     return true;
+  }
+  // A started worker that holds no task, once tasks can be sent.
+  #idlePort() {
+    if (!this.#codesReady) return null;
+    for (const port of this.#ports)
+      if (port && !port.gone && port.started && port.inflight.size === 0 && port.quota > 0) return port;
+    return null;
   }
   #schedule() {
     if (this.#scheduled) return;
@@ -1964,21 +1987,21 @@ var MessageTransport = class {
   #onDone(port, message) {
     const [, busy, progress, , n] = message;
     if (progress !== null) for (const [id, value] of progress) port.inflight.get(id)?.future._progress(value);
-    const bytes = batchBytes(message, 5 + 3 * n);
+    const entryBytes = batchBytes(message, 5 + 3 * n);
     let start = 0;
     for (let w = 5; w < 5 + 3 * n; w += 3) {
       const task = port.inflight.get(message[w]);
       const end = message[w + 2];
       if (task !== void 0) {
         port.inflight.delete(task.id);
-        settle(task.future, message[w + 1], bytes.subarray(start, end));
+        settle(task.future, message[w + 1], entryBytes(start, end));
       }
       start = end;
     }
     this.#busyMs = 0.8 * this.#busyMs + busy;
     this.#busyTasks = 0.8 * this.#busyTasks + n;
     if (port.quota === 0 && port.inflight.size === 0) this.#replace(port);
-    this.#schedule();
+    if (this.#queued > 0) this.#schedule();
     this.#checkIdle();
   }
   // ---- the workers' life ----
@@ -2819,13 +2842,11 @@ var SharedTransport = class {
   waiting() {
     return this.#dispatcher.waiting();
   }
-  /** A new task's Future. */
-  enqueue(code, bytes, flags) {
-    return this.#dispatcher.enqueue(code, bytes, flags);
-  }
-  /** Applies a task's TaskOptions (timeout, signal). */
-  control(future, options) {
-    this.#control.apply(future, options);
+  /** A new task's Future, with its TaskOptions (timeout, signal) applied. */
+  enqueue(code, bytes, flags, options = null) {
+    const future = this.#dispatcher.enqueue(code, bytes, flags);
+    if (options) this.#control.apply(future, options);
+    return future;
   }
   /** pool.alloc: a typed array in the shared memory. */
   alloc(Type, length) {
@@ -3086,13 +3107,11 @@ var Pool = class {
     if (options?.transfer) detach(options.transfer);
     const { maxQueueSize } = this.#config;
     if (maxQueueSize && engine.waiting() >= maxQueueSize) {
-      const future2 = new Future();
-      future2._reject(new QueueFullError(`the pool already has ${maxQueueSize} tasks waiting (maxQueueSize)`));
-      return future2;
+      const future = new Future();
+      future._reject(new QueueFullError(`the pool already has ${maxQueueSize} tasks waiting (maxQueueSize)`));
+      return future;
     }
-    const future = engine.enqueue(code, bytes, 0);
-    if (options) engine.control(future, options);
-    return future;
+    return engine.enqueue(code, bytes, 0, options);
   }
   /**
    * A typed array in the pool's shared wasm memory: tasks receive it by
@@ -3686,11 +3705,11 @@ var MessageWorker = class {
     if (this.#trapped) return;
     const [, n, code] = message;
     if (code !== null) for (const [id, text, named] of code) this.#fns.set(id, [text, named]);
-    const bytes = batchBytes(message, 4 + 4 * n);
+    const entryBytes = batchBytes(message, 4 + 4 * n);
     let start = 0;
     for (let w = 4; w < 4 + 4 * n; w += 4) {
       const end = message[w + 3];
-      this.#queue.push({ id: message[w], fn: message[w + 1], flags: message[w + 2], args: bytes.subarray(start, end) });
+      this.#queue.push({ id: message[w], fn: message[w + 1], flags: message[w + 2], args: entryBytes(start, end) });
       start = end;
     }
     this.#pump();

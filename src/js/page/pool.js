@@ -3,8 +3,9 @@
 //   shared-transport.js  tasks and results in the pool's shared wasm memory
 //                        (a cross-origin isolated page: the fastest)
 //   message/transport.js tasks and results in batched postMessages (any page)
-// Both give: codes, encode, waiting, enqueue (→ Future), control (timeout,
-// signal), alloc, closedError(message), shutdown, terminate, ready.
+// Both give: codes, encode, waiting, enqueue (→ Future, its TaskOptions
+// applied: timeout, signal), alloc, closedError(message), shutdown,
+// terminate, ready.
 
 import { QueueFullError } from '../errors.js';
 import { Future } from '../future.js';
@@ -96,9 +97,7 @@ export class Pool {
       future._reject(new QueueFullError(`the pool already has ${maxQueueSize} tasks waiting (maxQueueSize)`));
       return future;
     }
-    const future = engine.enqueue(code, bytes, 0);
-    if (options) engine.control(future, options);
-    return future;
+    return engine.enqueue(code, bytes, 0, options);
   }
 
   /**

@@ -89,14 +89,11 @@ export class SharedTransport {
     return this.#dispatcher.waiting();
   }
 
-  /** A new task's Future. */
-  enqueue(code, bytes, flags) {
-    return this.#dispatcher.enqueue(code, bytes, flags);
-  }
-
-  /** Applies a task's TaskOptions (timeout, signal). */
-  control(future, options) {
-    this.#control.apply(future, options);
+  /** A new task's Future, with its TaskOptions (timeout, signal) applied. */
+  enqueue(code, bytes, flags, options = null) {
+    const future = this.#dispatcher.enqueue(code, bytes, flags);
+    if (options) this.#control.apply(future, options);
+    return future;
   }
 
   /** pool.alloc: a typed array in the shared memory. */

@@ -148,11 +148,11 @@ class MessageWorker {
     if (this.#trapped) return;
     const [, n, code] = message;
     if (code !== null) for (const [id, text, named] of code) this.#fns.set(id, [text, named]);
-    const bytes = batchBytes(message, 4 + 4 * n);
+    const entryBytes = batchBytes(message, 4 + 4 * n);
     let start = 0;
     for (let w = 4; w < 4 + 4 * n; w += 4) {
       const end = message[w + 3];
-      this.#queue.push({ id: message[w], fn: message[w + 1], flags: message[w + 2], args: bytes.subarray(start, end) });
+      this.#queue.push({ id: message[w], fn: message[w + 1], flags: message[w + 2], args: entryBytes(start, end) });
       start = end;
     }
     this.#pump();

@@ -106,7 +106,8 @@ export class MessageTransport {
     return n;
   }
 
-  enqueue(code, bytes, flags) {
+  /** A new task's Future, with its TaskOptions (timeout, signal) applied. */
+  enqueue(code, bytes, flags, options = null) {
     const task = { id: this.#nextId++, future: null, code, flags, bytes: bytes.slice(), port: null, queued: true };
     task.future = new Future({
       withdraw: () => this.#withdraw(task),
@@ -116,12 +117,14 @@ export class MessageTransport {
     this.#taskOf.set(task.future, task);
     this.#queue.push(task);
     this.#queued++;
-    this.#schedule();
+    if (options) this.#control.apply(task.future, options); // an aborted signal withdraws it
+    // A lone task and an idle worker: it goes now, not in the microtask that
+    // gathers a burst into batches (that turn was 1.3 µs of a ~30 µs no-op
+    // round trip in Chromium 156).
+    const idle = this.#queued === 1 && task.queued ? this.#idlePort() : null;
+    if (idle !== null) this.#send(idle, 1);
+    else this.#schedule();
     return task.future;
-  }
-
-  control(future, options) {
-    this.#control.apply(future, options);
   }
 
   alloc() {
@@ -165,6 +168,14 @@ export class MessageTransport {
     }
     this.#checkIdle();
     return true;
+  }
+
+  // A started worker that holds no task, once tasks can be sent.
+  #idlePort() {
+    if (!this.#codesReady) return null;
+    for (const port of this.#ports)
+      if (port && !port.gone && port.started && port.inflight.size === 0 && port.quota > 0) return port;
+    return null;
   }
 
   #schedule() {
@@ -253,21 +264,21 @@ export class MessageTransport {
   #onDone(port, message) {
     const [, busy, progress, , n] = message;
     if (progress !== null) for (const [id, value] of progress) port.inflight.get(id)?.future._progress(value);
-    const bytes = batchBytes(message, 5 + 3 * n);
+    const entryBytes = batchBytes(message, 5 + 3 * n);
     let start = 0;
     for (let w = 5; w < 5 + 3 * n; w += 3) {
       const task = port.inflight.get(message[w]);
       const end = message[w + 2];
       if (task !== undefined) {
         port.inflight.delete(task.id);
-        settle(task.future, message[w + 1], bytes.subarray(start, end));
+        settle(task.future, message[w + 1], entryBytes(start, end));
       }
       start = end;
     }
     this.#busyMs = 0.8 * this.#busyMs + busy;
     this.#busyTasks = 0.8 * this.#busyTasks + n;
     if (port.quota === 0 && port.inflight.size === 0) this.#replace(port); // maxTasksPerChild
-    this.#schedule();
+    if (this.#queued > 0) this.#schedule();
     this.#checkIdle();
   }
 
