@@ -1648,50 +1648,49 @@ async function importTaskModules(urls) {
 
 // src/js/page/task-control.js
 var TaskControl = class {
-  #dispatcher;
+  #withdraw;
   #isRunning;
   #requestAbort;
   #kill;
   /**
-   * What a transport does to one task (both transports' task records):
+   * What a transport does to one task (both transports' task records, each
+   * with its `future`):
    * @param {object} deps
-   * @param {{ taskOf(future: object): object | undefined, withdraw(task: object): boolean }} deps.dispatcher
+   * @param {(task: object) => boolean} deps.withdraw takes it back if no worker has started it
    * @param {(task: object) => boolean} deps.isRunning whether a worker runs it now
    * @param {(task: object) => void} deps.requestAbort tells the running task (self.wasmpool.signal)
    * @param {(task: object) => void} deps.kill terminates (and replaces) the worker running it
    */
-  constructor({ dispatcher, isRunning, requestAbort, kill }) {
-    this.#dispatcher = dispatcher;
+  constructor({ withdraw, isRunning, requestAbort, kill }) {
+    this.#withdraw = withdraw;
     this.#isRunning = isRunning;
     this.#requestAbort = requestAbort;
     this.#kill = kill;
   }
-  /** Applies a task's TaskOptions (timeout, signal) to its future. */
-  apply(future, { timeout, signal, abortGrace }) {
+  /** Applies a task's TaskOptions (timeout, signal) to it. */
+  apply(task, { timeout, signal, abortGrace }) {
+    const { future } = task;
     if (timeout !== void 0) {
       const timer = setTimeout(() => {
         if (!future.done()) {
-          this.stop(
-            future,
-            new TimeoutError(`the task did not finish within ${timeout} ms; its worker was terminated`)
-          );
+          this.stop(task, new TimeoutError(`the task did not finish within ${timeout} ms; its worker was terminated`));
         }
       }, timeout);
       future.addDoneCallback(() => clearTimeout(timer));
     }
-    if (signal) this.#watchSignal(future, signal, abortGrace ?? 100);
+    if (signal) this.#watchSignal(task, signal, abortGrace ?? 100);
   }
-  #watchSignal(future, signal, abortGrace) {
+  #watchSignal(task, signal, abortGrace) {
+    const { future } = task;
     const onAbort = () => {
       if (future.done()) return;
       const reason = signal.reason ?? new DOMException("the task was aborted", "AbortError");
-      const task = this.#dispatcher.taskOf(future);
-      if (task && this.#isRunning(task)) {
+      if (this.#isRunning(task)) {
         this.#requestAbort(task);
         future._reject(reason);
         setTimeout(() => this.killRunning(task), abortGrace);
       } else {
-        this.stop(future, reason);
+        this.stop(task, reason);
       }
     };
     if (signal.aborted) {
@@ -1701,13 +1700,11 @@ var TaskControl = class {
     signal.addEventListener("abort", onAbort, { once: true });
     future.addDoneCallback(() => signal.removeEventListener("abort", onAbort));
   }
-  /** Settles `future` with `error` now: withdrawn if queued, its worker replaced if running. */
-  stop(future, error) {
-    const task = this.#dispatcher.taskOf(future);
-    if (!task) return;
+  /** Settles `task` with `error` now: withdrawn if queued, its worker replaced if running. */
+  stop(task, error) {
     const running = this.#isRunning(task);
-    if (!running) this.#dispatcher.withdraw(task);
-    future._reject(error);
+    if (!running) this.#withdraw(task);
+    task.future._reject(error);
     if (running) this.killRunning(task);
   }
   /** Terminates (and replaces) the worker running `task`, if it still runs it. */
@@ -1800,8 +1797,6 @@ var MessageTransport = class {
   // MessageTask, FIFO from #head; withdrawn ones are skipped
   #head = 0;
   #queued = 0;
-  #taskOf = /* @__PURE__ */ new WeakMap();
-  // Future -> MessageTask
   #nextId = 1;
   #scheduled = false;
   #codesReady = false;
@@ -1829,7 +1824,7 @@ var MessageTransport = class {
       wasmUrl: String(source2.wasmUrl)
     };
     this.#control = new TaskControl({
-      dispatcher: { taskOf: (future) => this.#taskOf.get(future), withdraw: (task) => this.#withdraw(task) },
+      withdraw: (task) => this.#withdraw(task),
       isRunning: (task) => this.#isRunning(task),
       requestAbort: (task) => task.port.post([MSG.ABORT, task.id]),
       kill: (task) => this.#replace(task.port)
@@ -1854,10 +1849,9 @@ var MessageTransport = class {
       isRunning: () => this.#isRunning(task),
       kill: () => this.#control.killRunning(task)
     });
-    this.#taskOf.set(task.future, task);
     this.#queue.push(task);
     this.#queued++;
-    if (options) this.#control.apply(task.future, options);
+    if (options) this.#control.apply(task, options);
     const idle = this.#queued === 1 && task.queued ? this.#idlePort() : null;
     if (idle !== null) this.#send(idle, 1);
     else this.#schedule();
@@ -2365,8 +2359,6 @@ var Dispatcher = class {
   #backlog = [];
   #tasks = [];
   // slot index -> TaskRecord
-  #taskOf = /* @__PURE__ */ new WeakMap();
-  // Future -> TaskRecord
   #inSlots = 0;
   #idleWaiters = [];
   #futureHooks;
@@ -2399,20 +2391,15 @@ var Dispatcher = class {
     this.#encoder ??= new Encoder();
     return this.#encoder.encode(value, root);
   }
-  /** A new task: in a slot if one is free, else in the backlog. */
+  /** A new task (its TaskRecord): in a slot if one is free, else in the backlog. */
   enqueue(code, bytes, flags = 0) {
     const task = { future: null, code, flags, bytes: null, id: -1, argsHeap: 0, argsLen: 0, reports: 0 };
     task.future = new Future(this.#futureHooks(task));
-    this.#taskOf.set(task.future, task);
     if (this.#core === null || this.#backlog.length > 0 || !this.#dispatch(task, bytes)) {
       task.bytes = bytes.slice();
       this.#backlog.push(task);
     }
-    return task.future;
-  }
-  /** The record behind a future this dispatcher made. */
-  taskOf(future) {
-    return this.#taskOf.get(future);
+    return task;
   }
   // Writes the task into a free slot and publishes it. False if none is free.
   #dispatch(task, bytes) {
@@ -2815,7 +2802,7 @@ var SharedTransport = class {
       onPublish: () => this.#completions.pump()
     });
     this.#control = new TaskControl({
-      dispatcher: this.#dispatcher,
+      withdraw: (task) => this.#dispatcher.withdraw(task),
       isRunning: (task) => this.#core?.view.isRunning(task.id),
       requestAbort: (task) => {
         const view = this.#core.view.refresh();
@@ -2844,9 +2831,9 @@ var SharedTransport = class {
   }
   /** A new task's Future, with its TaskOptions (timeout, signal) applied. */
   enqueue(code, bytes, flags, options = null) {
-    const future = this.#dispatcher.enqueue(code, bytes, flags);
-    if (options) this.#control.apply(future, options);
-    return future;
+    const task = this.#dispatcher.enqueue(code, bytes, flags);
+    if (options) this.#control.apply(task, options);
+    return task.future;
   }
   /** pool.alloc: a typed array in the shared memory. */
   alloc(Type, length) {

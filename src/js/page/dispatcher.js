@@ -29,7 +29,6 @@ export class Dispatcher {
   #core = null; // { wasm, ptr, view, inlineBase } once the runtime is loaded
   #backlog = [];
   #tasks = []; // slot index -> TaskRecord
-  #taskOf = new WeakMap(); // Future -> TaskRecord
   #inSlots = 0;
   #idleWaiters = [];
   #futureHooks;
@@ -66,21 +65,15 @@ export class Dispatcher {
     return this.#encoder.encode(value, root);
   }
 
-  /** A new task: in a slot if one is free, else in the backlog. */
+  /** A new task (its TaskRecord): in a slot if one is free, else in the backlog. */
   enqueue(code, bytes, flags = 0) {
     const task = { future: null, code, flags, bytes: null, id: -1, argsHeap: 0, argsLen: 0, reports: 0 };
     task.future = new Future(this.#futureHooks(task));
-    this.#taskOf.set(task.future, task);
     if (this.#core === null || this.#backlog.length > 0 || !this.#dispatch(task, bytes)) {
       task.bytes = bytes.slice(); // the encoder reuses its buffer
       this.#backlog.push(task);
     }
-    return task.future;
-  }
-
-  /** The record behind a future this dispatcher made. */
-  taskOf(future) {
-    return this.#taskOf.get(future);
+    return task;
   }
 
   // Writes the task into a free slot and publishes it. False if none is free.

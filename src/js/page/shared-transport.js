@@ -56,7 +56,7 @@ export class SharedTransport {
       onPublish: () => this.#completions.pump(),
     });
     this.#control = new TaskControl({
-      dispatcher: this.#dispatcher,
+      withdraw: (task) => this.#dispatcher.withdraw(task),
       isRunning: (task) => this.#core?.view.isRunning(task.id),
       requestAbort: (task) => {
         const view = this.#core.view.refresh();
@@ -91,9 +91,9 @@ export class SharedTransport {
 
   /** A new task's Future, with its TaskOptions (timeout, signal) applied. */
   enqueue(code, bytes, flags, options = null) {
-    const future = this.#dispatcher.enqueue(code, bytes, flags);
-    if (options) this.#control.apply(future, options);
-    return future;
+    const task = this.#dispatcher.enqueue(code, bytes, flags);
+    if (options) this.#control.apply(task, options);
+    return task.future;
   }
 
   /** pool.alloc: a typed array in the shared memory. */

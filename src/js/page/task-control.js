@@ -6,55 +6,54 @@
 import { TimeoutError } from '../errors.js';
 
 export class TaskControl {
-  #dispatcher;
+  #withdraw;
   #isRunning;
   #requestAbort;
   #kill;
 
   /**
-   * What a transport does to one task (both transports' task records):
+   * What a transport does to one task (both transports' task records, each
+   * with its `future`):
    * @param {object} deps
-   * @param {{ taskOf(future: object): object | undefined, withdraw(task: object): boolean }} deps.dispatcher
+   * @param {(task: object) => boolean} deps.withdraw takes it back if no worker has started it
    * @param {(task: object) => boolean} deps.isRunning whether a worker runs it now
    * @param {(task: object) => void} deps.requestAbort tells the running task (self.wasmpool.signal)
    * @param {(task: object) => void} deps.kill terminates (and replaces) the worker running it
    */
-  constructor({ dispatcher, isRunning, requestAbort, kill }) {
-    this.#dispatcher = dispatcher;
+  constructor({ withdraw, isRunning, requestAbort, kill }) {
+    this.#withdraw = withdraw;
     this.#isRunning = isRunning;
     this.#requestAbort = requestAbort;
     this.#kill = kill;
   }
 
-  /** Applies a task's TaskOptions (timeout, signal) to its future. */
-  apply(future, { timeout, signal, abortGrace }) {
+  /** Applies a task's TaskOptions (timeout, signal) to it. */
+  apply(task, { timeout, signal, abortGrace }) {
+    const { future } = task;
     if (timeout !== undefined) {
       const timer = setTimeout(() => {
         if (!future.done()) {
-          this.stop(
-            future,
-            new TimeoutError(`the task did not finish within ${timeout} ms; its worker was terminated`),
-          );
+          this.stop(task, new TimeoutError(`the task did not finish within ${timeout} ms; its worker was terminated`));
         }
       }, timeout);
       future.addDoneCallback(() => clearTimeout(timer));
     }
-    if (signal) this.#watchSignal(future, signal, abortGrace ?? 100);
+    if (signal) this.#watchSignal(task, signal, abortGrace ?? 100);
   }
 
-  #watchSignal(future, signal, abortGrace) {
+  #watchSignal(task, signal, abortGrace) {
+    const { future } = task;
     const onAbort = () => {
       if (future.done()) return;
       const reason = signal.reason ?? new DOMException('the task was aborted', 'AbortError');
-      const task = this.#dispatcher.taskOf(future);
-      if (task && this.#isRunning(task)) {
+      if (this.#isRunning(task)) {
         // Running: tell the task (self.wasmpool.signal), then stop it if it
         // has not stopped by itself within the grace period.
         this.#requestAbort(task);
         future._reject(reason);
         setTimeout(() => this.killRunning(task), abortGrace);
       } else {
-        this.stop(future, reason);
+        this.stop(task, reason);
       }
     };
     if (signal.aborted) {
@@ -65,13 +64,11 @@ export class TaskControl {
     future.addDoneCallback(() => signal.removeEventListener('abort', onAbort));
   }
 
-  /** Settles `future` with `error` now: withdrawn if queued, its worker replaced if running. */
-  stop(future, error) {
-    const task = this.#dispatcher.taskOf(future);
-    if (!task) return;
+  /** Settles `task` with `error` now: withdrawn if queued, its worker replaced if running. */
+  stop(task, error) {
     const running = this.#isRunning(task);
-    if (!running) this.#dispatcher.withdraw(task);
-    future._reject(error);
+    if (!running) this.#withdraw(task);
+    task.future._reject(error);
     if (running) this.killRunning(task);
   }
 

@@ -58,7 +58,6 @@ export class MessageTransport {
   #queue = []; // MessageTask, FIFO from #head; withdrawn ones are skipped
   #head = 0;
   #queued = 0;
-  #taskOf = new WeakMap(); // Future -> MessageTask
   #nextId = 1;
   #scheduled = false;
   #codesReady = false;
@@ -86,7 +85,7 @@ export class MessageTransport {
       wasmUrl: String(source.wasmUrl),
     };
     this.#control = new TaskControl({
-      dispatcher: { taskOf: (future) => this.#taskOf.get(future), withdraw: (task) => this.#withdraw(task) },
+      withdraw: (task) => this.#withdraw(task),
       isRunning: (task) => this.#isRunning(task),
       requestAbort: (task) => task.port.post([MSG.ABORT, task.id]),
       kill: (task) => this.#replace(task.port),
@@ -114,10 +113,9 @@ export class MessageTransport {
       isRunning: () => this.#isRunning(task),
       kill: () => this.#control.killRunning(task),
     });
-    this.#taskOf.set(task.future, task);
     this.#queue.push(task);
     this.#queued++;
-    if (options) this.#control.apply(task.future, options); // an aborted signal withdraws it
+    if (options) this.#control.apply(task, options); // an aborted signal withdraws it
     // A lone task and an idle worker: it goes now, not in the microtask that
     // gathers a burst into batches (that turn was 1.3 µs of a ~30 µs no-op
     // round trip in Chromium 156).
