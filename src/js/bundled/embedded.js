@@ -3738,8 +3738,10 @@ var MessageWorker = class {
         last = now;
         if (now - this.#lastFlush > FLUSH_MS) {
           this.#flush(now);
-          await this.#yield();
-          last = performance.now();
+          if (this.#head < this.#queue.length) {
+            await this.#yield();
+            last = performance.now();
+          }
         }
       }
       this.#queue = [];
