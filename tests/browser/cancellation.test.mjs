@@ -79,3 +79,19 @@ test('a task can observe its AbortSignal cooperatively and keep its worker', asy
   assert.equal(r.syncOutcome, 'AbortError');
   assert.equal(r.sameWorkerKeptState, true, 'the worker was not replaced');
 });
+
+test('a signal already aborted at submit: the task never runs, even when a worker is idle', async () => {
+  const r = await inPage(`async ({ Pool }) => {
+    await using pool = new Pool({ workers: 1 });
+    await pool.ready;
+    const before = await pool.submit(() => self.wasmpool.workerId);
+    const reason = new Error('gave up before it started');
+    const f = pool.submitWith({ signal: AbortSignal.abort(reason) }, () => {
+      self.ranAborted = true;
+    });
+    const outcome = await f.then(() => 'resolved', (e) => (e === reason ? 'its reason' : String(e)));
+    const [workerId, ran] = await pool.submit(() => [self.wasmpool.workerId, self.ranAborted === true]);
+    return { outcome, sameWorker: workerId === before, ran };
+  }`);
+  assert.deepEqual(r, { outcome: 'its reason', sameWorker: true, ran: false });
+});

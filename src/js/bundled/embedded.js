@@ -3034,6 +3034,11 @@ function reserveMemory(rt, bytes) {
 }
 
 // src/js/page/pool.js
+function rejected(error) {
+  const future = new Future();
+  future._reject(error);
+  return future;
+}
 var toldFallback = false;
 var Pool = class {
   #config;
@@ -3091,12 +3096,12 @@ var Pool = class {
     const engine = this.#engine;
     const code = engine.codes.of(fn);
     const bytes = engine.encode(args, "args");
+    const { signal } = options ?? {};
+    if (signal?.aborted) return rejected(signal.reason ?? new DOMException("the task was aborted", "AbortError"));
     if (options?.transfer) detach(options.transfer);
     const { maxQueueSize } = this.#config;
     if (maxQueueSize && engine.waiting() >= maxQueueSize) {
-      const future = new Future();
-      future._reject(new QueueFullError(`the pool already has ${maxQueueSize} tasks waiting (maxQueueSize)`));
-      return future;
+      return rejected(new QueueFullError(`the pool already has ${maxQueueSize} tasks waiting (maxQueueSize)`));
     }
     return engine.enqueue(code, bytes, 0, options);
   }
@@ -3144,11 +3149,7 @@ var Pool = class {
   }
   #submitChunk(code, items, flat) {
     const closed = this.#engine.closedError("the pool was shut down while map was still submitting");
-    if (closed) {
-      const future = new Future();
-      future._reject(closed);
-      return future;
-    }
+    if (closed) return rejected(closed);
     return this.#engine.enqueue(code, this.#engine.encode([items, flat], "items"), FLAG_CHUNK);
   }
   /**

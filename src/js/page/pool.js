@@ -18,6 +18,13 @@ import { SharedTransport } from './shared-transport.js';
 
 export { MAX_WORKERS, TaskOptions } from './options.js';
 
+/** A Future that has already failed with `error`. */
+function rejected(error) {
+  const future = new Future();
+  future._reject(error);
+  return future;
+}
+
 // The page hears once that 'auto' picked the message transport.
 let toldFallback = false;
 
@@ -90,12 +97,15 @@ export class Pool {
     const engine = this.#engine;
     const code = engine.codes.of(fn);
     const bytes = engine.encode(args, 'args');
+    // Aborted before it was submitted: it never reaches a worker (a task
+    // handed to an idle worker at once could not be taken back), as fetch()
+    // with an aborted signal never sends its request.
+    const { signal } = options ?? {};
+    if (signal?.aborted) return rejected(signal.reason ?? new DOMException('the task was aborted', 'AbortError'));
     if (options?.transfer) detach(options.transfer);
     const { maxQueueSize } = this.#config;
     if (maxQueueSize && engine.waiting() >= maxQueueSize) {
-      const future = new Future();
-      future._reject(new QueueFullError(`the pool already has ${maxQueueSize} tasks waiting (maxQueueSize)`));
-      return future;
+      return rejected(new QueueFullError(`the pool already has ${maxQueueSize} tasks waiting (maxQueueSize)`));
     }
     return engine.enqueue(code, bytes, 0, options);
   }
@@ -149,11 +159,7 @@ export class Pool {
 
   #submitChunk(code, items, flat) {
     const closed = this.#engine.closedError('the pool was shut down while map was still submitting');
-    if (closed) {
-      const future = new Future();
-      future._reject(closed);
-      return future;
-    }
+    if (closed) return rejected(closed);
     return this.#engine.enqueue(code, this.#engine.encode([items, flat], 'items'), FLAG_CHUNK);
   }
 
