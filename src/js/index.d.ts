@@ -96,7 +96,7 @@ export declare function wait<T>(
 export interface TaskOptionsInit {
   /** Milliseconds from the call; then the task's worker is terminated and replaced, and the future rejects with TimeoutError. */
   timeout?: number;
-  /** Aborting rejects with its reason; a running task sees self.wasmpool.signal fire and is terminated after abortGrace ms. */
+  /** Aborting rejects with its reason; a running task sees self.wasmpool.signal fire and is terminated after abortGrace ms. Already aborted at submit: the task never runs. */
   signal?: AbortSignal;
   abortGrace?: number;
   /** ArrayBuffers to move (copied into shared memory, detached here). */
