@@ -76,20 +76,18 @@ const ON_HEAP_BYTES_MAX = 64;
  * enough for V8's heap: then each entry is a small copy of its own.
  */
 export function batchBytes(message, at) {
-  let bytes = message[3];
   const n = message.length - at;
-  if (bytes === null && n <= ON_HEAP_BYTES_MAX) {
-    return (start, end) => {
-      const out = new Uint8Array(end - start);
-      for (let i = 0; i < out.length; i++) out[i] = message[at + start + i];
-      return out;
-    };
+  if (message[3] === null && n <= ON_HEAP_BYTES_MAX) {
+    return (start, end) => copyNumbers(message, at + start, end - start);
   }
-  if (bytes === null) {
-    bytes = new Uint8Array(n);
-    for (let i = 0; i < n; i++) bytes[i] = message[at + i];
-  }
+  const bytes = message[3] ?? copyNumbers(message, at, n);
   return (start, end) => bytes.subarray(start, end);
+}
+
+function copyNumbers(message, from, n) {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = message[from + i];
+  return out;
 }
 
 /**
