@@ -2557,17 +2557,21 @@ var finalizer = new FinalizationRegistry(({ rt, held }) => {
 // src/js/page/spin.js
 var SPIN_US = 60;
 var PROBE_ROUNDS = 1e5;
+var spinRounds;
 function calibrateSpin(wasm, ptr) {
+  spinRounds ??= probeSpinRounds(wasm, ptr);
+  if (spinRounds !== null) wasm.wp_set_spin_rounds(ptr, spinRounds);
+}
+function probeSpinRounds(wasm, ptr) {
   let best = Infinity;
   for (let probe = 0; probe < 3; probe++) {
     const t = performance.now();
-    const rounds2 = wasm.wp_spin_probe(ptr, PROBE_ROUNDS);
+    const rounds = wasm.wp_spin_probe(ptr, PROBE_ROUNDS);
     const ms = performance.now() - t;
-    if (rounds2 === PROBE_ROUNDS && ms > 0) best = Math.min(best, ms / rounds2);
+    if (rounds === PROBE_ROUNDS && ms > 0) best = Math.min(best, ms / rounds);
   }
-  if (best === Infinity) return;
-  const rounds = Math.round(SPIN_US / 1e3 / best);
-  wasm.wp_set_spin_rounds(ptr, Math.min(Math.max(rounds, 1e3), 1e7));
+  if (best === Infinity) return null;
+  return Math.min(Math.max(Math.round(SPIN_US / 1e3 / best), 1e3), 1e7);
 }
 
 // src/js/page/trace.js

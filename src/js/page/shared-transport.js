@@ -174,7 +174,7 @@ export class SharedTransport {
     };
     const started = [];
     for (let index = 0; index < config.workers; index++) started.push(this.#spawn(index));
-    calibrateSpin(wasm, ptr); // while the workers boot on other threads
+    calibrateSpin(wasm, ptr); // (the first pool of a page probes, while its workers boot)
     this.#dispatcher.attach({ wasm, ptr, view, inlineBase, externalRef: refs.externalRef });
     await Promise.all(started);
   }
