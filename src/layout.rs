@@ -15,7 +15,7 @@
 //! Target-independent: compiled natively for the test, on wasm32 for the hash.
 
 use crate::sched::pool::{layout as pool, shutdown, Completed, Next};
-use crate::sched::stacks::THREAD_STACK_BYTES;
+use crate::sched::stacks::{THREAD_STACK_ALIGN, THREAD_STACK_BYTES};
 use crate::sched::task::{self, layout as slot, state};
 use crate::sched::worker::{layout as worker, status};
 
@@ -83,6 +83,7 @@ pub(crate) const JS_CONSTANTS: &[JsConst] = &[
         THREAD_STACK_BYTES as i64,
         "a worker thread's stack (freed ones are kept for the next: invariant 11)",
     ),
+    c("THREAD_STACK_ALIGN", THREAD_STACK_ALIGN as i64, "its alignment (wasm-bindgen's thread start)"),
 ];
 
 /// FNV-1a (32-bit) over every entry's name (UTF-8) followed by its value (8

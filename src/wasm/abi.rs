@@ -208,12 +208,14 @@ pub fn wp_free(ptr: u32, len: u32) {
 #[wasm_bindgen]
 pub fn wp_worker_start(pool: u32, worker: u32, tls_base: u32, stack_alloc: u32) -> Result<(), JsValue> {
     let rec = record(pool, worker)?;
-    // Thread start is over once this is stored, and nothing here allocates
-    // before the allocator brackets this thread: a kill that waits for it
-    // (invariant 4) then finds the worker outside a critical section or
-    // parked at its next one.
-    rec.tls_base.store(tls_base, SeqCst);
+    // Thread start is over once the TLS base is stored, and nothing here
+    // allocates before the allocator brackets this thread: a kill that waits
+    // for it (invariant 4) then finds the worker outside a critical section
+    // or parked at its next one. The stack goes first, so a kill that saw the
+    // TLS base takes both (invariant 10): a record with a TLS and no stack
+    // made the page free its own stack.
     rec.stack_alloc.store(stack_alloc, SeqCst);
+    rec.tls_base.store(tls_base, SeqCst);
     alloc::bracket_this_thread(rec);
     // The thread's first externref allocates its externref slab: do it here,
     // where the allocator records the block for the page to free later.

@@ -229,6 +229,39 @@ test('freed thread stacks go to the next threads even when small blocks were all
   );
 });
 
+// A worker killed between the two stores of wp_worker_start has a stack in
+// its record and no TLS. wasm-bindgen's __wbindgen_thread_destroy reads a 0
+// as "the calling thread's": given that record, it freed the page's own TLS
+// and set the page's TLS base to -2^31, and the page's next wasm call
+// trapped with "memory access out of bounds" (core invariant 10).
+test("freeing a killed worker's thread memory never frees the page's own TLS or stack", {
+  skip: transportName() === 'message' && 'no shared memory on the message transport',
+}, async () => {
+  const r = await inPage(
+    `async ({ Pool }) => {
+      const { loadRuntime } = await import('/src/js/runtime.js');
+      const { freeThreadMemory } = await import('/src/js/page/worker-handle.js');
+      const rt = await loadRuntime();
+      const tlsBefore = rt.wasm.__tls_base.value;
+      const stack = rt.wasm.__wbindgen_malloc(rt.stackSize, 16);
+      freeThreadMemory(rt, { tls: 0, stack, heap: 0, heapBytes: 0 });
+      const tlsAfter = rt.wasm.__tls_base.value;
+      let ran;
+      try {
+        const pool = new Pool({ workers: 1 });
+        ran = await pool.submit((x) => x + 1, 41);
+        await pool.shutdown();
+      } catch (e) {
+        ran = e.name + ': ' + e.message;
+      }
+      return { tlsBefore, tlsAfter, ran };
+    }`,
+    { fresh: true },
+  );
+  assert.equal(r.tlsAfter, r.tlsBefore, "the page's TLS base changed: its TLS block was freed");
+  assert.equal(r.ran, 42, 'a pool still starts and runs a task on the page afterwards');
+});
+
 // terminate() only asks a thread to stop: Chromium lets a worker that is busy
 // in a task run on for 2 s. A killed worker's stack and TLS must not be handed
 // out again until its thread has ended, or the thread overwrites whatever the

@@ -560,7 +560,8 @@ var NEXT_SLEEP = -4;
 var COMPLETED_MAIN_WAITING = 2;
 var SHUTDOWN_NOW = 2;
 var THREAD_STACK_BYTES = 1048576;
-var LAYOUT_HASH = 981297442;
+var THREAD_STACK_ALIGN = 16;
+var LAYOUT_HASH = 2923404791;
 
 // src/js/shared/layout.js
 var slotOf = (id) => id & TASK_SLOT_MASK;
@@ -2765,12 +2766,15 @@ var WorkerHandle = class {
     const { rt, ptr, view } = this.#core;
     return takeThreadMemory(view.refresh().u32, rt.glue.wp_worker_ptr(ptr, this.index));
   }
-  #freeThreadMemory({ tls, stack, heap, heapBytes }) {
-    const { rt } = this.#core;
-    if (tls || stack) rt.wasm.__wbindgen_thread_destroy(tls || void 0, stack || void 0, rt.stackSize);
-    if (heap) rt.glue.wp_free_thread_heap(heap, heapBytes);
+  #freeThreadMemory(memory) {
+    freeThreadMemory(this.#core.rt, memory);
   }
 };
+function freeThreadMemory(rt, { tls, stack, heap, heapBytes }) {
+  if (tls && stack) rt.wasm.__wbindgen_thread_destroy(tls, stack, rt.stackSize);
+  else if (stack) rt.wasm.__wbindgen_free(stack, rt.stackSize, THREAD_STACK_ALIGN);
+  if (heap) rt.glue.wp_free_thread_heap(heap, heapBytes);
+}
 
 // src/js/page/shared-transport.js
 var RELEASE_WAIT_MS = 250;

@@ -5,6 +5,7 @@
 import { BrokenPoolError } from '../errors.js';
 import { markThreadStartTrapped } from '../runtime.js';
 import { inThreadStart, takeThreadMemory } from '../shared/layout.js';
+import { THREAD_STACK_ALIGN } from '../shared/layout-constants.js';
 import { MSG } from '../shared/messages.js';
 import { trace } from './trace.js';
 
@@ -232,9 +233,21 @@ export class WorkerHandle {
     return takeThreadMemory(view.refresh().u32, rt.glue.wp_worker_ptr(ptr, this.index));
   }
 
-  #freeThreadMemory({ tls, stack, heap, heapBytes }) {
-    const { rt } = this.#core;
-    if (tls || stack) rt.wasm.__wbindgen_thread_destroy(tls || undefined, stack || undefined, rt.stackSize);
-    if (heap) rt.glue.wp_free_thread_heap(heap, heapBytes);
+  #freeThreadMemory(memory) {
+    freeThreadMemory(this.#core.rt, memory);
   }
+}
+
+/**
+ * Frees what takeThreadMemory took out of a record. `__wbindgen_thread_destroy`
+ * reads a 0 (or undefined) TLS or stack as "the calling thread's": the page's
+ * own, which it would free, leaving the page on wasm-bindgen's scratch stack
+ * or with its TLS base at -2^31. So it only ever gets both; a stack without
+ * its TLS (a thread killed between the two, which wp_worker_start stores
+ * stack first) is freed alone, and a TLS without its stack cannot be.
+ */
+export function freeThreadMemory(rt, { tls, stack, heap, heapBytes }) {
+  if (tls && stack) rt.wasm.__wbindgen_thread_destroy(tls, stack, rt.stackSize);
+  else if (stack) rt.wasm.__wbindgen_free(stack, rt.stackSize, THREAD_STACK_ALIGN);
+  if (heap) rt.glue.wp_free_thread_heap(heap, heapBytes);
 }

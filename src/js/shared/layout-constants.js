@@ -45,4 +45,5 @@ export const COMPLETED_MAIN_WAITING = 2;
 export const SHUTDOWN_DRAIN = 1;            // wp_begin_shutdown's mode
 export const SHUTDOWN_NOW = 2;
 export const THREAD_STACK_BYTES = 1048576;  // a worker thread's stack (freed ones are kept for the next: invariant 11)
-export const LAYOUT_HASH = 981297442;       // wp_layout_hash() of a wasm module built from the same table
+export const THREAD_STACK_ALIGN = 16;       // its alignment (wasm-bindgen's thread start)
+export const LAYOUT_HASH = 2923404791;      // wp_layout_hash() of a wasm module built from the same table
