@@ -18,16 +18,20 @@ let ctx = null;
 // The pools the workloads share (2 workers each) and the runtime. On a plain
 // page (`transport: 'message'`) there is no runtime on the page.
 async function setup({ quick = false, browser = 'chromium', transport = 'shared' } = {}) {
-  const rt = transport === 'shared' ? await loadRuntime() : null;
+  // The page's first pool, timed from before the runtime is loaded: a cold
+  // start (the startup workload times later pools).
+  const t = now();
   const wp = new Pool({ workers: WORKERS, transport, quiet: true });
   check(wp.transport === transport, `the pool runs the ${transport} transport`);
   await wp.ready;
+  const firstPoolMs = now() - t;
+  const rt = transport === 'shared' ? await loadRuntime() : null;
   const wk = workerpool.pool({ maxWorkers: WORKERS });
   const mini = new MinimalPool(WORKERS);
   // Tasks in flight at once make workerpool start all its workers.
   await Promise.all([...Array.from({ length: WORKERS }, () => wk.exec(noop, [])), mini.exec(noop)]);
   check(wk.stats().totalWorkers === WORKERS, 'workerpool started its workers');
-  ctx = { quick, browser, transport, scale: quick ? 0.1 : 1, rt, wp, wk, mini };
+  ctx = { quick, browser, transport, scale: quick ? 0.1 : 1, rt, wp, wk, mini, firstPoolMs };
 }
 
 // One workload's rows (an array, even for one row), after letting the

@@ -2588,11 +2588,15 @@ async function until(done) {
     if (spins >= KILL_SPINS) await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }
+function spawnAhead(spawnWorker) {
+  const uid = nextUid2++;
+  return { worker: spawnWorker(`wasmpool-${uid}`), uid };
+}
 var WorkerHandle = class {
   /** The Web Worker. */
   worker;
   /** Unique across the page's pools (names the worker and its Web Lock). */
-  uid = nextUid2++;
+  uid;
   /** Its index in the pool's worker table. */
   index;
   /** True once it runs no more tasks (exited, killed or dead). */
@@ -2618,8 +2622,9 @@ var WorkerHandle = class {
    *   pool's handle, its CoreView, the Web Lock name prefix and the fields of
    *   the InitMessage (shared/messages.js) common to every worker
    * @param {object} events `{ onWake(), onProgress(data), onExited(handle, retired), onDied(handle) }`
+   * @param {{ worker, uid }} [spawned] a worker spawned ahead (spawnAhead), else one is spawned now
    */
-  constructor(core, index, events) {
+  constructor(core, index, events, spawned = spawnAhead(core.rt.spawnWorker)) {
     this.#core = core;
     this.#events = events;
     this.index = index;
@@ -2630,8 +2635,9 @@ var WorkerHandle = class {
       this.#markLeft = resolve;
     });
     const { rt, ptr } = core;
+    this.uid = spawned.uid;
+    this.worker = spawned.worker;
     rt.glue.wp_occupy(ptr, index, this.uid);
-    this.worker = rt.spawnWorker(`wasmpool-${this.uid}`);
     this.ready = new Promise((resolve, reject) => {
       this.worker.onmessage = ({ data }) => this.#onMessage(data, resolve, reject);
       this.worker.onerror = (event) => this.#onError(event, reject);
@@ -2791,6 +2797,8 @@ var SharedTransport = class {
   #control;
   #handles = [];
   // index -> WorkerHandle
+  #spawnedAhead = [];
+  // { worker, uid } for the first workers (spawnAhead), taken by #spawn
   #closed = false;
   #terminating = false;
   #broken = null;
@@ -2817,7 +2825,11 @@ var SharedTransport = class {
       },
       kill: (task) => this.#replace(this.#handles[this.#core.view.claimingWorker(task.id)])
     });
-    this.ready = this.#start();
+    const spawnWorker = messageWorkers()?.spawnWorker;
+    if (spawnWorker) this.#spawnedAhead = Array.from({ length: config.workers }, () => spawnAhead(spawnWorker));
+    this.ready = this.#start().finally(() => {
+      for (const { worker } of this.#spawnedAhead.splice(0)) worker.terminate();
+    });
     this.ready.catch((error) => this.#breakPool(error));
     const starting = platform.holdProcess();
     this.ready.then(starting, starting);
@@ -2921,12 +2933,14 @@ var SharedTransport = class {
     if (trapped) return Promise.reject(trapped);
     const core = this.#core;
     const init = { ...core.init, sharedBuffers: core.refs.entries() };
-    const handle = new WorkerHandle({ ...core, init }, index, {
+    const events = {
       onWake: () => this.#completions.wake(),
       onProgress: ({ id, value }) => this.#completions.progress(id, value),
       onExited: (h, retired) => this.#exited(h, retired),
       onDied: (h) => this.#replace(h, { dead: true })
-    });
+    };
+    const spawned = this.#spawnedAhead.shift();
+    const handle = new WorkerHandle({ ...core, init }, index, events, spawned);
     this.#handles[index] = handle;
     return handle.ready;
   }
@@ -3445,6 +3459,7 @@ var TaskRunner = class {
     const task = new RunningTask(id, w);
     const inline = !(view.u32[w + P.FLAGS] & FLAG_NAMED);
     const finish = (status, value) => {
+      if (this.trapped) return;
       context.release(task);
       this.#writeResult(id, w, status, value, task.reports);
       this.tasksDone++;

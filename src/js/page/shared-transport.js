@@ -8,7 +8,7 @@
 
 import { BrokenPoolError, PoolError, ShutdownError } from '../errors.js';
 import { platform } from '../platform.js';
-import { assertIsolated, loadRuntime, threadStartTrapped } from '../runtime.js';
+import { assertIsolated, loadRuntime, messageWorkers, threadStartTrapped } from '../runtime.js';
 import { CoreView } from '../shared/layout.js';
 import { SHUTDOWN_NOW } from '../shared/layout-constants.js';
 import { MSG } from '../shared/messages.js';
@@ -21,7 +21,7 @@ import { calibrateSpin } from './spin.js';
 import { importTaskModules } from './task-codes.js';
 import { TaskControl } from './task-control.js';
 import { trace } from './trace.js';
-import { WorkerHandle } from './worker-handle.js';
+import { spawnAhead, WorkerHandle } from './worker-handle.js';
 
 // How long shutdown waits at most for killed workers' thread memory to come back.
 const RELEASE_WAIT_MS = 250;
@@ -41,6 +41,7 @@ export class SharedTransport {
   #completions = null;
   #control;
   #handles = []; // index -> WorkerHandle
+  #spawnedAhead = []; // { worker, uid } for the first workers (spawnAhead), taken by #spawn
   #closed = false;
   #terminating = false;
   #broken = null; // BrokenPoolError once the pool cannot run tasks
@@ -66,7 +67,14 @@ export class SharedTransport {
       },
       kill: (task) => this.#replace(this.#handles[this.#core.view.claimingWorker(task.id)]),
     });
-    this.ready = this.#start();
+    // The first workers' scripts load while the runtime does (the page's
+    // first pool fetches and compiles the wasm meanwhile); they wait for
+    // their InitMessage. (A Rust crate's runtime is up already.)
+    const spawnWorker = messageWorkers()?.spawnWorker;
+    if (spawnWorker) this.#spawnedAhead = Array.from({ length: config.workers }, () => spawnAhead(spawnWorker));
+    this.ready = this.#start().finally(() => {
+      for (const { worker } of this.#spawnedAhead.splice(0)) worker.terminate(); // left over: the start failed
+    });
     this.ready.catch((error) => this.#breakPool(error));
     // Node.js: a pool holds the process while it starts (and, with keepAlive,
     // until it has shut down); the completion pump holds it while tasks run.
@@ -189,12 +197,14 @@ export class SharedTransport {
     if (trapped) return Promise.reject(trapped);
     const core = this.#core;
     const init = { ...core.init, sharedBuffers: core.refs.entries() };
-    const handle = new WorkerHandle({ ...core, init }, index, {
+    const events = {
       onWake: () => this.#completions.wake(),
       onProgress: ({ id, value }) => this.#completions.progress(id, value),
       onExited: (h, retired) => this.#exited(h, retired),
       onDied: (h) => this.#replace(h, { dead: true }),
-    });
+    };
+    const spawned = this.#spawnedAhead.shift();
+    const handle = new WorkerHandle({ ...core, init }, index, events, spawned);
     this.#handles[index] = handle;
     return handle.ready;
   }

@@ -23,11 +23,21 @@ async function until(done) {
   }
 }
 
+/**
+ * Spawns a worker that waits for its start (its InitMessage, which
+ * WorkerHandle posts): `{ worker, uid }`. A pool spawns its first workers so
+ * before its runtime is up, so that their scripts load meanwhile.
+ */
+export function spawnAhead(spawnWorker) {
+  const uid = nextUid++;
+  return { worker: spawnWorker(`wasmpool-${uid}`), uid };
+}
+
 export class WorkerHandle {
   /** The Web Worker. */
   worker;
   /** Unique across the page's pools (names the worker and its Web Lock). */
-  uid = nextUid++;
+  uid;
   /** Its index in the pool's worker table. */
   index;
   /** True once it runs no more tasks (exited, killed or dead). */
@@ -54,8 +64,9 @@ export class WorkerHandle {
    *   pool's handle, its CoreView, the Web Lock name prefix and the fields of
    *   the InitMessage (shared/messages.js) common to every worker
    * @param {object} events `{ onWake(), onProgress(data), onExited(handle, retired), onDied(handle) }`
+   * @param {{ worker, uid }} [spawned] a worker spawned ahead (spawnAhead), else one is spawned now
    */
-  constructor(core, index, events) {
+  constructor(core, index, events, spawned = spawnAhead(core.rt.spawnWorker)) {
     this.#core = core;
     this.#events = events;
     this.index = index;
@@ -66,8 +77,9 @@ export class WorkerHandle {
       this.#markLeft = resolve;
     });
     const { rt, ptr } = core;
+    this.uid = spawned.uid;
+    this.worker = spawned.worker;
     rt.glue.wp_occupy(ptr, index, this.uid);
-    this.worker = rt.spawnWorker(`wasmpool-${this.uid}`);
     this.ready = new Promise((resolve, reject) => {
       this.worker.onmessage = ({ data }) => this.#onMessage(data, resolve, reject);
       this.worker.onerror = (event) => this.#onError(event, reject);

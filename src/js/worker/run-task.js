@@ -50,6 +50,10 @@ export class TaskRunner {
     const task = new RunningTask(id, w);
     const inline = !(view.u32[w + P.FLAGS] & FLAG_NAMED);
     const finish = (status, value) => {
+      // Another task of this worker trapped (concurrency > 1): the page has
+      // freed this thread's stack and settles this task as crashed, so no
+      // wasm runs here any more (core invariant 10).
+      if (this.trapped) return;
       context.release(task);
       this.#writeResult(id, w, status, value, task.reports);
       this.tasksDone++;
