@@ -10,6 +10,7 @@
 // leaves latest.* alone.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../scripts/serve.mjs';
@@ -186,7 +187,8 @@ try {
     log('package_size (tests/examples/run.sh size)…');
     runs.package = { label: 'Vite example app', results: [packageSize()] };
   }
-  const first = Object.values(runs).find((r) => r.cores) ?? { cores: null, workers: null };
+  const first = Object.values(runs).find((r) => r.workers) ?? { workers: null };
+  const date = new Date().toISOString();
   // Rows of browsers/runtimes not run this time stay as the last run left them.
   const latestPath = path.join(here, 'results', 'latest.json');
   const previous = fs.existsSync(latestPath) ? JSON.parse(fs.readFileSync(latestPath, 'utf8')) : null;
@@ -194,13 +196,21 @@ try {
   const keptLabels = Object.fromEntries(
     Object.entries(previous?.browsers ?? {}).filter(([n]) => !(n in runs) && kept.some((r) => where(r) === n)),
   );
+  // The machine's cores, not a page's navigator.hardwareConcurrency: measured,
+  // WebKitGTK 2.50 reports 4 on this 2-core VM.
+  const cores = os.availableParallelism();
   const report = {
     browsers: { ...keptLabels, ...Object.fromEntries(Object.entries(runs).map(([n, r]) => [n, r.label])) },
-    cores: first.cores,
+    cores,
     workers: first.workers,
     results: [...kept, ...Object.values(runs).flatMap((r) => r.results)],
-    date: new Date().toISOString(),
-    machine: `${first.cores} cores`,
+    date,
+    // When each section's rows were measured: kept rows keep their run's date.
+    dates: {
+      ...Object.fromEntries(Object.keys(keptLabels).map((n) => [n, previous?.dates?.[n] ?? previous?.date])),
+      ...Object.fromEntries(Object.keys(runs).map((n) => [n, date])),
+    },
+    machine: `${cores} cores`,
   };
 
   const fmt = (v) =>
@@ -229,7 +239,7 @@ try {
     }
     const notes = rows.filter((r) => r.notes).map((r) => `- ${r.id}: ${r.notes}`);
     return [
-      `wasmpool benchmarks — ${report.browsers[name]}, ${report.cores} cores, ${report.workers} workers, ${report.date}${quick ? ' (quick run)' : ''}`,
+      `wasmpool benchmarks — ${report.browsers[name]}, ${report.cores} cores, ${report.workers} workers, ${report.dates[name]}${quick ? ' (quick run)' : ''}`,
       '',
       ...lines,
       '',
