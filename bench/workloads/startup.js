@@ -20,8 +20,12 @@ async function bareWorkersMs() {
   return ms;
 }
 
+// The lean package's target; the Firefox issue's 1.5× is reported in the notes.
+const TARGET = 1.2;
+
 export async function startup({ quick, firstPoolMs }) {
-  const rounds = quick ? 3 : 10;
+  // 20 pools: runs of 10 moved 1.18-1.32× in Chromium, 1.18-1.45× in Firefox.
+  const rounds = quick ? 3 : 20;
   let poolMs = 0,
     bareMs = 0;
   for (let r = 0; r < rounds; r++) {
@@ -41,11 +45,12 @@ export async function startup({ quick, firstPoolMs }) {
     unit: 'ms',
     wasmpool: poolMs,
     'bare module workers': bareMs,
-    ratio: (1.5 * bareMs) / poolMs,
-    target: '≤ 1.5× bare workers',
-    met: poolMs <= 1.5 * bareMs,
+    ratio: (TARGET * bareMs) / poolMs,
+    target: `≤ ${TARGET}× bare workers`,
+    met: poolMs <= TARGET * bareMs,
     notes:
-      `pool/bare = ${(poolMs / bareMs).toFixed(2)}× (ratio column: 1.5×bare/pool, >1 = target met); pools ` +
+      `pool/bare = ${(poolMs / bareMs).toFixed(2)}× (ratio column: ${TARGET}×bare/pool, >1 = target met; ` +
+      `≤ 1.5×, the Firefox issue's target: ${poolMs <= 1.5 * bareMs ? 'met' : 'not met'}); pools ` +
       `started after the page's first, whose start took ${firstPoolMs.toFixed(1)} ms with fetching and ` +
       'compiling the wasm',
   };
