@@ -3608,9 +3608,7 @@ async function serveMessages(init, loadGlue, { holdLifeLock: holdLifeLock2, runI
       try {
         new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
       } catch {
-        throw new NotIsolatedError(
-          "Rust tasks (WebAssembly threads: this browser makes no shared WebAssembly.Memory here)"
-        );
+        throw notIsolated();
       }
       const glue = await loadGlue(init);
       const response = await fetch(init.wasmUrl);
@@ -3874,6 +3872,13 @@ var MessageWorker = class {
     this.#busy = 0;
   }
 };
+function notIsolated() {
+  const error = new Error(
+    "Rust tasks need WebAssembly threads, and this browser makes no shared WebAssembly.Memory here; JS tasks run. Use a browser with WebAssembly threads for Rust tasks."
+  );
+  error.name = "NotIsolatedError";
+  return error;
+}
 
 // src/js/worker/boot.js
 function serveWorker(loadGlue, { onInstance } = {}) {

@@ -5,7 +5,6 @@
 // no shared memory: it imports the glue's wasm into an instance of its own
 // the first time it runs a Rust task.
 
-import { NotIsolatedError } from '../errors.js';
 import { decode, Encoder } from '../shared/codec/index.js';
 import { batchBytes, INLINE_BYTES_MAX, MSG, TRANSFER_BYTES } from '../shared/messages.js';
 import { FLAG_CHUNK, FLAG_NAMED, STATUS_ERROR, STATUS_OK, STATUS_PANIC } from '../shared/protocol.js';
@@ -40,9 +39,7 @@ export async function serveMessages(init, loadGlue, { holdLifeLock, runInitializ
       try {
         new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
       } catch {
-        throw new NotIsolatedError(
-          'Rust tasks (WebAssembly threads: this browser makes no shared WebAssembly.Memory here)',
-        );
+        throw notIsolated();
       }
       const glue = await loadGlue(init);
       const response = await fetch(init.wasmUrl);
@@ -325,4 +322,16 @@ class MessageWorker {
     this.#progress = [];
     this.#busy = 0;
   }
+}
+
+// What the page sees as a NotIsolatedError (a task's error crosses by name:
+// shared/codec). Not that class: errors.js would put 1.3 KB more into every
+// worker's script, which each worker parses as it starts (README, Limitations).
+function notIsolated() {
+  const error = new Error(
+    'Rust tasks need WebAssembly threads, and this browser makes no shared WebAssembly.Memory here; ' +
+      'JS tasks run. Use a browser with WebAssembly threads for Rust tasks.',
+  );
+  error.name = 'NotIsolatedError';
+  return error;
 }
