@@ -3019,12 +3019,15 @@ var SharedTransport = class {
     this.#dispatcher.clear();
     this.#completions.kick();
     this.#completions.close();
-    this.#dispatcher.codes.free(wasm);
-    wasm.wp_free(inlineBase, this.#config.slots * INLINE_BYTES);
-    glue.wp_pool_free(ptr);
+    const ended = Promise.all(this.#handles.map((h) => h?.released));
+    ended.then(() => {
+      this.#dispatcher.codes.free(wasm);
+      wasm.wp_free(inlineBase, this.#config.slots * INLINE_BYTES);
+      glue.wp_pool_free(ptr);
+    });
     let timer;
     await Promise.race([
-      Promise.all(this.#handles.map((h) => h?.released)),
+      ended,
       new Promise((resolve) => {
         timer = setTimeout(resolve, RELEASE_WAIT_MS);
       })

@@ -299,17 +299,26 @@ export class SharedTransport {
     this.#dispatcher.clear();
     this.#completions.kick();
     this.#completions.close();
-    this.#dispatcher.codes.free(wasm);
-    wasm.wp_free(inlineBase, this.#config.slots * INLINE_BYTES);
-    glue.wp_pool_free(ptr);
     // The killed workers' thread memory comes back once their threads have
     // ended (worker-handle.js kill()): a few ms for idle ones, so a pool
     // started right after this one reuses their stacks rather than growing
     // the memory (measured: +2 stacks per pool otherwise); a thread still
     // busy (Chromium: up to 2 s) is not waited for.
+    const ended = Promise.all(this.#handles.map((h) => h?.released));
+    // The pool's control block, inline area and code strings go then too
+    // (core invariant 9): terminate() only asks a thread to stop, and a
+    // worker the kill request woke still runs its claim's last steps, which
+    // write the pool's words and its record. Freed at once, such a write
+    // from a preempted thread would land in a free block, on dlmalloc's own
+    // links, and a later allocation would trap or loop (a CI page did both).
+    ended.then(() => {
+      this.#dispatcher.codes.free(wasm);
+      wasm.wp_free(inlineBase, this.#config.slots * INLINE_BYTES);
+      glue.wp_pool_free(ptr);
+    });
     let timer;
     await Promise.race([
-      Promise.all(this.#handles.map((h) => h?.released)),
+      ended,
       new Promise((resolve) => {
         timer = setTimeout(resolve, RELEASE_WAIT_MS);
       }),
