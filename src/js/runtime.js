@@ -29,8 +29,11 @@ let threadStartTrap = null;
  * message transport (none: the runtime cannot serve it).
  */
 export function setRuntimeSource(load, workers) {
-  source ??= load;
-  workerSource ??= workers;
+  if (source !== null) return;
+  source = load;
+  // From the same call only: a pool spawns these ahead of its runtime
+  // (shared-transport.js), so they must be that runtime's workers.
+  workerSource = workers ?? null;
 }
 
 let workerSource = null;

@@ -642,8 +642,9 @@ var source = null;
 var loading = null;
 var threadStartTrap = null;
 function setRuntimeSource(load, workers) {
-  source ??= load;
-  workerSource ??= workers;
+  if (source !== null) return;
+  source = load;
+  workerSource = workers ?? null;
 }
 var workerSource = null;
 var messageWorkers = () => workerSource;
