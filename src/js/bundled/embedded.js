@@ -1712,8 +1712,25 @@ var TaskControl = class {
   }
 };
 
-// src/js/page/message/worker-port.js
+// src/js/page/life-lock.js
+var PAGE = Math.random().toString(36).slice(2);
 var nextUid = 1;
+function newWorkerName() {
+  const uid = nextUid++;
+  return { uid, name: `wasmpool-${PAGE}-${uid}` };
+}
+async function whenWorkerGone(name, onGone) {
+  const locks = globalThis.navigator?.locks;
+  if (!locks) return false;
+  try {
+    await locks.request(name, () => onGone());
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// src/js/page/message/worker-port.js
 var WorkerPort = class {
   /** Tasks handed to this worker and not yet answered, by id, in the order sent. */
   inflight = /* @__PURE__ */ new Map();
@@ -1723,7 +1740,7 @@ var WorkerPort = class {
   quota;
   /** True once it runs no more tasks (retired, killed or dead). */
   gone = false;
-  uid = nextUid++;
+  uid;
   index;
   worker;
   /** Resolves to its READY message when it has started, rejects with BrokenPoolError if it could not. */
@@ -1740,15 +1757,16 @@ var WorkerPort = class {
     this.index = index;
     this.quota = quota;
     this.#events = events;
-    const lockName = init.lockPrefix + this.uid;
-    this.worker = spawnWorker(`wasmpool-${this.uid}`);
+    const { uid, name } = newWorkerName();
+    this.uid = uid;
+    this.worker = spawnWorker(name);
     this.ready = new Promise((resolve, reject) => {
       this.worker.onmessage = ({ data }) => {
         if (Array.isArray(data))
           events.onDone(this, data);
         else if (data.type === MSG.READY) {
           this.started = true;
-          this.#watchForDeath(lockName);
+          this.#watchForDeath(name);
           resolve(data);
         } else if (data.type === MSG.ERROR) reject(new BrokenPoolError(`a worker failed to start: ${data.message}`));
         else if (data.type === MSG.PANICKED) events.onPanicked(this);
@@ -1760,18 +1778,17 @@ var WorkerPort = class {
         else reject(new BrokenPoolError(`a worker failed to start: ${message}`));
       };
     });
-    this.worker.postMessage({ ...init, index, uid: this.uid, lockName });
+    this.worker.postMessage({ ...init, index, uid });
   }
   post(message, transfer) {
     if (transfer) this.worker.postMessage(message, transfer);
     else this.worker.postMessage(message);
   }
-  // As worker-handle.js: the worker holds a Web Lock for life; the page's
-  // request for it is granted when the worker is gone (a crash, self.close()).
-  #watchForDeath(lockName) {
-    navigator.locks?.request(lockName, () => {
+  // Its life lock (life-lock.js) notices a worker that dies by itself (a
+  // crash, self.close()). Requested once it started: it holds the lock by then.
+  #watchForDeath(name) {
+    whenWorkerGone(name, () => {
       if (!this.gone) this.#events.onDied(this);
-    }).catch(() => {
     });
   }
   stop() {
@@ -1815,7 +1832,6 @@ var MessageTransport = class {
     this.#spawnWorker = source2.spawnWorker;
     this.#init = {
       transport: "message",
-      lockPrefix: `wasmpool-${Math.random().toString(36).slice(2)}-`,
       modules: config.modules,
       initializer: config.initializer,
       initargs: config.initargs,
@@ -2582,7 +2598,6 @@ function trace(line) {
 }
 
 // src/js/page/worker-handle.js
-var nextUid2 = 1;
 var KILL_SPINS = 1e3;
 async function until(done) {
   for (let spins = 0; !done(); spins++) {
@@ -2590,14 +2605,16 @@ async function until(done) {
   }
 }
 function spawnAhead(spawnWorker) {
-  const uid = nextUid2++;
-  return { worker: spawnWorker(`wasmpool-${uid}`), uid };
+  const { uid, name } = newWorkerName();
+  return { worker: spawnWorker(name), uid, name };
 }
 var WorkerHandle = class {
   /** The Web Worker. */
   worker;
-  /** Unique across the page's pools (names the worker and its Web Lock). */
+  /** Unique across the page's pools. */
   uid;
+  /** The worker's name, which is also its life lock's (life-lock.js). */
+  name;
   /** Its index in the pool's worker table. */
   index;
   /** True once it runs no more tasks (exited, killed or dead). */
@@ -2619,11 +2636,11 @@ var WorkerHandle = class {
   #lifeLockReleased;
   /**
    * Starts a worker in table slot `index`.
-   * @param {object} core `{ rt, ptr, view, lockPrefix, init }`: the runtime, the
-   *   pool's handle, its CoreView, the Web Lock name prefix and the fields of
-   *   the InitMessage (shared/messages.js) common to every worker
+   * @param {object} core `{ rt, ptr, view, init }`: the runtime, the pool's
+   *   handle, its CoreView and the fields of the InitMessage
+   *   (shared/messages.js) common to every worker
    * @param {object} events `{ onWake(), onProgress(data), onExited(handle, retired), onDied(handle) }`
-   * @param {{ worker, uid }} [spawned] a worker spawned ahead (spawnAhead), else one is spawned now
+   * @param {{ worker, uid, name }} [spawned] a worker spawned ahead (spawnAhead), else one is spawned now
    */
   constructor(core, index, events, spawned = spawnAhead(core.rt.spawnWorker)) {
     this.#core = core;
@@ -2637,6 +2654,7 @@ var WorkerHandle = class {
     });
     const { rt, ptr } = core;
     this.uid = spawned.uid;
+    this.name = spawned.name;
     this.worker = spawned.worker;
     rt.glue.wp_occupy(ptr, index, this.uid);
     this.ready = new Promise((resolve, reject) => {
@@ -2644,10 +2662,7 @@ var WorkerHandle = class {
       this.worker.onerror = (event) => this.#onError(event, reject);
       this.worker.onexit = () => this.#onExit(reject);
     });
-    this.worker.postMessage({ ...core.init, index, uid: this.uid, lockName: this.#lockName });
-  }
-  get #lockName() {
-    return this.#core.lockPrefix + this.uid;
+    this.worker.postMessage({ ...core.init, index, uid: this.uid });
   }
   /** Posts a message to the worker (MSG.SHARED_BUFFER). */
   post(message) {
@@ -2701,18 +2716,15 @@ var WorkerHandle = class {
       this.#events.onDied(this);
     }
   }
-  // A worker holds a Web Lock for its whole life (from before its thread
-  // start); the page's request for the same lock is granted only when the
-  // worker is gone. That is how a worker that dies by itself (self.close(), a
-  // crash, out of memory) is noticed: no event reports it. Requested once it
-  // started, or by kill() once its thread start is over.
+  // Its life lock (life-lock.js) notices a worker that dies by itself
+  // (self.close(), a crash, out of memory). Requested once it started, or by
+  // kill() once its thread start is over: the worker holds the lock by then
+  // (it records its thread start only once it does), so the page's request
+  // cannot be granted before the worker's.
   #watchForDeath() {
-    this.#lifeLockReleased ??= globalThis.navigator?.locks?.request(this.#lockName, () => {
+    this.#lifeLockReleased ??= whenWorkerGone(this.name, () => {
       if (!this.gone) this.#events.onDied(this);
-    }).then(
-      () => true,
-      () => false
-    );
+    });
   }
   // Resolves to true once the worker's thread has ended for sure (Node.js:
   // its 'exit'; browsers: its life lock is released), false if that cannot
@@ -2724,7 +2736,7 @@ var WorkerHandle = class {
       return true;
     }
     this.#watchForDeath();
-    return await this.#lifeLockReleased ?? false;
+    return this.#lifeLockReleased;
   }
   /**
    * Kill handshake (core invariant 4), then terminate. `dead`: the worker
@@ -2788,7 +2800,7 @@ var RELEASE_WAIT_MS = 250;
 var EXIT_GRACE_MS = 2e3;
 var SharedTransport = class {
   #config;
-  // { rt, ptr, view, refs, inlineBase, lockPrefix, init } once loaded. `ptr` is the
+  // { rt, ptr, view, refs, inlineBase, init } once loaded. `ptr` is the
   // pool's handle (wp_pool_new), which every wp_* export checks: after
   // wp_pool_free, a stray call with it is a TypeError or an inert answer,
   // never a write to freed memory (src/wasm/pools.rs).
@@ -2799,7 +2811,7 @@ var SharedTransport = class {
   #handles = [];
   // index -> WorkerHandle
   #spawnedAhead = [];
-  // { worker, uid } for the first workers (spawnAhead), taken by #spawn
+  // { worker, uid, name } for the first workers (spawnAhead), taken by #spawn
   #closed = false;
   #terminating = false;
   #broken = null;
@@ -2902,7 +2914,6 @@ var SharedTransport = class {
       view,
       refs,
       inlineBase,
-      lockPrefix: `wasmpool-${Math.random().toString(36).slice(2)}-`,
       init: {
         module: rt.module,
         memory: rt.memory,
@@ -3596,7 +3607,7 @@ function panicMessage(memory, address, trap) {
 // src/js/worker/message-loop.js
 var FLUSH_MS = 1;
 var abortError2 = () => new DOMException("the task was aborted", "AbortError");
-async function serveMessages(init, loadGlue, { holdLifeLock: holdLifeLock2, runInitializer: runInitializer2, yieldToEventLoop: yieldToEventLoop2, onInstance }) {
+async function serveMessages(init, loadGlue, { lifeLock, runInitializer: runInitializer2, yieldToEventLoop: yieldToEventLoop2, onInstance }) {
   const inbox = [];
   let worker = null;
   const handle = (data) => {
@@ -3604,7 +3615,7 @@ async function serveMessages(init, loadGlue, { holdLifeLock: holdLifeLock2, runI
     else if (data[0] === MSG.ABORT) worker.abort(data[1]);
   };
   self.onmessage = ({ data }) => worker === null ? inbox.push(data) : handle(data);
-  await holdLifeLock2(init.lockName);
+  await lifeLock;
   const named = await importTaskModules2(init.modules);
   let instance = null;
   const loadInstance = () => {
@@ -3886,10 +3897,11 @@ function notIsolated() {
 
 // src/js/worker/boot.js
 function serveWorker(loadGlue, { onInstance } = {}) {
+  const lifeLock = holdLifeLock(self.name);
   self.onmessage = (event) => {
     const init = event.data;
     if (init.transport === "message") {
-      serveMessages(init, loadGlue, { holdLifeLock, runInitializer, yieldToEventLoop, onInstance }).catch(
+      serveMessages(init, loadGlue, { lifeLock, runInitializer, yieldToEventLoop, onInstance }).catch(
         reportStartFailure
       );
       return;
@@ -3899,17 +3911,17 @@ function serveWorker(loadGlue, { onInstance } = {}) {
     self.onmessage = ({ data }) => {
       if (data?.type === MSG.SHARED_BUFFER) refs.add(data.id, data.buffer);
     };
-    Promise.resolve(init).then(loadGlue).then((glue) => serve(init, glue, refs)).catch(reportStartFailure);
+    Promise.resolve(init).then(loadGlue).then((glue) => serve(init, glue, refs, lifeLock)).catch(reportStartFailure);
   };
 }
 function reportStartFailure(error) {
   const message = String(error?.message || error);
   self.postMessage({ type: MSG.ERROR, message, stack: error?.stack, threadStart: error?.threadStart === true });
 }
-async function serve(init, glue, refs) {
+async function serve(init, glue, refs, lifeLock) {
   const { memory, pool, poolAddress, index } = init;
-  await holdLifeLock(init.lockName);
   const wasm = startWasmThread(glue, init);
+  await lifeLock;
   glue.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
   const functions = new TaskFunctions(await importTaskModules2(init.modules), glue);
   const view = new CoreView(memory, init.slotsPtr);

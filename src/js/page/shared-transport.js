@@ -32,7 +32,7 @@ const EXIT_GRACE_MS = 2000;
 
 export class SharedTransport {
   #config;
-  // { rt, ptr, view, refs, inlineBase, lockPrefix, init } once loaded. `ptr` is the
+  // { rt, ptr, view, refs, inlineBase, init } once loaded. `ptr` is the
   // pool's handle (wp_pool_new), which every wp_* export checks: after
   // wp_pool_free, a stray call with it is a TypeError or an inert answer,
   // never a write to freed memory (src/wasm/pools.rs).
@@ -41,7 +41,7 @@ export class SharedTransport {
   #completions = null;
   #control;
   #handles = []; // index -> WorkerHandle
-  #spawnedAhead = []; // { worker, uid } for the first workers (spawnAhead), taken by #spawn
+  #spawnedAhead = []; // { worker, uid, name } for the first workers (spawnAhead), taken by #spawn
   #closed = false;
   #terminating = false;
   #broken = null; // BrokenPoolError once the pool cannot run tasks
@@ -162,7 +162,6 @@ export class SharedTransport {
       view,
       refs,
       inlineBase,
-      lockPrefix: `wasmpool-${Math.random().toString(36).slice(2)}-`,
       init: {
         module: rt.module,
         memory: rt.memory,

@@ -7,10 +7,8 @@ import { markThreadStartTrapped } from '../runtime.js';
 import { inThreadStart, takeThreadMemory } from '../shared/layout.js';
 import { THREAD_STACK_ALIGN } from '../shared/layout-constants.js';
 import { MSG } from '../shared/messages.js';
+import { newWorkerName, whenWorkerGone } from './life-lock.js';
 import { trace } from './trace.js';
-
-// Unique ids for worker occupants across all pools of the page.
-let nextUid = 1;
 
 // How long the page spins on a kill handshake step before yielding to timers.
 const KILL_SPINS = 1000;
@@ -25,19 +23,21 @@ async function until(done) {
 
 /**
  * Spawns a worker that waits for its start (its InitMessage, which
- * WorkerHandle posts): `{ worker, uid }`. A pool spawns its first workers so
- * before its runtime is up, so that their scripts load meanwhile.
+ * WorkerHandle posts): `{ worker, uid, name }`. A pool spawns its first
+ * workers so before its runtime is up, so that their scripts load meanwhile.
  */
 export function spawnAhead(spawnWorker) {
-  const uid = nextUid++;
-  return { worker: spawnWorker(`wasmpool-${uid}`), uid };
+  const { uid, name } = newWorkerName();
+  return { worker: spawnWorker(name), uid, name };
 }
 
 export class WorkerHandle {
   /** The Web Worker. */
   worker;
-  /** Unique across the page's pools (names the worker and its Web Lock). */
+  /** Unique across the page's pools. */
   uid;
+  /** The worker's name, which is also its life lock's (life-lock.js). */
+  name;
   /** Its index in the pool's worker table. */
   index;
   /** True once it runs no more tasks (exited, killed or dead). */
@@ -60,11 +60,11 @@ export class WorkerHandle {
 
   /**
    * Starts a worker in table slot `index`.
-   * @param {object} core `{ rt, ptr, view, lockPrefix, init }`: the runtime, the
-   *   pool's handle, its CoreView, the Web Lock name prefix and the fields of
-   *   the InitMessage (shared/messages.js) common to every worker
+   * @param {object} core `{ rt, ptr, view, init }`: the runtime, the pool's
+   *   handle, its CoreView and the fields of the InitMessage
+   *   (shared/messages.js) common to every worker
    * @param {object} events `{ onWake(), onProgress(data), onExited(handle, retired), onDied(handle) }`
-   * @param {{ worker, uid }} [spawned] a worker spawned ahead (spawnAhead), else one is spawned now
+   * @param {{ worker, uid, name }} [spawned] a worker spawned ahead (spawnAhead), else one is spawned now
    */
   constructor(core, index, events, spawned = spawnAhead(core.rt.spawnWorker)) {
     this.#core = core;
@@ -78,6 +78,7 @@ export class WorkerHandle {
     });
     const { rt, ptr } = core;
     this.uid = spawned.uid;
+    this.name = spawned.name;
     this.worker = spawned.worker;
     rt.glue.wp_occupy(ptr, index, this.uid);
     this.ready = new Promise((resolve, reject) => {
@@ -86,11 +87,7 @@ export class WorkerHandle {
       // Node.js's workers (node/runtime.js) report their end; a Web Worker never calls this.
       this.worker.onexit = () => this.#onExit(reject);
     });
-    this.worker.postMessage({ ...core.init, index, uid: this.uid, lockName: this.#lockName });
-  }
-
-  get #lockName() {
-    return this.#core.lockPrefix + this.uid;
+    this.worker.postMessage({ ...core.init, index, uid: this.uid });
   }
 
   /** Posts a message to the worker (MSG.SHARED_BUFFER). */
@@ -153,20 +150,15 @@ export class WorkerHandle {
     }
   }
 
-  // A worker holds a Web Lock for its whole life (from before its thread
-  // start); the page's request for the same lock is granted only when the
-  // worker is gone. That is how a worker that dies by itself (self.close(), a
-  // crash, out of memory) is noticed: no event reports it. Requested once it
-  // started, or by kill() once its thread start is over.
+  // Its life lock (life-lock.js) notices a worker that dies by itself
+  // (self.close(), a crash, out of memory). Requested once it started, or by
+  // kill() once its thread start is over: the worker holds the lock by then
+  // (it records its thread start only once it does), so the page's request
+  // cannot be granted before the worker's.
   #watchForDeath() {
-    this.#lifeLockReleased ??= globalThis.navigator?.locks
-      ?.request(this.#lockName, () => {
-        if (!this.gone) this.#events.onDied(this);
-      })
-      .then(
-        () => true,
-        () => false,
-      );
+    this.#lifeLockReleased ??= whenWorkerGone(this.name, () => {
+      if (!this.gone) this.#events.onDied(this);
+    });
   }
 
   // Resolves to true once the worker's thread has ended for sure (Node.js:
@@ -179,7 +171,7 @@ export class WorkerHandle {
       return true;
     }
     this.#watchForDeath();
-    return (await this.#lifeLockReleased) ?? false;
+    return this.#lifeLockReleased;
   }
 
   /**

@@ -98,7 +98,6 @@ function copyNumbers(message, from, n) {
  * @property {'message'} transport
  * @property {number} index
  * @property {number} uid
- * @property {string} lockName
  * @property {string[]} modules
  * @property {{ code: string, named: boolean } | null} initializer
  * @property {unknown[]} initargs
@@ -128,6 +127,5 @@ function copyNumbers(message, from, n) {
  * @property {number} maxTasksPerChild retire after this many tasks (0: never)
  * @property {number} concurrency async tasks this worker may run at once
  * @property {boolean} fallbackWake post MSG.WAKE on completions (no Atomics.waitAsync on the page)
- * @property {string} lockName the Web Lock the worker holds for life (page/worker-handle.js)
  * @property {Array<[number, SharedArrayBuffer]>} sharedBuffers buffers registered before it started
  */

@@ -26,10 +26,12 @@ import { isThenable, TaskRunner } from './run-task.js';
  * an instance of its own (a crate registers its Rust tasks there).
  */
 export function serveWorker(loadGlue, { onInstance } = {}) {
+  // Requested now, while the InitMessage is on its way (page/life-lock.js).
+  const lifeLock = holdLifeLock(self.name);
   self.onmessage = (event) => {
     const init = event.data;
     if (init.transport === 'message') {
-      serveMessages(init, loadGlue, { holdLifeLock, runInitializer, yieldToEventLoop, onInstance }).catch(
+      serveMessages(init, loadGlue, { lifeLock, runInitializer, yieldToEventLoop, onInstance }).catch(
         reportStartFailure,
       );
       return;
@@ -44,7 +46,7 @@ export function serveWorker(loadGlue, { onInstance } = {}) {
     };
     Promise.resolve(init)
       .then(loadGlue)
-      .then((glue) => serve(init, glue, refs))
+      .then((glue) => serve(init, glue, refs, lifeLock))
       .catch(reportStartFailure);
   };
 }
@@ -56,10 +58,13 @@ function reportStartFailure(error) {
 }
 
 /** @param {import('../shared/messages.js').InitMessage} init */
-async function serve(init, glue, refs) {
+async function serve(init, glue, refs, lifeLock) {
   const { memory, pool, poolAddress, index } = init;
-  await holdLifeLock(init.lockName);
   const wasm = startWasmThread(glue, init);
+  // The thread start is recorded (which ends the page's kill wait) only once
+  // the life lock is held, so a killed worker's lock is always requested
+  // after the worker's own request was granted (core invariant 4).
+  await lifeLock;
   glue.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
 
   // Task modules are imported before the first task (Python's "importable").
@@ -101,8 +106,9 @@ function startWasmThread(glue, init) {
   }
 }
 
-// Hold a Web Lock for life: the page's request for it is granted only when
-// this worker is gone, which is how the page notices a silent death.
+// Holds the Web Lock named as this worker for life: the page's request for
+// it is granted only when this worker is gone (page/life-lock.js). Resolves
+// once held (at once without a name or Web Locks: Node.js).
 async function holdLifeLock(lockName) {
   if (!lockName || !self.navigator?.locks) return;
   await new Promise((held) => {

@@ -18,10 +18,10 @@ const abortError = () => new DOMException('the task was aborted', 'AbortError');
 /**
  * Serves the message transport: `init` is the MessageInitMessage
  * (shared/messages.js), `loadGlue(init)` the wasm-bindgen glue, `boot` the
- * helpers boot.js shares (`holdLifeLock`, `runInitializer`, `yieldToEventLoop`)
+ * helpers boot.js shares (`lifeLock`, held once it resolves, `runInitializer`, `yieldToEventLoop`)
  * and serveWorker's `onInstance`.
  */
-export async function serveMessages(init, loadGlue, { holdLifeLock, runInitializer, yieldToEventLoop, onInstance }) {
+export async function serveMessages(init, loadGlue, { lifeLock, runInitializer, yieldToEventLoop, onInstance }) {
   const inbox = [];
   let worker = null;
   // Messages arrive from the start; the first batch comes once READY is posted.
@@ -30,7 +30,7 @@ export async function serveMessages(init, loadGlue, { holdLifeLock, runInitializ
     else if (data[0] === MSG.ABORT) worker.abort(data[1]);
   };
   self.onmessage = ({ data }) => (worker === null ? inbox.push(data) : handle(data));
-  await holdLifeLock(init.lockName);
+  await lifeLock;
   const named = await importTaskModules(init.modules);
   // This worker's own wasm instance (on its own memory), loaded once.
   let instance = null;

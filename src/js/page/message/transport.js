@@ -77,7 +77,6 @@ export class MessageTransport {
     this.#spawnWorker = source.spawnWorker;
     this.#init = {
       transport: 'message',
-      lockPrefix: `wasmpool-${Math.random().toString(36).slice(2)}-`,
       modules: config.modules,
       initializer: config.initializer,
       initargs: config.initargs,

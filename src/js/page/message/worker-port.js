@@ -4,8 +4,7 @@
 
 import { BrokenPoolError } from '../../errors.js';
 import { MSG } from '../../shared/messages.js';
-
-let nextUid = 1;
+import { newWorkerName, whenWorkerGone } from '../life-lock.js';
 
 export class WorkerPort {
   /** Tasks handed to this worker and not yet answered, by id, in the order sent. */
@@ -16,7 +15,7 @@ export class WorkerPort {
   quota;
   /** True once it runs no more tasks (retired, killed or dead). */
   gone = false;
-  uid = nextUid++;
+  uid;
   index;
   worker;
   /** Resolves to its READY message when it has started, rejects with BrokenPoolError if it could not. */
@@ -34,15 +33,16 @@ export class WorkerPort {
     this.index = index;
     this.quota = quota;
     this.#events = events;
-    const lockName = init.lockPrefix + this.uid;
-    this.worker = spawnWorker(`wasmpool-${this.uid}`);
+    const { uid, name } = newWorkerName();
+    this.uid = uid;
+    this.worker = spawnWorker(name);
     this.ready = new Promise((resolve, reject) => {
       this.worker.onmessage = ({ data }) => {
         if (Array.isArray(data))
           events.onDone(this, data); // a DoneBatch
         else if (data.type === MSG.READY) {
           this.started = true;
-          this.#watchForDeath(lockName);
+          this.#watchForDeath(name);
           resolve(data);
         } else if (data.type === MSG.ERROR) reject(new BrokenPoolError(`a worker failed to start: ${data.message}`));
         else if (data.type === MSG.PANICKED) events.onPanicked(this);
@@ -54,7 +54,7 @@ export class WorkerPort {
         else reject(new BrokenPoolError(`a worker failed to start: ${message}`));
       };
     });
-    this.worker.postMessage({ ...init, index, uid: this.uid, lockName });
+    this.worker.postMessage({ ...init, index, uid });
   }
 
   post(message, transfer) {
@@ -64,14 +64,12 @@ export class WorkerPort {
     else this.worker.postMessage(message);
   }
 
-  // As worker-handle.js: the worker holds a Web Lock for life; the page's
-  // request for it is granted when the worker is gone (a crash, self.close()).
-  #watchForDeath(lockName) {
-    navigator.locks
-      ?.request(lockName, () => {
-        if (!this.gone) this.#events.onDied(this);
-      })
-      .catch(() => {});
+  // Its life lock (life-lock.js) notices a worker that dies by itself (a
+  // crash, self.close()). Requested once it started: it holds the lock by then.
+  #watchForDeath(name) {
+    whenWorkerGone(name, () => {
+      if (!this.gone) this.#events.onDied(this);
+    });
   }
 
   stop() {
