@@ -2759,11 +2759,11 @@ var WorkerHandle = class {
     const abandoned = glue.wp_abandon(ptr, this.index);
     trace(`worker ${this.uid}: terminated, ${abandoned.length} task(s) abandoned`);
     const memory = this.#takeThreadMemory();
-    if (dead) this.#freeThreadMemory(memory);
+    if (dead) freeThreadMemory(rt, memory);
     else {
       this.released = this.#threadEnded().then((ended) => {
         trace(`worker ${this.uid}: thread ended (${ended ? "memory freed" : "unknown: memory kept"})`);
-        if (ended) this.#freeThreadMemory(memory);
+        if (ended) freeThreadMemory(rt, memory);
       });
     }
     return abandoned;
@@ -2772,7 +2772,7 @@ var WorkerHandle = class {
   retire() {
     this.#leave();
     this.worker.terminate();
-    this.#freeThreadMemory(this.#takeThreadMemory());
+    freeThreadMemory(this.#core.rt, this.#takeThreadMemory());
   }
   #leave() {
     this.gone = true;
@@ -2784,9 +2784,6 @@ var WorkerHandle = class {
   #takeThreadMemory() {
     const { rt, ptr, view } = this.#core;
     return takeThreadMemory(view.refresh().u32, rt.glue.wp_worker_ptr(ptr, this.index));
-  }
-  #freeThreadMemory(memory) {
-    freeThreadMemory(this.#core.rt, memory);
   }
 };
 function freeThreadMemory(rt, { tls, stack, heap, heapBytes }) {

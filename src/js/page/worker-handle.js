@@ -207,11 +207,11 @@ export class WorkerHandle {
     // no wasm: freed at once, so that its replacement's stack can reuse it
     // (200 panics in a row grew the memory by 18 MiB in Firefox otherwise).
     const memory = this.#takeThreadMemory();
-    if (dead) this.#freeThreadMemory(memory);
+    if (dead) freeThreadMemory(rt, memory);
     else {
       this.released = this.#threadEnded().then((ended) => {
         trace(`worker ${this.uid}: thread ended (${ended ? 'memory freed' : 'unknown: memory kept'})`);
-        if (ended) this.#freeThreadMemory(memory);
+        if (ended) freeThreadMemory(rt, memory);
       });
     }
     return abandoned;
@@ -221,7 +221,7 @@ export class WorkerHandle {
   retire() {
     this.#leave();
     this.worker.terminate();
-    this.#freeThreadMemory(this.#takeThreadMemory());
+    freeThreadMemory(this.#core.rt, this.#takeThreadMemory());
   }
 
   #leave() {
@@ -235,10 +235,6 @@ export class WorkerHandle {
   #takeThreadMemory() {
     const { rt, ptr, view } = this.#core;
     return takeThreadMemory(view.refresh().u32, rt.glue.wp_worker_ptr(ptr, this.index));
-  }
-
-  #freeThreadMemory(memory) {
-    freeThreadMemory(this.#core.rt, memory);
   }
 }
 
