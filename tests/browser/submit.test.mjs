@@ -70,20 +70,26 @@ test('steady state sends no postMessage per task (message transport: batches of 
       for (let i = 0; i < n; i++) futures.push(pool.submit((x) => x + 1, i));
       const out = await Promise.all(futures);
       if (out[n - 1] !== n) throw new Error('wrong result');
-      return counts.toWorkers - before.toWorkers + counts.fromWorkers - before.fromWorkers;
+      const to = counts.toWorkers - before.toWorkers;
+      const from = counts.fromWorkers - before.fromWorkers;
+      return { messages: to + from, to, from };
     };
     await burst(1000); // warm up (the message transport sizes its batches by the tasks' time)
-    const small = await burst(100);
-    const large = await burst(20_000);
+    const { messages: small, ...smallWays } = await burst(100);
+    const { messages: large } = await burst(20_000);
     await pool.shutdown();
     globalThis.Worker = RealWorker;
-    return { small, large, total: counts };
+    return { small, smallWays, large, total: counts };
   });
   if (transportName() === 'message') {
-    // Tasks and results must cross by message there: batched, a burst of 100
-    // takes one message per worker each way (two at most), 20,000 at least 25
-    // tasks a message (up to 256).
-    assert.ok(r.small <= 8, `messages during a 100-task burst: ${r.small}`);
+    // Tasks and results must cross by message there, batched: a message per
+    // task would be 200 for a burst of 100. On a quiet machine it takes one
+    // per worker each way (4). How many more depends on timing: the page
+    // sizes batches by the tasks' measured time, and a worker preempted
+    // mid-burst sends the results it has every FLUSH_MS (message-loop.js);
+    // a loaded CI run took 9 in Chromium and WebKitGTK alike. So the bound is
+    // 5 tasks a message. A burst of 20,000 takes at least 25 (up to 256).
+    assert.ok(r.small <= 100 / 5, `messages during a 100-task burst: ${r.small} ${JSON.stringify(r.smallWays)}`);
     assert.ok(r.large <= 20_000 / 25, `messages during a 20,000-task burst: ${r.large}`);
   } else {
     // With Atomics.waitAsync (Chromium has it) no message crosses at all per burst.
