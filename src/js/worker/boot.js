@@ -61,9 +61,10 @@ function reportStartFailure(error) {
 async function serve(init, glue, refs, lifeLock) {
   const { memory, pool, poolAddress, index } = init;
   const wasm = startWasmThread(glue, init);
-  // The thread start is recorded (which ends the page's kill wait) only once
-  // the life lock is held, so a killed worker's lock is always requested
-  // after the worker's own request was granted (core invariant 4).
+  // The thread start is recorded (which ends the page's kill wait, core
+  // invariant 4) only once the life lock is held, so a killed worker's lock
+  // is always requested after the worker's own request was granted (core
+  // invariant 10).
   await lifeLock;
   glue.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
 
