@@ -574,15 +574,13 @@ function checkLayout(wasm) {
   }
 }
 var CoreView = class {
-  #memory;
-  #slotsPtr;
   /**
    * @param {WebAssembly.Memory} memory the pool's shared memory
    * @param {number} slotsPtr address of the pool's first slot (wp_slots_ptr)
    */
   constructor(memory, slotsPtr) {
-    this.#memory = memory;
-    this.#slotsPtr = slotsPtr;
+    this._memory = memory;
+    this._slotsPtr = slotsPtr;
     this.u8 = null;
     this.u32 = null;
     this.i32 = null;
@@ -590,7 +588,7 @@ var CoreView = class {
   }
   /** Rebuilds the views if the memory grew; returns this. */
   refresh() {
-    const buffer = this.#memory.buffer;
+    const buffer = this._memory.buffer;
     if (this.u8 === null || this.u8.byteLength !== buffer.byteLength) {
       this.u8 = new Uint8Array(buffer);
       this.u32 = new Uint32Array(buffer);
@@ -600,10 +598,10 @@ var CoreView = class {
   }
   /** Word index of payload word 0 of task `id`'s slot (protocol.js names the words). */
   payload(id) {
-    return this.#slotsPtr + slotOf(id) * SLOT_BYTES + SLOT_PAYLOAD >>> 2;
+    return this._slotsPtr + slotOf(id) * SLOT_BYTES + SLOT_PAYLOAD >>> 2;
   }
   #stateWord(id) {
-    return Atomics.load(this.i32, this.#slotsPtr + slotOf(id) * SLOT_BYTES + SLOT_STATE >>> 2);
+    return Atomics.load(this.i32, this._slotsPtr + slotOf(id) * SLOT_BYTES + SLOT_STATE >>> 2);
   }
   /** The state of task `id` (STATE_*), or -1 once its slot holds another task. */
   slotState(id) {
@@ -1125,30 +1123,29 @@ var {
 var hasSAB = typeof SharedArrayBuffer === "function";
 var utf8Encoder = new TextEncoder();
 var Encoder = class {
-  #buf = new Uint8Array(256);
-  #view = new DataView(this.#buf.buffer);
-  #pos = 0;
-  #refs = /* @__PURE__ */ new Map();
-  #externalRef;
   /**
    * `externalRef(value)` returns an id for views and buffers that travel by
    * reference (the pool's shared allocations), undefined for the rest.
    */
   constructor({ externalRef } = {}) {
-    this.#externalRef = externalRef;
+    this._buf = new Uint8Array(256);
+    this._view = new DataView(this._buf.buffer);
+    this._pos = 0;
+    this._refs = /* @__PURE__ */ new Map();
+    this._externalRef = externalRef;
   }
   /** Encodes `value`. The returned bytes are valid until the next call. */
   encode(value, rootPath = "value") {
-    this.#pos = 0;
+    this._pos = 0;
     try {
       this.#value(value);
     } catch (e) {
       if (!(e instanceof Unsendable)) throw e;
       throw cloneErrorFor(e, value, rootPath);
     } finally {
-      if (this.#refs.size) this.#refs.clear();
+      if (this._refs.size) this._refs.clear();
     }
-    return this.#buf.subarray(0, this.#pos);
+    return this._buf.subarray(0, this._pos);
   }
   /**
    * Encodes a task's result; one that cannot be sent becomes the CloneError
@@ -1167,38 +1164,38 @@ var Encoder = class {
     return this.encode(args, "args");
   }
   #reserve(n) {
-    if (this.#pos + n <= this.#buf.length) return;
-    let size = this.#buf.length * 2;
-    while (size < this.#pos + n) size *= 2;
+    if (this._pos + n <= this._buf.length) return;
+    let size = this._buf.length * 2;
+    while (size < this._pos + n) size *= 2;
     const next = new Uint8Array(size);
-    next.set(this.#buf.subarray(0, this.#pos));
-    this.#buf = next;
-    this.#view = new DataView(next.buffer);
+    next.set(this._buf.subarray(0, this._pos));
+    this._buf = next;
+    this._view = new DataView(next.buffer);
   }
   #u8(x) {
     this.#reserve(1);
-    this.#buf[this.#pos++] = x;
+    this._buf[this._pos++] = x;
   }
   #u32(x) {
     this.#reserve(4);
-    this.#view.setUint32(this.#pos, x, true);
-    this.#pos += 4;
+    this._view.setUint32(this._pos, x, true);
+    this._pos += 4;
   }
   #f64(x) {
     this.#reserve(8);
-    this.#view.setFloat64(this.#pos, x, true);
-    this.#pos += 8;
+    this._view.setFloat64(this._pos, x, true);
+    this._pos += 8;
   }
   #bytes(u8) {
     this.#reserve(u8.length);
-    this.#buf.set(u8, this.#pos);
-    this.#pos += u8.length;
+    this._buf.set(u8, this._pos);
+    this._pos += u8.length;
   }
   #string(s) {
     const n = s.length;
     this.#reserve(5 + n * 3);
-    const buf = this.#buf;
-    const start = this.#pos + 4;
+    const buf = this._buf;
+    const start = this._pos + 4;
     let i = 0;
     for (; i < n; i++) {
       const c = s.charCodeAt(i);
@@ -1207,17 +1204,17 @@ var Encoder = class {
     }
     let len = i;
     if (i < n) len = i + utf8Encoder.encodeInto(s.slice(i), buf.subarray(start + i)).written;
-    this.#view.setUint32(this.#pos, len, true);
-    this.#pos = start + len;
+    this._view.setUint32(this._pos, len, true);
+    this._pos = start + len;
   }
   #value(v) {
     switch (typeof v) {
       case "number":
         if ((v | 0) === v && !(v === 0 && 1 / v < 0)) {
           this.#reserve(5);
-          this.#buf[this.#pos++] = T_INT3;
-          this.#view.setInt32(this.#pos, v, true);
-          this.#pos += 4;
+          this._buf[this._pos++] = T_INT3;
+          this._view.setInt32(this._pos, v, true);
+          this._pos += 4;
         } else {
           this.#u8(T_FLOAT3);
           this.#f64(v);
@@ -1258,27 +1255,27 @@ var Encoder = class {
   // encoder's buffer starts at offset 0, and the padding makes the position
   // a multiple of 8); little-endian, as every engine wasm runs on is.
   #numbers(o, n) {
-    const pad = 8 - (this.#pos + 5 & 7) & 7;
+    const pad = 8 - (this._pos + 5 & 7) & 7;
     this.#reserve(5 + pad + n * 8);
-    this.#buf[this.#pos++] = T_NUMBERS3;
-    this.#view.setUint32(this.#pos, n, true);
-    this.#pos += 4;
-    this.#buf.fill(0, this.#pos, this.#pos + pad);
-    this.#pos += pad;
-    const f64 = new Float64Array(this.#buf.buffer, this.#pos, n);
+    this._buf[this._pos++] = T_NUMBERS3;
+    this._view.setUint32(this._pos, n, true);
+    this._pos += 4;
+    this._buf.fill(0, this._pos, this._pos + pad);
+    this._pos += pad;
+    const f64 = new Float64Array(this._buf.buffer, this._pos, n);
     for (let i = 0; i < n; i++) f64[i] = o[i];
-    this.#pos += n * 8;
+    this._pos += n * 8;
   }
   // Arrays and plain objects, the common case, are encoded here; binary data,
   // the other built-ins and the refusals each have their own method.
   #object(o) {
-    const seen = this.#refs.get(o);
+    const seen = this._refs.get(o);
     if (seen !== void 0) {
       this.#u8(T_REF3);
       this.#u32(seen);
       return;
     }
-    this.#refs.set(o, this.#refs.size);
+    this._refs.set(o, this._refs.size);
     if (Array.isArray(o)) {
       const n = o.length;
       if (n >= NUMBERS_MIN2 && allNumbers(o, n)) return this.#numbers(o, n);
@@ -1360,7 +1357,7 @@ var Encoder = class {
     );
   }
   #binary(o) {
-    const id = this.#externalRef ? this.#externalRef(o) : void 0;
+    const id = this._externalRef ? this._externalRef(o) : void 0;
     const isView = ArrayBuffer.isView(o);
     if (id !== void 0) {
       this.#u8(T_EXTERNAL3);
@@ -2147,51 +2144,45 @@ function settle(future, status, bytes) {
 // src/js/shared/refs.js
 var WASM_MEMORY = 0;
 var SharedRefs = class {
-  #memory;
-  #wasmBuffers = /* @__PURE__ */ new WeakSet();
-  // every SharedArrayBuffer object of the wasm memory seen here
-  #ids = /* @__PURE__ */ new WeakMap();
-  // foreign SharedArrayBuffer -> id
-  #buffers = /* @__PURE__ */ new Map();
-  // id -> foreign SharedArrayBuffer
-  #nextId = 1;
-  #onRegister;
   constructor(memory, { onRegister } = {}) {
-    this.#memory = memory;
-    this.#onRegister = onRegister;
+    this._memory = memory;
+    this._onRegister = onRegister;
+    this._wasmBuffers = /* @__PURE__ */ new WeakSet();
+    this._ids = /* @__PURE__ */ new WeakMap();
+    this._buffers = /* @__PURE__ */ new Map();
+    this._nextId = 1;
+    this.externalRef = (value) => this.#externalRef(value);
+    this.externalBuffer = (id) => id === WASM_MEMORY ? this.buffer() : this._buffers.get(id);
     this.buffer();
   }
   /** The wasm memory's current buffer (remembered as one of its buffers). */
   buffer() {
-    const b = this.#memory.buffer;
-    this.#wasmBuffers.add(b);
+    const b = this._memory.buffer;
+    this._wasmBuffers.add(b);
     return b;
   }
-  /** Encoder hook: an id for by-reference values, undefined for copies. */
-  externalRef = (value) => {
+  #externalRef(value) {
     const buffer = ArrayBuffer.isView(value) ? value.buffer : value;
-    if (this.#wasmBuffers.has(buffer)) return WASM_MEMORY;
+    if (this._wasmBuffers.has(buffer)) return WASM_MEMORY;
     if (typeof SharedArrayBuffer === "function" && buffer instanceof SharedArrayBuffer) {
-      let id = this.#ids.get(buffer);
+      let id = this._ids.get(buffer);
       if (id === void 0) {
-        id = this.#nextId++;
-        this.#ids.set(buffer, id);
-        this.#buffers.set(id, buffer);
-        this.#onRegister?.(id, buffer);
+        id = this._nextId++;
+        this._ids.set(buffer, id);
+        this._buffers.set(id, buffer);
+        this._onRegister?.(id, buffer);
       }
       return id;
     }
     return void 0;
-  };
-  /** Decoder hook. */
-  externalBuffer = (id) => id === WASM_MEMORY ? this.buffer() : this.#buffers.get(id);
+  }
   /** Worker side: a buffer the page registered. */
   add(id, buffer) {
-    this.#buffers.set(id, buffer);
+    this._buffers.set(id, buffer);
   }
   /** Every registered foreign buffer, for workers started later. */
   entries() {
-    return [...this.#buffers];
+    return [...this._buffers];
   }
 };
 
@@ -3212,22 +3203,18 @@ var Pool = class {
 // src/js/worker/context.js
 var abortError = () => new DOMException("the task was aborted", "AbortError");
 var RunningTask = class {
-  controller = null;
-  // an AbortController, made when the task first asks for its signal
-  reports = 0;
-  // progress reports posted (P.PROGRESS)
   constructor(id, w) {
+    this.controller = null;
+    this.reports = 0;
     this.id = id;
     this.w = w;
   }
 };
 var TaskContext = class {
-  /** The task whose code is running now (or awaiting), or null. */
-  current = null;
-  #view;
   /** @param {import('../shared/layout.js').CoreView} view */
   constructor(view) {
-    this.#view = view;
+    this.current = null;
+    this._view = view;
   }
   /** Installs `self.wasmpool` for the tasks of worker `uid` (table index `index`). */
   install(uid, index) {
@@ -3257,7 +3244,7 @@ var TaskContext = class {
     });
   }
   #aborted(task) {
-    return task !== null && Atomics.load(this.#view.i32, task.w + P.ABORT) !== 0;
+    return task !== null && Atomics.load(this._view.i32, task.w + P.ABORT) !== 0;
   }
   #signal() {
     const task = this.current;
@@ -3269,51 +3256,48 @@ var TaskContext = class {
   // the word turns that into the signal's abort event.
   #watchAbort(task) {
     task.controller = new AbortController();
-    const wake = Atomics.waitAsync(this.#view.i32, task.w + P.ABORT, 0);
+    const wake = Atomics.waitAsync(this._view.i32, task.w + P.ABORT, 0);
     (wake.async ? wake.value : Promise.resolve()).then(() => {
       if (this.current === task && this.#aborted(task)) task.controller.abort(abortError());
     });
   }
   /** The task is done: ends its abort watcher, if it had one. */
   release(task) {
-    if (task.controller !== null) Atomics.notify(this.#view.i32, task.w + P.ABORT);
+    if (task.controller !== null) Atomics.notify(this._view.i32, task.w + P.ABORT);
     if (this.current === task) this.current = null;
   }
 };
 
 // src/js/worker/functions.js
 var TaskFunctions = class {
-  #named;
-  // Map of task-module export name -> function
-  #glue;
-  #byId = /* @__PURE__ */ new Map();
-  #utf8 = new TextDecoder();
   constructor(named, glue) {
-    this.#named = named;
-    this.#glue = glue;
+    this._named = named;
+    this._glue = glue;
+    this._byId = /* @__PURE__ */ new Map();
+    this._utf8 = new TextDecoder();
   }
   /** The function of the task whose payload starts at word `w`. */
   lookup(view, w) {
     const { u8, u32 } = view;
     const id = u32[w + P.FN];
-    let fn = this.#byId.get(id);
+    let fn = this._byId.get(id);
     if (fn === void 0) {
       const ptr = u32[w + P.CODE_PTR];
-      const code = this.#utf8.decode(u8.slice(ptr, ptr + u32[w + P.CODE_LEN]));
+      const code = this._utf8.decode(u8.slice(ptr, ptr + u32[w + P.CODE_LEN]));
       fn = u32[w + P.FLAGS] & FLAG_NAMED ? this.byName(code) : compile(code);
       if (typeof fn !== "function") {
-        const exports = [...this.#named.keys()].map((n) => `"${n}"`).join(", ") || "no functions";
+        const exports = [...this._named.keys()].map((n) => `"${n}"`).join(", ") || "no functions";
         throw new TypeError(
           `no task named "${code}": the task modules export ${exports}, and no Rust task has that name`
         );
       }
-      this.#byId.set(id, fn);
+      this._byId.set(id, fn);
     }
     return fn;
   }
   /** A task-module export or Rust task by name, or undefined. */
   byName(name) {
-    return this.#named.get(name) ?? rustTask(this.#glue, name);
+    return this._named.get(name) ?? rustTask(this._glue, name);
   }
 };
 async function importTaskModules2(urls) {
@@ -3446,19 +3430,15 @@ async function coldSleep(wasm, pool, index, view, jobsEvent) {
 // src/js/worker/run-task.js
 var isThenable = (v) => v !== null && typeof v === "object" && typeof v.then === "function";
 var TaskRunner = class {
-  /** Tasks this worker finished (maxTasksPerChild). */
-  tasksDone = 0;
-  /** Rust code trapped: this instance is unusable and the page replaces the worker. */
-  trapped = false;
-  #env;
-  #encoder;
   /**
    * @param {object} env `{ wasm, memory, pool, index, view, inlineBase, refs, functions, context,
    *   fallbackWake, yieldToEventLoop }`
    */
   constructor(env) {
-    this.#env = env;
-    this.#encoder = new Encoder({ externalRef: env.refs.externalRef });
+    this.tasksDone = 0;
+    this.trapped = false;
+    this._env = env;
+    this._encoder = new Encoder({ externalRef: env.refs.externalRef });
     this.panicBuffer = env.wasm.wp_panic_buffer();
   }
   /**
@@ -3466,7 +3446,7 @@ var TaskRunner = class {
    * that settles once its (async) result has been written.
    */
   run(id) {
-    const { view, functions, context } = this.#env;
+    const { view, functions, context } = this._env;
     const w = view.refresh().payload(id);
     const task = new RunningTask(id, w);
     const inline = !(view.u32[w + P.FLAGS] & FLAG_NAMED);
@@ -3506,7 +3486,7 @@ var TaskRunner = class {
   // stop, so that the page replaces this worker.
   #trap(task, error) {
     this.trapped = true;
-    const message = panicMessage(this.#env.memory, this.panicBuffer, error);
+    const message = panicMessage(this._env.memory, this.panicBuffer, error);
     this.#writeResult(task.id, task.w, STATUS_PANIC, message, task.reports);
     self.postMessage({ type: MSG.PANICKED });
   }
@@ -3514,7 +3494,7 @@ var TaskRunner = class {
   // moment ago arrives by message, delivered once the event loop runs: only
   // then does decoding need to wait (rare, so it is the async path).
   #decodeArgs(w) {
-    const { view, refs, wasm, yieldToEventLoop: yieldToEventLoop2 } = this.#env;
+    const { view, refs, wasm, yieldToEventLoop: yieldToEventLoop2 } = this._env;
     const take = () => {
       const { u8, u32 } = view.refresh();
       const ptr = u32[w + P.ARGS_PTR];
@@ -3541,8 +3521,8 @@ var TaskRunner = class {
     })();
   }
   #writeResult(id, w, status, value, reports) {
-    const { wasm, view, pool, index, inlineBase, fallbackWake } = this.#env;
-    const { bytes, sendable } = this.#encoder.encodeResult(value);
+    const { wasm, view, pool, index, inlineBase, fallbackWake } = this._env;
+    const { bytes, sendable } = this._encoder.encodeResult(value);
     if (!sendable) status = STATUS_ERROR;
     let ptr = inlineBase + slotOf(id) * INLINE_BYTES;
     let heap = 0;
@@ -3660,43 +3640,36 @@ async function serveMessages(init, loadGlue, { lifeLock, runInitializer: runInit
   for (const data of inbox) handle(data);
 }
 var MessageWorker = class {
-  #init;
-  #named;
-  #rust;
-  #yield;
-  #fns = /* @__PURE__ */ new Map();
-  // code id -> function, or [text, named] until first used
-  #queue = [];
-  #head = 0;
-  #pumping = false;
-  #inFlight = /* @__PURE__ */ new Set();
-  #running = /* @__PURE__ */ new Map();
-  // id -> { id, aborted, controller } of started, unfinished tasks
-  #skip = /* @__PURE__ */ new Set();
-  // ids the page withdrew before they started
-  #current = null;
-  #trapped = false;
-  #encoder = new Encoder();
-  #out = new Uint8Array(4096);
-  #outLen = 0;
-  #results = [];
-  #progress = [];
-  #busy = 0;
-  #lastFlush = 0;
-  #flushQueued = false;
   constructor(init, named, rust, yieldToEventLoop2) {
-    this.#init = init;
-    this.#named = named;
-    this.#rust = rust;
-    this.#yield = yieldToEventLoop2;
+    this._init = init;
+    this._named = named;
+    this._rust = rust;
+    this._yield = yieldToEventLoop2;
+    this._fns = /* @__PURE__ */ new Map();
+    this._queue = [];
+    this._head = 0;
+    this._pumping = false;
+    this._inFlight = /* @__PURE__ */ new Set();
+    this._running = /* @__PURE__ */ new Map();
+    this._skip = /* @__PURE__ */ new Set();
+    this._current = null;
+    this._trapped = false;
+    this._encoder = new Encoder();
+    this._out = new Uint8Array(4096);
+    this._outLen = 0;
+    this._results = [];
+    this._progress = [];
+    this._busy = 0;
+    this._lastFlush = 0;
+    this._flushQueued = false;
   }
   /** `self.wasmpool` for this worker's tasks (the TaskContext type of index.d.ts). */
   installContext() {
     const worker = this;
-    const current = () => worker.#current;
+    const current = () => worker._current;
     self.wasmpool = Object.freeze({
-      workerId: this.#init.uid,
-      workerIndex: this.#init.index,
+      workerId: this._init.uid,
+      workerIndex: this._init.index,
       get signal() {
         const task = current();
         if (task === null) return void 0;
@@ -3710,7 +3683,7 @@ var MessageWorker = class {
       progress(value) {
         const task = current();
         if (task === null) return;
-        worker.#progress.push([task.id, value]);
+        worker._progress.push([task.id, value]);
         worker.#flush();
       },
       checkAborted() {
@@ -3720,22 +3693,22 @@ var MessageWorker = class {
   }
   /** @param {import('../shared/messages.js').RunBatch} message */
   receive(message) {
-    if (this.#trapped) return;
+    if (this._trapped) return;
     const [, n, code] = message;
-    if (code !== null) for (const [id, text, named] of code) this.#fns.set(id, [text, named]);
+    if (code !== null) for (const [id, text, named] of code) this._fns.set(id, [text, named]);
     const entryBytes = batchBytes(message, 4 + 4 * n);
     let start = 0;
     for (let w = 4; w < 4 + 4 * n; w += 4) {
       const end = message[w + 3];
-      this.#queue.push({ id: message[w], fn: message[w + 1], flags: message[w + 2], args: entryBytes(start, end) });
+      this._queue.push({ id: message[w], fn: message[w + 1], flags: message[w + 2], args: entryBytes(start, end) });
       start = end;
     }
     this.#pump();
   }
   /** The page aborted task `id`: tell it if it runs, skip it if it has not started. */
   abort(id) {
-    const task = this.#running.get(id);
-    if (task === void 0) this.#skip.add(id);
+    const task = this._running.get(id);
+    if (task === void 0) this._skip.add(id);
     else {
       task.aborted = true;
       task.controller?.abort(abortError2());
@@ -3745,40 +3718,40 @@ var MessageWorker = class {
   // task: performance.now() costs ~0.2 µs in a Chromium worker, and a no-op
   // round trip is ~30 µs).
   async #pump() {
-    if (this.#pumping) return;
-    this.#pumping = true;
+    if (this._pumping) return;
+    this._pumping = true;
     let last = performance.now();
-    this.#lastFlush = last;
-    const concurrency = this.#init.concurrency || 1;
+    this._lastFlush = last;
+    const concurrency = this._init.concurrency || 1;
     try {
-      while (this.#head < this.#queue.length && !this.#trapped) {
-        if (this.#inFlight.size >= concurrency) {
-          await Promise.race(this.#inFlight);
+      while (this._head < this._queue.length && !this._trapped) {
+        if (this._inFlight.size >= concurrency) {
+          await Promise.race(this._inFlight);
           last = performance.now();
           continue;
         }
-        const task = this.#queue[this.#head++];
-        if (this.#skip.delete(task.id)) continue;
+        const task = this._queue[this._head++];
+        if (this._skip.delete(task.id)) continue;
         const pending = this.#run(task, last);
         const now = performance.now();
-        if (pending === null) this.#busy += now - last;
+        if (pending === null) this._busy += now - last;
         else {
-          this.#inFlight.add(pending);
-          pending.then(() => this.#inFlight.delete(pending));
+          this._inFlight.add(pending);
+          pending.then(() => this._inFlight.delete(pending));
         }
         last = now;
-        if (now - this.#lastFlush > FLUSH_MS) {
+        if (now - this._lastFlush > FLUSH_MS) {
           this.#flush(now);
-          if (this.#head < this.#queue.length) {
-            await this.#yield();
+          if (this._head < this._queue.length) {
+            await this._yield();
             last = performance.now();
           }
         }
       }
-      this.#queue = [];
-      this.#head = 0;
+      this._queue = [];
+      this._head = 0;
     } finally {
-      this.#pumping = false;
+      this._pumping = false;
     }
     this.#flush(last);
   }
@@ -3786,11 +3759,11 @@ var MessageWorker = class {
   // (the pump counts its time), else a promise.
   #run({ id, fn, flags, args }, start) {
     const task = { id, aborted: false, controller: null };
-    this.#running.set(id, task);
+    this._running.set(id, task);
     const inline = !(flags & FLAG_NAMED);
     const finish = (status, value) => {
-      this.#running.delete(id);
-      if (this.#current === task) this.#current = null;
+      this._running.delete(id);
+      if (this._current === task) this._current = null;
       this.#result(id, status, value);
     };
     const fail = (error) => {
@@ -3800,11 +3773,11 @@ var MessageWorker = class {
     const invoke2 = (f, t0) => {
       task.fn = f;
       const decoded = decode(args);
-      this.#current = task;
+      this._current = task;
       const value = flags & FLAG_CHUNK ? runChunk(f, decoded[0], decoded[1], inline) : f(...decoded);
       if (isThenable(value)) {
         return Promise.resolve(value).then((v) => {
-          this.#busy += performance.now() - t0;
+          this._busy += performance.now() - t0;
           finish(STATUS_OK, v);
         }, fail);
       }
@@ -3817,7 +3790,7 @@ var MessageWorker = class {
       return f.then((g) => {
         const t0 = performance.now();
         const pending = invoke2(g, t0);
-        if (pending === null) this.#busy += performance.now() - t0;
+        if (pending === null) this._busy += performance.now() - t0;
         return pending;
       }).catch(fail);
     } catch (error) {
@@ -3827,61 +3800,61 @@ var MessageWorker = class {
   }
   // A function, or a promise of one (a Rust task: its instance loads first).
   #lookup(id) {
-    let fn = this.#fns.get(id);
+    let fn = this._fns.get(id);
     if (!Array.isArray(fn)) return fn;
     const [text, named] = fn;
-    fn = named ? this.#named.get(text) ?? this.#rust(text) : compile(text);
-    this.#fns.set(id, fn);
+    fn = named ? this._named.get(text) ?? this._rust(text) : compile(text);
+    this._fns.set(id, fn);
     if (fn instanceof Promise)
       fn.then(
-        (f) => this.#fns.set(id, f),
-        () => this.#fns.set(id, [text, named])
+        (f) => this._fns.set(id, f),
+        () => this._fns.set(id, [text, named])
       );
     return fn;
   }
   // Rust code trapped: its instance is unusable. Report the panic, then stop:
   // the page replaces this worker and sends the tasks it held elsewhere.
   #trap(id, error, fn) {
-    this.#trapped = true;
+    this._trapped = true;
     this.#result(id, STATUS_PANIC, fn?.panic ? fn.panic(error) : error.message);
     this.#flush();
     self.postMessage({ type: MSG.PANICKED });
   }
   #result(id, status, value) {
-    const { bytes, sendable } = this.#encoder.encodeResult(value);
+    const { bytes, sendable } = this._encoder.encodeResult(value);
     if (!sendable) status = STATUS_ERROR;
-    const end = this.#outLen + bytes.length;
-    if (end > this.#out.length) {
-      const grown = new Uint8Array(Math.max(end, 2 * this.#out.length));
-      grown.set(this.#out.subarray(0, this.#outLen));
-      this.#out = grown;
+    const end = this._outLen + bytes.length;
+    if (end > this._out.length) {
+      const grown = new Uint8Array(Math.max(end, 2 * this._out.length));
+      grown.set(this._out.subarray(0, this._outLen));
+      this._out = grown;
     }
-    this.#out.set(bytes, this.#outLen);
-    this.#outLen = end;
-    this.#results.push(id, status, end);
-    if (!this.#pumping && !this.#flushQueued) {
-      this.#flushQueued = true;
+    this._out.set(bytes, this._outLen);
+    this._outLen = end;
+    this._results.push(id, status, end);
+    if (!this._pumping && !this._flushQueued) {
+      this._flushQueued = true;
       queueMicrotask(() => {
-        this.#flushQueued = false;
+        this._flushQueued = false;
         this.#flush();
       });
     }
   }
   #flush(now = performance.now()) {
-    this.#lastFlush = now;
-    const results = this.#results;
-    if (results.length === 0 && this.#progress.length === 0) return;
-    const message = [MSG.DONE, this.#busy, this.#progress.length ? this.#progress : null, null, results.length / 3];
+    this._lastFlush = now;
+    const results = this._results;
+    if (results.length === 0 && this._progress.length === 0) return;
+    const message = [MSG.DONE, this._busy, this._progress.length ? this._progress : null, null, results.length / 3];
     for (const word of results) message.push(word);
-    const len = this.#outLen;
-    if (len > INLINE_BYTES_MAX) message[3] = this.#out.slice(0, len);
-    else for (let i = 0; i < len; i++) message.push(this.#out[i]);
+    const len = this._outLen;
+    if (len > INLINE_BYTES_MAX) message[3] = this._out.slice(0, len);
+    else for (let i = 0; i < len; i++) message.push(this._out[i]);
     if (len >= TRANSFER_BYTES) self.postMessage(message, [message[3].buffer]);
     else self.postMessage(message);
-    this.#outLen = 0;
-    this.#results = [];
-    this.#progress = [];
-    this.#busy = 0;
+    this._outLen = 0;
+    this._results = [];
+    this._progress = [];
+    this._busy = 0;
   }
 };
 function notIsolated() {

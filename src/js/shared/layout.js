@@ -48,16 +48,13 @@ export function checkLayout(wasm) {
  * allocate), and accessors for the core's words in it.
  */
 export class CoreView {
-  #memory;
-  #slotsPtr;
-
   /**
    * @param {WebAssembly.Memory} memory the pool's shared memory
    * @param {number} slotsPtr address of the pool's first slot (wp_slots_ptr)
    */
   constructor(memory, slotsPtr) {
-    this.#memory = memory;
-    this.#slotsPtr = slotsPtr;
+    this._memory = memory;
+    this._slotsPtr = slotsPtr;
     this.u8 = null;
     this.u32 = null;
     this.i32 = null;
@@ -66,7 +63,7 @@ export class CoreView {
 
   /** Rebuilds the views if the memory grew; returns this. */
   refresh() {
-    const buffer = this.#memory.buffer;
+    const buffer = this._memory.buffer;
     if (this.u8 === null || this.u8.byteLength !== buffer.byteLength) {
       this.u8 = new Uint8Array(buffer);
       this.u32 = new Uint32Array(buffer);
@@ -77,11 +74,11 @@ export class CoreView {
 
   /** Word index of payload word 0 of task `id`'s slot (protocol.js names the words). */
   payload(id) {
-    return (this.#slotsPtr + slotOf(id) * SLOT_BYTES + SLOT_PAYLOAD) >>> 2;
+    return (this._slotsPtr + slotOf(id) * SLOT_BYTES + SLOT_PAYLOAD) >>> 2;
   }
 
   #stateWord(id) {
-    return Atomics.load(this.i32, (this.#slotsPtr + slotOf(id) * SLOT_BYTES + SLOT_STATE) >>> 2);
+    return Atomics.load(this.i32, (this._slotsPtr + slotOf(id) * SLOT_BYTES + SLOT_STATE) >>> 2);
   }
 
   /** The state of task `id` (STATE_*), or -1 once its slot holds another task. */

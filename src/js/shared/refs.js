@@ -11,53 +11,51 @@
 export const WASM_MEMORY = 0;
 
 export class SharedRefs {
-  #memory;
-  #wasmBuffers = new WeakSet(); // every SharedArrayBuffer object of the wasm memory seen here
-  #ids = new WeakMap(); // foreign SharedArrayBuffer -> id
-  #buffers = new Map(); // id -> foreign SharedArrayBuffer
-  #nextId = 1;
-  #onRegister;
-
   constructor(memory, { onRegister } = {}) {
-    this.#memory = memory;
-    this.#onRegister = onRegister;
+    this._memory = memory;
+    this._onRegister = onRegister;
+    this._wasmBuffers = new WeakSet(); // every SharedArrayBuffer object of the wasm memory seen here
+    this._ids = new WeakMap(); // foreign SharedArrayBuffer -> id
+    this._buffers = new Map(); // id -> foreign SharedArrayBuffer
+    this._nextId = 1;
+    // The codec's hooks, bound to this registry (the Encoder and Decoder call them bare).
+    /** Encoder hook: an id for by-reference values, undefined for copies. */
+    this.externalRef = (value) => this.#externalRef(value);
+    /** Decoder hook. */
+    this.externalBuffer = (id) => (id === WASM_MEMORY ? this.buffer() : this._buffers.get(id));
     this.buffer();
   }
 
   /** The wasm memory's current buffer (remembered as one of its buffers). */
   buffer() {
-    const b = this.#memory.buffer;
-    this.#wasmBuffers.add(b);
+    const b = this._memory.buffer;
+    this._wasmBuffers.add(b);
     return b;
   }
 
-  /** Encoder hook: an id for by-reference values, undefined for copies. */
-  externalRef = (value) => {
+  #externalRef(value) {
     const buffer = ArrayBuffer.isView(value) ? value.buffer : value;
-    if (this.#wasmBuffers.has(buffer)) return WASM_MEMORY;
+    if (this._wasmBuffers.has(buffer)) return WASM_MEMORY;
     if (typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer) {
-      let id = this.#ids.get(buffer);
+      let id = this._ids.get(buffer);
       if (id === undefined) {
-        id = this.#nextId++;
-        this.#ids.set(buffer, id);
-        this.#buffers.set(id, buffer);
-        this.#onRegister?.(id, buffer);
+        id = this._nextId++;
+        this._ids.set(buffer, id);
+        this._buffers.set(id, buffer);
+        this._onRegister?.(id, buffer);
       }
       return id;
     }
     return undefined;
-  };
-
-  /** Decoder hook. */
-  externalBuffer = (id) => (id === WASM_MEMORY ? this.buffer() : this.#buffers.get(id));
+  }
 
   /** Worker side: a buffer the page registered. */
   add(id, buffer) {
-    this.#buffers.set(id, buffer);
+    this._buffers.set(id, buffer);
   }
 
   /** Every registered foreign buffer, for workers started later. */
   entries() {
-    return [...this.#buffers];
+    return [...this._buffers];
   }
 }

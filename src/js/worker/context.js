@@ -9,22 +9,20 @@ const abortError = () => new DOMException('the task was aborted', 'AbortError');
 
 /** A claimed task as the worker tracks it: `{ id, w, controller, reports }` (w: its payload word 0). */
 export class RunningTask {
-  controller = null; // an AbortController, made when the task first asks for its signal
-  reports = 0; // progress reports posted (P.PROGRESS)
   constructor(id, w) {
+    this.controller = null; // an AbortController, made when the task first asks for its signal
+    this.reports = 0; // progress reports posted (P.PROGRESS)
     this.id = id;
     this.w = w;
   }
 }
 
 export class TaskContext {
-  /** The task whose code is running now (or awaiting), or null. */
-  current = null;
-  #view;
-
   /** @param {import('../shared/layout.js').CoreView} view */
   constructor(view) {
-    this.#view = view;
+    // The task whose code is running now (or awaiting), or null.
+    this.current = null;
+    this._view = view;
   }
 
   /** Installs `self.wasmpool` for the tasks of worker `uid` (table index `index`). */
@@ -56,7 +54,7 @@ export class TaskContext {
   }
 
   #aborted(task) {
-    return task !== null && Atomics.load(this.#view.i32, task.w + P.ABORT) !== 0;
+    return task !== null && Atomics.load(this._view.i32, task.w + P.ABORT) !== 0;
   }
 
   #signal() {
@@ -70,7 +68,7 @@ export class TaskContext {
   // the word turns that into the signal's abort event.
   #watchAbort(task) {
     task.controller = new AbortController();
-    const wake = Atomics.waitAsync(this.#view.i32, task.w + P.ABORT, 0);
+    const wake = Atomics.waitAsync(this._view.i32, task.w + P.ABORT, 0);
     (wake.async ? wake.value : Promise.resolve()).then(() => {
       if (this.current === task && this.#aborted(task)) task.controller.abort(abortError());
     });
@@ -78,7 +76,7 @@ export class TaskContext {
 
   /** The task is done: ends its abort watcher, if it had one. */
   release(task) {
-    if (task.controller !== null) Atomics.notify(this.#view.i32, task.w + P.ABORT);
+    if (task.controller !== null) Atomics.notify(this._view.i32, task.w + P.ABORT);
     if (this.current === task) this.current = null;
   }
 }

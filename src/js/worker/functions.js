@@ -6,40 +6,37 @@
 import { FLAG_NAMED, P } from '../shared/protocol.js';
 
 export class TaskFunctions {
-  #named; // Map of task-module export name -> function
-  #glue;
-  #byId = new Map();
-  #utf8 = new TextDecoder();
-
   constructor(named, glue) {
-    this.#named = named;
-    this.#glue = glue;
+    this._named = named; // Map of task-module export name -> function
+    this._glue = glue;
+    this._byId = new Map();
+    this._utf8 = new TextDecoder();
   }
 
   /** The function of the task whose payload starts at word `w`. */
   lookup(view, w) {
     const { u8, u32 } = view;
     const id = u32[w + P.FN];
-    let fn = this.#byId.get(id);
+    let fn = this._byId.get(id);
     if (fn === undefined) {
       const ptr = u32[w + P.CODE_PTR];
       // TextDecoder refuses views on shared memory: decode a private copy.
-      const code = this.#utf8.decode(u8.slice(ptr, ptr + u32[w + P.CODE_LEN]));
+      const code = this._utf8.decode(u8.slice(ptr, ptr + u32[w + P.CODE_LEN]));
       fn = u32[w + P.FLAGS] & FLAG_NAMED ? this.byName(code) : compile(code);
       if (typeof fn !== 'function') {
-        const exports = [...this.#named.keys()].map((n) => `"${n}"`).join(', ') || 'no functions';
+        const exports = [...this._named.keys()].map((n) => `"${n}"`).join(', ') || 'no functions';
         throw new TypeError(
           `no task named "${code}": the task modules export ${exports}, and no Rust task has that name`,
         );
       }
-      this.#byId.set(id, fn);
+      this._byId.set(id, fn);
     }
     return fn;
   }
 
   /** A task-module export or Rust task by name, or undefined. */
   byName(name) {
-    return this.#named.get(name) ?? rustTask(this.#glue, name);
+    return this._named.get(name) ?? rustTask(this._glue, name);
   }
 }
 

@@ -82,42 +82,37 @@ export async function serveMessages(init, loadGlue, { lifeLock, runInitializer, 
 }
 
 class MessageWorker {
-  #init;
-  #named;
-  #rust;
-  #yield;
-  #fns = new Map(); // code id -> function, or [text, named] until first used
-  #queue = [];
-  #head = 0;
-  #pumping = false;
-  #inFlight = new Set();
-  #running = new Map(); // id -> { id, aborted, controller } of started, unfinished tasks
-  #skip = new Set(); // ids the page withdrew before they started
-  #current = null;
-  #trapped = false;
-  #encoder = new Encoder();
-  #out = new Uint8Array(4096);
-  #outLen = 0;
-  #results = [];
-  #progress = [];
-  #busy = 0;
-  #lastFlush = 0;
-  #flushQueued = false;
-
   constructor(init, named, rust, yieldToEventLoop) {
-    this.#init = init;
-    this.#named = named;
-    this.#rust = rust;
-    this.#yield = yieldToEventLoop;
+    this._init = init;
+    this._named = named;
+    this._rust = rust;
+    this._yield = yieldToEventLoop;
+    this._fns = new Map(); // code id -> function, or [text, named] until first used
+    this._queue = [];
+    this._head = 0;
+    this._pumping = false;
+    this._inFlight = new Set();
+    this._running = new Map(); // id -> { id, aborted, controller } of started, unfinished tasks
+    this._skip = new Set(); // ids the page withdrew before they started
+    this._current = null;
+    this._trapped = false;
+    this._encoder = new Encoder();
+    this._out = new Uint8Array(4096);
+    this._outLen = 0;
+    this._results = [];
+    this._progress = [];
+    this._busy = 0;
+    this._lastFlush = 0;
+    this._flushQueued = false;
   }
 
   /** `self.wasmpool` for this worker's tasks (the TaskContext type of index.d.ts). */
   installContext() {
     const worker = this;
-    const current = () => worker.#current;
+    const current = () => worker._current;
     self.wasmpool = Object.freeze({
-      workerId: this.#init.uid,
-      workerIndex: this.#init.index,
+      workerId: this._init.uid,
+      workerIndex: this._init.index,
       get signal() {
         const task = current();
         if (task === null) return undefined;
@@ -131,7 +126,7 @@ class MessageWorker {
       progress(value) {
         const task = current();
         if (task === null) return;
-        worker.#progress.push([task.id, value]);
+        worker._progress.push([task.id, value]);
         worker.#flush();
       },
       checkAborted() {
@@ -142,14 +137,14 @@ class MessageWorker {
 
   /** @param {import('../shared/messages.js').RunBatch} message */
   receive(message) {
-    if (this.#trapped) return;
+    if (this._trapped) return;
     const [, n, code] = message;
-    if (code !== null) for (const [id, text, named] of code) this.#fns.set(id, [text, named]);
+    if (code !== null) for (const [id, text, named] of code) this._fns.set(id, [text, named]);
     const entryBytes = batchBytes(message, 4 + 4 * n);
     let start = 0;
     for (let w = 4; w < 4 + 4 * n; w += 4) {
       const end = message[w + 3];
-      this.#queue.push({ id: message[w], fn: message[w + 1], flags: message[w + 2], args: entryBytes(start, end) });
+      this._queue.push({ id: message[w], fn: message[w + 1], flags: message[w + 2], args: entryBytes(start, end) });
       start = end;
     }
     this.#pump();
@@ -157,8 +152,8 @@ class MessageWorker {
 
   /** The page aborted task `id`: tell it if it runs, skip it if it has not started. */
   abort(id) {
-    const task = this.#running.get(id);
-    if (task === undefined) this.#skip.add(id);
+    const task = this._running.get(id);
+    if (task === undefined) this._skip.add(id);
     else {
       task.aborted = true;
       task.controller?.abort(abortError());
@@ -169,44 +164,44 @@ class MessageWorker {
   // task: performance.now() costs ~0.2 µs in a Chromium worker, and a no-op
   // round trip is ~30 µs).
   async #pump() {
-    if (this.#pumping) return;
-    this.#pumping = true;
+    if (this._pumping) return;
+    this._pumping = true;
     let last = performance.now();
-    this.#lastFlush = last;
-    const concurrency = this.#init.concurrency || 1;
+    this._lastFlush = last;
+    const concurrency = this._init.concurrency || 1;
     try {
-      while (this.#head < this.#queue.length && !this.#trapped) {
-        if (this.#inFlight.size >= concurrency) {
-          await Promise.race(this.#inFlight);
+      while (this._head < this._queue.length && !this._trapped) {
+        if (this._inFlight.size >= concurrency) {
+          await Promise.race(this._inFlight);
           last = performance.now();
           continue;
         }
-        const task = this.#queue[this.#head++];
-        if (this.#skip.delete(task.id)) continue;
+        const task = this._queue[this._head++];
+        if (this._skip.delete(task.id)) continue;
         const pending = this.#run(task, last);
         const now = performance.now();
-        if (pending === null) this.#busy += now - last;
+        if (pending === null) this._busy += now - last;
         else {
-          this.#inFlight.add(pending);
-          pending.then(() => this.#inFlight.delete(pending));
+          this._inFlight.add(pending);
+          pending.then(() => this._inFlight.delete(pending));
         }
         last = now;
-        if (now - this.#lastFlush > FLUSH_MS) {
+        if (now - this._lastFlush > FLUSH_MS) {
           this.#flush(now);
           // Lets aborts and new batches in before the next task. With none
           // left the pump ends here anyway, and a yield would only delay the
           // next batch: by 0.7 ms a task in WebKitGTK 2.50 (its MessageChannel
           // turn), which held map_small there at 1.4-1.6× single-thread JS.
-          if (this.#head < this.#queue.length) {
-            await this.#yield();
+          if (this._head < this._queue.length) {
+            await this._yield();
             last = performance.now();
           }
         }
       }
-      this.#queue = [];
-      this.#head = 0;
+      this._queue = [];
+      this._head = 0;
     } finally {
-      this.#pumping = false;
+      this._pumping = false;
     }
     this.#flush(last);
   }
@@ -215,11 +210,11 @@ class MessageWorker {
   // (the pump counts its time), else a promise.
   #run({ id, fn, flags, args }, start) {
     const task = { id, aborted: false, controller: null };
-    this.#running.set(id, task);
+    this._running.set(id, task);
     const inline = !(flags & FLAG_NAMED);
     const finish = (status, value) => {
-      this.#running.delete(id);
-      if (this.#current === task) this.#current = null;
+      this._running.delete(id);
+      if (this._current === task) this._current = null;
       this.#result(id, status, value);
     };
     const fail = (error) => {
@@ -229,12 +224,12 @@ class MessageWorker {
     const invoke = (f, t0) => {
       task.fn = f;
       const decoded = decode(args);
-      this.#current = task;
+      this._current = task;
       const value = flags & FLAG_CHUNK ? runChunk(f, decoded[0], decoded[1], inline) : f(...decoded);
       // An async task counts until it settles: a task awaiting a minute holds its worker as long.
       if (isThenable(value)) {
         return Promise.resolve(value).then((v) => {
-          this.#busy += performance.now() - t0;
+          this._busy += performance.now() - t0;
           finish(STATUS_OK, v);
         }, fail);
       }
@@ -249,7 +244,7 @@ class MessageWorker {
         .then((g) => {
           const t0 = performance.now();
           const pending = invoke(g, t0);
-          if (pending === null) this.#busy += performance.now() - t0;
+          if (pending === null) this._busy += performance.now() - t0;
           return pending;
         })
         .catch(fail);
@@ -261,15 +256,15 @@ class MessageWorker {
 
   // A function, or a promise of one (a Rust task: its instance loads first).
   #lookup(id) {
-    let fn = this.#fns.get(id);
+    let fn = this._fns.get(id);
     if (!Array.isArray(fn)) return fn;
     const [text, named] = fn;
-    fn = named ? (this.#named.get(text) ?? this.#rust(text)) : compile(text);
-    this.#fns.set(id, fn);
+    fn = named ? (this._named.get(text) ?? this._rust(text)) : compile(text);
+    this._fns.set(id, fn);
     if (fn instanceof Promise)
       fn.then(
-        (f) => this.#fns.set(id, f),
-        () => this.#fns.set(id, [text, named]),
+        (f) => this._fns.set(id, f),
+        () => this._fns.set(id, [text, named]),
       );
     return fn;
   }
@@ -277,50 +272,50 @@ class MessageWorker {
   // Rust code trapped: its instance is unusable. Report the panic, then stop:
   // the page replaces this worker and sends the tasks it held elsewhere.
   #trap(id, error, fn) {
-    this.#trapped = true;
+    this._trapped = true;
     this.#result(id, STATUS_PANIC, fn?.panic ? fn.panic(error) : error.message);
     this.#flush();
     self.postMessage({ type: MSG.PANICKED });
   }
 
   #result(id, status, value) {
-    const { bytes, sendable } = this.#encoder.encodeResult(value);
+    const { bytes, sendable } = this._encoder.encodeResult(value);
     if (!sendable) status = STATUS_ERROR;
-    const end = this.#outLen + bytes.length;
-    if (end > this.#out.length) {
-      const grown = new Uint8Array(Math.max(end, 2 * this.#out.length));
-      grown.set(this.#out.subarray(0, this.#outLen));
-      this.#out = grown;
+    const end = this._outLen + bytes.length;
+    if (end > this._out.length) {
+      const grown = new Uint8Array(Math.max(end, 2 * this._out.length));
+      grown.set(this._out.subarray(0, this._outLen));
+      this._out = grown;
     }
-    this.#out.set(bytes, this.#outLen);
-    this.#outLen = end;
-    this.#results.push(id, status, end);
-    if (!this.#pumping && !this.#flushQueued) {
+    this._out.set(bytes, this._outLen);
+    this._outLen = end;
+    this._results.push(id, status, end);
+    if (!this._pumping && !this._flushQueued) {
       // An async task finished outside the pump: its neighbours in this turn go along.
-      this.#flushQueued = true;
+      this._flushQueued = true;
       queueMicrotask(() => {
-        this.#flushQueued = false;
+        this._flushQueued = false;
         this.#flush();
       });
     }
   }
 
   #flush(now = performance.now()) {
-    this.#lastFlush = now;
-    const results = this.#results;
-    if (results.length === 0 && this.#progress.length === 0) return;
+    this._lastFlush = now;
+    const results = this._results;
+    if (results.length === 0 && this._progress.length === 0) return;
     /** @type {import('../shared/messages.js').DoneBatch} */
-    const message = [MSG.DONE, this.#busy, this.#progress.length ? this.#progress : null, null, results.length / 3];
+    const message = [MSG.DONE, this._busy, this._progress.length ? this._progress : null, null, results.length / 3];
     for (const word of results) message.push(word);
-    const len = this.#outLen;
-    if (len > INLINE_BYTES_MAX) message[3] = this.#out.slice(0, len);
-    else for (let i = 0; i < len; i++) message.push(this.#out[i]);
+    const len = this._outLen;
+    if (len > INLINE_BYTES_MAX) message[3] = this._out.slice(0, len);
+    else for (let i = 0; i < len; i++) message.push(this._out[i]);
     if (len >= TRANSFER_BYTES) self.postMessage(message, [message[3].buffer]);
     else self.postMessage(message);
-    this.#outLen = 0;
-    this.#results = [];
-    this.#progress = [];
-    this.#busy = 0;
+    this._outLen = 0;
+    this._results = [];
+    this._progress = [];
+    this._busy = 0;
   }
 }
 

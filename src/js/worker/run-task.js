@@ -23,20 +23,17 @@ import { explainClosure } from './functions.js';
 export const isThenable = (v) => v !== null && typeof v === 'object' && typeof v.then === 'function';
 
 export class TaskRunner {
-  /** Tasks this worker finished (maxTasksPerChild). */
-  tasksDone = 0;
-  /** Rust code trapped: this instance is unusable and the page replaces the worker. */
-  trapped = false;
-  #env;
-  #encoder;
-
   /**
    * @param {object} env `{ wasm, memory, pool, index, view, inlineBase, refs, functions, context,
    *   fallbackWake, yieldToEventLoop }`
    */
   constructor(env) {
-    this.#env = env;
-    this.#encoder = new Encoder({ externalRef: env.refs.externalRef });
+    // Tasks this worker finished (maxTasksPerChild).
+    this.tasksDone = 0;
+    // Rust code trapped: this instance is unusable and the page replaces the worker.
+    this.trapped = false;
+    this._env = env;
+    this._encoder = new Encoder({ externalRef: env.refs.externalRef });
     this.panicBuffer = env.wasm.wp_panic_buffer();
   }
 
@@ -45,7 +42,7 @@ export class TaskRunner {
    * that settles once its (async) result has been written.
    */
   run(id) {
-    const { view, functions, context } = this.#env;
+    const { view, functions, context } = this._env;
     const w = view.refresh().payload(id);
     const task = new RunningTask(id, w);
     const inline = !(view.u32[w + P.FLAGS] & FLAG_NAMED);
@@ -89,7 +86,7 @@ export class TaskRunner {
   // stop, so that the page replaces this worker.
   #trap(task, error) {
     this.trapped = true;
-    const message = panicMessage(this.#env.memory, this.panicBuffer, error);
+    const message = panicMessage(this._env.memory, this.panicBuffer, error);
     this.#writeResult(task.id, task.w, STATUS_PANIC, message, task.reports);
     self.postMessage({ type: MSG.PANICKED });
   }
@@ -98,7 +95,7 @@ export class TaskRunner {
   // moment ago arrives by message, delivered once the event loop runs: only
   // then does decoding need to wait (rare, so it is the async path).
   #decodeArgs(w) {
-    const { view, refs, wasm, yieldToEventLoop } = this.#env;
+    const { view, refs, wasm, yieldToEventLoop } = this._env;
     const take = () => {
       const { u8, u32 } = view.refresh();
       const ptr = u32[w + P.ARGS_PTR];
@@ -126,8 +123,8 @@ export class TaskRunner {
   }
 
   #writeResult(id, w, status, value, reports) {
-    const { wasm, view, pool, index, inlineBase, fallbackWake } = this.#env;
-    const { bytes, sendable } = this.#encoder.encodeResult(value);
+    const { wasm, view, pool, index, inlineBase, fallbackWake } = this._env;
+    const { bytes, sendable } = this._encoder.encodeResult(value);
     if (!sendable) status = STATUS_ERROR;
     let ptr = inlineBase + slotOf(id) * INLINE_BYTES;
     let heap = 0;

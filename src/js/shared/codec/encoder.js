@@ -42,32 +42,30 @@ const hasSAB = typeof SharedArrayBuffer === 'function';
 const utf8Encoder = new TextEncoder();
 
 export class Encoder {
-  #buf = new Uint8Array(256);
-  #view = new DataView(this.#buf.buffer);
-  #pos = 0;
-  #refs = new Map();
-  #externalRef;
-
   /**
    * `externalRef(value)` returns an id for views and buffers that travel by
    * reference (the pool's shared allocations), undefined for the rest.
    */
   constructor({ externalRef } = {}) {
-    this.#externalRef = externalRef;
+    this._buf = new Uint8Array(256);
+    this._view = new DataView(this._buf.buffer);
+    this._pos = 0;
+    this._refs = new Map();
+    this._externalRef = externalRef;
   }
 
   /** Encodes `value`. The returned bytes are valid until the next call. */
   encode(value, rootPath = 'value') {
-    this.#pos = 0;
+    this._pos = 0;
     try {
       this.#value(value);
     } catch (e) {
       if (!(e instanceof Unsendable)) throw e;
       throw cloneErrorFor(e, value, rootPath);
     } finally {
-      if (this.#refs.size) this.#refs.clear();
+      if (this._refs.size) this._refs.clear();
     }
-    return this.#buf.subarray(0, this.#pos);
+    return this._buf.subarray(0, this._pos);
   }
 
   /**
@@ -89,39 +87,39 @@ export class Encoder {
   }
 
   #reserve(n) {
-    if (this.#pos + n <= this.#buf.length) return;
-    let size = this.#buf.length * 2;
-    while (size < this.#pos + n) size *= 2;
+    if (this._pos + n <= this._buf.length) return;
+    let size = this._buf.length * 2;
+    while (size < this._pos + n) size *= 2;
     const next = new Uint8Array(size);
-    next.set(this.#buf.subarray(0, this.#pos));
-    this.#buf = next;
-    this.#view = new DataView(next.buffer);
+    next.set(this._buf.subarray(0, this._pos));
+    this._buf = next;
+    this._view = new DataView(next.buffer);
   }
   #u8(x) {
     this.#reserve(1);
-    this.#buf[this.#pos++] = x;
+    this._buf[this._pos++] = x;
   }
   #u32(x) {
     this.#reserve(4);
-    this.#view.setUint32(this.#pos, x, true);
-    this.#pos += 4;
+    this._view.setUint32(this._pos, x, true);
+    this._pos += 4;
   }
   #f64(x) {
     this.#reserve(8);
-    this.#view.setFloat64(this.#pos, x, true);
-    this.#pos += 8;
+    this._view.setFloat64(this._pos, x, true);
+    this._pos += 8;
   }
   #bytes(u8) {
     this.#reserve(u8.length);
-    this.#buf.set(u8, this.#pos);
-    this.#pos += u8.length;
+    this._buf.set(u8, this._pos);
+    this._pos += u8.length;
   }
 
   #string(s) {
     const n = s.length;
     this.#reserve(5 + n * 3);
-    const buf = this.#buf;
-    const start = this.#pos + 4;
+    const buf = this._buf;
+    const start = this._pos + 4;
     let i = 0;
     // ASCII fast path: most keys and short strings never reach TextEncoder.
     for (; i < n; i++) {
@@ -131,8 +129,8 @@ export class Encoder {
     }
     let len = i;
     if (i < n) len = i + utf8Encoder.encodeInto(s.slice(i), buf.subarray(start + i)).written;
-    this.#view.setUint32(this.#pos, len, true);
-    this.#pos = start + len;
+    this._view.setUint32(this._pos, len, true);
+    this._pos = start + len;
   }
 
   #value(v) {
@@ -140,9 +138,9 @@ export class Encoder {
       case 'number':
         if ((v | 0) === v && !(v === 0 && 1 / v < 0)) {
           this.#reserve(5);
-          this.#buf[this.#pos++] = T_INT;
-          this.#view.setInt32(this.#pos, v, true);
-          this.#pos += 4;
+          this._buf[this._pos++] = T_INT;
+          this._view.setInt32(this._pos, v, true);
+          this._pos += 4;
         } else {
           this.#u8(T_FLOAT);
           this.#f64(v);
@@ -184,31 +182,31 @@ export class Encoder {
   // encoder's buffer starts at offset 0, and the padding makes the position
   // a multiple of 8); little-endian, as every engine wasm runs on is.
   #numbers(o, n) {
-    const pad = (8 - ((this.#pos + 5) & 7)) & 7;
+    const pad = (8 - ((this._pos + 5) & 7)) & 7;
     this.#reserve(5 + pad + n * 8);
-    this.#buf[this.#pos++] = T_NUMBERS;
-    this.#view.setUint32(this.#pos, n, true);
-    this.#pos += 4;
-    this.#buf.fill(0, this.#pos, this.#pos + pad);
-    this.#pos += pad;
+    this._buf[this._pos++] = T_NUMBERS;
+    this._view.setUint32(this._pos, n, true);
+    this._pos += 4;
+    this._buf.fill(0, this._pos, this._pos + pad);
+    this._pos += pad;
     // A loop, not set(o): V8's set() from an array of small integers took
     // ~30 ns a number, this loop ~11 (~3 for an array of doubles), measured
     // in node 20 over 12,500 numbers.
-    const f64 = new Float64Array(this.#buf.buffer, this.#pos, n);
+    const f64 = new Float64Array(this._buf.buffer, this._pos, n);
     for (let i = 0; i < n; i++) f64[i] = o[i];
-    this.#pos += n * 8;
+    this._pos += n * 8;
   }
 
   // Arrays and plain objects, the common case, are encoded here; binary data,
   // the other built-ins and the refusals each have their own method.
   #object(o) {
-    const seen = this.#refs.get(o);
+    const seen = this._refs.get(o);
     if (seen !== undefined) {
       this.#u8(T_REF);
       this.#u32(seen);
       return;
     }
-    this.#refs.set(o, this.#refs.size);
+    this._refs.set(o, this._refs.size);
     if (Array.isArray(o)) {
       const n = o.length;
       if (n >= NUMBERS_MIN && allNumbers(o, n)) return this.#numbers(o, n);
@@ -296,7 +294,7 @@ export class Encoder {
   }
 
   #binary(o) {
-    const id = this.#externalRef ? this.#externalRef(o) : undefined;
+    const id = this._externalRef ? this._externalRef(o) : undefined;
     const isView = ArrayBuffer.isView(o);
     if (id !== undefined) {
       this.#u8(T_EXTERNAL);
