@@ -75,6 +75,7 @@ pub fn wp_pool_new(slots: u32, max_workers: u32) -> Result<u32, JsValue> {
         let message = format!("a pool has 1 to {MAX_SLOTS} slots and at most {MAX_WORKERS} workers");
         return Err(js_sys::RangeError::new(&message).into());
     }
+    panic::install_hook();
     pools::insert(Box::new(Shared::new(slots, max_workers))).ok_or_else(|| {
         let message = format!("{} pools are alive already: shut some down first", pools::MAX_LIVE_POOLS);
         js_sys::Error::new(&message).into()
@@ -221,7 +222,7 @@ pub fn wp_worker_start(pool: u32, worker: u32, tls_base: u32, stack_alloc: u32) 
     // where the allocator records the block for the page to free later.
     alloc::adopt_thread_heap(|| drop(JsValue::from_f64(0.0)));
     rec.status.store(status::IDLE, SeqCst);
-    std::panic::set_hook(Box::new(panic::record));
+    panic::install_hook();
     Ok(())
 }
 
@@ -312,7 +313,7 @@ pub fn wp_heap_bytes() -> u32 {
 /// instance has no `wp_worker_start`).
 #[wasm_bindgen]
 pub fn wp_panic_buffer() -> u32 {
-    std::panic::set_hook(Box::new(panic::record));
+    panic::install_hook();
     panic::buffer_address()
 }
 
