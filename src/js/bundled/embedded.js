@@ -1411,7 +1411,7 @@ ${stack}` : header;
 
 // src/js/shared/messages.js
 var MSG = Object.freeze({
-  /** worker → page: started; tasks may be claimed. */
+  /** worker → page: started; tasks may be claimed. `{ scriptUrl }`: the URL its script was loaded from (page/blob-spawn.js). */
   READY: "ready",
   /** worker → page: start-up failed; `{ message, stack, threadStart }` (threadStart: it trapped in its wasm thread start). */
   ERROR: "error",
@@ -1430,7 +1430,9 @@ var MSG = Object.freeze({
   /** worker → page (message transport): a DoneBatch. */
   DONE: "done",
   /** page → worker (message transport): `[ABORT, id]`: abort task `id` if running, skip it if not started. */
-  ABORT: "abort"
+  ABORT: "abort",
+  /** page → worker, and its answer: instead of an InitMessage, "say you started", then nothing (page/blob-spawn.js). */
+  PROBE: "probe"
 });
 var INLINE_BYTES_MAX = 1024;
 var TRANSFER_BYTES = 16384;
@@ -3624,7 +3626,7 @@ async function serveMessages(init, loadGlue, { lifeLock, runInitializer: runInit
     fn.panic = (trap) => panicMessage(wasm.memory, panicBuffer, trap);
     return fn;
   });
-  const ready = { type: MSG.READY };
+  const ready = { type: MSG.READY, scriptUrl: self.location?.href };
   if (init.rustTasks) {
     try {
       ready.rustTasks = (await loadInstance()).glue.wp_task_names().split("\n");
@@ -3870,6 +3872,10 @@ function serveWorker(loadGlue, { onInstance } = {}) {
   const lifeLock = holdLifeLock(self.name);
   self.onmessage = (event) => {
     const init = event.data;
+    if (init?.type === MSG.PROBE) {
+      self.postMessage({ type: MSG.PROBE });
+      return;
+    }
     if (init.transport === "message") {
       serveMessages(init, loadGlue, { lifeLock, runInitializer, yieldToEventLoop, onInstance }).catch(
         reportStartFailure
@@ -3900,7 +3906,7 @@ async function serve(init, glue, refs, lifeLock) {
   if (init.initializer) await runInitializer(init, functions);
   const env = { wasm, memory, pool, index, view, refs, functions, context, yieldToEventLoop };
   const runner = new TaskRunner({ ...env, inlineBase: init.inlineBase, fallbackWake: init.fallbackWake });
-  self.postMessage({ type: MSG.READY });
+  self.postMessage({ type: MSG.READY, scriptUrl: self.location?.href });
   const end = await claimLoop({
     ...env,
     runner,

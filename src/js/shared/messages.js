@@ -6,7 +6,7 @@
 
 /** Message types, page → worker and worker → page. */
 export const MSG = Object.freeze({
-  /** worker → page: started; tasks may be claimed. */
+  /** worker → page: started; tasks may be claimed. `{ scriptUrl }`: the URL its script was loaded from (page/blob-spawn.js). */
   READY: 'ready',
   /** worker → page: start-up failed; `{ message, stack, threadStart }` (threadStart: it trapped in its wasm thread start). */
   ERROR: 'error',
@@ -26,6 +26,8 @@ export const MSG = Object.freeze({
   DONE: 'done',
   /** page → worker (message transport): `[ABORT, id]`: abort task `id` if running, skip it if not started. */
   ABORT: 'abort',
+  /** page → worker, and its answer: instead of an InitMessage, "say you started", then nothing (page/blob-spawn.js). */
+  PROBE: 'probe',
 });
 
 /**

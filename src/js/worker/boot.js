@@ -30,6 +30,10 @@ export function serveWorker(loadGlue, { onInstance } = {}) {
   const lifeLock = holdLifeLock(self.name);
   self.onmessage = (event) => {
     const init = event.data;
+    if (init?.type === MSG.PROBE) {
+      self.postMessage({ type: MSG.PROBE });
+      return;
+    }
     if (init.transport === 'message') {
       serveMessages(init, loadGlue, { lifeLock, runInitializer, yieldToEventLoop, onInstance }).catch(
         reportStartFailure,
@@ -77,7 +81,7 @@ async function serve(init, glue, refs, lifeLock) {
 
   const env = { wasm, memory, pool, index, view, refs, functions, context, yieldToEventLoop };
   const runner = new TaskRunner({ ...env, inlineBase: init.inlineBase, fallbackWake: init.fallbackWake });
-  self.postMessage({ type: MSG.READY });
+  self.postMessage({ type: MSG.READY, scriptUrl: self.location?.href });
 
   const end = await claimLoop({
     ...env,

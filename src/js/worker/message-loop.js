@@ -65,7 +65,7 @@ export async function serveMessages(init, loadGlue, { lifeLock, runInitializer, 
       return fn;
     });
   // One worker tells the page the Rust task names, for its call-site check.
-  const ready = { type: MSG.READY };
+  const ready = { type: MSG.READY, scriptUrl: self.location?.href };
   if (init.rustTasks) {
     try {
       ready.rustTasks = (await loadInstance()).glue.wp_task_names().split('\n');
