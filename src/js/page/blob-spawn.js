@@ -7,12 +7,16 @@
 // workerpool starts its workers from a blob: URL too.
 //
 // The first workers come from the script's URL, the `new Worker(new URL(…))`
-// that bundlers see and emit. The first READY says where that script was
-// loaded from (the URL a bundler wrote); the page fetches it (from the HTTP
+// that bundlers see and emit, and the first READY says where that script was
+// loaded from (the URL a bundler wrote). When the page starts a worker after
+// that (a later pool, a replacement), it fetches the script (from the HTTP
 // cache) into a Blob, and a probe worker started from the copy must answer
 // before any pool worker uses it: a page whose CSP leaves blob: out of
 // worker-src, or a dev server whose worker imports by absolute path (which a
-// blob: base cannot resolve), keeps the URL. One attempt per page.
+// blob: base cannot resolve), keeps the URL. One attempt per page, and none
+// on a page that starts no worker after its first pool's: it costs that page
+// nothing, not even a message in its steady state (tests/browser/submit.test.mjs
+// counts them).
 import { MSG } from '../shared/messages.js';
 
 /**
@@ -21,23 +25,26 @@ import { MSG } from '../shared/messages.js';
  * one, and from the URL until then.
  */
 export function blobSpawner(spawnFromUrl) {
+  let scriptUrl = null;
+  let listening = false;
+  let copying = false;
   let blobUrl = null;
-  let tried = false;
   return (name) => {
     if (blobUrl !== null) return new Worker(blobUrl, { type: 'module', name });
+    if (scriptUrl !== null && !copying) {
+      copying = true;
+      copyScript(scriptUrl).then((url) => {
+        blobUrl = url;
+      });
+    }
     const worker = spawnFromUrl(name);
-    if (!tried) {
-      tried = true;
+    if (scriptUrl === null && !listening) {
+      listening = true;
       worker.addEventListener(
         'message',
         ({ data }) => {
-          // An ERROR first (a failed start) leaves the attempt to the next worker.
-          if (data?.type !== MSG.READY) tried = false;
-          else if (typeof data.scriptUrl === 'string') {
-            copyScript(data.scriptUrl).then((url) => {
-              blobUrl = url;
-            });
-          }
+          if (data?.type === MSG.READY && typeof data.scriptUrl === 'string') scriptUrl = data.scriptUrl;
+          else listening = false; // an ERROR first (a failed start): ask the next worker
         },
         { once: true },
       );
