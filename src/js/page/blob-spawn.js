@@ -26,7 +26,6 @@ import { MSG } from '../shared/messages.js';
  */
 export function blobSpawner(spawnFromUrl) {
   let scriptUrl = null;
-  let listening = false;
   let copying = false;
   let blobUrl = null;
   return (name) => {
@@ -38,13 +37,12 @@ export function blobSpawner(spawnFromUrl) {
       });
     }
     const worker = spawnFromUrl(name);
-    if (scriptUrl === null && !listening) {
-      listening = true;
+    // Its first message is READY (or an ERROR, which says nothing: a later worker's will).
+    if (scriptUrl === null) {
       worker.addEventListener(
         'message',
         ({ data }) => {
-          if (data?.type === MSG.READY && typeof data.scriptUrl === 'string') scriptUrl = data.scriptUrl;
-          else listening = false; // an ERROR first (a failed start): ask the next worker
+          if (typeof data?.scriptUrl === 'string') scriptUrl ??= data.scriptUrl;
         },
         { once: true },
       );
