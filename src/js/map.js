@@ -192,7 +192,9 @@ async function withDeadline(promise, deadline, timeout) {
 
 // Yields `{ future }` for each chunk in submission order, keeping the lazy
 // source's buffer topped up. (Wrapped: an async generator would otherwise
-// await a yielded thenable, with no deadline.)
+// await a yielded thenable, with no deadline.) A source that throws ends the
+// chunks: the items it gave before are submitted (a partial chunk too) and
+// yielded, and its error is thrown after them, where CPython's imap raises it.
 async function* chunkFutures(started, submitChunk) {
   if (started.eager) {
     for (const future of started.eager) yield { future };
@@ -201,18 +203,31 @@ async function* chunkFutures(started, submitChunk) {
   const { lazy, flat, chunksize, buffersize } = started;
   const inFlight = [];
   let exhausted = false;
+  let failure = null; // { error } once reading or submitting an item threw
   const fill = async () => {
     while (!exhausted && inFlight.length < buffersize) {
       const chunk = [];
-      while (chunk.length < chunksize) {
-        const step = await lazy.next();
-        if (step.done) {
-          exhausted = true;
-          break;
+      try {
+        while (chunk.length < chunksize) {
+          const step = await lazy.next();
+          if (step.done) {
+            exhausted = true;
+            break;
+          }
+          chunk.push(step.value);
         }
-        chunk.push(step.value);
+      } catch (error) {
+        failure = { error };
+        exhausted = true;
       }
-      if (chunk.length) inFlight.push(submitChunk(chunk, flat));
+      if (chunk.length === 0) continue;
+      try {
+        inFlight.push(submitChunk(chunk, flat));
+      } catch (error) {
+        // A chunk that cannot be sent fails at its place too, before a later input error.
+        failure = { error };
+        exhausted = true;
+      }
     }
   };
   try {
@@ -221,6 +236,7 @@ async function* chunkFutures(started, submitChunk) {
       yield { future: inFlight.shift() };
       await fill();
     }
+    if (failure !== null) throw failure.error;
   } finally {
     for (const f of inFlight) f.cancel();
     await lazy.return();
@@ -251,6 +267,7 @@ async function* unorderedChunks(started, submitChunk, deadline, timeout) {
   const futures = chunkFutures(started, submitChunk);
   const running = new Set();
   let sourceDone = false;
+  let sourceFailure = null; // { error } thrown by the source, raised once the chunks before it are yielded
   const ready = [];
   let wake = null;
   const track = (f) => {
@@ -268,7 +285,14 @@ async function* unorderedChunks(started, submitChunk, deadline, timeout) {
     const limit = started.eager ? Infinity : started.buffersize;
     for (;;) {
       while (!sourceDone && running.size < limit) {
-        const step = await futures.next();
+        let step;
+        try {
+          step = await futures.next();
+        } catch (error) {
+          sourceFailure = { error };
+          sourceDone = true;
+          break;
+        }
         if (step.done) {
           sourceDone = true;
           break;
@@ -276,7 +300,10 @@ async function* unorderedChunks(started, submitChunk, deadline, timeout) {
         track(step.value.future);
       }
       if (ready.length === 0) {
-        if (sourceDone && running.size === 0) return;
+        if (sourceDone && running.size === 0) {
+          if (sourceFailure !== null) throw sourceFailure.error;
+          return;
+        }
         await withDeadline(
           new Promise((r) => {
             wake = r;

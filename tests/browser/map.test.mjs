@@ -87,3 +87,33 @@ test('map: async iterables and endless generators, with a bounded number in flig
   assert.ok(r.pulledAtStop <= 50 + 5, `pulled ${r.pulledAtStop} items from the endless generator`);
   assert.deepEqual(r.fromAsync, [100, 101, 102]);
 });
+
+test('map over a generator that throws yields the results before the error, then raises it', async () => {
+  const r = await inPage(`async ({ Pool }) => {
+    await using pool = new Pool({ workers: 2 });
+    class SourceError extends Error {}
+    function* raisingAt(n) { for (let i = 0; ; i++) { if (i === n) throw new SourceError(\`no item \${i}\`); yield i; } }
+    const outcome = async (results) => {
+      const got = [];
+      try { for await (const v of results) got.push(v); } catch (e) { return { got, error: [e instanceof SourceError, e.message] }; }
+      return { got, error: null };
+    };
+    return {
+      ordered: await outcome(pool.map((x) => x * 10, raisingAt(3), { chunksize: 1 })),
+      chunked: await outcome(pool.map((x) => x * 10, raisingAt(5), { chunksize: 2 })),
+      buffered: await outcome(pool.map((x) => x * 10, raisingAt(9), { buffersize: 2 })),
+      unordered: await outcome(pool.imapUnordered((x) => x * 10, raisingAt(5), { chunksize: 2 })),
+      awaited: await pool.map((x) => x, raisingAt(3)).then(() => 'resolved', (e) => e.message),
+    };
+  }`);
+  const error = (n) => [true, `no item ${n}`];
+  assert.deepEqual(r.ordered, { got: [0, 10, 20], error: error(3) });
+  assert.deepEqual(r.chunked, { got: [0, 10, 20, 30, 40], error: error(5) });
+  assert.deepEqual(r.buffered, { got: [0, 10, 20, 30, 40, 50, 60, 70, 80], error: error(9) });
+  assert.deepEqual(r.unordered.error, error(5));
+  assert.deepEqual(
+    r.unordered.got.sort((a, b) => a - b),
+    [0, 10, 20, 30, 40],
+  );
+  assert.equal(r.awaited, 'no item 3');
+});

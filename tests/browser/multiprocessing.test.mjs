@@ -149,6 +149,36 @@ test('imap is ordered, imapUnordered is in completion order, next({ timeout }) k
   assert.equal(r.fourthDone, true);
 });
 
+test('imap yields the results before an input error, then raises it (CPython test_imap_handle_iterable_exception)', async () => {
+  const r = await inPage(`async ({ multiprocessing }) => {
+    await using pool = new multiprocessing.Pool({ processes: 2 });
+    class SourceError extends Error {}
+    function* raisingAt(n) { for (let i = 0; ; i++) { if (i === n) throw new SourceError(\`no item \${i}\`); yield i; } }
+    const outcome = async (it) => {
+      const got = [];
+      try { for await (const v of it) got.push(v); } catch (e) { return { got, error: [e instanceof SourceError, e.message] }; }
+      return { got, error: null };
+    };
+    const square = (x) => x * x;
+    const imap = await outcome(pool.imap(square, raisingAt(3), 1));
+    const chunked = await outcome(pool.imap(square, raisingAt(10), 3));
+    const unordered = await outcome(pool.imapUnordered(square, raisingAt(3), 1));
+    // next() after the error: the iterator is done.
+    const it = pool.imap(square, raisingAt(1));
+    const steps = [await it.next(), await it.next().catch((e) => e.message), await it.next()];
+    return { imap, chunked, unordered, steps };
+  }`);
+  const error = (n) => [true, `no item ${n}`];
+  assert.deepEqual(r.imap, { got: [0, 1, 4], error: error(3) });
+  assert.deepEqual(r.chunked, { got: [0, 1, 4, 9, 16, 25, 36, 49, 64, 81], error: error(10) });
+  assert.deepEqual(r.unordered.error, error(3));
+  assert.deepEqual(
+    r.unordered.got.sort((a, b) => a - b),
+    [0, 1, 4],
+  );
+  assert.deepEqual(r.steps, [{ value: 0, done: false }, 'no item 1', { value: undefined, done: true }]);
+});
+
 test('initializer state is visible to later tasks, in replacement workers too', async () => {
   const r = await inPage(`async ({ multiprocessing }) => {
     await using pool = new multiprocessing.Pool({

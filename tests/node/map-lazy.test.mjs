@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fakePool, mapOf, sleep, tick, until } from './map-fake-pool.mjs';
+import { drain, fakePool, mapOf, sleep, tick, until } from './map-fake-pool.mjs';
 
 test('lazy sources: a generator is pulled as needed, at most buffersize chunks in flight (default chunksize 1)', async () => {
   const pool = fakePool();
@@ -142,4 +142,130 @@ test('timeout on a lazy source cancels the chunk being waited for and those in f
       what,
     );
   }
+});
+
+// CPython's test_imap_handle_iterable_exception: a generator that raises at
+// its fourth item gives three results, then its error.
+class SourceError extends Error {}
+function* raisingAt(n) {
+  for (let i = 0; ; i++) {
+    if (i === n) throw new SourceError(`no item ${i}`);
+    yield i;
+  }
+}
+
+// Runs every chunk as it is submitted (the pool doing its work) until `done` settles.
+async function runWhileWaiting(pool, done, fn) {
+  let settled = false;
+  done.then(
+    () => {
+      settled = true;
+    },
+    () => {
+      settled = true;
+    },
+  );
+  while (!settled) {
+    pool.runAll(fn);
+    await tick();
+  }
+}
+
+test('a source that throws: the results of the items before it come first, then its error (chunksize 1)', async () => {
+  const pool = fakePool();
+  const seen = [];
+  const done = drain(mapOf(pool, [raisingAt(3)], { chunksize: 1 }), seen);
+  await runWhileWaiting(pool, done, (x) => x * 10);
+  await assert.rejects(done, { name: 'Error', message: 'no item 3' });
+  await assert.rejects(done, SourceError);
+  assert.deepEqual(seen, [0, 10, 20]);
+  assert.equal(pool.chunks.length, 3);
+  assert.ok(
+    pool.chunks.every((c) => !c.cancelled),
+    'the chunks submitted before the error run to completion',
+  );
+});
+
+test('a source that throws mid-chunk: its partial chunk is submitted, and every result comes before the error', async () => {
+  const pool = fakePool();
+  const seen = [];
+  const done = drain(mapOf(pool, [raisingAt(5)], { chunksize: 2 }), seen);
+  await runWhileWaiting(pool, done, (x) => -x);
+  await assert.rejects(done, SourceError);
+  assert.deepEqual(seen, [-0, -1, -2, -3, -4]);
+  assert.deepEqual(
+    pool.chunks.map((c) => c.tuples.flat()),
+    [[0, 1], [2, 3], [4]],
+  );
+
+  // Awaited: the error, once the chunks before it are done (none is cancelled).
+  const awaited = fakePool();
+  const all = mapOf(awaited, [raisingAt(4)], { chunksize: 3 });
+  await runWhileWaiting(awaited, all, (x) => x);
+  await assert.rejects(all, SourceError);
+  assert.deepEqual(
+    awaited.chunks.map((c) => [c.tuples.flat(), c.cancelled]),
+    [
+      [[0, 1, 2], false],
+      [[3], false],
+    ],
+  );
+});
+
+test('a source that throws after more items than buffersize: every result, in order, then its error', async () => {
+  async function* slowRaising() {
+    for (let i = 0; i < 7; i++) {
+      await tick();
+      yield i;
+    }
+    throw new SourceError('the source failed');
+  }
+  for (const source of [() => raisingAt(7), slowRaising]) {
+    const pool = fakePool();
+    const seen = [];
+    const done = drain(mapOf(pool, [source(), 'abcdefghij'], { buffersize: 2 }), seen);
+    await runWhileWaiting(pool, done, (n, s) => s + n);
+    await assert.rejects(done, SourceError);
+    assert.deepEqual(seen, ['a0', 'b1', 'c2', 'd3', 'e4', 'f5', 'g6']);
+  }
+});
+
+test('imapUnordered over a source that throws: every result, in completion order, then its error', async () => {
+  const pool = fakePool();
+  const seen = [];
+  const done = drain(mapOf(pool, [raisingAt(4)], { chunksize: 1 }, { ordered: false }), seen);
+  done.catch(() => {}); // rejects while the chunks are being run, checked below
+  await until(() => pool.chunks.length === 4, 'the four items read before the error');
+  for (const i of [2, 0, 3, 1]) {
+    pool.run(i, (x) => x * 2);
+    await tick();
+  }
+  await assert.rejects(done, SourceError);
+  assert.deepEqual(seen, [4, 0, 6, 2]);
+  assert.ok(pool.chunks.every((c) => !c.cancelled));
+
+  // More items than buffersize, and a partial chunk.
+  const narrow = fakePool();
+  const more = [];
+  const narrowDone = drain(mapOf(narrow, [raisingAt(9)], { chunksize: 2, buffersize: 2 }, { ordered: false }), more);
+  await runWhileWaiting(narrow, narrowDone, (x) => x);
+  await assert.rejects(narrowDone, SourceError);
+  assert.deepEqual(
+    more.sort((a, b) => a - b),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8],
+  );
+});
+
+test('a starmap item that is not an argument list fails at its place, after the results before it', async () => {
+  const pool = fakePool();
+  const seen = [];
+  function* pairs() {
+    yield [1, 2];
+    yield [3, 4];
+    yield 5;
+  }
+  const done = drain(mapOf(pool, [pairs()], { chunksize: 1 }, { star: true }), seen);
+  await runWhileWaiting(pool, done, (a, b) => a + b);
+  await assert.rejects(done, TypeError);
+  assert.deepEqual(seen, [3, 7]);
 });
