@@ -47,6 +47,13 @@ export const ISOLATION = {
   none: {},
 };
 
+// Under this prefix the project is served as it is, except that every .wasm
+// URL answers with an HTML page, as a dev server's fallback does when a
+// bundler moved a package away from its files (Vite without
+// optimizeDeps.exclude): the browser tests' page for that misconfiguration.
+export const HTML_FOR_WASM = '/html-for-wasm/';
+const FALLBACK_PAGE = '<!doctype html>\n<title>app</title>\n<div id="app"></div>\n';
+
 /**
  * Serves `root`. `isolation`: a key of ISOLATION; `isolated` is the older
  * boolean form ('coop-coep' or 'none').
@@ -76,6 +83,13 @@ export function startServer({
     if (pathname === '/') {
       res.writeHead(302, { ...headers, Location: '/www/' }).end();
       return;
+    }
+    if (pathname.startsWith(HTML_FOR_WASM)) {
+      pathname = pathname.slice(HTML_FOR_WASM.length - 1);
+      if (pathname.endsWith('.wasm')) {
+        res.writeHead(200, { ...headers, 'Content-Type': TYPES['.html'] }).end(FALLBACK_PAGE);
+        return;
+      }
     }
     let file = path.join(base, pathname);
     if (file !== base && !file.startsWith(base + path.sep)) {

@@ -190,7 +190,7 @@ type Awaited_<T> = T extends PromiseLike<infer U> ? U : T;
 
 export declare class Pool {
   constructor(options?: PoolOptions);
-  /** Resolves when every worker has started. */
+  /** Resolves when every worker has started; if the pool cannot start, rejects with BrokenPoolError. */
   readonly ready: Promise<void>;
   /** Number of worker threads. */
   readonly workers: number;
@@ -319,6 +319,7 @@ export declare class PoolError extends Error {}
 /** The page is not cross-origin isolated; the message names the COOP/COEP headers to send. */
 export declare class NotIsolatedError extends PoolError {}
 export declare class ShutdownError extends PoolError {}
+/** The pool cannot run the task: it failed to start (its wasm, a task module, a worker) or its initializer failed. The message says why and what to do. */
 export declare class BrokenPoolError extends PoolError {}
 export declare class CancelledError extends PoolError {}
 export declare class TimeoutError extends PoolError {}

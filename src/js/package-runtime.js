@@ -21,6 +21,7 @@ import initGlue, {
 } from '../../pkg/wasmpool.js';
 import { blobSpawner } from './page/blob-spawn.js';
 import { setRuntimeSource } from './runtime.js';
+import { fetchWasm } from './shared/fetch-wasm.js';
 
 // The page's later workers start from a blob: copy of this script (page/blob-spawn.js).
 const spawnWorker = blobSpawner(
@@ -30,22 +31,7 @@ const wasmUrl = new URL('../../pkg/wasmpool_bg.wasm', import.meta.url);
 
 setRuntimeSource(
   async () => {
-    const url = wasmUrl;
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`wasmpool: cannot fetch ${url} (${response.status} ${response.statusText})`);
-    if ((response.headers.get('Content-Type') || '').startsWith('text/html')) {
-      // A dev server's fallback page instead of the wasm: the URL was rewritten
-      // away from pkg/, as Vite's dependency pre-bundling does.
-      throw new Error(
-        `wasmpool: ${url} is an HTML page, not the wasm module. With Vite, add optimizeDeps: { exclude: ['wasmpool'] } ` +
-          'to vite.config so wasmpool is served as published (pre-bundling moves it away from its pkg/ folder).',
-      );
-    }
-    const module =
-      typeof WebAssembly.compileStreaming === 'function' &&
-      (response.headers.get('Content-Type') || '').startsWith('application/wasm')
-        ? await WebAssembly.compileStreaming(response)
-        : await WebAssembly.compile(await response.arrayBuffer());
+    const module = await fetchWasm(wasmUrl);
     const wasm = await initGlue({ module_or_path: module });
     return {
       wasm,

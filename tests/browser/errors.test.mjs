@@ -3,7 +3,7 @@
 // initializer; the pool keeps serving. (A non-isolated page: transport.test.mjs.)
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { browserName, closeAll, inPage } from './harness.mjs';
+import { browserName, closeAll, inPage, needs, openPage, transportName } from './harness.mjs';
 
 after(closeAll);
 
@@ -176,4 +176,60 @@ test('a failing initializer breaks the pool: pending and later submissions get B
   assert.deepEqual(rest, { settled: ['BrokenPoolError', true, true], later: 'BrokenPoolError', seen: 7 });
   // The grace period for idle workers to leave is 2 s; a broken pool skips it.
   assert.ok(shutdownMs < 1000, `shutdown of a broken pool took ${Math.round(shutdownMs)} ms`);
+});
+
+test('a wasm URL answered with an HTML page: every call fails with the same BrokenPoolError, which says how to fix it', {
+  skip: needs('dom') && 'a Node.js pool reads its wasm from a file: no server can answer its URL with HTML',
+}, async () => {
+  // scripts/serve.mjs: under /html-for-wasm/ every .wasm URL answers with an
+  // HTML page, as Vite's dev server does without optimizeDeps.exclude.
+  const page = await openPage();
+  const r = await page.evaluate(async () => {
+    const { Pool, BrokenPoolError } = await import('/html-for-wasm/src/js/index.js');
+    const outcome = async (call) => {
+      try {
+        await call();
+        return 'ok';
+      } catch (e) {
+        return { broken: e instanceof BrokenPoolError, name: e.name, message: e.message };
+      }
+    };
+    const pool = new Pool({ workers: 2, quiet: true });
+    const early = outcome(() => pool.submit(() => 1)); // before the start failed
+    const calls = {
+      ready: await outcome(() => pool.ready),
+      early: await early,
+      alloc: await outcome(() => pool.alloc(Float64Array, 4)),
+      submit: await outcome(() => pool.submit(() => 1)),
+      map: await outcome(() => pool.map((x) => x, [1, 2, 3])),
+      // The message transport's page loads no wasm: Rust tasks are what needs it.
+      rustSubmit: await outcome(() => pool.submit('some_rust_task', 1)),
+      rustMap: await outcome(() => pool.map('some_rust_task', [1, 2])),
+    };
+    await pool.shutdown();
+    return { transport: pool.transport, calls };
+  });
+  await page.close();
+  assert.equal(r.transport, transportName());
+  const { calls } = r;
+  const failed =
+    r.transport === 'shared'
+      ? ['ready', 'early', 'alloc', 'submit', 'map', 'rustSubmit', 'rustMap']
+      : ['rustSubmit', 'rustMap'];
+  if (r.transport === 'message') {
+    // The pool itself starts and runs JS tasks; alloc needs the shared transport.
+    assert.deepEqual([calls.ready, calls.early, calls.submit, calls.map], ['ok', 'ok', 'ok', 'ok']);
+    assert.equal(calls.alloc.name, 'NotIsolatedError');
+  }
+  const first = calls[failed[0]];
+  for (const what of failed) {
+    assert.deepEqual(calls[what], first, `${what} fails with the same error as ${failed[0]}`);
+  }
+  assert.equal(first.broken, true, 'a BrokenPoolError');
+  assert.equal(first.name, 'BrokenPoolError');
+  assert.match(
+    first.message,
+    /\/html-for-wasm\/pkg\/wasmpool_bg\.wasm answered with an HTML page, not the wasm module/,
+  );
+  assert.match(first.message, /optimizeDeps: \{ exclude: \['wasmpool'\] \}/);
 });

@@ -72,10 +72,16 @@ export class SharedTransport {
     // their InitMessage. (A Rust crate's runtime is up already.)
     const spawnWorker = messageWorkers()?.spawnWorker;
     if (spawnWorker) this.#spawnedAhead = Array.from({ length: config.workers }, () => spawnAhead(spawnWorker));
-    this.ready = this.#start().finally(() => {
-      for (const { worker } of this.#spawnedAhead.splice(0)) worker.terminate(); // left over: the start failed
-    });
-    this.ready.catch((error) => this.#breakPool(error));
+    this.ready = this.#start()
+      .finally(() => {
+        for (const { worker } of this.#spawnedAhead.splice(0)) worker.terminate(); // left over: the start failed
+      })
+      .catch((error) => {
+        // Whatever failed, ready rejects with the error every later call gets.
+        this.#breakPool(error);
+        throw this.#broken;
+      });
+    this.ready.catch(() => {}); // not unhandled: the failure reaches whoever calls the pool
     // Node.js: a pool holds the process while it starts (and, with keepAlive,
     // until it has shut down); the completion pump holds it while tasks run.
     const starting = platform.holdProcess();
@@ -106,6 +112,7 @@ export class SharedTransport {
 
   /** pool.alloc: a typed array in the shared memory. */
   alloc(Type, length) {
+    if (this.#broken) throw this.#broken;
     if (this.#core === null) throw new PoolError('pool.alloc() needs a ready pool: await pool.ready first');
     return allocShared(this.#core.rt, this.#core.refs, Type, length);
   }
@@ -116,6 +123,7 @@ export class SharedTransport {
   }
 
   shutdown({ wait = true, cancelFutures = false } = {}) {
+    trace('shutdown: called');
     this.#closed = true;
     if (cancelFutures) this.#dispatcher.cancelPending();
     this.#shutdownPromise ??= this.#finish();
@@ -260,11 +268,13 @@ export class SharedTransport {
   }
 
   async #freeAll() {
+    trace('shutdown: freeAll');
     try {
       await this.ready;
     } catch {
       // A pool that failed to start still has to free what it made.
     }
+    trace(`shutdown: ready; busy ${this.#dispatcher.busy()}`);
     if (!this.#broken && !this.#terminating && this.#dispatcher.busy()) {
       trace(`shutdown: waiting for ${this.#dispatcher.describeBusy()}`);
       await this.#dispatcher.idle();
@@ -273,6 +283,7 @@ export class SharedTransport {
     const { rt, ptr, inlineBase } = this.#core;
     const { wasm, glue } = rt;
     glue.wp_begin_shutdown(ptr, SHUTDOWN_NOW);
+    trace('shutdown: begun');
     if (!this.#terminating && !this.#broken) {
       // Idle workers wake and exit on their own (a few ms); one that dies
       // meanwhile has left too (its death is an event: its Web Lock). Only a

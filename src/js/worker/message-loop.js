@@ -6,6 +6,7 @@
 // the first time it runs a Rust task.
 
 import { decode, Encoder } from '../shared/codec/index.js';
+import { fetchWasm } from '../shared/fetch-wasm.js';
 import { batchBytes, INLINE_BYTES_MAX, MSG, TRANSFER_BYTES } from '../shared/messages.js';
 import { FLAG_CHUNK, FLAG_NAMED, STATUS_ERROR, STATUS_OK, STATUS_PANIC } from '../shared/protocol.js';
 import { compile, explainClosure, importTaskModules } from './functions.js';
@@ -42,9 +43,7 @@ export async function serveMessages(init, loadGlue, { lifeLock, runInitializer, 
         throw notIsolated();
       }
       const glue = await loadGlue(init);
-      const response = await fetch(init.wasmUrl);
-      if (!response.ok) throw new Error(`cannot fetch ${init.wasmUrl} (${response.status})`);
-      const module = await WebAssembly.compile(await response.arrayBuffer());
+      const module = await fetchWasm(init.wasmUrl);
       const wasm = glue.initSync({ module }); // a memory of its own
       onInstance?.(glue);
       return { glue, wasm, panicBuffer: wasm.wp_panic_buffer() };

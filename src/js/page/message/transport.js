@@ -290,9 +290,8 @@ export class MessageTransport {
     started[0].then(
       ({ rustTasks: names, rustError }) => {
         // Where no instance can be made, a Rust task name is that error at the call.
-        rustTasks = names
-          ? new Set(names)
-          : Object.assign(rustError.name === 'NotIsolatedError' ? new NotIsolatedError() : new PoolError(), rustError);
+        const ErrorClass = { NotIsolatedError, BrokenPoolError }[rustError?.name] ?? PoolError;
+        rustTasks = names ? new Set(names) : Object.assign(new ErrorClass(), rustError);
       },
       () => {},
     );
