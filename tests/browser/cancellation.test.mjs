@@ -95,3 +95,59 @@ test('a signal already aborted at submit: the task never runs, even when a worke
   }`);
   assert.deepEqual(r, { outcome: 'its reason', sameWorker: true, ran: false });
 });
+
+// A timed-out task may sit behind tasks whose results its worker has not
+// sent yet: the pool still has to find and stop it, or the plain tasks the
+// stuck worker holds, and shutdown, wait forever.
+test('timeouts interleaved with plain tasks: every plain task settles and shutdown resolves', async () => {
+  const r = await inPage(`async ({ Pool, TaskOptions }) => {
+    const pool = new Pool({ workers: 3 });
+    const pending = (p, ms) => Promise.race([p.then(() => false, () => false), new Promise((r) => setTimeout(() => r(true), ms))]);
+    const timeouts = [];
+    const plain = [];
+    for (let round = 0; round < 4; round++) {
+      timeouts.push(pool.submit(() => { for (;;) {} }, new TaskOptions({ timeout: 30 })));
+      for (let i = 0; i < 10; i++) plain.push(pool.submit((x) => x * 2, round * 10 + i));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const outcomes = await Promise.all(timeouts.map((f) => f.then(() => 'resolved', (e) => e.name)));
+    const stuck = (await Promise.all(plain.map((f) => pending(f, 5000)))).filter(Boolean).length;
+    const values = stuck ? null : await Promise.all(plain);
+    const shutdownHangs = await pending(pool.shutdown(), 5000);
+    if (shutdownHangs) pool.terminate();
+    return { outcomes, stuck, values: values && values.every((v, i) => v === i * 2), shutdownHangs };
+  }`);
+  assert.deepEqual(r, {
+    outcomes: ['TimeoutError', 'TimeoutError', 'TimeoutError', 'TimeoutError'],
+    stuck: 0,
+    values: true,
+    shutdownHangs: false,
+  });
+});
+
+// An abort asks the task to stop and gives it abortGrace; its worker takes
+// no new task meanwhile, so a kill at the end of the grace costs nothing else.
+test('an abort past its grace on a worker with concurrency > 1 costs only the tasks already running there', async () => {
+  const r = await inPage(`async ({ Pool }) => {
+    await using pool = new Pool({ workers: 1, concurrency: 4 });
+    await pool.ready;
+    const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+    const ac = new AbortController();
+    // Ignores its signal, so abortGrace ends with its worker terminated.
+    const stubborn = pool.submitWith({ signal: ac.signal, abortGrace: 200 }, () => new Promise(() => {}));
+    while (!stubborn.running()) await sleep(1);
+    ac.abort();
+    // Submitted during the grace: they must not start on the doomed worker.
+    const later = Array.from({ length: 12 }, (_, i) => pool.submit(async (x) => {
+      await new Promise((r) => setTimeout(r, 20));
+      return x + 1;
+    }, i));
+    const outcomes = await Promise.all(later.map((f) => f.then((v) => v, (e) => e.name)));
+    return { aborted: await stubborn.then(() => 'resolved', (e) => e.name), outcomes };
+  }`);
+  assert.equal(r.aborted, 'AbortError');
+  assert.deepEqual(
+    r.outcomes,
+    Array.from({ length: 12 }, (_, i) => i + 1),
+  );
+});

@@ -305,3 +305,28 @@ test("a force-cancelled Rust task's stack is not handed out again while its thre
     await p.close();
   }
 });
+
+// A worker that closes itself mid-batch holds tasks it has not started (and
+// results it has not sent): those must run elsewhere, not fail.
+test('workers that close themselves amid plain tasks cost only the closing tasks', async () => {
+  const r = await inPage(
+    `async ({ Pool }) => {
+    await using pool = new Pool({ workers: 3 });
+    await pool.ready;
+    const closers = [];
+    const plain = [];
+    for (let i = 0; i < 1500; i++) {
+      if (i % 50 === 25) closers.push(pool.submit(() => { self.close(); return 'closed'; }));
+      else plain.push(pool.submit((x) => x * 2, i).then((v) => v === i * 2 ? 'ok' : 'wrong', (e) => e.name));
+      if (i % 100 === 99) await new Promise((r) => setTimeout(r, 0));
+    }
+    const closed = await Promise.all(closers.map((f) => f.then(() => 'resolved', (e) => e.name)));
+    const outcomes = await Promise.all(plain);
+    const count = (list, v) => list.filter((x) => x === v).length;
+    return { plainOk: count(outcomes, 'ok'), plainTotal: outcomes.length, closersCrashed: count(closed, 'WorkerCrashedError') + count(closed, 'resolved'), closers: closed.length };
+  }`,
+    { entry },
+  );
+  assert.equal(r.plainOk, r.plainTotal, 'every plain task gives its result');
+  assert.equal(r.closersCrashed, r.closers);
+});

@@ -123,7 +123,6 @@ export class SharedTransport {
   }
 
   shutdown({ wait = true, cancelFutures = false } = {}) {
-    trace('shutdown: called');
     this.#closed = true;
     if (cancelFutures) this.#dispatcher.cancelPending();
     this.#shutdownPromise ??= this.#finish();
@@ -268,13 +267,11 @@ export class SharedTransport {
   }
 
   async #freeAll() {
-    trace('shutdown: freeAll');
     try {
       await this.ready;
     } catch {
       // A pool that failed to start still has to free what it made.
     }
-    trace(`shutdown: ready; busy ${this.#dispatcher.busy()}`);
     if (!this.#broken && !this.#terminating && this.#dispatcher.busy()) {
       trace(`shutdown: waiting for ${this.#dispatcher.describeBusy()}`);
       await this.#dispatcher.idle();
@@ -283,7 +280,6 @@ export class SharedTransport {
     const { rt, ptr, inlineBase } = this.#core;
     const { wasm, glue } = rt;
     glue.wp_begin_shutdown(ptr, SHUTDOWN_NOW);
-    trace('shutdown: begun');
     if (!this.#terminating && !this.#broken) {
       // Idle workers wake and exit on their own (a few ms); one that dies
       // meanwhile has left too (its death is an event: its Web Lock). Only a

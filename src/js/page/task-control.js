@@ -15,7 +15,8 @@ export class TaskControl {
    * What a transport does to one task (both transports' task records, each
    * with its `future`):
    * @param {object} deps
-   * @param {(task: object) => boolean} deps.withdraw takes it back if no worker has started it
+   * @param {(task: object, stopping?: boolean) => boolean} deps.withdraw takes it back if no worker has
+   *   started it (`stopping`: it must not run on, so a worker found running it is terminated)
    * @param {(task: object) => boolean} deps.isRunning whether a worker runs it now
    * @param {(task: object) => void} deps.requestAbort tells the running task (self.wasmpool.signal)
    * @param {(task: object) => void} deps.kill terminates (and replaces) the worker running it
@@ -67,7 +68,7 @@ export class TaskControl {
   /** Settles `task` with `error` now: withdrawn if queued, its worker replaced if running. */
   stop(task, error) {
     const running = this.#isRunning(task);
-    if (!running) this.#withdraw(task);
+    if (!running) this.#withdraw(task, true);
     task.future._reject(error);
     if (running) this.killRunning(task);
   }

@@ -24,8 +24,13 @@ export const MSG = Object.freeze({
   RUN: 'run',
   /** worker → page (message transport): a DoneBatch. */
   DONE: 'done',
-  /** page → worker (message transport): `[ABORT, id]`: abort task `id` if running, skip it if not started. */
+  /**
+   * page → worker (message transport): `[ABORT, id]`: abort task `id` if running (answered STATUS_ABORTING,
+   * with every task not started returned), skip it if not started (answered STATUS_RETURNED).
+   */
   ABORT: 'abort',
+  /** worker → page (message transport): a task called self.close(); `{ running }`: the ids it was running. */
+  CLOSING: 'closing',
   /** page → worker, and its answer: instead of an InitMessage, "say you started", then nothing (page/blob-spawn.js). */
   PROBE: 'probe',
 });

@@ -25,11 +25,18 @@ export const P = Object.freeze({
 export const FLAG_ARGS_HEAP = 1; // args were allocated, not in the slot's inline area
 export const FLAG_NAMED = 2; // CODE is a task-module export name, not source
 export const FLAG_CHUNK = 4; // args are [items, flat]; result is [values, failures] (worker/run-task.js)
+// Message transport: the task may be stopped (a timeout or a signal), so its
+// worker sends the results it holds before starting it, and the page knows
+// which task a stuck worker is running.
+export const FLAG_WATCHED = 8;
 
 export const STATUS_OK = 1;
 export const STATUS_ERROR = 2; // the task threw; the result is the encoded error
 export const STATUS_PANIC = 3; // Rust code panicked; the result is the message
 export const STATUS_CRASHED = 4; // the worker died running it (written by the page)
+// Message transport only, answers in a DoneBatch that carry no value:
+export const STATUS_RETURNED = 5; // not started; the page sends it to a worker again (or drops it if settled)
+export const STATUS_ABORTING = 6; // running and asked to stop; its worker starts nothing until it ends
 
 /** Bytes of inline argument/result space per slot; larger payloads are allocated. */
 export const INLINE_BYTES = 224;

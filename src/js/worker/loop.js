@@ -63,7 +63,9 @@ export async function claimLoop({
       await oneFinishes();
       continue;
     }
-    if (inFlight.size >= concurrency) {
+    // A worker whose task was asked to stop may be terminated when its grace
+    // ends: it takes no new task until that one has finished.
+    if (inFlight.size >= concurrency || (inFlight.size > 0 && runner.abortRequested())) {
       await oneFinishes();
       continue;
     }

@@ -8,7 +8,16 @@
 import { decode, Encoder } from '../shared/codec/index.js';
 import { fetchWasm } from '../shared/fetch-wasm.js';
 import { batchBytes, INLINE_BYTES_MAX, MSG, TRANSFER_BYTES } from '../shared/messages.js';
-import { FLAG_CHUNK, FLAG_NAMED, STATUS_ERROR, STATUS_OK, STATUS_PANIC } from '../shared/protocol.js';
+import {
+  FLAG_CHUNK,
+  FLAG_NAMED,
+  FLAG_WATCHED,
+  STATUS_ABORTING,
+  STATUS_ERROR,
+  STATUS_OK,
+  STATUS_PANIC,
+  STATUS_RETURNED,
+} from '../shared/protocol.js';
 import { compile, explainClosure, importTaskModules } from './functions.js';
 import { isThenable, panicMessage, runChunk } from './run-task.js';
 
@@ -74,6 +83,13 @@ export async function serveMessages(init, loadGlue, { lifeLock, runInitializer, 
   }
   const run = new MessageWorker(init, named, rust, yieldToEventLoop);
   run.installContext();
+  // A task that closes its worker: the page hears which tasks die with it
+  // before the worker goes, so the others it holds run elsewhere.
+  const close = self.close.bind(self);
+  self.close = () => {
+    run.closing();
+    close();
+  };
   if (init.initializer) await runInitializer(init, { byName: (name) => named.get(name) });
   worker = run;
   self.postMessage(ready);
@@ -95,6 +111,7 @@ class MessageWorker {
     this._skip = new Set(); // ids the page withdrew before they started
     this._current = null;
     this._trapped = false;
+    this._closed = false;
     this._encoder = new Encoder();
     this._out = new Uint8Array(4096);
     this._outLen = 0;
@@ -136,7 +153,7 @@ class MessageWorker {
 
   /** @param {import('../shared/messages.js').RunBatch} message */
   receive(message) {
-    if (this._trapped) return;
+    if (this._trapped || this._closed) return;
     const [, n, code] = message;
     if (code !== null) for (const [id, text, named] of code) this._fns.set(id, [text, named]);
     const entryBytes = batchBytes(message, 4 + 4 * n);
@@ -146,17 +163,63 @@ class MessageWorker {
       this._queue.push({ id: message[w], fn: message[w + 1], flags: message[w + 2], args: entryBytes(start, end) });
       start = end;
     }
-    this.#pump();
+    // Sent before the page heard of an abort here: this worker may be terminated soon.
+    if (this.#aborting()) this.#returnQueued();
+    else this.#pump();
   }
 
-  /** The page aborted task `id`: tell it if it runs, skip it if it has not started. */
+  /**
+   * The page stopped task `id`. Running: its signal fires, and this worker
+   * hands back every task it has not started and takes none until it ends
+   * (the page may terminate it when abortGrace is over). Not started: it is
+   * skipped. Either way the page hears it at once.
+   */
   abort(id) {
     const task = this._running.get(id);
-    if (task === undefined) this._skip.add(id);
-    else {
+    if (task !== undefined) {
       task.aborted = true;
       task.controller?.abort(abortError());
+      this.#answer(id, STATUS_ABORTING);
+      this.#returnQueued();
+    } else {
+      for (let i = this._head; i < this._queue.length; i++) {
+        if (this._queue[i].id === id && !this._skip.has(id)) {
+          this._skip.add(id);
+          this.#answer(id, STATUS_RETURNED);
+          break;
+        }
+      }
     }
+    this.#flush();
+  }
+
+  /** A task called self.close(): send what is done, and say which tasks die with this worker. */
+  closing() {
+    if (this._closed) return;
+    this.#flush();
+    this._closed = true;
+    self.postMessage({ type: MSG.CLOSING, running: [...this._running.keys()] });
+  }
+
+  #aborting() {
+    for (const task of this._running.values()) if (task.aborted) return true;
+    return false;
+  }
+
+  // Every task not started goes back to the page, which sends it elsewhere.
+  #returnQueued() {
+    for (let i = this._head; i < this._queue.length; i++) {
+      const { id } = this._queue[i];
+      if (!this._skip.delete(id)) this.#answer(id, STATUS_RETURNED);
+    }
+    this._queue = [];
+    this._head = 0;
+    this.#flush();
+  }
+
+  // An answer without a value (STATUS_RETURNED, STATUS_ABORTING).
+  #answer(id, status) {
+    this._results.push(id, status, this._outLen);
   }
 
   // Each task is timed from the end of the one before (one clock read per
@@ -169,7 +232,7 @@ class MessageWorker {
     this._lastFlush = last;
     const concurrency = this._init.concurrency || 1;
     try {
-      while (this._head < this._queue.length && !this._trapped) {
+      while (this._head < this._queue.length && !this._trapped && !this._closed) {
         if (this._inFlight.size >= concurrency) {
           await Promise.race(this._inFlight);
           last = performance.now();
@@ -177,6 +240,8 @@ class MessageWorker {
         }
         const task = this._queue[this._head++];
         if (this._skip.delete(task.id)) continue;
+        // The page learns which task this worker runs before it starts one it may stop.
+        if (task.flags & FLAG_WATCHED && this._results.length > 0) this.#flush();
         const pending = this.#run(task, last);
         const now = performance.now();
         if (pending === null) this._busy += now - last;
@@ -278,6 +343,7 @@ class MessageWorker {
   }
 
   #result(id, status, value) {
+    if (this._closed) return; // the page settles it as crashed
     const { bytes, sendable } = this._encoder.encodeResult(value);
     if (!sendable) status = STATUS_ERROR;
     const end = this._outLen + bytes.length;
@@ -301,6 +367,7 @@ class MessageWorker {
 
   #flush(now = performance.now()) {
     this._lastFlush = now;
+    if (this._closed) return;
     const results = this._results;
     if (results.length === 0 && this._progress.length === 0) return;
     /** @type {import('../shared/messages.js').DoneBatch} */

@@ -32,6 +32,8 @@ export class TaskRunner {
     this.tasksDone = 0;
     // Rust code trapped: this instance is unusable and the page replaces the worker.
     this.trapped = false;
+    // Async tasks started and not yet finished.
+    this.running = new Set();
     this._env = env;
     this._encoder = new Encoder({ externalRef: env.refs.externalRef });
     this.panicBuffer = env.wasm.wp_panic_buffer();
@@ -51,6 +53,7 @@ export class TaskRunner {
       // freed this thread's stack and settles this task as crashed, so no
       // wasm runs here any more (core invariant 10).
       if (this.trapped) return;
+      this.running.delete(task);
       context.release(task);
       this.#writeResult(id, w, status, value, task.reports);
       this.tasksDone++;
@@ -66,6 +69,7 @@ export class TaskRunner {
       if (context.current === task) context.current = null;
       if (isThenable(value)) {
         context.current = task; // self.wasmpool.signal/progress refer to it while it awaits (concurrency 1)
+        this.running.add(task);
         return Promise.resolve(value).then((v) => finish(STATUS_OK, v), fail);
       }
       finish(STATUS_OK, value);
@@ -80,6 +84,14 @@ export class TaskRunner {
       fail(error);
       return null;
     }
+  }
+
+  /** Whether the page asked a running task to stop: its worker may be terminated when the grace ends. */
+  abortRequested() {
+    if (this.running.size === 0) return false;
+    const { i32 } = this._env.view.refresh();
+    for (const task of this.running) if (Atomics.load(i32, task.w + P.ABORT) !== 0) return true;
+    return false;
   }
 
   // Rust code trapped (a panic with panic=abort): report the panic, then

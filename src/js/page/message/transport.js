@@ -23,7 +23,14 @@ import { Future } from '../../future.js';
 import { messageWorkers } from '../../runtime.js';
 import { decode, Encoder } from '../../shared/codec/index.js';
 import { batchBytes, INLINE_BYTES_MAX, MSG, TRANSFER_BYTES } from '../../shared/messages.js';
-import { FLAG_NAMED, STATUS_OK, STATUS_PANIC } from '../../shared/protocol.js';
+import {
+  FLAG_NAMED,
+  FLAG_WATCHED,
+  STATUS_ABORTING,
+  STATUS_OK,
+  STATUS_PANIC,
+  STATUS_RETURNED,
+} from '../../shared/protocol.js';
 import { importTaskModules, TaskCodes } from '../task-codes.js';
 import { TaskControl } from '../task-control.js';
 import { WorkerPort } from './worker-port.js';
@@ -44,7 +51,14 @@ const MAX_BATCH = 256;
  *   whose worker is replaced before it ran is sent again)
  * @property {WorkerPort|null} port the worker it was handed to
  * @property {boolean} queued waiting in the page's queue
+ * @property {number} grace ms a worker has to answer when the task is stopped (its abortGrace)
+ * @property {number} [stoppedAt] when it was stopped in a worker's hands (performance.now())
  */
+
+// How long a worker has to answer when a task it holds is stopped and it
+// does not say abortGrace: past it, a worker that runs the task (or says
+// nothing at all) is presumed stuck in it and terminated.
+const ANSWER_MS = 100;
 
 export class MessageTransport {
   codes = new TaskCodes();
@@ -84,10 +98,13 @@ export class MessageTransport {
       wasmUrl: String(source.wasmUrl),
     };
     this.#control = new TaskControl({
-      withdraw: (task) => this.#withdraw(task),
+      withdraw: (task, stopping) => this.#withdraw(task, stopping),
       isRunning: (task) => this.#isRunning(task),
-      requestAbort: (task) => task.port.post([MSG.ABORT, task.id]),
-      kill: (task) => this.#replace(task.port),
+      requestAbort: (task) => {
+        task.port.post([MSG.ABORT, task.id]);
+        task.port.aborting.add(task.id); // it may be terminated when the grace ends: send it nothing
+      },
+      kill: (task) => this.#replace(task.port, { through: task }),
     });
     this.ready = this.#start();
     this.ready.catch((error) => this.#breakPool(error));
@@ -106,7 +123,19 @@ export class MessageTransport {
 
   /** A new task's Future, with its TaskOptions (timeout, signal) applied. */
   enqueue(code, bytes, flags, options = null) {
-    const task = { id: this.#nextId++, future: null, code, flags, bytes: bytes.slice(), port: null, queued: true };
+    // A task that may be stopped is watched: its worker reports what it finished before starting it.
+    const watched = options && (options.timeout !== undefined || options.signal) ? FLAG_WATCHED : 0;
+    /** @type {MessageTask} */
+    const task = {
+      id: this.#nextId++,
+      future: null,
+      code,
+      flags: flags | watched,
+      bytes: bytes.slice(),
+      port: null,
+      queued: true,
+      grace: options?.abortGrace ?? ANSWER_MS,
+    };
     task.future = new Future({
       withdraw: () => this.#withdraw(task),
       isRunning: () => this.#isRunning(task),
@@ -150,28 +179,53 @@ export class MessageTransport {
     return false;
   }
 
-  // Out of the queue, or out of a worker's hands before it starts it (the
-  // worker skips it on MSG.ABORT).
-  #withdraw(task) {
+  // Out of the queue, or out of a worker's hands before it starts it: the
+  // worker skips it on MSG.ABORT and answers, and it stays the worker's
+  // until then. The page cannot see a worker start a task, only the results
+  // it has sent: a task `stopping` (a timeout, a signal, force-cancel) that
+  // turns out to run, or whose worker says nothing, has its worker
+  // terminated once the task's grace is over (#reap).
+  #withdraw(task, stopping = false) {
     if (task.queued) {
       task.queued = false;
       this.#queued--;
     } else if (task.port === null || task.port.gone || this.#isRunning(task)) {
       return false;
     } else {
-      task.port.inflight.delete(task.id);
-      task.port.post([MSG.ABORT, task.id]);
-      this.#schedule();
+      const port = task.port;
+      port.post([MSG.ABORT, task.id]);
+      if (stopping) {
+        task.stoppedAt = performance.now();
+        port.stopped.add(task);
+        setTimeout(() => this.#reap(port), task.grace + 1);
+      }
     }
     this.#checkIdle();
     return true;
+  }
+
+  // Terminates a worker that still holds a stopped task past its grace and
+  // runs it (it holds a running place), or has said nothing since it was
+  // told (a task that was not watched gives no place to go by).
+  #reap(port) {
+    if (port.gone) return;
+    const now = performance.now();
+    for (const task of port.stopped) {
+      if (now < task.stoppedAt + task.grace) continue;
+      const silent = !(task.flags & FLAG_WATCHED) && port.heardAt < task.stoppedAt;
+      if (silent || this.#isRunning(task)) {
+        this.#replace(port, { through: task });
+        return;
+      }
+    }
   }
 
   // A started worker that holds no task, once tasks can be sent.
   #idlePort() {
     if (!this.#codesReady) return null;
     for (const port of this.#ports)
-      if (port && !port.gone && port.started && port.inflight.size === 0 && port.quota > 0) return port;
+      if (port && !port.gone && port.started && port.inflight.size === 0 && port.quota > 0 && port.aborting.size === 0)
+        return port;
     return null;
   }
 
@@ -195,7 +249,9 @@ export class MessageTransport {
     let total = this.#queued;
     for (const port of live) total += port.inflight.size;
     const target = Math.ceil(total / live.length);
-    const ports = live.filter((p) => p.started).sort((a, b) => a.inflight.size - b.inflight.size);
+    const ports = live
+      .filter((p) => p.started && p.aborting.size === 0)
+      .sort((a, b) => a.inflight.size - b.inflight.size);
     for (const port of ports) {
       let share = target - port.inflight.size;
       while (share > 0 && this.#queued > 0) {
@@ -262,21 +318,42 @@ export class MessageTransport {
     const [, busy, progress, , n] = message;
     if (progress !== null) for (const [id, value] of progress) port.inflight.get(id)?.future._progress(value);
     const entryBytes = batchBytes(message, 5 + 3 * n);
+    const returned = [];
+    let ran = 0;
     let start = 0;
     for (let w = 5; w < 5 + 3 * n; w += 3) {
-      const task = port.inflight.get(message[w]);
-      const end = message[w + 2];
-      if (task !== undefined) {
-        port.inflight.delete(task.id);
-        settle(task.future, message[w + 1], entryBytes(start, end));
+      const [id, status, end] = [message[w], message[w + 1], message[w + 2]];
+      const task = port.inflight.get(id);
+      if (status === STATUS_ABORTING) port.aborting.add(id);
+      else if (task !== undefined) {
+        port.inflight.delete(id);
+        port.aborting.delete(id);
+        port.stopped.delete(task);
+        if (status !== STATUS_RETURNED) {
+          ran++;
+          settle(task.future, status, entryBytes(start, end));
+        } else if (!task.future.done()) returned.push(task);
       }
       start = end;
     }
+    if (returned.length > 0) this.#requeue(returned);
     this.#busyMs = 0.8 * this.#busyMs + busy;
-    this.#busyTasks = 0.8 * this.#busyTasks + n;
-    if (port.quota === 0 && port.inflight.size === 0) this.#replace(port); // maxTasksPerChild
+    this.#busyTasks = 0.8 * this.#busyTasks + ran;
+    if (port.quota === 0 && port.inflight.size === 0)
+      this.#replace(port); // maxTasksPerChild
+    else if (port.stopped.size > 0) this.#reap(port);
     if (this.#queued > 0) this.#schedule();
     this.#checkIdle();
+  }
+
+  // Tasks a worker gave back or will not run: to the front of the queue, in order.
+  #requeue(tasks) {
+    for (const task of tasks) {
+      task.port = null;
+      task.queued = true;
+    }
+    this.#queue.splice(this.#head, 0, ...tasks);
+    this.#queued += tasks.length;
   }
 
   // ---- the workers' life ----
@@ -313,6 +390,7 @@ export class MessageTransport {
     const port = new WorkerPort(this.#spawnWorker, init, index, this.#config.maxTasksPerChild || Infinity, {
       onDone: (p, batch) => this.#onDone(p, batch),
       onPanicked: (p) => this.#replace(p, { ran: false }),
+      onClosing: (p, running) => this.#replace(p, { crashed: true, running: new Set(running) }),
       onDied: (p) => this.#replace(p, { crashed: true }),
     });
     this.#ports[index] = port;
@@ -325,27 +403,28 @@ export class MessageTransport {
   // A worker is terminated (a task's timeout or cancel, maxTasksPerChild),
   // died (`crashed`) or trapped (`ran: false`: it runs none of the tasks it
   // still holds). The tasks it was running settle (a crash is their error);
-  // the ones it had not started go back to the front of the queue.
-  #replace(port, { crashed = false, ran = true } = {}) {
+  // the ones it had not started go back to the front of the queue. Which
+  // ones ran: `running` (ids) where the worker said so as it closed, else
+  // the first `concurrency` it holds (it runs them in order), and none after
+  // `through`, the task it is terminated for (stuck in it, it starts no other).
+  #replace(port, { crashed = false, ran = true, running = null, through = null } = {}) {
     if (port.gone) return;
     port.stop();
     const held = [...port.inflight.values()];
     port.inflight.clear();
-    const running = ran ? this.#config.concurrency : 0;
+    port.aborting.clear();
+    port.stopped.clear();
+    let places = ran ? this.#config.concurrency : 0;
+    if (through !== null && held.includes(through)) places = Math.min(places, held.indexOf(through) + 1);
     const error = new WorkerCrashedError(
       crashed ? 'the worker running this task died' : 'the worker running this task was terminated',
     );
     const requeue = [];
     for (const [i, task] of held.entries()) {
-      if (i < running) task.future._reject(error);
-      else if (!task.future.done()) {
-        task.port = null;
-        task.queued = true;
-        requeue.push(task);
-      }
+      if (running ? running.has(task.id) : i < places) task.future._reject(error);
+      else if (!task.future.done()) requeue.push(task);
     }
-    this.#queue.splice(this.#head, 0, ...requeue);
-    this.#queued += requeue.length;
+    this.#requeue(requeue);
     if (!this.#terminating && !this.#broken && (!this.#closed || this.#busy())) {
       this.#spawn(port.index).catch((e) => this.#breakPool(e));
     }

@@ -6,11 +6,21 @@ import { BrokenPoolError } from '../../errors.js';
 import { MSG } from '../../shared/messages.js';
 import { newWorkerName, whenWorkerGone } from '../life-lock.js';
 
+// How long the page waits, after a worker's lock says it died, for what the
+// worker posted before it died.
+const DEATH_SETTLE_MS = 20;
+
 export class WorkerPort {
   /** Tasks handed to this worker and not yet answered, by id, in the order sent. */
   inflight = new Map();
   /** Code ids this worker has received the text of. */
   codes = new Set();
+  /** Ids of tasks it runs that the page asked to stop: it is sent nothing until they end. */
+  aborting = new Set();
+  /** Tasks it holds that were stopped (MessageTask.stoppedAt), until it answers for them. */
+  stopped = new Set();
+  /** performance.now() when it last posted to the page. */
+  heardAt = 0;
   /** Tasks left before maxTasksPerChild retires it. */
   quota;
   /** True once it runs no more tasks (retired, killed or dead). */
@@ -27,7 +37,7 @@ export class WorkerPort {
   /**
    * @param {(name: string) => Worker} spawnWorker
    * @param {object} init the MessageInitMessage fields common to every worker (shared/messages.js)
-   * @param {object} events `{ onDone(port, batch), onPanicked(port), onDied(port) }`
+   * @param {object} events `{ onDone(port, batch), onPanicked(port), onClosing(port, running), onDied(port) }`
    */
   constructor(spawnWorker, init, index, quota, events) {
     this.index = index;
@@ -38,6 +48,7 @@ export class WorkerPort {
     this.worker = spawnWorker(name);
     this.ready = new Promise((resolve, reject) => {
       this.worker.onmessage = ({ data }) => {
+        this.heardAt = performance.now();
         if (Array.isArray(data))
           events.onDone(this, data); // a DoneBatch
         else if (data.type === MSG.READY) {
@@ -46,6 +57,7 @@ export class WorkerPort {
           resolve(data);
         } else if (data.type === MSG.ERROR) reject(new BrokenPoolError(`a worker failed to start: ${data.message}`));
         else if (data.type === MSG.PANICKED) events.onPanicked(this);
+        else if (data.type === MSG.CLOSING) events.onClosing(this, data.running);
       };
       this.worker.onerror = (event) => {
         event.preventDefault?.();
@@ -68,7 +80,11 @@ export class WorkerPort {
   // crash, self.close()). Requested once it started: it holds the lock by then.
   #watchForDeath(name) {
     whenWorkerGone(name, () => {
-      if (!this.gone) this.#events.onDied(this);
+      // What it posted before it died (CLOSING, its last results) may still
+      // be on its way: the lock can be released first (Firefox).
+      setTimeout(() => {
+        if (!this.gone) this.#events.onDied(this);
+      }, DEATH_SETTLE_MS);
     });
   }
 
