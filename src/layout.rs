@@ -6,7 +6,7 @@
 //! Nothing here is a new number: every entry refers to the definition the
 //! Rust code itself uses (`size_of`/`offset_of!` of the `repr(C)` structs,
 //! the consts of `sched`). A unit test renders the table as
-//! `src/js/shared/layout-constants.js`, which the JS layer imports, and fails
+//! `src/js/common/layout-constants.js`, which the JS layer imports, and fails
 //! if the committed file differs (`WASMPOOL_BLESS=1 cargo test --lib layout`
 //! rewrites it). [`LAYOUT_HASH`], exported as `wp_layout_hash()` and as the
 //! file's `LAYOUT_HASH`, lets the JS detect a wasm module built from other
@@ -142,7 +142,7 @@ fn render_js() -> String {
 mod tests {
     use super::*;
 
-    const GENERATED: &str = "src/js/shared/layout-constants.js";
+    const GENERATED: &str = "src/js/common/layout-constants.js";
 
     #[test]
     fn layout_constants_js_matches_the_table() {

@@ -18,5 +18,5 @@ export { Future } from './future.js';
 export { defaultChunksize, MapResult } from './map.js';
 export { AsyncResult, IMapIterator, MultiprocessingPool, multiprocessing } from './multiprocessing.js';
 export { MAX_WORKERS, Pool, TaskOptions } from './page/pool.js';
-export { CloneError } from './shared/codec/index.js';
+export { CloneError } from './common/codec/index.js';
 export { ALL_COMPLETED, asCompleted, FIRST_COMPLETED, FIRST_EXCEPTION, wait } from './waiting.js';

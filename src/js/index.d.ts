@@ -1,7 +1,7 @@
 /// <reference lib="esnext.disposable" />
 // Public types of wasmpool.
 
-export { CloneError, type CloneErrorCode } from './shared/codec/index.js';
+export { CloneError, type CloneErrorCode } from './common/codec/index.js';
 
 /** Most workers one pool may have. */
 export declare const MAX_WORKERS: number;

@@ -21,7 +21,7 @@ import initGlue, {
 } from '../../pkg/wasmpool.js';
 import { blobSpawner } from './page/blob-spawn.js';
 import { setRuntimeSource } from './runtime.js';
-import { fetchWasm } from './shared/fetch-wasm.js';
+import { fetchWasm } from './common/fetch-wasm.js';
 
 // The page's later workers start from a blob: copy of this script (page/blob-spawn.js).
 const spawnWorker = blobSpawner(

@@ -12,8 +12,8 @@
 
 import { BrokenPoolError, NotIsolatedError } from './errors.js';
 import { platform } from './platform.js';
-import { checkLayout } from './shared/layout.js';
-import { THREAD_STACK_BYTES } from './shared/layout-constants.js';
+import { checkLayout } from './common/layout.js';
+import { THREAD_STACK_BYTES } from './common/layout-constants.js';
 
 let source = null;
 let loading = null;

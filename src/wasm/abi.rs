@@ -60,7 +60,7 @@ fn pool_with_task(handle: u32, id: u32) -> Option<&'static Shared> {
 // ---- layout: the offsets and codes themselves are in crate::layout ----
 
 /// The hash of `crate::layout`'s table, which the JS layer compares with its
-/// own copy (`LAYOUT_HASH` of src/js/shared/layout-constants.js) at start-up.
+/// own copy (`LAYOUT_HASH` of src/js/common/layout-constants.js) at start-up.
 #[wasm_bindgen]
 pub fn wp_layout_hash() -> u32 {
     crate::layout::LAYOUT_HASH

@@ -1,11 +1,11 @@
-// The argument/result codec (src/js/shared/codec): round trips, identity,
+// The argument/result codec (src/js/common/codec): round trips, identity,
 // shared-memory input, by-reference values, rejections with paths and codes,
 // and a randomized property test.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CloneError, decode, Encoder } from '../../src/js/shared/codec/index.js';
-import * as tags from '../../src/js/shared/codec/tags.js';
+import { CloneError, decode, Encoder } from '../../src/js/common/codec/index.js';
+import * as tags from '../../src/js/common/codec/tags.js';
 import { Rng } from '../shared/rng.mjs';
 
 const enc = new Encoder();

@@ -16,7 +16,7 @@ import ts from 'typescript';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 // The modules pkg/worker.js bundles (besides wasm-bindgen's glue, checked below).
-const WORKER_SOURCES = ['src/js/worker.js', 'src/js/worker', 'src/js/shared'];
+const WORKER_SOURCES = ['src/js/worker.js', 'src/js/worker', 'src/js/common'];
 
 function jsFiles(rel) {
   const full = path.join(ROOT, rel);

@@ -17,7 +17,7 @@
 // on a page that starts no worker after its first pool's: it costs that page
 // nothing, not even a message in its steady state (tests/browser/submit.test.mjs
 // counts them).
-import { MSG } from '../shared/messages.js';
+import { MSG } from '../common/messages.js';
 
 /**
  * `spawnFromUrl(name)` → a module Worker from the script's URL. Returns

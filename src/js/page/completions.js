@@ -11,9 +11,9 @@
 
 import { PanicError, WorkerCrashedError } from '../errors.js';
 import { platform } from '../platform.js';
-import { decode } from '../shared/codec/index.js';
-import { completionWords } from '../shared/layout.js';
-import { P, STATUS_CRASHED, STATUS_OK, STATUS_PANIC } from '../shared/protocol.js';
+import { decode } from '../common/codec/index.js';
+import { completionWords } from '../common/layout.js';
+import { P, STATUS_CRASHED, STATUS_OK, STATUS_PANIC } from '../common/protocol.js';
 
 const HAS_WAIT_ASYNC = typeof Atomics.waitAsync === 'function';
 

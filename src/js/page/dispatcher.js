@@ -6,9 +6,9 @@
 // empties as results arrive, and the promises waiting for the pool to be idle.
 
 import { Future } from '../future.js';
-import { Encoder } from '../shared/codec/index.js';
-import { slotOf } from '../shared/layout.js';
-import { FLAG_ARGS_HEAP, FLAG_NAMED, INLINE_BYTES, P } from '../shared/protocol.js';
+import { Encoder } from '../common/codec/index.js';
+import { slotOf } from '../common/layout.js';
+import { FLAG_ARGS_HEAP, FLAG_NAMED, INLINE_BYTES, P } from '../common/protocol.js';
 import { TaskCodes } from './task-codes.js';
 
 /**

@@ -3,7 +3,7 @@
 // allowed, before anything reaches a worker.
 
 import { platform } from '../platform.js';
-import { MAX_SLOTS, MAX_WORKERS } from '../shared/layout-constants.js';
+import { MAX_SLOTS, MAX_WORKERS } from '../common/layout-constants.js';
 import { checkTimeout } from '../waiting.js';
 
 /** Most workers one pool may have (the size of its worker table in the core). */

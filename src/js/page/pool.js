@@ -11,7 +11,7 @@ import { QueueFullError } from '../errors.js';
 import { Future } from '../future.js';
 import { MapResult, parseMapArgs } from '../map.js';
 import { canShareMemory } from '../runtime.js';
-import { FLAG_CHUNK } from '../shared/protocol.js';
+import { FLAG_CHUNK } from '../common/protocol.js';
 import { MessageTransport } from './message/transport.js';
 import { detach, poolConfig, TaskOptions } from './options.js';
 import { SharedTransport } from './shared-transport.js';

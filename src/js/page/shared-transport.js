@@ -9,11 +9,11 @@
 import { BrokenPoolError, PoolError, ShutdownError } from '../errors.js';
 import { platform } from '../platform.js';
 import { assertIsolated, loadRuntime, messageWorkers, threadStartTrapped } from '../runtime.js';
-import { CoreView } from '../shared/layout.js';
-import { SHUTDOWN_NOW } from '../shared/layout-constants.js';
-import { MSG } from '../shared/messages.js';
-import { INLINE_BYTES, P } from '../shared/protocol.js';
-import { SharedRefs } from '../shared/refs.js';
+import { CoreView } from '../common/layout.js';
+import { SHUTDOWN_NOW } from '../common/layout-constants.js';
+import { MSG } from '../common/messages.js';
+import { INLINE_BYTES, P } from '../common/protocol.js';
+import { SharedRefs } from '../common/refs.js';
 import { Completions } from './completions.js';
 import { Dispatcher } from './dispatcher.js';
 import { allocShared } from './shared-arrays.js';

@@ -4,9 +4,9 @@
 
 import { BrokenPoolError } from '../errors.js';
 import { markThreadStartTrapped } from '../runtime.js';
-import { inThreadStart, takeThreadMemory } from '../shared/layout.js';
-import { THREAD_STACK_ALIGN } from '../shared/layout-constants.js';
-import { MSG } from '../shared/messages.js';
+import { inThreadStart, takeThreadMemory } from '../common/layout.js';
+import { THREAD_STACK_ALIGN } from '../common/layout-constants.js';
+import { MSG } from '../common/messages.js';
 import { newWorkerName, whenWorkerGone } from './life-lock.js';
 import { trace } from './trace.js';
 
@@ -62,7 +62,7 @@ export class WorkerHandle {
    * Starts a worker in table slot `index`.
    * @param {object} core `{ rt, ptr, view, init }`: the runtime, the pool's
    *   handle, its CoreView and the fields of the InitMessage
-   *   (shared/messages.js) common to every worker
+   *   (common/messages.js) common to every worker
    * @param {object} events `{ onWake(), onProgress(data), onExited(handle, retired), onDied(handle) }`
    * @param {{ worker, uid, name }} [spawned] a worker spawned ahead (spawnAhead), else one is spawned now
    */

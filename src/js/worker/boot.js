@@ -4,15 +4,15 @@
 // It instantiates the page's compiled module on the page's shared memory,
 // imports the task modules, runs the initializer, then claims and runs tasks
 // (loop.js) until told to leave. No message crosses per task; postMessage
-// carries only start-up, exit and rare events (shared/messages.js).
+// carries only start-up, exit and rare events (common/messages.js).
 //
 // Two entries use it: worker.js (the npm package's worker, bundled with the
 // package's wasm-bindgen glue) and embedded.js (a Rust crate's pool, which
 // imports that crate's glue by URL).
 
-import { CoreView } from '../shared/layout.js';
-import { MSG } from '../shared/messages.js';
-import { SharedRefs } from '../shared/refs.js';
+import { CoreView } from '../common/layout.js';
+import { MSG } from '../common/messages.js';
+import { SharedRefs } from '../common/refs.js';
 import { TaskContext } from './context.js';
 import { compile, importTaskModules, TaskFunctions } from './functions.js';
 import { claimLoop, LoopEnd } from './loop.js';
@@ -61,7 +61,7 @@ function reportStartFailure(error) {
   self.postMessage({ type: MSG.ERROR, message, stack: error?.stack, threadStart: error?.threadStart === true });
 }
 
-/** @param {import('../shared/messages.js').InitMessage} init */
+/** @param {import('../common/messages.js').InitMessage} init */
 async function serve(init, glue, refs, lifeLock) {
   const { memory, pool, poolAddress, index } = init;
   const wasm = startWasmThread(glue, init);

@@ -2,8 +2,8 @@
 // TaskContext type of index.d.ts): ids, its abort signal, progress reports.
 // The context tracks which task is current, so these always refer to it.
 
-import { MSG } from '../shared/messages.js';
-import { P } from '../shared/protocol.js';
+import { MSG } from '../common/messages.js';
+import { P } from '../common/protocol.js';
 
 const abortError = () => new DOMException('the task was aborted', 'AbortError');
 
@@ -18,7 +18,7 @@ export class RunningTask {
 }
 
 export class TaskContext {
-  /** @param {import('../shared/layout.js').CoreView} view */
+  /** @param {import('../common/layout.js').CoreView} view */
   constructor(view) {
     // The task whose code is running now (or awaiting), or null.
     this.current = null;

@@ -3,7 +3,7 @@
 // compiled once per worker. The page gives each distinct code an id
 // (page/task-codes.js); the worker caches by that id.
 
-import { FLAG_NAMED, P } from '../shared/protocol.js';
+import { FLAG_NAMED, P } from '../common/protocol.js';
 
 export class TaskFunctions {
   constructor(named, glue) {

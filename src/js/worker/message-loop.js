@@ -5,9 +5,9 @@
 // no shared memory: it imports the glue's wasm into an instance of its own
 // the first time it runs a Rust task.
 
-import { decode, Encoder } from '../shared/codec/index.js';
-import { fetchWasm } from '../shared/fetch-wasm.js';
-import { batchBytes, INLINE_BYTES_MAX, MSG, TRANSFER_BYTES } from '../shared/messages.js';
+import { decode, Encoder } from '../common/codec/index.js';
+import { fetchWasm } from '../common/fetch-wasm.js';
+import { batchBytes, INLINE_BYTES_MAX, MSG, TRANSFER_BYTES } from '../common/messages.js';
 import {
   FLAG_CHUNK,
   FLAG_NAMED,
@@ -17,7 +17,7 @@ import {
   STATUS_OK,
   STATUS_PANIC,
   STATUS_RETURNED,
-} from '../shared/protocol.js';
+} from '../common/protocol.js';
 import { compile, explainClosure, importTaskModules } from './functions.js';
 import { isThenable, panicMessage, runChunk } from './run-task.js';
 
@@ -27,7 +27,7 @@ const abortError = () => new DOMException('the task was aborted', 'AbortError');
 
 /**
  * Serves the message transport: `init` is the MessageInitMessage
- * (shared/messages.js), `loadGlue(init)` the wasm-bindgen glue, `boot` the
+ * (common/messages.js), `loadGlue(init)` the wasm-bindgen glue, `boot` the
  * helpers boot.js shares (`lifeLock`, held once it resolves, `runInitializer`, `yieldToEventLoop`)
  * and serveWorker's `onInstance`.
  */
@@ -151,7 +151,7 @@ class MessageWorker {
     });
   }
 
-  /** @param {import('../shared/messages.js').RunBatch} message */
+  /** @param {import('../common/messages.js').RunBatch} message */
   receive(message) {
     if (this._trapped || this._closed) return;
     const [, n, code] = message;
@@ -370,7 +370,7 @@ class MessageWorker {
     if (this._closed) return;
     const results = this._results;
     if (results.length === 0 && this._progress.length === 0) return;
-    /** @type {import('../shared/messages.js').DoneBatch} */
+    /** @type {import('../common/messages.js').DoneBatch} */
     const message = [MSG.DONE, this._busy, this._progress.length ? this._progress : null, null, results.length / 3];
     for (const word of results) message.push(word);
     const len = this._outLen;
@@ -386,7 +386,7 @@ class MessageWorker {
 }
 
 // What the page sees as a NotIsolatedError (a task's error crosses by name:
-// shared/codec). Not that class: errors.js would put 1.3 KB more into every
+// common/codec). Not that class: errors.js would put 1.3 KB more into every
 // worker's script, which each worker parses as it starts (README, Limitations).
 function notIsolated() {
   const error = new Error(

@@ -3,10 +3,10 @@
 // it in the core. Synchronous tasks never leave this path; only a thenable
 // result costs a promise.
 
-import { CloneError, decode, Encoder } from '../shared/codec/index.js';
-import { slotOf } from '../shared/layout.js';
-import { COMPLETED_MAIN_WAITING } from '../shared/layout-constants.js';
-import { MSG } from '../shared/messages.js';
+import { CloneError, decode, Encoder } from '../common/codec/index.js';
+import { slotOf } from '../common/layout.js';
+import { COMPLETED_MAIN_WAITING } from '../common/layout-constants.js';
+import { MSG } from '../common/messages.js';
 import {
   FLAG_ARGS_HEAP,
   FLAG_CHUNK,
@@ -16,7 +16,7 @@ import {
   STATUS_ERROR,
   STATUS_OK,
   STATUS_PANIC,
-} from '../shared/protocol.js';
+} from '../common/protocol.js';
 import { RunningTask } from './context.js';
 import { explainClosure } from './functions.js';
 

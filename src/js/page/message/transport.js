@@ -21,8 +21,8 @@ import {
 } from '../../errors.js';
 import { Future } from '../../future.js';
 import { messageWorkers } from '../../runtime.js';
-import { decode, Encoder } from '../../shared/codec/index.js';
-import { batchBytes, INLINE_BYTES_MAX, MSG, TRANSFER_BYTES } from '../../shared/messages.js';
+import { decode, Encoder } from '../../common/codec/index.js';
+import { batchBytes, INLINE_BYTES_MAX, MSG, TRANSFER_BYTES } from '../../common/messages.js';
 import {
   FLAG_NAMED,
   FLAG_WATCHED,
@@ -30,7 +30,7 @@ import {
   STATUS_OK,
   STATUS_PANIC,
   STATUS_RETURNED,
-} from '../../shared/protocol.js';
+} from '../../common/protocol.js';
 import { importTaskModules, TaskCodes } from '../task-codes.js';
 import { TaskControl } from '../task-control.js';
 import { WorkerPort } from './worker-port.js';
@@ -283,7 +283,7 @@ export class MessageTransport {
       this.#head = 0;
     }
     if (batch.length === 0) return;
-    /** @type {import('../../shared/messages.js').RunBatch} */
+    /** @type {import('../../common/messages.js').RunBatch} */
     const message = [MSG.RUN, batch.length, null, null];
     let end = 0;
     for (const task of batch) {
@@ -313,7 +313,7 @@ export class MessageTransport {
     port.post(message, end >= TRANSFER_BYTES ? [message[3].buffer] : undefined);
   }
 
-  /** @param {import('../../shared/messages.js').DoneBatch} message */
+  /** @param {import('../../common/messages.js').DoneBatch} message */
   #onDone(port, message) {
     const [, busy, progress, , n] = message;
     if (progress !== null) for (const [id, value] of progress) port.inflight.get(id)?.future._progress(value);

@@ -3,7 +3,7 @@
 // the tasks the page handed it (in order), so killing it is just terminate().
 
 import { BrokenPoolError } from '../../errors.js';
-import { MSG } from '../../shared/messages.js';
+import { MSG } from '../../common/messages.js';
 import { newWorkerName, whenWorkerGone } from '../life-lock.js';
 
 // How long the page waits, after a worker's lock says it died, for what the
@@ -36,7 +36,7 @@ export class WorkerPort {
 
   /**
    * @param {(name: string) => Worker} spawnWorker
-   * @param {object} init the MessageInitMessage fields common to every worker (shared/messages.js)
+   * @param {object} init the MessageInitMessage fields common to every worker (common/messages.js)
    * @param {object} events `{ onDone(port, batch), onPanicked(port), onClosing(port, running), onDied(port) }`
    */
   constructor(spawnWorker, init, index, quota, events) {

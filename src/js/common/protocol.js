@@ -8,7 +8,7 @@ export const P = Object.freeze({
   FN: 0, // function id, unique per pool
   CODE_PTR: 1, // address of the function's source (or task name), UTF-8
   CODE_LEN: 2,
-  ARGS_PTR: 3, // encoded arguments (shared/codec/)
+  ARGS_PTR: 3, // encoded arguments (common/codec/)
   ARGS_LEN: 4,
   FLAGS: 5, // FLAG_* below
   STATUS: 6, // STATUS_* below, written with the result

@@ -18,7 +18,7 @@ export const MSG = Object.freeze({
   EXITED: 'exited',
   /** worker → page: Rust code trapped; this instance is unusable and must be replaced. */
   PANICKED: 'panicked',
-  /** page → worker: `{ id, buffer }`, a SharedArrayBuffer a task refers to by id (shared/refs.js). */
+  /** page → worker: `{ id, buffer }`, a SharedArrayBuffer a task refers to by id (common/refs.js). */
   SHARED_BUFFER: 'sab',
   /** page → worker (message transport): a RunBatch (an array, as DONE and ABORT). */
   RUN: 'run',

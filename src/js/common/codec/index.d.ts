@@ -1,4 +1,4 @@
-/** Why a value cannot be sent (see src/js/shared/codec/errors.js). */
+/** Why a value cannot be sent (see src/js/common/codec/errors.js). */
 export type CloneErrorCode =
   | 'FUNCTION'
   | 'SYMBOL'
