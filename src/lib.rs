@@ -46,7 +46,9 @@
 //! (`src/sched/README.md`), target-independent and tested natively with
 //! `std::thread`; the `wasm_bindgen` exports the JS layer calls (`wasm::abi`)
 //! are a thin layer over it, and `src/layout.rs` is the one place the numbers
-//! both sides use are written.
+//! both sides use are written. The task registry (name, id and function of
+//! every Rust task JavaScript can submit) is the `tasks` module, which both the
+//! exports and the Rust API use.
 //!
 //! # Features
 //!
@@ -66,12 +68,18 @@ mod layout;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod sched;
 
+// wasm32 only: the task registry (`tasks`), used by the Rust API (`api`) and
+// by the exports (`wasm`), neither of which uses the other.
 #[cfg(target_arch = "wasm32")]
 mod api;
 #[cfg(all(target_arch = "wasm32", feature = "rayon"))]
 pub mod parallel;
 #[cfg(target_arch = "wasm32")]
+mod tasks;
+#[cfg(target_arch = "wasm32")]
 mod wasm;
 
 #[cfg(target_arch = "wasm32")]
-pub use api::{register_task, Pool, PoolOptions, TaskError, TaskFn, TaskFuture};
+pub use api::{Pool, PoolOptions, TaskError, TaskFuture};
+#[cfg(target_arch = "wasm32")]
+pub use tasks::{register_task, TaskFn};

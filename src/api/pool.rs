@@ -12,8 +12,8 @@
 //! the task's JS Future does. Addresses are registered while pending, so a
 //! page script cannot make a worker call an arbitrary address.
 
-use super::closure::{self, Job};
 use super::{embedded, PoolOptions, TaskError, TaskFuture};
+use crate::tasks::closure::{self, Job};
 use js_sys::{Function, Promise, Reflect};
 use std::cell::OnceCell;
 use std::sync::atomic::{AtomicPtr, Ordering::Release};

@@ -16,10 +16,10 @@
 //! every call an allocation. Either way no memory is touched.
 
 use super::{alloc, panic, pools};
-use crate::api::tasks;
 use crate::sched::pool::{Completed, Next, Shared};
 use crate::sched::task::{TaskId, MAX_SLOTS, MAX_WORKERS};
 use crate::sched::worker::{status, WorkerRecord};
+use crate::tasks;
 use js_sys::Array;
 use std::alloc::Layout;
 use std::sync::atomic::Ordering::SeqCst;
@@ -317,7 +317,7 @@ pub fn wp_panic_buffer() -> u32 {
     panic::buffer_address()
 }
 
-// ---- Rust tasks by name (crate::api::tasks) ----
+// ---- Rust tasks by name (crate::tasks) ----
 
 #[wasm_bindgen]
 pub fn wp_has_task(name: &str) -> bool {

@@ -1,14 +1,25 @@
-//! Rust tasks callable from JS by name: `pool.submit('is_prime', 97)`.
+//! The task registry: Rust tasks callable from JS by name
+//! (`pool.submit('is_prime', 97)`), each name's id, and the function an id
+//! runs. Both the Rust API (`crate::api`, which submits closures through the
+//! built-in task) and the `wp_*` exports (`crate::wasm::abi`, which resolve
+//! and run tasks) use it; it uses neither.
 //!
 //! A task is a plain `fn(Array) -> Result<JsValue, JsValue>`; arguments and
 //! results cross with `serde-wasm-bindgen` or js-sys types. The registry is a
 //! static in the shared memory, so a task registered on the page (before or
 //! after the pool starts) is visible to every worker; it is guarded by a spin
-//! lock because the page's main thread must never block on a futex.
+//! lock because the page's main thread must never block on a futex
+//! (`registry`).
+//!
+//! - `closure`: the built-in task that runs a closure submitted from Rust, and
+//!   the pending closures it may run.
+//! - `registry`: the spin-locked list in a `static` that both are kept in.
 
-use super::closure;
-use crate::wasm::registry::Registry;
+pub(crate) mod closure;
+mod registry;
+
 use js_sys::Array;
+use registry::Registry;
 use wasm_bindgen::JsValue;
 
 /// The signature of a Rust task.

@@ -16,16 +16,16 @@
 //! taking (and dropping) that newer one. (Measured before the ticket: 2 of 10
 //! runs of `tests/web.rs` failed a submit with "not a pending Rust closure".)
 
-use crate::wasm::registry::Registry;
+use super::registry::Registry;
 use js_sys::Array;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use wasm_bindgen::JsValue;
 
 /// A closure on its way to a worker.
-pub(super) type Job = Box<dyn FnOnce() + Send>;
+pub(crate) type Job = Box<dyn FnOnce() + Send>;
 
 /// The name of the built-in task that runs a closure submitted from Rust.
-pub(super) const TASK_NAME: &str = "__wasmpool_closure";
+pub(crate) const TASK_NAME: &str = "__wasmpool_closure";
 
 /// Pending closures: `(address, ticket)`.
 static PENDING: Registry<(u32, u32)> = Registry::new();
@@ -35,7 +35,7 @@ static NEXT_TICKET: AtomicU32 = AtomicU32::new(0);
 
 /// Boxes `job` and registers it. Returns `(address, ticket)`: the address is
 /// the task's argument, the ticket what [`discard`] needs with it.
-pub(super) fn pend(job: Job) -> (u32, u32) {
+pub(crate) fn pend(job: Job) -> (u32, u32) {
     let address = Box::into_raw(Box::new(job)) as u32;
     let ticket = NEXT_TICKET.fetch_add(1, Relaxed);
     PENDING.push((address, ticket));
@@ -45,7 +45,7 @@ pub(super) fn pend(job: Job) -> (u32, u32) {
 /// Drops the closure that submit `ticket` boxed at `address` if no worker has
 /// taken it: its task settled without running it. Called on the page when the
 /// task's future settles.
-pub(super) fn discard(address: u32, ticket: u32) {
+pub(crate) fn discard(address: u32, ticket: u32) {
     if PENDING.take(|e| *e == (address, ticket)).is_some() {
         // SAFETY: registered by `pend` from `Box::into_raw`, taken once.
         drop(unsafe { Box::from_raw(address as *mut Job) });
