@@ -1,9 +1,9 @@
 // A pool worker's life: one module Web Worker = one pool thread. (On the
-// message transport it serves message-loop.js instead, from its first message.)
+// message transport it serves message/batch-loop.js instead, from its first message.)
 //
 // It instantiates the page's compiled module on the page's shared memory,
 // imports the task modules, runs the initializer, then claims and runs tasks
-// (loop.js) until told to leave. No message crosses per task; postMessage
+// (memory/claim-loop.js) until told to leave. No message crosses per task; postMessage
 // carries only start-up, exit and rare events (common/messages.js).
 //
 // Two entries use it: worker.js (the npm package's worker, bundled with the
@@ -15,9 +15,9 @@ import { MSG } from '../common/messages.js';
 import { SharedRefs } from '../common/refs.js';
 import { TaskContext } from './context.js';
 import { compile, importTaskModules, TaskFunctions } from './functions.js';
-import { claimLoop, LoopEnd } from './loop.js';
-import { serveMessages } from './message-loop.js';
-import { isThenable, TaskRunner } from './run-task.js';
+import { claimLoop, LoopEnd } from './memory/claim-loop.js';
+import { isThenable, TaskRunner } from './memory/slot-io.js';
+import { serveMessages } from './message/batch-loop.js';
 
 /**
  * Serves as a pool thread: waits for the page's InitMessage, gets the

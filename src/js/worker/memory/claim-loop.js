@@ -9,8 +9,8 @@
 // or a kill. The protocol and its no-lost-wake-up argument: core README,
 // "Idle workers".
 
-import { poolWord } from '../common/layout.js';
-import { NEXT_EMPTY, NEXT_KILLED, NEXT_SLEEP, POOL_JOBS_EVENT } from '../common/layout-constants.js';
+import { poolWord } from '../../common/layout.js';
+import { NEXT_EMPTY, NEXT_KILLED, NEXT_SLEEP, POOL_JOBS_EVENT } from '../../common/layout-constants.js';
 
 // How long an idle worker stays hot before it goes cold. A task published
 // within it is picked up by a futex wake (~5 µs), after it by a waitAsync

@@ -5,9 +5,9 @@
 // no shared memory: it imports the glue's wasm into an instance of its own
 // the first time it runs a Rust task.
 
-import { decode, Encoder } from '../common/codec/index.js';
-import { fetchWasm } from '../common/fetch-wasm.js';
-import { batchBytes, INLINE_BYTES_MAX, MSG, TRANSFER_BYTES } from '../common/messages.js';
+import { decode, Encoder } from '../../common/codec/index.js';
+import { fetchWasm } from '../../common/fetch-wasm.js';
+import { batchBytes, INLINE_BYTES_MAX, MSG, TRANSFER_BYTES } from '../../common/messages.js';
 import {
   FLAG_CHUNK,
   FLAG_NAMED,
@@ -17,9 +17,9 @@ import {
   STATUS_OK,
   STATUS_PANIC,
   STATUS_RETURNED,
-} from '../common/protocol.js';
-import { compile, explainClosure, importTaskModules } from './functions.js';
-import { isThenable, panicMessage, runChunk } from './run-task.js';
+} from '../../common/protocol.js';
+import { compile, explainClosure, importTaskModules } from '../functions.js';
+import { isThenable, panicMessage, runChunk } from '../memory/slot-io.js';
 
 const FLUSH_MS = 1;
 
@@ -151,7 +151,7 @@ class MessageWorker {
     });
   }
 
-  /** @param {import('../common/messages.js').RunBatch} message */
+  /** @param {import('../../common/messages.js').RunBatch} message */
   receive(message) {
     if (this._trapped || this._closed) return;
     const [, n, code] = message;
@@ -370,7 +370,7 @@ class MessageWorker {
     if (this._closed) return;
     const results = this._results;
     if (results.length === 0 && this._progress.length === 0) return;
-    /** @type {import('../common/messages.js').DoneBatch} */
+    /** @type {import('../../common/messages.js').DoneBatch} */
     const message = [MSG.DONE, this._busy, this._progress.length ? this._progress : null, null, results.length / 3];
     for (const word of results) message.push(word);
     const len = this._outLen;

@@ -3,10 +3,10 @@
 // it in the core. Synchronous tasks never leave this path; only a thenable
 // result costs a promise.
 
-import { CloneError, decode, Encoder } from '../common/codec/index.js';
-import { slotOf } from '../common/layout.js';
-import { COMPLETED_MAIN_WAITING } from '../common/layout-constants.js';
-import { MSG } from '../common/messages.js';
+import { CloneError, decode, Encoder } from '../../common/codec/index.js';
+import { slotOf } from '../../common/layout.js';
+import { COMPLETED_MAIN_WAITING } from '../../common/layout-constants.js';
+import { MSG } from '../../common/messages.js';
 import {
   FLAG_ARGS_HEAP,
   FLAG_CHUNK,
@@ -16,9 +16,9 @@ import {
   STATUS_ERROR,
   STATUS_OK,
   STATUS_PANIC,
-} from '../common/protocol.js';
-import { RunningTask } from './context.js';
-import { explainClosure } from './functions.js';
+} from '../../common/protocol.js';
+import { RunningTask } from '../context.js';
+import { explainClosure } from '../functions.js';
 
 export const isThenable = (v) => v !== null && typeof v === 'object' && typeof v.then === 'function';
 
