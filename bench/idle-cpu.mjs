@@ -107,8 +107,7 @@ export async function idleCpu(browser, url, { quick = false, log = () => {} } = 
   // The page with no pool first and last: the baseline is their mean, so a
   // drift of the browser's own background work over the run cancels out.
   // First an unmeasured page with no pool: after launch, or after the
-  // workloads' page closed, a browser keeps busy for seconds (Firefox: the
-  // first no-pool page measured 4.7% of a core, the last 1.7%), which would
+  // workloads' page closed, a browser keeps busy for seconds, which would
   // otherwise be counted against whichever page came first.
   await measurePage(browser, url, 'none', { ...opts, windowMs: quick ? 1000 : 5000 });
   const raw = {};

@@ -102,7 +102,7 @@ try {
         // sets word 1 and notifies it; the page sees it by polling or waitAsync.
         const sab = new SharedArrayBuffer(16);
         const i32 = new Int32Array(sab);
-        // A file, not a blob: URL (a blob: worker took Firefox ESR 153 down here).
+        // A file, not a blob: URL (a blob: worker crashed Firefox here).
         const worker = new Worker('/bench/raw-worker.js');
         if (mode !== 'ping') {
           await new Promise((r) => {

@@ -196,8 +196,8 @@ try {
   const keptLabels = Object.fromEntries(
     Object.entries(previous?.browsers ?? {}).filter(([n]) => !(n in runs) && kept.some((r) => where(r) === n)),
   );
-  // The machine's cores, not a page's navigator.hardwareConcurrency: measured,
-  // WebKitGTK 2.50 reports 4 on this 2-core VM.
+  // The machine's cores, not a page's navigator.hardwareConcurrency, which
+  // WebKitGTK overstates.
   const cores = os.availableParallelism();
   const report = {
     browsers: { ...keptLabels, ...Object.fromEntries(Object.entries(runs).map(([n, r]) => [n, r.label])) },

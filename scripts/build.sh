@@ -45,21 +45,18 @@ if [ ! -f pkg/wasmpool_bg.wasm ] || [ "$WASM" -nt pkg/wasmpool_bg.wasm ]; then
 fi
 # The worker bootstrap as one file: a module worker fetches its whole import
 # graph before it runs, and six modules cost a worker ~30 ms more to start.
-# Minified: every worker parses it as it starts, and a page that serves the
-# package as it is (no bundler) pays for every byte. Measured (npm run bench
-# --only startup, 2 workers): 62,846 → 30,049 bytes took a pool's start from
-# 1.40-1.43x bare module workers to 1.21-1.34x in Firefox, 1.27-1.33x to
-# 1.19-1.28x in Chromium. (Bundlers minify it again; Vite's output barely
-# changes.) The minifier drops the /* webpackIgnore: true */ of the
-# task-module import(), without which webpack breaks it (tests/examples
-# caught that): scripts/import-hints.mjs puts it back, and fails the build
-# unless it found exactly that one import.
+# Minified, to half the bytes: every worker parses it as it starts, and a
+# page that serves the package as it is (no bundler) pays for every byte
+# (bench/NOTES.md). The minifier drops the
+# /* webpackIgnore: true */ of the task-module import(), without which webpack
+# breaks it (tests/examples checks that): scripts/import-hints.mjs puts it
+# back, and fails the build unless it found exactly that one import.
 step "esbuild src/js/worker.js → pkg/worker.js (minified)"
 node_modules/.bin/esbuild src/js/worker.js --bundle --format=esm --target=es2022 --outfile=pkg/worker.js \
   --log-level=warning --legal-comments=none --minify
 node scripts/import-hints.mjs pkg/worker.js 1
 step "pkg/wasmpool_bg.wasm: $(wc -c <pkg/wasmpool_bg.wasm) bytes ($(gz pkg/wasmpool_bg.wasm) gzip -9), pkg/worker.js: $(wc -c <pkg/worker.js) bytes ($(gz pkg/worker.js) gzip -9)"
-# The JS layer for Rust crates that depend on wasmpool (src/embedded.rs), as
+# The JS layer for Rust crates that depend on wasmpool (src/api/embedded.rs), as
 # one file (page side and worker). Committed (a crate from crates.io gets no
 # build step); in CI npm test fails if it is stale.
 node_modules/.bin/esbuild src/js/embedded.js --bundle --format=esm --target=es2022 \

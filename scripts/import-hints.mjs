@@ -3,7 +3,7 @@
 // runtime URL (`import(url)`), which webpack and Vite must leave alone:
 // `/* webpackIgnore: true */ /* @vite-ignore */`. esbuild's minifier drops
 // every comment, and without that one webpack turns the import into a
-// context module that fails at run time (tests/examples caught it). Fails
+// context module that fails at run time (tests/examples checks it). Fails
 // unless exactly N imports were hinted, so a new dynamic import, or a
 // minifier that writes them differently, stops the build instead of
 // shipping a broken one.

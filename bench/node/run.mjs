@@ -165,7 +165,7 @@ async function roundtrip({ scale, log }) {
       wasmpool: r.wasmpool.p99,
       ...anchors('p99'),
       ratio: r.piscina.p99 / r.wasmpool.p99,
-      target: 'reported (the issue sets no p99 target)',
+      target: 'reported (no p99 target)',
       met: true,
       notes: 'same samples as roundtrip',
     },

@@ -3,7 +3,7 @@
 // `demo: true`: it calls the demo crate's Rust tasks, so it runs in
 // bench.html?demo (bench/wasmpool.js), after the others.
 // `message`: also run on a plain page, where the pool runs the message
-// transport (its targets are the issue-15 ones, in the workloads).
+// transport (each such workload has its own target for it).
 import { bigInput } from './big-input.js';
 import { cpuScaling } from './cpu-scaling.js';
 import { mapSmall } from './map-small.js';

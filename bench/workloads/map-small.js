@@ -10,15 +10,15 @@ function smallWork(x) {
   return s;
 }
 
-// Targets: 1.6× single-thread JS with shared memory, 1.5× with messages (issue 15).
+// Targets: 1.6× single-thread JS with shared memory, 1.5× with messages.
 const TARGET = { shared: 1.6, message: 1.5 };
 
 export async function mapSmall({ scale, wp, transport }) {
   const target = TARGET[transport];
   const items = Array.from({ length: Math.round(100_000 * scale) }, (_, i) => i);
-  // One untimed full-size run of each side first: with a 20,000-item warm-up
-  // the first timed pool run was still ~10% slower (JIT tier-up of the
-  // worker's copy of smallWork and of the codec), measured.
+  // One untimed full-size run of each side first: after a shorter warm-up the
+  // first timed pool run is still ~10% slower (JIT tier-up of the worker's
+  // copy of smallWork and of the codec).
   items.map(smallWork);
   await wp.map(smallWork, items);
   const runs = { single: [], pool: [] };

@@ -38,9 +38,8 @@ async function freshP99(n, transport) {
   return { wasmpool: a.p99, workerpool: b.p99 };
 }
 
-// The p50 target against workerpool, per browser (issues 13 and 14). In
-// Firefox workerpool's round trip is ~140 µs: 8× would ask for 17 µs, below
-// the 20 µs step of Firefox's clock, so a p50 could not even show it.
+// The p50 target against workerpool, per browser: Firefox's is lower because
+// 8× workerpool's round trip there would be below its clock's 20 µs step.
 const P50_TARGET = { chromium: 8, firefox: 5 };
 
 export async function roundtrip({ scale, wp, wk, mini, browser, transport }) {
@@ -96,11 +95,9 @@ export async function roundtrip({ scale, wp, wk, mini, browser, transport }) {
 // On a plain page the clock comes in 100 µs (Chromium) or 1 ms (Firefox)
 // steps, finer than no single round trip: they are timed in batches of 100,
 // alternating wasmpool and workerpool, and the row is the median batch's mean.
-// A 20 ms pause before each batch: measured in Chromium on this 2-core VM,
-// back-to-back batches put one pool or the other (workerpool, wasmpool or a
-// bare postMessage echo alike, at random per run) into a regime of ~90 µs
-// round trips against ~25 µs, for the whole run; after a pause every batch
-// starts from idle threads, and run-to-run spread fell from 3x to ~10%.
+// A 20 ms pause before each batch, so that every batch starts from idle
+// threads: back to back, one pool or the other can fall into a slow regime
+// for the whole run (bench/NOTES.md).
 async function messageRoundtrip({ scale, wp, wk }) {
   const { a, b } = await pairedLatency(
     () => wp.submit(noop),

@@ -1,7 +1,7 @@
 // throughput: 100,000 tiny tasks submitted at once.
 import { log, throughput as tasksPerSecond } from './common.js';
 
-// Targets: 10× workerpool with shared memory, 3× with messages (issue 15).
+// Targets: 10× workerpool with shared memory, 3× with messages.
 const TARGET = { shared: 10, message: 3 };
 
 export async function throughput({ scale, wp, wk, mini, transport }) {

@@ -48,10 +48,9 @@ let canShare;
 
 /**
  * Whether a shared wasm memory can be posted to a worker here (the shared
- * transport's condition). Measured: without isolation Chromium 156 and
- * Firefox 153 still create a shared WebAssembly.Memory but refuse to post it
- * (DataCloneError), and hide SharedArrayBuffer; WebKitGTK reports
- * crossOriginIsolated yet has no SharedArrayBuffer. So: isolated, a
+ * transport's condition). Without isolation, browsers still create a shared
+ * WebAssembly.Memory but refuse to post it (DataCloneError), and WebKitGTK
+ * reports crossOriginIsolated yet has no SharedArrayBuffer. So: isolated, a
  * SharedArrayBuffer, and cloning a one-page shared memory does not throw.
  */
 export function canShareMemory() {

@@ -11,10 +11,9 @@ use core::sync::atomic::{AtomicU32, Ordering::*};
 /// hints and a queue check, until the page calibrates it for its engine
 /// (`set_spin_rounds`; src/js/page/spin.js). wasm has no pause instruction,
 /// so a round there is only the loads, and its speed differs per engine.
-/// With 3,000 rounds a worker fell asleep before a page's next `await`ed
-/// submit often enough that the sequential round trip's p50 (batches of 10,
-/// Chromium, 2 cores) wandered 3.5–14 µs between runs; with 20,000 it stays
-/// at 3–3.5 µs. Natively a pause is tens of cycles, so the tests' workers
+/// 20,000 rounds outlast the gap before a page's next `await`ed submit,
+/// where fewer let the round trip's p50 wander between runs (bench/NOTES.md,
+/// "Idle spin"). Natively a pause is tens of cycles, so the tests' workers
 /// spin a similar time with fewer rounds.
 #[cfg(target_arch = "wasm32")]
 const SPIN_ROUNDS: u32 = 20_000;
@@ -327,9 +326,8 @@ impl Shared {
 
     /// Spins a little before sleeping: a task submitted soon after the
     /// previous one finished (a sequential await loop, a stream of small
-    /// tasks) is then picked up without a futex wake, which costs ~5-7 µs
-    /// when the other core is busy and, measured on this project's 2-core
-    /// VM, up to hundreds of µs when it has gone idle (the roundtrip tail).
+    /// tasks) is then picked up without a futex wake, which costs far more
+    /// than the spin once the other core has gone idle (the round trip's tail).
     /// While it spins the worker counts as spinning, so producers skip the
     /// wake-up syscall. Inside a critical section (invariant 4): a worker is
     /// never terminated while counted as spinning. True if work (or

@@ -6,11 +6,9 @@
 //! destroy frees it. Handed back to dlmalloc, a freed stack is a 1 MiB hole
 //! that any small request may be carved from when no smaller free block
 //! fits; after that no stack fits the hole, and the next thread start grows
-//! the memory by a whole stack. Measured: a task's leaked argument string
-//! (a Rust panic never drops it) landing in such holes grew the memory by
-//! 96 MB over 1,000 panics in CI, and 256 KiB of small blocks allocated on
-//! the page between two pools made the second pool's two threads grow it by
-//! 1.1 MB (tests/browser/faults.test.mjs). So the allocator keeps up to
+//! the memory by a whole stack: a panicked task's leaked argument string or
+//! any small long-lived block can cost a stack per thread start
+//! (tests/browser/faults.test.mjs). So the allocator keeps up to
 //! [`KEPT_STACKS`] freed stacks here, out of dlmalloc's reach, and the next
 //! stack request takes one.
 //!
@@ -45,7 +43,7 @@ impl StackCache {
     }
 
     /// A kept block's address, now the caller's; `None` if none is kept.
-    /// (Cold: called once per thread start. Left to inline, the loop was
+    /// (Cold: called once per thread start. Inlined, the loop would be
     /// unrolled into every allocation path: +2 KB of wasm.)
     #[cold]
     #[inline(never)]

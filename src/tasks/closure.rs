@@ -13,8 +13,7 @@
 //! discard comes when the task's future settles, after the worker ran the
 //! closure and freed its box, and by then the allocator may have handed the
 //! same address to a newer closure: the ticket keeps a late discard from
-//! taking (and dropping) that newer one. (Measured before the ticket: 2 of 10
-//! runs of `tests/web.rs` failed a submit with "not a pending Rust closure".)
+//! taking (and dropping) that newer one.
 
 use super::registry::Registry;
 use js_sys::Array;

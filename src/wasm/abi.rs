@@ -214,7 +214,7 @@ pub fn wp_worker_start(pool: u32, worker: u32, tls_base: u32, stack_alloc: u32) 
     // for it (invariant 4) then finds the worker outside a critical section
     // or parked at its next one. The stack goes first, so a kill that saw the
     // TLS base takes both (invariant 10): a record with a TLS and no stack
-    // made the page free its own stack.
+    // would make the page free its own stack.
     rec.stack_alloc.store(stack_alloc, SeqCst);
     rec.tls_base.store(tls_base, SeqCst);
     alloc::bracket_this_thread(rec);

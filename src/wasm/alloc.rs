@@ -9,10 +9,8 @@
 //!   `#[thread_local]`), which nothing frees when the thread ends, since
 //!   wasm threads run no thread-local destructors. The page frees it with
 //!   the thread's stack and TLS ([`free_thread_heap`], invariant 10 of the
-//!   `sched` README): measured, it was the
-//!   512 bytes every worker that ran Rust code stranded, and the small blocks
-//!   left behind kept freed 1 MiB stacks from being reused (the memory grew
-//!   ~64 KiB per Rust panic);
+//!   `sched` README), since such small blocks left behind keep freed 1 MiB
+//!   stacks from being reused (invariant 11);
 //! - it counts the bytes live over all threads ([`live_bytes`], for the leak
 //!   tests);
 //! - on every thread it keeps freed thread stacks for the next thread start
@@ -76,13 +74,11 @@ unsafe extern "C" {
 /// before (then it is just the offset: `__tls_base` starts at 0 in every
 /// instance).
 ///
-/// Measured (Node.js 20, `initRayon(1)` then a pool, before this check): in
-/// V8 11.3's baseline compiler a local reads 0 after `memory.atomic.wait32`
-/// (not with `--no-liftoff`), so a rayon thread woken in std's `thread::park`
-/// decremented its `Thread`'s reference count at address 0: the word there
-/// became 0xffffffff, a starting worker's allocator took it for its
-/// `WorkerRecord` and trapped (7 of 20 runs) while holding wasm-bindgen's
-/// temporary-stack lock, which hung every later thread start.
+/// What lies at address 0 cannot be trusted: a V8 baseline-compiler bug makes
+/// a rayon thread woken in std's `thread::park` write 0xffffffff there, which
+/// a thread-local read before the block exists would take for a
+/// `WorkerRecord` and trap on, holding wasm-bindgen's temporary-stack lock
+/// (bench/NOTES.md, "Thread start").
 #[inline]
 fn tls_block_exists() -> bool {
     let var = THIS_THREAD.with(|c| core::ptr::from_ref(c).addr());

@@ -59,13 +59,9 @@ pub(crate) fn buffer_address() -> u32 {
 /// Installs [`record`] as the panic hook of this memory's threads, once.
 /// The page does it when it creates a pool, before any of the pool's workers
 /// starts, so a worker only ever finds the hook installed: a load, no lock.
-/// (`set_hook` write-locks std's hook `RwLock`. Every worker used to call it
-/// as it started, and two workers starting together contended for it;
-/// measured in Node.js 20 (V8 11.3), ~1 run in 5 of 1,200 worker
-/// replacements left both starting workers blocked for good, after their
-/// thread start and before READY, with no allocation in progress; the
-/// likeliest cause is the V8 wait bug `alloc.rs` describes, in the lock's
-/// futex wait. Installed once: 12 runs of 12 passed.)
+/// (`set_hook` write-locks std's hook `RwLock`, and workers starting together
+/// that each installed it could block on that lock for good: bench/NOTES.md,
+/// "Thread start".)
 /// A message-transport worker has a memory of its own, whose first call
 /// installs it uncontended.
 pub fn install_hook() {

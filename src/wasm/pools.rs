@@ -9,10 +9,8 @@
 //! refuses it (a `TypeError`, or an inert answer on the hot paths) instead of
 //! reading or writing whatever now lies at the old address. The check is two
 //! atomic loads and a compare, cheap enough for every call, the hot paths
-//! included: measured from JS (Chromium, best of 30 × 10⁶ calls on an empty
-//! pool), `wp_pop_completion` went from 3.9 to 5.3 ns and `wp_release` from
-//! 6.0 to 7.4 ns, about 8 ns over the six calls a task makes, against the
-//! 3-10 µs a task costs in all.
+//! included: about 8 ns over the six calls a task makes, against the
+//! microseconds a task costs in all (bench/NOTES.md, "Pool handles").
 //!
 //! The table is only consulted, never locked: a pool is made and freed on the
 //! page (by its owner) and looked up from any thread. The page frees a pool

@@ -107,9 +107,9 @@ test('out of memory and stray errors: the task rejects (or the error is reported
 });
 
 // Each panic traps a worker's instance; the page frees its stack, TLS and
-// thread heap (its externref slab) and starts another. Before that slab was
-// freed every panic stranded ~530 bytes, and the small blocks kept freed
-// 1 MiB stacks from being reused: the memory grew ~64 KiB per panic.
+// thread heap (its externref slab) and starts another. A slab left unfreed
+// would strand a small block per panic, and such blocks keep freed 1 MiB
+// stacks from being reused.
 test('1,000 Rust panics: the wasm memory and the live heap return to their size before them', {
   timeout: 300_000,
   skip:
@@ -182,8 +182,7 @@ test('1,000 Rust panics: the wasm memory and the live heap return to their size 
 // allocator: small blocks allocated in between (a panicked task's leaked
 // argument, any long-lived data) would otherwise be carved out of its 1 MiB
 // hole, no later stack would fit there, and every replacement would grow the
-// memory (CI once saw +96 MB over 1,000 panics, in a layout where each
-// panic's leaked string landed in a freed stack).
+// memory.
 test('freed thread stacks go to the next threads even when small blocks were allocated in between', {
   skip: transportName() === 'message' && 'no shared memory on the message transport',
 }, async () => {
@@ -219,9 +218,8 @@ test('freed thread stacks go to the next threads even when small blocks were all
     return { before, after, stack: rt.stackSize };
   });
   // The litter took the first pool's control block's place, so the second
-  // pool's (~230 KB) may need new memory; its two stacks must not (measured:
-  // without the kept stacks the memory grew by 1,114,112 bytes here, with
-  // them by 262,144).
+  // pool's (~230 KB) may need new memory; its two stacks must not (without
+  // the kept stacks the memory grows by more than a stack here).
   const grew = r.after - r.before;
   assert.ok(
     grew < r.stack,

@@ -149,8 +149,8 @@ test('asCompleted: finished futures first, then completion order, duplicates onc
   const r = await inPage(`async ({ Pool, asCompleted, Future: wp_Future }) => {
     await using pool = new Pool({ workers: 3 });
     // All three workers must be running: the first task's completion does
-    // not mean the others have started (in Firefox they often had not, and
-    // the 60 ms task queued behind a starting worker finished after 120).
+    // not mean the others have started (in Firefox they often have not, and
+    // a task queued behind a starting worker finishes late).
     await pool.ready;
     const spin = (ms) => { const end = Date.now() + ms; while (Date.now() < end); return ms; };
     const early = pool.submit(spin, 0);

@@ -221,8 +221,8 @@ test('maxTasksPerChild retires workers without losing tasks, and replacement fre
   assert.equal(r.ids, 1000, '1,000 tasks ran on 1,000 distinct workers');
   // A leak would grow the memory by a stack (1 MiB) per replacement: ~1 GB
   // here. A retiring worker and its replacement can briefly need one more
-  // stack than the warm-up happened to (measured once in Firefox: +1 MiB and
-  // one page), so up to two stacks' worth of growth is allowed.
+  // stack than the warm-up happened to, so up to two stacks' worth of growth
+  // is allowed.
   const grew = r.after - r.before;
   assert.ok(grew <= 2 * 2 ** 20, `wasm memory grew from ${r.before} to ${r.after} bytes over 1,000 replacements`);
 });

@@ -14,8 +14,8 @@ test('workers start whatever the first bytes of memory hold (their allocator run
     await new Pool({ workers: 1 }).shutdown();
     const wasm = await (await import('/pkg/wasmpool.js')).default();
     // The bottom 4 KiB of the page thread's 1 MiB stack: untouched at any
-    // depth the page reaches. Under Node.js 20 a rayon thread's park wrote
-    // 0xffffffff at address 0 (a V8 bug, see alloc.rs); this does it on purpose.
+    // depth the page reaches. A V8 bug can make a rayon thread's park write
+    // 0xffffffff at address 0 (see alloc.rs); this does it on purpose.
     const low = new Uint8Array(wasm.memory.buffer, 0, 4096);
     const saved = low.slice();
     low.fill(0xff);

@@ -8,10 +8,8 @@
 // - One WebKitWebDriver process and session per page: WebKitWebDriver accepts
 //   only one session ("Maximum number of active sessions"), and windows of
 //   one session would share storage and cookies and the session's current-
-//   window state (two pages could not evaluate at the same time). Measured
-//   here: a page costs ~1 s to open (driver + MiniBrowser) and ~0.7 s more
-//   for its first navigation (a web process), where a new window of one
-//   session takes ~0.03 s; a whole WebKit run of the suites takes ~3 min.
+//   window state (two pages could not evaluate at the same time). A page
+//   then takes ~2 s to open rather than a window's few ms (bench/NOTES.md).
 // - evaluate and the console: see page-bridge.mjs. Not seen: console output
 //   and errors of workers (WebDriver classic reaches the page's main thread
 //   only; the pool forwards what matters, e.g. a worker's uncaught error, to

@@ -103,8 +103,8 @@ for (const f of files.filter((f) => /\.(m?js|d\.ts)$/.test(f))) {
 }
 
 // The package's wasm is the scheduler and the plumbing for Rust tasks only:
-// the demo's tasks and rayon live in crates/wasmpool-demo (issue 16). Their
-// wasm-bindgen exports in the glue would mean they were linked in again.
+// the demo's tasks and rayon live in crates/wasmpool-demo, to keep the package
+// small. Their wasm-bindgen exports in the glue would mean they were linked in.
 const glueText = have.has('pkg/wasmpool.js') ? fs.readFileSync(path.join(dir, 'pkg/wasmpool.js'), 'utf8') : '';
 for (const m of glueText.matchAll(/^export (?:function|class) (\w+)/gm)) {
   if (!/^wp_/.test(m[1]))

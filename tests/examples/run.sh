@@ -204,7 +204,7 @@ no_node_code() {
   record "$app" "no Node.js code in the bundle" ok "$(find "$dist" -type f | wc -l) files"
 }
 
-# What an app downloads for wasmpool (the issue-16 guard): fails past the limit.
+# What an app downloads for wasmpool (the size guard): fails past the limit.
 package_size() {
   local dir=$1
   if step size "package size (Vite build, gzip -9, limit 50 KB)" "$LOGS/package-size.log" \

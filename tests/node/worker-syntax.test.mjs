@@ -1,10 +1,8 @@
 // Every pool worker parses its whole script as it starts, so the worker's
-// modules keep to syntax that engines parse lazily. Firefox ESR 153 parses
-// the whole body of a class that declares a field (`#x;`, `x = 1`, static
-// or not) eagerly: measured on the bundled worker (29 KB), 5.5 ms against
-// 2.9 ms without fields (a bare worker parsing it: 3.6 ms later ready),
-// and pools of 2 started 2-3 ms sooner by the median of three 40-pool A/Bs
-// (the means moved less than their noise). Chromium parses both alike.
+// modules keep to syntax that engines parse lazily. Firefox parses the whole
+// body of a class that declares a field (`#x;`, `x = 1`, static or not)
+// eagerly, which makes every worker's start slower (bench/NOTES.md);
+// Chromium parses both alike.
 // State goes in the constructor (`this._x = …`) instead; private methods
 // are fine.
 import assert from 'node:assert/strict';

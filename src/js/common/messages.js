@@ -36,10 +36,9 @@ export const MSG = Object.freeze({
 });
 
 /**
- * Message transport batches are flat arrays, not objects: Chromium 156 and
- * Firefox ESR 153 serialize an array of small numbers several times faster
- * than an object holding arrays and a Uint8Array (measured: 3 against 10 µs
- * a postMessage in Chromium), and that is most of a no-op round trip. Encoded
+ * Message transport batches are flat arrays, not objects: browsers serialize
+ * an array of small numbers several times faster than an object holding
+ * arrays and a Uint8Array, and that is most of a no-op round trip. Encoded
  * bytes up to INLINE_BYTES_MAX travel inline, as numbers; longer ones as one
  * Uint8Array, transferred from TRANSFER_BYTES on (a transfer costs more than
  * copying a few KB).
@@ -72,8 +71,8 @@ export const TRANSFER_BYTES = 16384;
  */
 
 // V8 keeps typed arrays of up to this many bytes on its heap; a view of one
-// (subarray) or its `.buffer` moves it off the heap first, which costs more
-// than copying it (0.5 µs against 0.07 in Chromium 156).
+// (subarray) or its `.buffer` moves it off the heap first, which costs several
+// times more than copying it.
 const ON_HEAP_BYTES_MAX = 64;
 
 /**

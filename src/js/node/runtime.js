@@ -44,8 +44,8 @@ export function setNodeRuntime({ wasm: wasmUrl, glue, workerEntry, init }) {
 // ---- the process's life ----
 //
 // Workers never keep the process alive by themselves (node-worker.js unrefs
-// them), and neither does a pending Atomics.waitAsync (measured, Node 20:
-// a script whose only pending work is a waitAsync exits). A pool holds the
+// them), and neither does a pending Atomics.waitAsync (a script whose only
+// pending work is a waitAsync exits). A pool holds the
 // process while it starts, while its tasks run and while it shuts down
 // (page/pool.js, page/completions.js): one ref'd timer while any hold is out.
 // So an idle pool lets a script end, as piscina and tinypool do; keepAlive

@@ -4,8 +4,8 @@ import { CloneError } from './errors.js';
 import * as tags from './tags.js';
 
 // Local constants, not the imported bindings: V8 does not constant-fold
-// imports, and a switch over them cannot become a jump table (decoding
-// measured ~15% slower in node 20).
+// imports, and a switch over them cannot become a jump table (decoding ~15%
+// slower).
 const {
   EXTERNAL_BUFFER,
   T_ARRAY,
@@ -40,10 +40,9 @@ const utf8Decoder = new TextDecoder();
 // Multi-byte numbers are read byte by byte (a float through this scratch),
 // never through a DataView on the input: a DataView needs `bytes.buffer`, and
 // V8 keeps typed arrays of up to 64 bytes on its heap, so asking one for its
-// buffer moves it off the heap first (0.5 µs a time in Chromium 156: on the
-// message transport, whose tasks' bytes are such arrays, that was two of a
-// no-op round trip's ~10 µs of JS). Wire order is little-endian, as every
-// browser's.
+// buffer moves it off the heap first (a fifth of a no-op round trip's JS on
+// the message transport, whose tasks' bytes are such arrays). Wire order is
+// little-endian, as every browser's.
 const f64Scratch = new Float64Array(1);
 const f64ScratchBytes = new Uint8Array(f64Scratch.buffer);
 
