@@ -9,7 +9,7 @@ use core::sync::atomic::{AtomicU32, Ordering::*};
 
 /// How long an idle worker spins before it sleeps, in rounds of 8 pause
 /// hints and a queue check, until the page calibrates it for its engine
-/// (`set_spin_rounds`; src/js/page/spin.js). wasm has no pause instruction,
+/// (`set_spin_rounds`; src/js/page/memory/spin.js). wasm has no pause instruction,
 /// so a round there is only the loads, and its speed differs per engine.
 /// 20,000 rounds outlast the gap before a page's next `await`ed submit,
 /// where fewer let the round trip's p50 wander between runs (bench/NOTES.md,

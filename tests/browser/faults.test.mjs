@@ -238,7 +238,7 @@ test("freeing a killed worker's thread memory never frees the page's own TLS or 
   const r = await inPage(
     `async ({ Pool }) => {
       const { loadRuntime } = await import('/src/js/runtime.js');
-      const { freeThreadMemory } = await import('/src/js/page/worker-handle.js');
+      const { freeThreadMemory } = await import('/src/js/page/memory/worker-handle.js');
       const rt = await loadRuntime();
       const tlsBefore = rt.wasm.__tls_base.value;
       const stack = rt.wasm.__wbindgen_malloc(rt.stackSize, 16);

@@ -3,7 +3,7 @@
 // twice or from a done-callback; every future settles, no worker remains.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { closeAll, inPage, openPage } from './harness.mjs';
+import { closeAll, inPage, openPage, transportName } from './harness.mjs';
 
 after(closeAll);
 
@@ -197,4 +197,37 @@ test('shutdown is prompt: a healthy idle pool, a pool whose worker died, a broke
   assert.equal(r.healthy.outcome, 'resolved');
   assert.equal(r.died.outcome, 'resolved', 'a dead worker is not waited for');
   assert.equal(r.brokenInit.outcome, 'resolved', 'a broken pool is not waited for');
+});
+
+// A worker can claim a task before the page has read its READY: a kill
+// then must not leave pool.ready, and so shutdown, waiting for that READY.
+test('a worker killed before the page heard it start: ready and shutdown still resolve', {
+  skip: transportName() === 'message' && 'the message transport sends tasks only to workers that said READY',
+}, async () => {
+  const r = await inPage(`async ({ Pool }) => {
+    const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+    const settles = (p, ms) => Promise.race([p.then(() => true, () => true), sleep(ms).then(() => false)]);
+    // The initializer says it runs (READY follows it, then the first claim);
+    // from then on the page reads no message until it has killed the worker.
+    const started = new Int32Array(new SharedArrayBuffer(4));
+    const initializer = (flag) => {
+      Atomics.store(new Int32Array(flag), 0, 1);
+      const end = Date.now() + 100;
+      while (Date.now() < end);
+    };
+    const pool = new Pool({ workers: 1, initializer, initargs: [started.buffer] });
+    const stuck = pool.submit(() => { for (;;) {} });
+    while (Atomics.load(started, 0) === 0) await sleep(1);
+    // Busy until the worker runs the task, then kill it in the same turn.
+    const until = performance.now() + 5000;
+    while (!stuck.running() && performance.now() < until);
+    const claimedFirst = stuck.running();
+    stuck.cancel({ force: true });
+    const outcome = await stuck.then(() => 'resolved', (e) => e.name);
+    const ready = await settles(pool.ready, 5000);
+    const shutdown = await settles(pool.shutdown(), 10000);
+    if (!shutdown) pool.terminate();
+    return { claimedFirst, outcome, ready, shutdown };
+  }`);
+  assert.deepEqual(r, { claimedFirst: true, outcome: 'CancelledError', ready: true, shutdown: true });
 });

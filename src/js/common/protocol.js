@@ -1,6 +1,6 @@
 // What the payload words of a task slot mean to the JS layer: the Rust core
 // treats them as opaque (src/sched/README.md), so these are JS-only. Written
-// by the page when it dispatches (page/dispatcher.js) and by the worker when
+// by the page when it dispatches (page/memory/dispatcher.js) and by the worker when
 // it completes (worker/run-task.js). Where a slot is: layout.js.
 
 /** Payload word indices (each a u32 at slot + layout.slotPayload + 4 * index). */

@@ -2,8 +2,8 @@
 // value is a RangeError/TypeError at the call that passed it, saying what is
 // allowed, before anything reaches a worker.
 
-import { platform } from '../platform.js';
 import { MAX_SLOTS, MAX_WORKERS } from '../common/layout-constants.js';
+import { platform } from '../platform.js';
 import { checkTimeout } from '../waiting.js';
 
 /** Most workers one pool may have (the size of its worker table in the core). */

@@ -1,29 +1,18 @@
 // Pool: the public face of a wasmpool pool on the page. It checks the call,
-// then hands the task to one of two transports, which own the workers:
-//   shared-transport.js  tasks and results in the pool's shared wasm memory
-//                        (a cross-origin isolated page: the fastest)
-//   message/transport.js tasks and results in batched postMessages (any page)
-// Both give: codes, encode, waiting, enqueue (→ Future, its TaskOptions
-// applied: timeout, signal), alloc, closedError(message), shutdown,
-// terminate, ready.
+// then makes one call into the pool engine (engine.js), which runs it on one
+// of two transports:
+//   memory/  tasks and results in the pool's shared wasm memory (a
+//            cross-origin isolated page: the fastest)
+//   message/ tasks and results in batched postMessages (any page)
 
-import { QueueFullError } from '../errors.js';
-import { Future } from '../future.js';
 import { MapResult, parseMapArgs } from '../map.js';
 import { canShareMemory } from '../runtime.js';
-import { FLAG_CHUNK } from '../common/protocol.js';
+import { PoolEngine, rejected } from './engine.js';
+import { MemoryTransport } from './memory/transport.js';
 import { MessageTransport } from './message/transport.js';
-import { detach, poolConfig, TaskOptions } from './options.js';
-import { SharedTransport } from './shared-transport.js';
+import { poolConfig, TaskOptions } from './options.js';
 
 export { MAX_WORKERS, TaskOptions } from './options.js';
-
-/** A Future that has already failed with `error`. */
-function rejected(error) {
-  const future = new Future();
-  future._reject(error);
-  return future;
-}
 
 // The page hears once that 'auto' picked the message transport.
 let toldFallback = false;
@@ -62,7 +51,8 @@ export class Pool {
       }
     }
     this.#config = config;
-    this.#engine = transport === 'shared' ? new SharedTransport(config) : new MessageTransport(config);
+    const Transport = transport === 'shared' ? MemoryTransport : MessageTransport;
+    this.#engine = new PoolEngine(config, (host) => new Transport(host));
     /** Which transport runs: 'shared' (shared wasm memory) or 'message' (postMessage). */
     this.transport = transport;
   }
@@ -94,20 +84,7 @@ export class Pool {
 
   #submit(fn, args, options) {
     this.#checkOpen('submit');
-    const engine = this.#engine;
-    const code = engine.codes.of(fn);
-    const bytes = engine.encode(args, 'args');
-    // Aborted before it was submitted: it never reaches a worker (a task
-    // handed to an idle worker at once could not be taken back), as fetch()
-    // with an aborted signal never sends its request.
-    const { signal } = options ?? {};
-    if (signal?.aborted) return rejected(signal.reason ?? new DOMException('the task was aborted', 'AbortError'));
-    if (options?.transfer) detach(options.transfer);
-    const { maxQueueSize } = this.#config;
-    if (maxQueueSize && engine.waiting() >= maxQueueSize) {
-      return rejected(new QueueFullError(`the pool already has ${maxQueueSize} tasks waiting (maxQueueSize)`));
-    }
-    return engine.enqueue(code, bytes, 0, options);
+    return this.#engine.submit(fn, args, options);
   }
 
   /**
@@ -160,7 +137,7 @@ export class Pool {
   #submitChunk(code, items, flat) {
     const closed = this.#engine.closedError('the pool was shut down while map was still submitting');
     if (closed) return rejected(closed);
-    return this.#engine.enqueue(code, this.#engine.encode([items, flat], 'items'), FLAG_CHUNK);
+    return this.#engine.submitChunk(code, items, flat);
   }
 
   /**

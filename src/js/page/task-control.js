@@ -3,6 +3,7 @@
 // slot, seen as self.wasmpool.signal) or has its worker terminated and
 // replaced, since a thread cannot be interrupted any other way.
 
+import { abortError } from '../common/abort-error.js';
 import { TimeoutError } from '../errors.js';
 
 export class TaskControl {
@@ -46,7 +47,7 @@ export class TaskControl {
     const { future } = task;
     const onAbort = () => {
       if (future.done()) return;
-      const reason = signal.reason ?? new DOMException('the task was aborted', 'AbortError');
+      const reason = signal.reason ?? abortError();
       if (this.#isRunning(task)) {
         // Running: tell the task (self.wasmpool.signal), then stop it if it
         // has not stopped by itself within the grace period.

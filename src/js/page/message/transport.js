@@ -11,28 +11,14 @@
 // they are long (the rest stay here, cancellable and free to go to whichever
 // worker frees up first). The first task per worker goes alone, to measure.
 
-import {
-  BrokenPoolError,
-  NotIsolatedError,
-  PanicError,
-  PoolError,
-  ShutdownError,
-  WorkerCrashedError,
-} from '../../errors.js';
-import { Future } from '../../future.js';
-import { messageWorkers } from '../../runtime.js';
 import { decode, Encoder } from '../../common/codec/index.js';
-import { batchBytes, INLINE_BYTES_MAX, MSG, TRANSFER_BYTES } from '../../common/messages.js';
-import {
-  FLAG_NAMED,
-  FLAG_WATCHED,
-  STATUS_ABORTING,
-  STATUS_OK,
-  STATUS_PANIC,
-  STATUS_RETURNED,
-} from '../../common/protocol.js';
-import { importTaskModules, TaskCodes } from '../task-codes.js';
-import { TaskControl } from '../task-control.js';
+import { MSG } from '../../common/messages.js';
+import { STATUS_ABORTING, STATUS_RETURNED } from '../../common/protocol.js';
+import { BrokenPoolError, NotIsolatedError, PoolError, ShutdownError, WorkerCrashedError } from '../../errors.js';
+import { messageWorkers } from '../../runtime.js';
+import { outcome } from '../engine.js';
+import { importTaskModules } from '../task-codes.js';
+import { postRunBatch, readDoneBatch } from './batches.js';
 import { WorkerPort } from './worker-port.js';
 
 // Work per batch: long enough that a postMessage (~10-50 µs each way) is a
@@ -42,34 +28,28 @@ const BATCH_MS = 2;
 const MAX_BATCH = 256;
 
 /**
- * @typedef {object} MessageTask
- * @property {number} id
- * @property {Future} future
- * @property {object} code its TaskCodes entry (or `{ deferred }`)
- * @property {number} flags FLAG_* of protocol.js
+ * A task on the message transport: the engine's record and where it is.
+ * @typedef {import('../engine.js').TaskRecord & MessageFields} MessageTask
+ * @typedef {object} MessageFields
+ * @property {number} id pool-unique
  * @property {Uint8Array} bytes encoded arguments (kept until it settles: a task
  *   whose worker is replaced before it ran is sent again)
  * @property {WorkerPort|null} port the worker it was handed to
  * @property {boolean} queued waiting in the page's queue
- * @property {number} grace ms a worker has to answer when the task is stopped (its abortGrace)
  * @property {number} [stoppedAt] when it was stopped in a worker's hands (performance.now())
  */
 
-// How long a worker has to answer when a task it holds is stopped and it
-// does not say abortGrace: past it, a worker that runs the task (or says
-// nothing at all) is presumed stuck in it and terminated.
-const ANSWER_MS = 100;
-
+/** @implements {import('../engine.js').Transport} */
 export class MessageTransport {
-  codes = new TaskCodes();
-  ready;
+  #host;
   #config;
   #spawnWorker;
   #init;
   #encoder = new Encoder();
-  #control;
+  /** @type {Array<WorkerPort|undefined>} */
   #ports = [];
-  #queue = []; // MessageTask, FIFO from #head; withdrawn ones are skipped
+  /** @type {MessageTask[]} FIFO from #head; withdrawn ones are skipped */
+  #queue = [];
   #head = 0;
   #queued = 0;
   #nextId = 1;
@@ -77,37 +57,17 @@ export class MessageTransport {
   #codesReady = false;
   #busyMs = 0; // task time reported, decayed per batch (a moving average weighted by tasks)
   #busyTasks = 0;
-  #idleWaiters = [];
-  #closed = false;
-  #terminating = false;
-  #broken = null;
-  #shutdownPromise = null;
 
-  /** @param {object} config poolConfig(options) */
-  constructor(config) {
+  /** @param {import('../engine.js').PoolHost} host */
+  constructor(host) {
     const source = messageWorkers();
     if (source === null) throw new NotIsolatedError("this pool (a Rust crate's pool shares the crate's memory)");
-    this.#config = config;
+    this.#host = host;
+    this.#config = host.config;
     this.#spawnWorker = source.spawnWorker;
-    this.#init = {
-      transport: 'message',
-      modules: config.modules,
-      initializer: config.initializer,
-      initargs: config.initargs,
-      concurrency: config.concurrency,
-      wasmUrl: String(source.wasmUrl),
-    };
-    this.#control = new TaskControl({
-      withdraw: (task, stopping) => this.#withdraw(task, stopping),
-      isRunning: (task) => this.#isRunning(task),
-      requestAbort: (task) => {
-        task.port.post([MSG.ABORT, task.id]);
-        task.port.aborting.add(task.id); // it may be terminated when the grace ends: send it nothing
-      },
-      kill: (task) => this.#replace(task.port, { through: task }),
-    });
+    const { modules, initializer, initargs, concurrency } = host.config;
+    this.#init = { transport: 'message', modules, initializer, initargs, concurrency, wasmUrl: String(source.wasmUrl) };
     this.ready = this.#start();
-    this.ready.catch((error) => this.#breakPool(error));
   }
 
   encode(value, root) {
@@ -121,36 +81,16 @@ export class MessageTransport {
     return n;
   }
 
-  /** A new task's Future, with its TaskOptions (timeout, signal) applied. */
-  enqueue(code, bytes, flags, options = null) {
-    // A task that may be stopped is watched: its worker reports what it finished before starting it.
-    const watched = options && (options.timeout !== undefined || options.signal) ? FLAG_WATCHED : 0;
-    /** @type {MessageTask} */
-    const task = {
-      id: this.#nextId++,
-      future: null,
-      code,
-      flags: flags | watched,
-      bytes: bytes.slice(),
-      port: null,
-      queued: true,
-      grace: options?.abortGrace ?? ANSWER_MS,
-    };
-    task.future = new Future({
-      withdraw: () => this.#withdraw(task),
-      isRunning: () => this.#isRunning(task),
-      kill: () => this.#control.killRunning(task),
-    });
+  /** @param {MessageTask} task */
+  place(task, bytes) {
+    Object.assign(task, { id: this.#nextId++, bytes: bytes.slice(), port: null, queued: true });
     this.#queue.push(task);
     this.#queued++;
-    if (options) this.#control.apply(task, options); // an aborted signal withdraws it
     // A lone task and an idle worker: it goes now, not in the microtask that
-    // gathers a burst into batches (that turn was 1.3 µs of a ~30 µs no-op
-    // round trip in Chromium 156).
-    const idle = this.#queued === 1 && task.queued ? this.#idlePort() : null;
+    // gathers a burst into batches (a measurable part of a no-op round trip).
+    const idle = this.#queued === 1 ? this.#idlePort() : null;
     if (idle !== null) this.#send(idle, 1);
     else this.#schedule();
-    return task.future;
   }
 
   alloc() {
@@ -160,15 +100,25 @@ export class MessageTransport {
     );
   }
 
-  closedError(message) {
-    return this.#broken ?? (this.#closed ? new ShutdownError(message) : null);
+  /** @param {MessageTask} task */
+  requestAbort(task) {
+    task.port.post([MSG.ABORT, task.id]);
+    task.port.aborting.add(task.id); // it may be terminated when the grace ends: send it nothing
+  }
+
+  /** @param {MessageTask} task */
+  kill(task) {
+    this.#replace(task.port, { through: task });
   }
 
   // ---- handing tasks to workers ----
 
-  // The first `concurrency` tasks a worker holds are running (or about to):
-  // it runs them in the order sent.
-  #isRunning(task) {
+  /**
+   * The first `concurrency` tasks a worker holds are running (or about to):
+   * it runs them in the order sent.
+   * @param {MessageTask} task
+   */
+  isRunning(task) {
     const port = task.port;
     if (port === null || port.gone) return false;
     let i = 0;
@@ -179,17 +129,20 @@ export class MessageTransport {
     return false;
   }
 
-  // Out of the queue, or out of a worker's hands before it starts it: the
-  // worker skips it on MSG.ABORT and answers, and it stays the worker's
-  // until then. The page cannot see a worker start a task, only the results
-  // it has sent: a task `stopping` (a timeout, a signal, force-cancel) that
-  // turns out to run, or whose worker says nothing, has its worker
-  // terminated once the task's grace is over (#reap).
-  #withdraw(task, stopping = false) {
+  /**
+   * Out of the queue, or out of a worker's hands before it starts it: the
+   * worker skips it on MSG.ABORT and answers, and it stays the worker's
+   * until then. The page cannot see a worker start a task, only the results
+   * it has sent: a task `stopping` (a timeout, a signal, force-cancel) that
+   * turns out to run, or whose worker says nothing, has its worker
+   * terminated once the task's grace is over (#reap).
+   * @param {MessageTask} task
+   */
+  withdraw(task, stopping = false) {
     if (task.queued) {
       task.queued = false;
       this.#queued--;
-    } else if (task.port === null || task.port.gone || this.#isRunning(task)) {
+    } else if (task.port === null || task.port.gone || this.isRunning(task)) {
       return false;
     } else {
       const port = task.port;
@@ -200,7 +153,7 @@ export class MessageTransport {
         setTimeout(() => this.#reap(port), task.grace + 1);
       }
     }
-    this.#checkIdle();
+    this.#host.checkIdle();
     return true;
   }
 
@@ -212,8 +165,8 @@ export class MessageTransport {
     const now = performance.now();
     for (const task of port.stopped) {
       if (now < task.stoppedAt + task.grace) continue;
-      const silent = !(task.flags & FLAG_WATCHED) && port.heardAt < task.stoppedAt;
-      if (silent || this.#isRunning(task)) {
+      const silent = !task.watched && port.heardAt < task.stoppedAt;
+      if (silent || this.isRunning(task)) {
         this.#replace(port, { through: task });
         return;
       }
@@ -271,7 +224,7 @@ export class MessageTransport {
       task.queued = false;
       this.#queued--;
       try {
-        task.code = this.codes.resolve(task.code); // submitted while the task modules loaded
+        task.code = this.#host.codes.resolve(task.code); // submitted while the task modules loaded
       } catch (error) {
         task.future._reject(error);
         continue;
@@ -283,59 +236,37 @@ export class MessageTransport {
       this.#head = 0;
     }
     if (batch.length === 0) return;
-    /** @type {import('../../common/messages.js').RunBatch} */
-    const message = [MSG.RUN, batch.length, null, null];
-    let end = 0;
     for (const task of batch) {
-      const c = task.code;
-      if (!port.codes.has(c.id)) {
-        port.codes.add(c.id);
-        message[2] ??= [];
-        message[2].push([c.id, c.text, c.named]);
-      }
-      end += task.bytes.length;
-      message.push(task.id, c.id, task.flags | (c.named ? FLAG_NAMED : 0), end);
       task.port = port;
       port.inflight.set(task.id, task);
     }
-    if (end > INLINE_BYTES_MAX) {
-      const bytes = new Uint8Array(end);
-      end = 0;
-      for (const task of batch) {
-        bytes.set(task.bytes, end);
-        end += task.bytes.length;
-      }
-      message[3] = bytes;
-    } else {
-      for (const task of batch) for (const byte of task.bytes) message.push(byte);
-    }
     port.quota -= batch.length;
-    port.post(message, end >= TRANSFER_BYTES ? [message[3].buffer] : undefined);
+    postRunBatch(port, batch);
   }
 
   /** @param {import('../../common/messages.js').DoneBatch} message */
   #onDone(port, message) {
-    const [, busy, progress, , n] = message;
+    const [, busy, progress] = message;
     if (progress !== null) for (const [id, value] of progress) port.inflight.get(id)?.future._progress(value);
-    const entryBytes = batchBytes(message, 5 + 3 * n);
+    /** @type {MessageTask[]} */
     const returned = [];
     let ran = 0;
-    let start = 0;
-    for (let w = 5; w < 5 + 3 * n; w += 3) {
-      const [id, status, end] = [message[w], message[w + 1], message[w + 2]];
+    readDoneBatch(message, (id, status, bytes) => {
       const task = port.inflight.get(id);
       if (status === STATUS_ABORTING) port.aborting.add(id);
       else if (task !== undefined) {
         port.inflight.delete(id);
         port.aborting.delete(id);
         port.stopped.delete(task);
-        if (status !== STATUS_RETURNED) {
+        if (status === STATUS_RETURNED) {
+          if (!task.future.done()) returned.push(task);
+        } else {
           ran++;
-          settle(task.future, status, entryBytes(start, end));
-        } else if (!task.future.done()) returned.push(task);
+          const { ok, value } = outcome(status, () => decode(bytes()));
+          this.#host.settle(task, ok, value);
+        }
       }
-      start = end;
-    }
+    });
     if (returned.length > 0) this.#requeue(returned);
     this.#busyMs = 0.8 * this.#busyMs + busy;
     this.#busyTasks = 0.8 * this.#busyTasks + ran;
@@ -343,7 +274,7 @@ export class MessageTransport {
       this.#replace(port); // maxTasksPerChild
     else if (port.stopped.size > 0) this.#reap(port);
     if (this.#queued > 0) this.#schedule();
-    this.#checkIdle();
+    this.#host.checkIdle();
   }
 
   // Tasks a worker gave back or will not run: to the front of the queue, in order.
@@ -365,14 +296,16 @@ export class MessageTransport {
     // its instance and says them. Until then names pass (the worker checks).
     let rustTasks = null;
     started[0].then(
-      ({ rustTasks: names, rustError }) => {
+      (ready) => {
+        if (ready === null) return; // stopped before it said: names pass, the workers check
+        const { rustTasks: names, rustError } = ready;
         // Where no instance can be made, a Rust task name is that error at the call.
         const ErrorClass = { NotIsolatedError, BrokenPoolError }[rustError?.name] ?? PoolError;
         rustTasks = names ? new Set(names) : Object.assign(new ErrorClass(), rustError);
       },
       () => {},
     );
-    this.codes.setExports(await importTaskModules(this.#config.modules), (name) => {
+    this.#host.codes.setExports(await importTaskModules(this.#config.modules), (name) => {
       if (rustTasks instanceof Error) throw rustTasks;
       return rustTasks === null || rustTasks.has(name);
     });
@@ -425,84 +358,30 @@ export class MessageTransport {
       else if (!task.future.done()) requeue.push(task);
     }
     this.#requeue(requeue);
-    if (!this.#terminating && !this.#broken && (!this.#closed || this.#busy())) {
-      this.#spawn(port.index).catch((e) => this.#breakPool(e));
-    }
-    this.#checkIdle();
+    if (this.#host.wantsReplacement()) this.#spawn(port.index).catch((e) => this.#host.breakPool(e));
+    this.#host.checkIdle();
   }
 
-  #breakPool(error) {
-    if (this.#broken) return;
-    this.#broken =
-      error instanceof BrokenPoolError ? error : new BrokenPoolError(String(error?.message || error), { cause: error });
-    this.#rejectAll(this.#broken);
-    if (!this.#closed) this.shutdown({ wait: false });
-  }
+  // ---- stopping ----
 
-  // ---- shutdown ----
-
-  #busy() {
+  busy() {
     return this.#queued > 0 || this.#live().some((p) => p.inflight.size > 0);
   }
 
-  #checkIdle(force = false) {
-    if (this.#idleWaiters.length > 0 && (force || !this.#busy())) {
-      for (const resolve of this.#idleWaiters.splice(0)) resolve();
-    }
-  }
-
-  #rejectAll(error) {
+  rejectAll(error) {
     for (const task of this.#queue.splice(0)) if (task.queued) task.future._reject(error);
     this.#head = 0;
     this.#queued = 0;
     for (const port of this.#live()) for (const task of port.inflight.values()) task.future._reject(error);
-    this.#checkIdle(true);
   }
 
-  shutdown({ wait = true, cancelFutures = false } = {}) {
-    this.#closed = true;
-    if (cancelFutures) {
-      for (const task of this.#queue) if (task.queued) task.future.cancel();
-      for (const port of this.#live()) for (const task of [...port.inflight.values()]) task.future.cancel();
-    }
-    this.#shutdownPromise ??= this.#finish();
-    return wait ? this.#shutdownPromise : Promise.resolve();
+  cancelPending() {
+    for (const task of this.#queue) if (task.queued) task.future.cancel();
+    for (const port of this.#live()) for (const task of [...port.inflight.values()]) task.future.cancel();
   }
 
-  terminate() {
-    this.#closed = true;
-    if (!this.#terminating) {
-      this.#terminating = true;
-      this.#rejectAll(new ShutdownError('the pool was terminated before this task finished'));
-    }
-    this.#shutdownPromise ??= this.#finish();
-    return this.#shutdownPromise;
-  }
-
-  async #finish() {
-    try {
-      await this.ready;
-    } catch {
-      // A pool that failed to start still has workers to stop.
-    }
-    if (!this.#broken && !this.#terminating && this.#busy()) {
-      await new Promise((resolve) => this.#idleWaiters.push(resolve));
-    }
-    this.#rejectAll(new ShutdownError('the pool was shut down'));
+  async stop() {
+    this.rejectAll(new ShutdownError('the pool was shut down'));
     for (const port of this.#live()) port.stop();
   }
-}
-
-function settle(future, status, bytes) {
-  let value;
-  let ok = status === STATUS_OK;
-  try {
-    value = decode(bytes);
-  } catch (error) {
-    ok = false;
-    value = error;
-  }
-  if (status === STATUS_PANIC) value = new PanicError(`Rust code panicked: ${value}`);
-  if (ok) future._resolve(value);
-  else future._reject(value);
 }

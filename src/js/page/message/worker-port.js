@@ -2,8 +2,8 @@
 // its batches, notice when it dies. It owns nothing but its Web Worker and
 // the tasks the page handed it (in order), so killing it is just terminate().
 
-import { BrokenPoolError } from '../../errors.js';
 import { MSG } from '../../common/messages.js';
+import { BrokenPoolError } from '../../errors.js';
 import { newWorkerName, whenWorkerGone } from '../life-lock.js';
 
 // How long the page waits, after a worker's lock says it died, for what the
@@ -28,8 +28,12 @@ export class WorkerPort {
   uid;
   index;
   worker;
-  /** Resolves to its READY message when it has started, rejects with BrokenPoolError if it could not. */
+  /**
+   * Resolves to its READY message when it has started (null if it was
+   * stopped first), rejects with BrokenPoolError if it could not.
+   */
   ready;
+  #markReady;
   /** True once it has started (tasks may be sent). */
   started = false;
   #events;
@@ -47,6 +51,7 @@ export class WorkerPort {
     this.uid = uid;
     this.worker = spawnWorker(name);
     this.ready = new Promise((resolve, reject) => {
+      this.#markReady = resolve;
       this.worker.onmessage = ({ data }) => {
         this.heardAt = performance.now();
         if (Array.isArray(data))
@@ -91,5 +96,6 @@ export class WorkerPort {
   stop() {
     this.gone = true;
     this.worker.terminate();
+    this.#markReady(null); // pool.ready waits for it no longer
   }
 }

@@ -1,26 +1,24 @@
-// The shared-memory transport of a Pool (page/pool.js is the public face):
-// tasks and results live in the pool's shared wasm memory. The pieces:
+// The shared-memory transport (the Transport of page/engine.js): tasks and
+// results live in the pool's shared wasm memory. The pieces:
 //   dispatcher.js    task → slot in shared memory → the core's injector ring
-//   completions.js   the core's completion ring → the task's Future
+//   completions.js   the core's completion ring → the engine settles the task
 //   worker-handle.js one worker's start, death, kill handshake and memory
-//   task-control.js  timeouts, AbortSignals, force-cancel
 // The protocol and its invariants: src/sched/README.md.
 
-import { BrokenPoolError, PoolError, ShutdownError } from '../errors.js';
-import { platform } from '../platform.js';
-import { assertIsolated, loadRuntime, messageWorkers, threadStartTrapped } from '../runtime.js';
-import { CoreView } from '../common/layout.js';
-import { SHUTDOWN_NOW } from '../common/layout-constants.js';
-import { MSG } from '../common/messages.js';
-import { INLINE_BYTES, P } from '../common/protocol.js';
-import { SharedRefs } from '../common/refs.js';
+import { CoreView } from '../../common/layout.js';
+import { SHUTDOWN_NOW } from '../../common/layout-constants.js';
+import { MSG } from '../../common/messages.js';
+import { INLINE_BYTES, P } from '../../common/protocol.js';
+import { SharedRefs } from '../../common/refs.js';
+import { BrokenPoolError, PoolError, ShutdownError } from '../../errors.js';
+import { platform } from '../../platform.js';
+import { assertIsolated, loadRuntime, messageWorkers, threadStartTrapped } from '../../runtime.js';
+import { importTaskModules } from '../task-codes.js';
+import { trace } from '../trace.js';
 import { Completions } from './completions.js';
 import { Dispatcher } from './dispatcher.js';
 import { allocShared } from './shared-arrays.js';
 import { calibrateSpin } from './spin.js';
-import { importTaskModules } from './task-codes.js';
-import { TaskControl } from './task-control.js';
-import { trace } from './trace.js';
 import { spawnAhead, WorkerHandle } from './worker-handle.js';
 
 // How long shutdown waits at most for killed workers' thread memory to come back.
@@ -30,7 +28,9 @@ const RELEASE_WAIT_MS = 250;
 // for a worker whose event loop does not answer (no event tells that apart).
 const EXIT_GRACE_MS = 2000;
 
-export class SharedTransport {
+/** @implements {import('../engine.js').Transport} */
+export class MemoryTransport {
+  #host;
   #config;
   // { rt, ptr, view, refs, inlineBase, init } once loaded. `ptr` is the
   // pool's handle (wp_pool_new), which every wp_* export checks: after
@@ -39,58 +39,31 @@ export class SharedTransport {
   #core = null;
   #dispatcher;
   #completions = null;
-  #control;
-  #handles = []; // index -> WorkerHandle
+  /** @type {Array<WorkerHandle|undefined>} index -> its worker */
+  #handles = [];
   #spawnedAhead = []; // { worker, uid, name } for the first workers (spawnAhead), taken by #spawn
-  #closed = false;
-  #terminating = false;
-  #broken = null; // BrokenPoolError once the pool cannot run tasks
-  #shutdownPromise = null;
   #keepingAlive = null; // releases the process (keepAlive) once the pool has finished
 
-  /** @param {object} config poolConfig(options) */
-  constructor(config) {
+  /** @param {import('../engine.js').PoolHost} host */
+  constructor(host) {
     assertIsolated("new Pool({ transport: 'shared' })");
+    this.#host = host;
+    const config = host.config;
     this.#config = config;
-    this.#dispatcher = new Dispatcher({
-      kill: (task) => this.#control.killRunning(task),
-      onPublish: () => this.#completions.pump(),
-    });
-    this.#control = new TaskControl({
-      withdraw: (task) => this.#dispatcher.withdraw(task),
-      isRunning: (task) => this.#core?.view.isRunning(task.id),
-      requestAbort: (task) => {
-        const view = this.#core.view.refresh();
-        const word = view.payload(task.id) + P.ABORT;
-        Atomics.store(view.i32, word, 1);
-        Atomics.notify(view.i32, word);
-      },
-      kill: (task) => this.#replace(this.#handles[this.#core.view.claimingWorker(task.id)]),
-    });
+    this.#dispatcher = new Dispatcher(host.codes, () => this.#completions.pump());
     // The first workers' scripts load while the runtime does (the page's
     // first pool fetches and compiles the wasm meanwhile); they wait for
     // their InitMessage. (A Rust crate's runtime is up already.)
     const spawnWorker = messageWorkers()?.spawnWorker;
     if (spawnWorker) this.#spawnedAhead = Array.from({ length: config.workers }, () => spawnAhead(spawnWorker));
-    this.ready = this.#start()
-      .finally(() => {
-        for (const { worker } of this.#spawnedAhead.splice(0)) worker.terminate(); // left over: the start failed
-      })
-      .catch((error) => {
-        // Whatever failed, ready rejects with the error every later call gets.
-        this.#breakPool(error);
-        throw this.#broken;
-      });
-    this.ready.catch(() => {}); // not unhandled: the failure reaches whoever calls the pool
+    this.ready = this.#start().finally(() => {
+      for (const { worker } of this.#spawnedAhead.splice(0)) worker.terminate(); // left over: the start failed
+    });
     // Node.js: a pool holds the process while it starts (and, with keepAlive,
     // until it has shut down); the completion pump holds it while tasks run.
     const starting = platform.holdProcess();
     this.ready.then(starting, starting);
     if (config.keepAlive) this.#keepingAlive = platform.holdProcess();
-  }
-
-  get codes() {
-    return this.#dispatcher.codes;
   }
 
   /** Encodes a task's arguments at the call (the bytes are valid until the next call). */
@@ -103,41 +76,47 @@ export class SharedTransport {
     return this.#dispatcher.waiting();
   }
 
-  /** A new task's Future, with its TaskOptions (timeout, signal) applied. */
-  enqueue(code, bytes, flags, options = null) {
-    const task = this.#dispatcher.enqueue(code, bytes, flags);
-    if (options) this.#control.apply(task, options);
-    return task.future;
+  /** @param {import('./dispatcher.js').SlotTask} task */
+  place(task, bytes) {
+    this.#dispatcher.place(task, bytes);
+  }
+
+  withdraw(task) {
+    return this.#dispatcher.withdraw(task);
+  }
+
+  isRunning(task) {
+    return this.#dispatcher.isRunning(task);
+  }
+
+  /** The page stores 1 in the task's abort word and notifies it (self.wasmpool.signal). */
+  requestAbort(task) {
+    const view = this.#core.view.refresh();
+    const word = view.payload(task.id) + P.ABORT;
+    Atomics.store(view.i32, word, 1);
+    Atomics.notify(view.i32, word);
+  }
+
+  kill(task) {
+    this.#replace(this.#handles[this.#core.view.claimingWorker(task.id)]);
   }
 
   /** pool.alloc: a typed array in the shared memory. */
   alloc(Type, length) {
-    if (this.#broken) throw this.#broken;
     if (this.#core === null) throw new PoolError('pool.alloc() needs a ready pool: await pool.ready first');
     return allocShared(this.#core.rt, this.#core.refs, Type, length);
   }
 
-  /** Why new work is refused: the pool is broken, or shut down (ShutdownError(message)); else null. */
-  closedError(message) {
-    return this.#broken ?? (this.#closed ? new ShutdownError(message) : null);
+  busy() {
+    return this.#dispatcher.busy();
   }
 
-  shutdown({ wait = true, cancelFutures = false } = {}) {
-    this.#closed = true;
-    if (cancelFutures) this.#dispatcher.cancelPending();
-    this.#shutdownPromise ??= this.#finish();
-    return wait ? this.#shutdownPromise : Promise.resolve();
+  rejectAll(error) {
+    this.#dispatcher.rejectAll(error);
   }
 
-  terminate() {
-    this.#closed = true;
-    if (!this.#terminating) {
-      this.#terminating = true;
-      this.#dispatcher.rejectAll(new ShutdownError('the pool was terminated before this task finished'));
-      this.#dispatcher.checkIdle(true); // unblock a shutdown() waiting for the tasks
-    }
-    this.#shutdownPromise ??= this.#finish();
-    return this.#shutdownPromise;
+  cancelPending() {
+    this.#dispatcher.cancelPending();
   }
 
   // ---- the pool's life: start, workers, breakage, shutdown ----
@@ -149,7 +128,7 @@ export class SharedTransport {
     reserveMemory(rt, config.reserveMemory);
     // The page imports the task modules too: to know their export names (a
     // typo is an error at the call site) and to map `tasks.resize` to its name.
-    this.#dispatcher.codes.setExports(await importTaskModules(config.modules), (name) => rt.glue.wp_has_task(name));
+    this.#host.codes.setExports(await importTaskModules(config.modules), (name) => rt.glue.wp_has_task(name));
     const refs = new SharedRefs(rt.memory, {
       onRegister: (id, buffer) => {
         for (const handle of this.#live()) handle.post({ type: MSG.SHARED_BUFFER, id, buffer });
@@ -162,7 +141,8 @@ export class SharedTransport {
     const slotsPtr = glue.wp_slots_ptr(ptr);
     const inlineBase = wasm.wp_alloc(config.slots * INLINE_BYTES);
     const view = new CoreView(rt.memory, slotsPtr);
-    this.#completions = new Completions({ wasm, ptr, address, view, refs, dispatcher: this.#dispatcher });
+    const host = this.#host;
+    this.#completions = new Completions({ wasm, ptr, address, view, refs, dispatcher: this.#dispatcher, host });
     this.#core = {
       rt,
       ptr,
@@ -215,15 +195,8 @@ export class SharedTransport {
     return handle.ready;
   }
 
-  // Whether a worker that left should be replaced: while the pool is open, and
-  // after close() for as long as submitted tasks remain (multiprocessing keeps
-  // its workers up until the queue is done).
-  #wantsReplacement() {
-    return !this.#terminating && !this.#broken && (!this.#closed || this.#dispatcher.busy());
-  }
-
   #respawn(index) {
-    if (this.#wantsReplacement()) this.#spawn(index).catch((e) => this.#breakPool(e));
+    if (this.#host.wantsReplacement()) this.#spawn(index).catch((e) => this.#host.breakPool(e));
   }
 
   // A worker left on its own (shutdown, or retired by maxTasksPerChild).
@@ -247,40 +220,26 @@ export class SharedTransport {
     this.#completions.kick();
   }
 
-  #breakPool(error) {
-    if (this.#broken) return;
-    this.#broken =
-      error instanceof BrokenPoolError ? error : new BrokenPoolError(String(error?.message || error), { cause: error });
-    this.#dispatcher.rejectAll(this.#broken);
-    this.#dispatcher.checkIdle();
-    if (!this.#closed) this.shutdown({ wait: false, cancelFutures: true });
-  }
-
-  async #finish() {
+  /**
+   * The pool is idle, or must stop `now` (broken, terminated): the workers
+   * leave or are killed, and the pool's memory is freed.
+   */
+  async stop(now) {
     const release = platform.holdProcess();
     try {
-      await this.#freeAll();
+      await this.#freeAll(now);
     } finally {
       release();
       this.#keepingAlive?.();
     }
   }
 
-  async #freeAll() {
-    try {
-      await this.ready;
-    } catch {
-      // A pool that failed to start still has to free what it made.
-    }
-    if (!this.#broken && !this.#terminating && this.#dispatcher.busy()) {
-      trace(`shutdown: waiting for ${this.#dispatcher.describeBusy()}`);
-      await this.#dispatcher.idle();
-    }
+  async #freeAll(now) {
     if (this.#core === null) return;
     const { rt, ptr, inlineBase } = this.#core;
     const { wasm, glue } = rt;
     glue.wp_begin_shutdown(ptr, SHUTDOWN_NOW);
-    if (!this.#terminating && !this.#broken) {
+    if (!now) {
       // Idle workers wake and exit on their own (a few ms); one that dies
       // meanwhile has left too (its death is an event: its Web Lock). Only a
       // worker whose event loop never answers (a stray endless timer) waits
@@ -318,7 +277,7 @@ export class SharedTransport {
     // from a preempted thread would land in a free block, on dlmalloc's own
     // links, and a later allocation would trap or loop (a CI page did both).
     ended.then(() => {
-      this.#dispatcher.codes.free(wasm);
+      this.#host.codes.free(wasm);
       wasm.wp_free(inlineBase, this.#config.slots * INLINE_BYTES);
       glue.wp_pool_free(ptr);
     });

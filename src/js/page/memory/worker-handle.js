@@ -2,13 +2,13 @@
 // memory, hear its few messages, notice when it dies, kill it safely (core
 // invariant 4) and give back the stack and TLS its thread allocated.
 
-import { BrokenPoolError } from '../errors.js';
-import { markThreadStartTrapped } from '../runtime.js';
-import { inThreadStart, takeThreadMemory } from '../common/layout.js';
-import { THREAD_STACK_ALIGN } from '../common/layout-constants.js';
-import { MSG } from '../common/messages.js';
-import { newWorkerName, whenWorkerGone } from './life-lock.js';
-import { trace } from './trace.js';
+import { inThreadStart, takeThreadMemory } from '../../common/layout.js';
+import { THREAD_STACK_ALIGN } from '../../common/layout-constants.js';
+import { MSG } from '../../common/messages.js';
+import { BrokenPoolError } from '../../errors.js';
+import { markThreadStartTrapped } from '../../runtime.js';
+import { newWorkerName, whenWorkerGone } from '../life-lock.js';
+import { trace } from '../trace.js';
 
 // How long the page spins on a kill handshake step before yielding to timers.
 const KILL_SPINS = 1000;
@@ -54,6 +54,7 @@ export class WorkerHandle {
   #events;
   #markExited;
   #markLeft;
+  #markReady;
   #started = false;
   #startFailed = false;
   #lifeLockReleased;
@@ -82,6 +83,7 @@ export class WorkerHandle {
     this.worker = spawned.worker;
     rt.glue.wp_occupy(ptr, index, this.uid);
     this.ready = new Promise((resolve, reject) => {
+      this.#markReady = resolve;
       this.worker.onmessage = ({ data }) => this.#onMessage(data, resolve, reject);
       this.worker.onerror = (event) => this.#onError(event, reject);
       // Node.js's workers (node/runtime.js) report their end; a Web Worker never calls this.
@@ -195,6 +197,9 @@ export class WorkerHandle {
     trace(`worker ${this.uid}: waiting until it is safe to terminate`);
     await until(() => dead || glue.wp_safe_to_terminate(ptr, this.index));
     this.worker.terminate();
+    // Killed before the page heard it start (it may have run tasks already):
+    // pool.ready waits for it no longer, or a shutdown would wait for good.
+    this.#markReady();
     const abandoned = glue.wp_abandon(ptr, this.index);
     trace(`worker ${this.uid}: terminated, ${abandoned.length} task(s) abandoned`);
     // terminate() only asks the thread to stop. Measured in Chromium 156: a

@@ -9,11 +9,11 @@
 // many it posted (P.PROGRESS); a future whose reports have not all arrived
 // settles when the last one does (or when its worker is gone).
 
-import { PanicError, WorkerCrashedError } from '../errors.js';
-import { platform } from '../platform.js';
-import { decode } from '../common/codec/index.js';
-import { completionWords } from '../common/layout.js';
-import { P, STATUS_CRASHED, STATUS_OK, STATUS_PANIC } from '../common/protocol.js';
+import { decode } from '../../common/codec/index.js';
+import { completionWords } from '../../common/layout.js';
+import { P, STATUS_CRASHED } from '../../common/protocol.js';
+import { platform } from '../../platform.js';
+import { outcome } from '../engine.js';
 
 const HAS_WAIT_ASYNC = typeof Atomics.waitAsync === 'function';
 
@@ -26,6 +26,7 @@ export class Completions {
   #view;
   #refs;
   #dispatcher;
+  #host;
   #words;
   #pumping = false;
   #wake = null; // resolves the pump's wait when workers wake it by message
@@ -36,8 +37,12 @@ export class Completions {
     return !HAS_WAIT_ASYNC;
   }
 
-  /** `ptr`: the pool's handle; `address`: its control block's (for the words read in place). */
-  constructor({ wasm, ptr, address, view, refs, dispatcher }) {
+  /**
+   * `ptr`: the pool's handle; `address`: its control block's (for the words
+   * read in place); `host`: the engine, which settles the futures.
+   */
+  constructor({ wasm, ptr, address, view, refs, dispatcher, host }) {
+    this.#host = host;
     this.#wasm = wasm;
     this.#ptr = ptr;
     this.#view = view;
@@ -122,7 +127,7 @@ export class Completions {
     }
     if (n > 0) {
       this.#dispatcher.flushBacklog();
-      this.#dispatcher.checkIdle();
+      this.#host.checkIdle();
     }
     return n;
   }
@@ -131,29 +136,21 @@ export class Completions {
   settle(id) {
     const { u8, u32 } = this.#view.refresh();
     const w = this.#view.payload(id);
-    const status = u32[w + P.STATUS];
     const ptr = u32[w + P.RESULT_PTR];
     const len = u32[w + P.RESULT_LEN];
-    const reports = u32[w + P.PROGRESS];
-    let value;
-    let ok = status === STATUS_OK;
-    if (status === STATUS_CRASHED) {
-      value = new WorkerCrashedError('the worker running this task died');
-    } else {
-      try {
-        value = decode(u8.subarray(ptr, ptr + len), this.#refs);
-      } catch (error) {
-        ok = false;
-        value = error;
-      }
-      if (status === STATUS_PANIC) value = new PanicError(`Rust code panicked: ${value}`);
-      if (u32[w + P.RESULT_HEAP]) this.#wasm.wp_free(ptr, len);
-    }
+    const { ok, value } = outcome(u32[w + P.STATUS], () => decode(u8.subarray(ptr, ptr + len), this.#refs));
+    if (u32[w + P.RESULT_HEAP]) this.#wasm.wp_free(ptr, len);
+    this.#finish(id, ok, value, u32[w + P.PROGRESS]);
+  }
+
+  // Gives the slot back and settles its task, now or once its `reports`
+  // progress reports have all arrived.
+  #finish(id, ok, value, reports) {
     const worker = reports > 0 ? this.#view.claimingWorker(id) : -1;
     this.#wasm.wp_release(this.#ptr, id);
     const task = this.#dispatcher.finish(id);
     if (task === undefined) return;
-    if (task.reports >= reports) settleTask(task, ok, value);
+    if (task.reports >= reports) this.#host.settle(task, ok, value);
     else this.#awaitingReports.set(id, { task, expected: reports, worker, ok, value });
   }
 
@@ -166,7 +163,7 @@ export class Completions {
     task.future._progress(value);
     if (waiting !== undefined && task.reports >= waiting.expected) {
       this.#awaitingReports.delete(id);
-      settleTask(task, waiting.ok, waiting.value);
+      this.#host.settle(task, waiting.ok, waiting.value);
     }
   }
 
@@ -178,24 +175,15 @@ export class Completions {
     for (const [id, waiting] of this.#awaitingReports) {
       if (index !== undefined && waiting.worker !== index) continue;
       this.#awaitingReports.delete(id);
-      settleTask(waiting.task, waiting.ok, waiting.value);
+      this.#host.settle(waiting.task, waiting.ok, waiting.value);
     }
   }
 
   /** Settles a task whose worker died running it (core invariant 7). */
   crashed(id) {
-    const { u32 } = this.#view.refresh();
-    const w = this.#view.payload(id);
-    u32[w + P.STATUS] = STATUS_CRASHED;
-    u32[w + P.RESULT_HEAP] = 0;
-    u32[w + P.PROGRESS] = 0;
-    this.settle(id);
+    const { ok, value } = outcome(STATUS_CRASHED, () => undefined);
+    this.#finish(id, ok, value, 0);
   }
-}
-
-function settleTask(task, ok, value) {
-  if (ok) task.future._resolve(value);
-  else task.future._reject(value);
 }
 
 // True if the completion event moved within MAIN_SPIN_MS.

@@ -1,21 +1,17 @@
-// The way in: every submitted task becomes a task record and a Future here.
-// It is written into a free slot of shared memory and published on the core's
-// injector ring (core README, "A task's life"), or waits in a page-side
-// backlog while every slot is taken (or the runtime is still loading).
-// The dispatcher also keeps the table of tasks in slots, which completions.js
-// empties as results arrive, and the promises waiting for the pool to be idle.
+// The way in: every task is written into a free slot of shared memory and
+// published on the core's injector ring (core README, "A task's life"), or
+// waits in a page-side backlog while every slot is taken (or the runtime is
+// still loading). The dispatcher also keeps the table of tasks in slots,
+// which completions.js empties as results arrive.
 
-import { Future } from '../future.js';
-import { Encoder } from '../common/codec/index.js';
-import { slotOf } from '../common/layout.js';
-import { FLAG_ARGS_HEAP, FLAG_NAMED, INLINE_BYTES, P } from '../common/protocol.js';
-import { TaskCodes } from './task-codes.js';
+import { Encoder } from '../../common/codec/index.js';
+import { slotOf } from '../../common/layout.js';
+import { FLAG_ARGS_HEAP, FLAG_NAMED, INLINE_BYTES, P } from '../../common/protocol.js';
 
 /**
- * @typedef {object} TaskRecord
- * @property {Future} future
- * @property {object} code its TaskCodes entry (or `{ deferred }`)
- * @property {number} flags FLAG_* of protocol.js
+ * A task on the shared-memory transport: the engine's record and its slot.
+ * @typedef {import('../engine.js').TaskRecord & SlotFields} SlotTask
+ * @typedef {object} SlotFields
  * @property {Uint8Array|null} bytes encoded arguments while in the backlog
  * @property {number} id task id once in a slot, else -1
  * @property {number} argsHeap address of heap-allocated arguments, else 0
@@ -24,27 +20,23 @@ import { TaskCodes } from './task-codes.js';
  */
 
 export class Dispatcher {
-  codes = new TaskCodes();
+  #codes;
   #encoder = null;
   #core = null; // { wasm, ptr, view, inlineBase } once the runtime is loaded
+  /** @type {SlotTask[]} */
   #backlog = [];
-  #tasks = []; // slot index -> TaskRecord
+  #flushing = false;
+  /** @type {Array<SlotTask|undefined>} slot index -> task */
+  #tasks = [];
   #inSlots = 0;
-  #idleWaiters = [];
-  #futureHooks;
   #onPublish;
 
   /**
-   * @param {object} hooks
-   * @param {(task: TaskRecord) => void} hooks.kill stops the worker running `task`
-   * @param {() => void} hooks.onPublish a task entered the core (start the completion pump)
+   * @param {import('../task-codes.js').TaskCodes} codes
+   * @param {() => void} onPublish a task entered the core (start the completion pump)
    */
-  constructor({ kill, onPublish }) {
-    this.#futureHooks = (task) => ({
-      withdraw: () => this.withdraw(task),
-      isRunning: () => this.#core?.view.isRunning(task.id),
-      kill: () => kill(task),
-    });
+  constructor(codes, onPublish) {
+    this.#codes = codes;
     this.#onPublish = onPublish;
   }
 
@@ -65,22 +57,25 @@ export class Dispatcher {
     return this.#encoder.encode(value, root);
   }
 
-  /** A new task (its TaskRecord): in a slot if one is free, else in the backlog. */
-  enqueue(code, bytes, flags = 0) {
-    const task = { future: null, code, flags, bytes: null, id: -1, argsHeap: 0, argsLen: 0, reports: 0 };
-    task.future = new Future(this.#futureHooks(task));
+  /** A new task: in a slot if one is free, else in the backlog. @param {SlotTask} task */
+  place(task, bytes) {
+    Object.assign(task, { bytes: null, id: -1, argsHeap: 0, argsLen: 0, reports: 0 });
     if (this.#core === null || this.#backlog.length > 0 || !this.#dispatch(task, bytes)) {
       task.bytes = bytes.slice(); // the encoder reuses its buffer
       this.#backlog.push(task);
     }
-    return task;
+  }
+
+  /** Whether a worker runs task `task` now. @param {SlotTask} task */
+  isRunning(task) {
+    return this.#core !== null && this.#core.view.isRunning(task.id);
   }
 
   // Writes the task into a free slot and publishes it. False if none is free.
   #dispatch(task, bytes) {
     const { wasm, ptr, view, inlineBase } = this.#core;
     try {
-      task.code = this.codes.resolve(task.code); // submitted while the task modules loaded
+      task.code = this.#codes.resolve(task.code); // submitted while the task modules loaded
     } catch (error) {
       task.future._reject(error);
       return true;
@@ -88,7 +83,7 @@ export class Dispatcher {
     const id = wasm.wp_reserve(ptr);
     if (id < 0) return false;
     const { code } = task;
-    if (code.ptr === 0) this.codes.store(code, wasm, view);
+    if (code.ptr === 0) this.#codes.store(code, wasm, view);
     let argsPtr = inlineBase + slotOf(id) * INLINE_BYTES;
     let flags = task.flags | (code.named ? FLAG_NAMED : 0);
     if (bytes.length > INLINE_BYTES) {
@@ -116,23 +111,32 @@ export class Dispatcher {
     return true;
   }
 
-  /** Moves backlog tasks into free slots, in order. */
+  /**
+   * Moves backlog tasks into free slots, in order. Not re-entered: a publish
+   * can start the completion pump, which drains at once and flushes again
+   * (it would dispatch the tasks this loop is about to, a second time).
+   */
   flushBacklog() {
-    // Dispatch from the front; one splice at the end (shift() per task would
-    // make a 100,000-task burst quadratic).
-    const backlog = this.#backlog;
-    let i = 0;
-    while (i < backlog.length && this.#dispatch(backlog[i], backlog[i].bytes)) i++;
-    if (i > 0) backlog.splice(0, i);
+    if (this.#flushing) return;
+    this.#flushing = true;
+    try {
+      // Dispatch from the front; one splice at the end (shift() per task
+      // would make a 100,000-task burst quadratic).
+      const backlog = this.#backlog;
+      let i = 0;
+      while (i < backlog.length && this.#dispatch(backlog[i], backlog[i].bytes)) i++;
+      if (i > 0) backlog.splice(0, i);
+    } finally {
+      this.#flushing = false;
+    }
   }
 
-  /** Future.cancel(): out of the backlog, or a CAS QUEUED → CANCELLED in the core. */
+  /** Out of the backlog, or a CAS QUEUED → CANCELLED in the core. @param {SlotTask} task */
   withdraw(task) {
     if (task.id < 0) {
       const i = this.#backlog.indexOf(task);
       if (i < 0) return false;
       this.#backlog.splice(i, 1);
-      this.checkIdle();
       return true;
     }
     const core = this.#core;
@@ -141,7 +145,6 @@ export class Dispatcher {
     // the arguments are never read, so they are freed here.
     if (task.argsHeap) core.wasm.wp_free(task.argsHeap, task.argsLen);
     this.#take(slotOf(task.id));
-    this.checkIdle();
     return true;
   }
 
@@ -182,21 +185,6 @@ export class Dispatcher {
   /** What busy() counts, in words (for the trace). */
   describeBusy() {
     return `${this.#inSlots} task(s) in slots, ${this.#backlog.length} in the backlog`;
-  }
-
-  /** Resolves when no submitted task is left unsettled. */
-  idle() {
-    if (!this.busy()) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
-  }
-
-  /** Resolves the idle() promises if the pool is idle (or if `force`). */
-  checkIdle(force = false) {
-    if ((force || !this.busy()) && this.#idleWaiters.length > 0) {
-      const waiters = this.#idleWaiters;
-      this.#idleWaiters = [];
-      for (const resolve of waiters) resolve();
-    }
   }
 
   /** Cancels every task not yet claimed (shutdown({ cancelFutures })). */

@@ -2,7 +2,7 @@
 // codec sends them by reference (common/refs.js), so a task receives any size
 // for the cost of three numbers and can write it in place.
 
-import { VIEWS } from '../common/codec/tags.js';
+import { VIEWS } from '../../common/codec/tags.js';
 
 // The typed arrays the codec can send by reference (a DataView has no length in elements).
 const TYPED_ARRAYS = new Set(VIEWS.filter((View) => View !== DataView));
