@@ -1,10 +1,8 @@
 // Workers after a page's first start from a blob: copy of the worker script.
 //
-// Measured (pools of 2, medians of 20, one page; 2-core VM): a module worker
-// from a same-origin URL starts in 33–43 ms in Firefox ESR 153, cached or
-// revalidated alike, and one from a blob: URL in 13–16 ms; a pool started
-// 58 → 26 ms. Chromium 156: 41 → 30 ms for bare workers, a pool 56 → 46 ms.
-// workerpool starts its workers from a blob: URL too.
+// A module worker starts much sooner from a blob: URL than from a
+// same-origin one, in Firefox most of all (bench/NOTES.md, "blob: copy");
+// workerpool starts its workers from one too.
 //
 // The first workers come from the script's URL, the `new Worker(new URL(…))`
 // that bundlers see and emit, and the first READY says where that script was

@@ -4,9 +4,9 @@
 // knows when a killed worker's stack can be freed (core invariant 10).
 //
 // The lock is named as the worker itself, so the worker requests it while
-// its script runs, before any message reaches it. Measured in Chromium 156, a
-// worker waits ~1.9 ms for a grant; requested at once, that wait overlaps the
-// InitMessage's arrival and the wasm instantiation instead of preceding them.
+// its script runs, before any message reaches it, so the wait for the grant
+// (~2 ms) overlaps the InitMessage's arrival and the wasm instantiation
+// instead of preceding them.
 
 // Web Locks are shared by every page of the origin: a page-random part keeps
 // another tab's workers' locks apart.

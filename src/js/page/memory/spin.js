@@ -2,25 +2,20 @@
 // a count: the core's spin is a number of rounds of a queue check, and a
 // round's speed differs per engine (wasm has no pause instruction). A spin
 // that ends before the page's next `await`ed submit makes every submit wake a
-// sleeping worker instead, which measured 44 µs a submit in Firefox ESR 153
-// (p50, one task at a time) against 3 µs when the worker was still spinning.
+// sleeping worker instead, an order of magnitude slower than finding it
+// spinning (bench/NOTES.md, "Idle spin").
 
-// Long enough for a page to get a result and submit the next task (Firefox
-// needs tens of µs, Chromium ~5), and no longer: on 2 cores a longer spin
-// keeps a core from the browser's other threads. Measured (steady p99 of
-// sequential round trips, Chromium; round trip p50/p90, Firefox): 200 µs gave
-// 100–125 µs p99 in Chromium and 18/41 µs in Firefox; 60 µs gives 25–50 µs
-// and 18/28 µs.
+// Long enough for a page to get a result and submit the next task (tens of
+// µs in Firefox), and no longer: on 2 cores a longer spin keeps a core from
+// the browser's other threads and raises the p99.
 const SPIN_US = 60;
 // Rounds timed per probe: ~0.1-0.5 ms, well above the coarsest clock of an
 // isolated page (Firefox: 20 µs steps).
 const PROBE_ROUNDS = 100_000;
 
 // The probe's result, per page: the spin loop's speed is the engine's and the
-// machine's, not the pool's. Measured once, by the page's first pool: a probe
-// takes 0.3-1 ms of the main thread while that pool's workers boot, and
-// skipping it took 0.6 ms off every later pool's start (Chromium 156, 2
-// workers, 25 starts). null: the clock could not time it.
+// machine's, not the pool's, and a probe costs the main thread up to a
+// millisecond. null: the clock could not time it.
 let spinRounds;
 
 /**

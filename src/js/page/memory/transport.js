@@ -267,15 +267,14 @@ export class MemoryTransport {
     // The killed workers' thread memory comes back once their threads have
     // ended (worker-handle.js kill()): a few ms for idle ones, so a pool
     // started right after this one reuses their stacks rather than growing
-    // the memory (measured: +2 stacks per pool otherwise); a thread still
-    // busy (Chromium: up to 2 s) is not waited for.
+    // the memory; a thread still busy (Chromium: up to 2 s) is not waited for.
     const ended = Promise.all(this.#handles.map((h) => h?.released));
     // The pool's control block, inline area and code strings go then too
     // (core invariant 9): terminate() only asks a thread to stop, and a
     // worker the kill request woke still runs its claim's last steps, which
     // write the pool's words and its record. Freed at once, such a write
     // from a preempted thread would land in a free block, on dlmalloc's own
-    // links, and a later allocation would trap or loop (a CI page did both).
+    // links, and a later allocation would trap or loop.
     ended.then(() => {
       this.#host.codes.free(wasm);
       wasm.wp_free(inlineBase, this.#config.slots * INLINE_BYTES);

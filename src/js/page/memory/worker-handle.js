@@ -202,15 +202,14 @@ export class WorkerHandle {
     this.#markReady();
     const abandoned = glue.wp_abandon(ptr, this.index);
     trace(`worker ${this.uid}: terminated, ${abandoned.length} task(s) abandoned`);
-    // terminate() only asks the thread to stop. Measured in Chromium 156: a
-    // worker busy in a task runs on for 2 s (Chromium's forced-termination
-    // delay), writing its stack and TLS, and a worker the kill request woke
-    // runs on for a moment too; freed at once, they could be handed out
+    // terminate() only asks the thread to stop: a worker busy in a task runs
+    // on (up to 2 s in Chromium), and one the kill request woke for a moment,
+    // writing its stack and TLS, so freed at once they could be handed out
     // again and overwritten. So its thread memory leaves the record now (a
     // replacement reuses the record) and is freed once the thread has ended.
-    // (Shutdown waits for that only briefly: it stays prompt.) A dead worker runs
-    // no wasm: freed at once, so that its replacement's stack can reuse it
-    // (200 panics in a row grew the memory by 18 MiB in Firefox otherwise).
+    // (Shutdown waits for that only briefly.) A dead worker runs no wasm:
+    // freed at once, so that its replacement's stack reuses it instead of
+    // growing the memory.
     const memory = this.#takeThreadMemory();
     if (dead) freeThreadMemory(rt, memory);
     else {
