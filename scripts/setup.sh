@@ -103,7 +103,7 @@ if ! find_webkit >/dev/null || ! command -v Xvfb >/dev/null; then
 fi
 
 # 6. npm packages (playwright-core, puppeteer-core, the bench competitors, binaryen (wasm-opt for the build),
-#    typescript). Never downloads a browser.
+#    typescript, typedoc for npm run docs). Never downloads a browser.
 LOCK_SUM="$(cat package.json package-lock.json 2>/dev/null | sha1sum | cut -c1-40)"
 if [ ! -d node_modules ] || [ "$(cat node_modules/.wasmpool-setup 2>/dev/null)" != "$LOCK_SUM" ]; then
   step "npm ci"

@@ -46,6 +46,7 @@ if [ ${#node_tests[@]} -gt 0 ]; then
 fi
 suite "js (biome lint + format check)" bash scripts/lint-js.sh
 suite "types (tsc --noEmit)" node_modules/.bin/tsc -p tests/types/tsconfig.json
+suite "docs (API reference builds without warnings)" npm run --silent docs
 mapfile -t browser_tests < <(find tests/browser -name '*.test.mjs' | sort)
 # The browser suites run once per target, browser:transport (tests/browser/harness.mjs
 # picks the driver by WASMPOOL_BROWSER; WASMPOOL_TRANSPORT=message serves plain pages,
