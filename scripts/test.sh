@@ -46,6 +46,9 @@ if [ ${#node_tests[@]} -gt 0 ]; then
 fi
 suite "js (biome lint + format check)" bash scripts/lint-js.sh
 suite "types (tsc --noEmit)" node_modules/.bin/tsc -p tests/types/tsconfig.json
+# The benchmark tables of README.md and docs/ are bench/results/latest.json's
+# (scripts/perf-tables.mjs; npm run docs:tables rewrites them).
+suite "docs (perf tables match bench/results/latest.json)" node --test tests/docs/perf-tables.test.mjs
 suite "docs (API reference builds without warnings)" npm run --silent docs
 mapfile -t browser_tests < <(find tests/browser -name '*.test.mjs' | sort)
 # The browser suites run once per target, browser:transport (tests/browser/harness.mjs
@@ -86,6 +89,21 @@ done
 # Node.js process has (exiting by itself, keepAlive, module paths).
 [[ " ${TARGETS[*]} " == *" node:shared "* ]] && WASMPOOL_BROWSER=node suite "node (worker_threads)" "${node_test[@]}" "${grep_args[@]}" \
   "${browser_tests[@]}" tests/node-runtime/*.test.mjs
+# Every JavaScript block of README.md and docs/ runs (tests/docs/examples.test.mjs).
+# The blocks use the public API, which the browser suites above already test
+# on every target: what is checked here is the docs, so one browser target
+# (the first of TARGETS, chromium:shared by default) and Node.js (where the
+# `js node` blocks run) are enough, a few seconds each instead of six runs.
+docs_target=""
+for target in "${TARGETS[@]}"; do [ "${target%%:*}" != node ] && docs_target="$target" && break; done
+if [ -n "$docs_target" ]; then
+  browser="${docs_target%%:*}" transport="${docs_target#*:}"
+  label_of "$browser"
+  WASMPOOL_BROWSER=$browser WASMPOOL_TRANSPORT=$transport suite "docs (code blocks in ${labels[$browser]}, $transport)" \
+    "${node_test[@]}" "${grep_args[@]}" tests/docs/examples.test.mjs
+fi
+[[ " ${TARGETS[*]} " == *" node:shared "* ]] && WASMPOOL_BROWSER=node suite "docs (code blocks in Node.js)" \
+  "${node_test[@]}" "${grep_args[@]}" tests/docs/examples.test.mjs
 if [ -f tests/examples/run.sh ]; then
   suite "examples (packaged tarball in Vite, webpack, plain page)" bash tests/examples/run.sh
 fi
