@@ -5,7 +5,7 @@
 // both kinds of page themselves, whatever WASMPOOL_TRANSPORT says.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { canShareMemory, closeAll, needs, openPage } from './harness.mjs';
+import { browserName, canShareMemory, closeAll, inPage, needs, openPage } from './harness.mjs';
 
 after(closeAll);
 
@@ -165,4 +165,19 @@ test('tasks a replaced worker held but had not started run on its replacement, i
     assert.equal(r.values, Array.from({ length: 50 }, (_, i) => i).join(), 'every task behind it ran once, in order');
     assert.equal(r.workers, 1, 'on the replacement worker');
   }
+});
+
+test("Node.js: transport 'message' is refused at the call with what to use instead", {
+  skip: browserName() !== 'node' && 'only Node.js starts no message-transport workers',
+}, async () => {
+  const r = await inPage(`async ({ Pool, PoolError }) => {
+    try {
+      new Pool({ workers: 1, transport: 'message' });
+      return 'constructed';
+    } catch (e) {
+      return [e instanceof PoolError, e.message];
+    }
+  }`);
+  assert.equal(r[0], true);
+  assert.match(r[1], /not available here.*use transport: 'auto' or 'shared'/);
 });

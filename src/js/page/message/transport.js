@@ -61,7 +61,13 @@ export class MessageTransport {
   /** @param {import('../engine.js').PoolHost} host */
   constructor(host) {
     const source = messageWorkers();
-    if (source === null) throw new NotIsolatedError("this pool (a Rust crate's pool shares the crate's memory)");
+    if (source === null) {
+      // Node.js and a Rust crate's pool always share memory: they start no message workers.
+      throw new PoolError(
+        "transport: 'message' is not available here: this runtime (Node.js, or a Rust crate's pool) always " +
+          "shares memory with its workers; use transport: 'auto' or 'shared'",
+      );
+    }
     this.#host = host;
     this.#config = host.config;
     this.#spawnWorker = source.spawnWorker;
