@@ -42,10 +42,13 @@ if [ "${CI:-}" = true ]; then
 fi
 mapfile -t node_tests < <(find tests/node -name '*.test.mjs' 2>/dev/null | sort)
 if [ ${#node_tests[@]} -gt 0 ]; then
-  suite "node (unit: future, map, waiting, codec)" node --test "${grep_args[@]}" "${node_tests[@]}"
+  suite "node (unit: future, map, waiting, codec, exports)" node --test "${grep_args[@]}" "${node_tests[@]}"
 fi
 suite "js (biome lint + format check)" bash scripts/lint-js.sh
 suite "types (tsc --noEmit)" node_modules/.bin/tsc -p tests/types/tsconfig.json
+# JSDoc against itself and index.d.ts against the modules; src/js/page and
+# src/js/worker are counted, not failed on, while they are rewritten.
+suite "types (tsc --checkJs over src/js)" node scripts/check-js-types.mjs
 # The benchmark tables of README.md and docs/ are bench/results/latest.json's
 # (scripts/perf-tables.mjs; npm run docs:tables rewrites them).
 suite "docs (perf tables match bench/results/latest.json)" node --test tests/docs/perf-tables.test.mjs

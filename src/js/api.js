@@ -3,6 +3,7 @@
 // node/index.js (Node.js), the demo crate's (crates/wasmpool-demo/js). No side
 // effects: what an app does not import, bundlers drop.
 
+export { CloneError } from './common/codec/index.js';
 export {
   BrokenPoolError,
   CancelledError,
@@ -18,5 +19,4 @@ export { Future } from './future.js';
 export { defaultChunksize, MapResult } from './map.js';
 export { AsyncResult, IMapIterator, MultiprocessingPool, multiprocessing } from './multiprocessing.js';
 export { MAX_WORKERS, Pool, TaskOptions } from './page/pool.js';
-export { CloneError } from './common/codec/index.js';
 export { ALL_COMPLETED, asCompleted, FIRST_COMPLETED, FIRST_EXCEPTION, wait } from './waiting.js';

@@ -16,13 +16,22 @@ import { serveWorker } from './worker/boot.js';
 const WORKER_QUERY = 'wasmpool-worker';
 
 if (typeof WorkerGlobalScope !== 'undefined' && new URL(import.meta.url).searchParams.has(WORKER_QUERY)) {
-  serveWorker((init) => import(/* webpackIgnore: true */ /* @vite-ignore */ init.glueUrl));
+  // A crate's pool sends its glue's URL in the InitMessage.
+  serveWorker(
+    (/** @type {{ glueUrl: string }} */ init) => import(/* webpackIgnore: true */ /* @vite-ignore */ init.glueUrl),
+  );
 }
 
 /**
  * A Pool on the calling crate's wasm instance. `glueUrl` is the URL of the
  * crate's wasm-bindgen glue (its `import.meta.url`), `module` and `wasm` the
  * compiled module and the instance's raw exports.
+ *
+ * @param {import('./index.js').PoolOptions | undefined} options
+ * @param {string} glueUrl
+ * @param {WebAssembly.Module} module
+ * @param {import('./runtime.js').WasmExports} wasm
+ * @returns {Pool}
  */
 export function createEmbeddedPool(options, glueUrl, module, wasm) {
   setRuntimeSource(async () => ({

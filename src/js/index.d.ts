@@ -848,7 +848,10 @@ export declare class PoolError extends Error {}
  *
  * @category Errors
  */
-export declare class NotIsolatedError extends PoolError {}
+export declare class NotIsolatedError extends PoolError {
+  /** `what` needs shared memory (default: wasmpool's shared memory); the message says what to do. */
+  constructor(what?: string);
+}
 /**
  * The pool was shut down before or while the task ran.
  *
@@ -874,7 +877,9 @@ export declare class BrokenPoolError extends PoolError {}
  *
  * @category Errors
  */
-export declare class CancelledError extends PoolError {}
+export declare class CancelledError extends PoolError {
+  constructor(message?: string);
+}
 /**
  * Something ran out of time: a task's {@link TaskOptionsInit.timeout} (its worker was terminated
  * and replaced), a map's {@link MapOptions.timeout}, or a wait's {@link TimeoutOption.timeout}
@@ -882,7 +887,9 @@ export declare class CancelledError extends PoolError {}
  *
  * @category Errors
  */
-export declare class TimeoutError extends PoolError {}
+export declare class TimeoutError extends PoolError {
+  constructor(message?: string);
+}
 /**
  * The worker running the task died (it crashed, ran out of memory or closed itself), or was
  * terminated for another task it ran alongside (`concurrency` > 1). The worker is replaced; the

@@ -19,13 +19,13 @@ import initGlue, {
   wp_slots_ptr,
   wp_worker_ptr,
 } from '../../pkg/wasmpool.js';
+import { fetchWasm } from './common/fetch-wasm.js';
 import { blobSpawner } from './page/blob-spawn.js';
 import { setRuntimeSource } from './runtime.js';
-import { fetchWasm } from './common/fetch-wasm.js';
 
 // The page's later workers start from a blob: copy of this script (page/blob-spawn.js).
 const spawnWorker = blobSpawner(
-  (name) => new Worker(new URL('../../pkg/worker.js', import.meta.url), { type: 'module', name }),
+  (/** @type {string} */ name) => new Worker(new URL('../../pkg/worker.js', import.meta.url), { type: 'module', name }),
 );
 const wasmUrl = new URL('../../pkg/wasmpool_bg.wasm', import.meta.url);
 

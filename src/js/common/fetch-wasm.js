@@ -5,14 +5,19 @@
 
 import { BrokenPoolError } from '../errors.js';
 
-/** The compiled module at `url`; rejects with BrokenPoolError if it cannot be fetched or is not wasm. */
+/**
+ * The compiled module at `url`; rejects with BrokenPoolError if it cannot be fetched or is not wasm.
+ *
+ * @param {URL | string} url
+ * @returns {Promise<WebAssembly.Module>}
+ */
 export async function fetchWasm(url) {
   let response;
   try {
     response = await fetch(url);
   } catch (error) {
     throw new BrokenPoolError(
-      `wasmpool: cannot fetch ${url} (${error?.message || error}): serve the wasm module at that URL ` +
+      `wasmpool: cannot fetch ${url} (${/** @type {any} anything may be thrown */ (error)?.message || error}): serve the wasm module at that URL ` +
         '(a bundler that understands new URL(…, import.meta.url) emits it: see the README)',
       { cause: error },
     );
@@ -39,7 +44,7 @@ export async function fetchWasm(url) {
       : await WebAssembly.compile(await response.arrayBuffer());
   } catch (error) {
     throw new BrokenPoolError(
-      `wasmpool: ${url} is not a valid wasm module (${error?.message || error}): serve the package's own ` +
+      `wasmpool: ${url} is not a valid wasm module (${/** @type {any} anything may be thrown */ (error)?.message || error}): serve the package's own ` +
         '.wasm file at that URL, unchanged',
       { cause: error },
     );

@@ -80,19 +80,29 @@ const ON_HEAP_BYTES_MAX = 64;
  * one entry's encoded value. They are views of the batch's Uint8Array (index
  * 3), or of one array of the numbers from `at` on, except when those are few
  * enough for V8's heap: then each entry is a small copy of its own.
+ *
+ * @param {RunBatch | DoneBatch} message
+ * @param {number} at the index of the first inline byte
+ * @returns {(start: number, end: number) => Uint8Array}
  */
 export function batchBytes(message, at) {
   const n = message.length - at;
   if (message[3] === null && n <= ON_HEAP_BYTES_MAX) {
     return (start, end) => copyNumbers(message, at + start, end - start);
   }
-  const bytes = message[3] ?? copyNumbers(message, at, n);
+  const bytes = /** @type {Uint8Array | null} */ (message[3]) ?? copyNumbers(message, at, n);
   return (start, end) => bytes.subarray(start, end);
 }
 
+/**
+ * @param {unknown[]} message a batch whose numbers from `from` on are bytes
+ * @param {number} from
+ * @param {number} n
+ * @returns {Uint8Array}
+ */
 function copyNumbers(message, from, n) {
   const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = message[from + i];
+  for (let i = 0; i < n; i++) out[i] = /** @type {number} */ (message[from + i]);
   return out;
 }
 

@@ -8,13 +8,25 @@ import { Worker } from 'node:worker_threads';
 import { UNCAUGHT } from './worker-scope.js';
 
 export class NodeWorker extends EventTarget {
+  /** @type {((event: MessageEvent) => void) | null} */
   onmessage = null;
+  /** @type {((event: Event & { message: string }) => void) | null} */
   onerror = null;
+  /** @type {((code: number) => void) | null} */
   onexit = null;
-  /** Resolves once the thread has ended (its 'exit' event). */
+  /**
+   * Resolves once the thread has ended (its 'exit' event).
+   *
+   * @type {Promise<number>}
+   */
   closed;
+  /** @type {Worker} */
   #worker;
 
+  /**
+   * @param {URL | string} url the worker_threads entry
+   * @param {string} name
+   */
   constructor(url, name) {
     super();
     this.#worker = new Worker(url, { name, execArgv: workerExecArgv() });
@@ -36,12 +48,17 @@ export class NodeWorker extends EventTarget {
     this.#worker.unref();
   }
 
+  /** @param {string} message */
   #error(message) {
     const event = Object.assign(new Event('error', { cancelable: true }), { message });
     this.onerror?.(event);
     this.dispatchEvent(event);
   }
 
+  /**
+   * @param {unknown} message
+   * @param {readonly import('node:worker_threads').TransferListItem[]} [transfer]
+   */
   postMessage(message, transfer) {
     this.#worker.postMessage(message, transfer);
   }
@@ -55,7 +72,9 @@ export class NodeWorker extends EventTarget {
 // an explicit list may not name), but refuses --input-type: `node
 // --input-type=module -e ...` would fail every worker. Only then is the list
 // given, without it.
+/** @returns {string[] | undefined} */
 function workerExecArgv() {
+  /** @param {string} arg */
   const refused = (arg) => arg.startsWith('--input-type');
   return process.execArgv.some(refused) ? process.execArgv.filter((arg) => !refused(arg)) : undefined;
 }

@@ -15,6 +15,17 @@ import { setPlatform } from '../platform.js';
 import { setRuntimeSource } from '../runtime.js';
 import { NodeWorker } from './node-worker.js';
 
+/** @typedef {import('../runtime.js').SpawnedWorker} SpawnedWorker */
+
+/**
+ * A wasm-bindgen output's JS module (the package's pkg/wasmpool.js, or a
+ * crate's): its init function and the glue functions the page calls.
+ *
+ * @typedef {import('../runtime.js').Glue & {
+ *   default(init: { module_or_path: WebAssembly.Module }): Promise<import('../runtime.js').WasmExports>
+ * }} GlueModule
+ */
+
 /**
  * Sets this process's wasmpool runtime (the first one set wins, as in a
  * page): `wasm`, the URL of the wasm-bindgen output's .wasm; `glue`, its JS
@@ -24,9 +35,18 @@ import { NodeWorker } from './node-worker.js';
  * message handler, and a message that arrives before it would be lost);
  * `init(glue)`, run once the module is instantiated (e.g. to register Rust
  * tasks).
+ *
+ * @param {object} runtime
+ * @param {URL} runtime.wasm
+ * @param {GlueModule} runtime.glue
+ * @param {URL} runtime.workerEntry
+ * @param {(glue: GlueModule) => void} [runtime.init]
  */
 export function setNodeRuntime({ wasm: wasmUrl, glue, workerEntry, init }) {
-  const spawnWorker = (name) => new NodeWorker(workerEntry, name);
+  // A NodeWorker has the members of a Worker that the page side uses.
+  /** @param {string} name */
+  const spawnWorker = (name) =>
+    /** @type {SpawnedWorker} */ (/** @type {unknown} */ (new NodeWorker(workerEntry, name)));
   setPlatform({
     alwaysIsolated: true,
     cores: () => os.availableParallelism(),
@@ -52,9 +72,11 @@ export function setNodeRuntime({ wasm: wasmUrl, glue, workerEntry, init }) {
 // makes a pool hold the process until it has shut down.
 
 let holds = 0;
+/** @type {NodeJS.Timeout | null} */
 let timer = null;
 const noop = () => {};
 
+/** @returns {() => void} lets the process go (once) */
 function holdProcess() {
   if (holds++ === 0) {
     timer ??= setInterval(noop, 2 ** 31 - 1);
@@ -64,7 +86,8 @@ function holdProcess() {
   return () => {
     if (!held) return;
     held = false;
-    if (--holds === 0) timer.unref();
+    // Set by the first hold.
+    if (--holds === 0) /** @type {NodeJS.Timeout} */ (timer).unref();
   };
 }
 
@@ -75,6 +98,9 @@ function holdProcess() {
  * `new URL('./tasks.js', import.meta.url)`), a path (relative ones against the
  * working directory, as worker_threads takes them), or a package specifier
  * ('some-package/tasks.js', resolved as an import from here would be).
+ *
+ * @param {string | URL} module
+ * @returns {string}
  */
 function taskModuleUrl(module) {
   const spec = module instanceof URL ? module.href : String(module);

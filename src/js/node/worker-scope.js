@@ -6,12 +6,15 @@
 
 import { parentPort } from 'node:worker_threads';
 
+/** @typedef {import('node:worker_threads').MessagePort} Port a worker thread's parentPort (never null) */
+
 /** worker → page: an uncaught error, `{ type, message }` (node-worker.js makes it an error event). */
 export const UNCAUGHT = 'wasmpool-node-uncaught';
 
 /** Installs the scope on this worker's globalThis (worker.js, before pkg/worker.js runs). */
 export function installWorkerScope() {
   const target = new EventTarget();
+  /** @type {((this: typeof globalThis, event: MessageEvent) => void) | null} */
   let onmessage = null;
   let handlerAdded = false;
   Object.defineProperty(globalThis, 'self', { value: globalThis, writable: true, configurable: true });
@@ -24,22 +27,29 @@ export function installWorkerScope() {
       // from the first time it is set (pkg/worker.js relies on it).
       if (!handlerAdded) {
         handlerAdded = true;
-        target.addEventListener('message', (event) => onmessage?.call(globalThis, event));
+        // Only the port's MessageEvents are dispatched on `target`.
+        target.addEventListener('message', (event) => onmessage?.call(globalThis, /** @type {MessageEvent} */ (event)));
       }
     },
   });
   globalThis.addEventListener = target.addEventListener.bind(target);
   globalThis.removeEventListener = target.removeEventListener.bind(target);
-  globalThis.postMessage = (message, transfer) => parentPort.postMessage(message, transfer);
+  /**
+   * The transfer-list form only, which pkg/worker.js and tasks use.
+   *
+   * @param {unknown} message
+   * @param {any} [transfer] Web Transferables (typed apart from Node.js's own)
+   */
+  globalThis.postMessage = (message, transfer) => /** @type {Port} */ (parentPort).postMessage(message, transfer);
   // Ends the thread now (a Web Worker finishes the current task first); the
   // messages posted before it are still delivered, then 'exit'.
   globalThis.close = () => process.exit(0);
   // The port's listener keeps the thread alive until close() or terminate(),
   // as a Web Worker lives (idle workers wait in Atomics.waitAsync, which
   // alone would let the thread end).
-  parentPort.on('message', (data) => target.dispatchEvent(new MessageEvent('message', { data })));
+  /** @type {Port} */ (parentPort).on('message', (data) => target.dispatchEvent(new MessageEvent('message', { data })));
   process.on('uncaughtException', (error) => {
-    parentPort.postMessage({ type: UNCAUGHT, message: String(error?.message ?? error) });
+    /** @type {Port} */ (parentPort).postMessage({ type: UNCAUGHT, message: String(error?.message ?? error) });
   });
   process.on('unhandledRejection', (reason) => {
     console.error('wasmpool: unhandled rejection in a worker:', reason);

@@ -32,6 +32,7 @@ const {
 } = tags;
 
 // Error classes rebuilt by name; any other name becomes an Error with that name.
+/** @type {Record<string, { prototype: Error }>} */
 const ERRORS = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
 if (typeof AggregateError === 'function') ERRORS.AggregateError = AggregateError;
 
@@ -50,16 +51,28 @@ const f64ScratchBytes = new Uint8Array(f64Scratch.buffer);
  * Decodes bytes made by Encoder. `bytes` may be a view on shared memory: every
  * decoded buffer is a private copy, except by-reference values, which are
  * rebuilt on `externalBuffer(id)`.
+ *
+ * @param {Uint8Array} bytes
+ * @param {object} [options]
+ * @param {ExternalBuffer} [options.externalBuffer] the buffer by-reference values with this id live in
+ * @returns {unknown}
  */
 export function decode(bytes, { externalBuffer } = {}) {
   const r = new Reader(bytes, externalBuffer);
   return r.value();
 }
 
+/** @typedef {(id: number) => ArrayBufferLike | undefined} ExternalBuffer */
+
 class Reader {
+  /**
+   * @param {Uint8Array} bytes
+   * @param {ExternalBuffer | undefined} externalBuffer
+   */
   constructor(bytes, externalBuffer) {
     this.b = bytes;
     this.p = 0;
+    /** @type {unknown[]} the objects decoded so far, for REF */
     this.refs = [];
     this.externalBuffer = externalBuffer;
   }
@@ -99,6 +112,7 @@ class Reader {
     // TextDecoder refuses views on shared memory; slice() copies to a private buffer.
     return utf8Decoder.decode(b.slice(start, start + n));
   }
+  /** @param {number} n bytes */
   copy(n) {
     const out = this.b.slice(this.p, this.p + n);
     this.p += n;
@@ -188,6 +202,7 @@ class Reader {
   }
   object() {
     const n = this.u32();
+    /** @type {Record<string, unknown>} */
     const o = {};
     this.refs.push(o);
     for (let i = 0; i < n; i++) {
@@ -237,7 +252,8 @@ class Reader {
     const C = VIEWS[this.u8()];
     const n = this.u32();
     const buf = this.copy(n);
-    const view = C === DataView ? new DataView(buf) : new C(buf, 0, n / C.BYTES_PER_ELEMENT);
+    // (Every class but DataView has BYTES_PER_ELEMENT.)
+    const view = C === DataView ? new DataView(buf) : new C(buf, 0, n / /** @type {number} */ (C.BYTES_PER_ELEMENT));
     this.refs.push(view);
     return view;
   }

@@ -45,16 +45,26 @@ export class Encoder {
   /**
    * `externalRef(value)` returns an id for views and buffers that travel by
    * reference (the pool's shared allocations), undefined for the rest.
+   *
+   * @param {object} [options]
+   * @param {(value: ArrayBufferLike | ArrayBufferView) => number | undefined} [options.externalRef]
    */
   constructor({ externalRef } = {}) {
     this._buf = new Uint8Array(256);
     this._view = new DataView(this._buf.buffer);
     this._pos = 0;
+    /** @type {Map<object, number>} */
     this._refs = new Map();
     this._externalRef = externalRef;
   }
 
-  /** Encodes `value`. The returned bytes are valid until the next call. */
+  /**
+   * Encodes `value`. The returned bytes are valid until the next call.
+   *
+   * @param {unknown} value
+   * @param {string} [rootPath] how error messages name `value`
+   * @returns {Uint8Array}
+   */
   encode(value, rootPath = 'value') {
     this._pos = 0;
     try {
@@ -72,6 +82,9 @@ export class Encoder {
    * Encodes a task's result; one that cannot be sent becomes the CloneError
    * saying why (the task then fails with it). Returns `{ bytes, sendable }`;
    * the bytes are valid until the next call.
+   *
+   * @param {unknown} value
+   * @returns {{ bytes: Uint8Array, sendable: boolean }}
    */
   encodeResult(value) {
     try {
@@ -81,11 +94,17 @@ export class Encoder {
     }
   }
 
-  /** Encodes an argument list; error paths read `args[0]`, `args[1].x`, ... */
+  /**
+   * Encodes an argument list; error paths read `args[0]`, `args[1].x`, ...
+   *
+   * @param {unknown[]} args
+   * @returns {Uint8Array}
+   */
   encodeArgs(args) {
     return this.encode(args, 'args');
   }
 
+  /** @param {number} n bytes the next writes need */
   #reserve(n) {
     if (this._pos + n <= this._buf.length) return;
     let size = this._buf.length * 2;
@@ -95,26 +114,31 @@ export class Encoder {
     this._buf = next;
     this._view = new DataView(next.buffer);
   }
+  /** @param {number} x */
   #u8(x) {
     this.#reserve(1);
     this._buf[this._pos++] = x;
   }
+  /** @param {number} x */
   #u32(x) {
     this.#reserve(4);
     this._view.setUint32(this._pos, x, true);
     this._pos += 4;
   }
+  /** @param {number} x */
   #f64(x) {
     this.#reserve(8);
     this._view.setFloat64(this._pos, x, true);
     this._pos += 8;
   }
+  /** @param {Uint8Array} u8 */
   #bytes(u8) {
     this.#reserve(u8.length);
     this._buf.set(u8, this._pos);
     this._pos += u8.length;
   }
 
+  /** @param {string} s */
   #string(s) {
     const n = s.length;
     this.#reserve(5 + n * 3);
@@ -133,6 +157,7 @@ export class Encoder {
     this._pos = start + len;
   }
 
+  /** @param {unknown} v */
   #value(v) {
     switch (typeof v) {
       case 'number':
@@ -181,6 +206,10 @@ export class Encoder {
   // NUMBERS: the f64s are written through an aligned Float64Array (the
   // encoder's buffer starts at offset 0, and the padding makes the position
   // a multiple of 8); little-endian, as every engine wasm runs on is.
+  /**
+   * @param {number[]} o
+   * @param {number} n its length
+   */
   #numbers(o, n) {
     const pad = (8 - ((this._pos + 5) & 7)) & 7;
     this.#reserve(5 + pad + n * 8);
@@ -198,6 +227,7 @@ export class Encoder {
 
   // Arrays and plain objects, the common case, are encoded here; binary data,
   // the other built-ins and the refusals each have their own method.
+  /** @param {object} o */
   #object(o) {
     const seen = this._refs.get(o);
     if (seen !== undefined) {
@@ -221,7 +251,7 @@ export class Encoder {
       this.#u32(keys.length);
       for (const k of keys) {
         this.#string(k);
-        this.#value(o[k]);
+        this.#value(/** @type {Record<string, unknown>} */ (o)[k]);
       }
       return;
     }
@@ -231,7 +261,12 @@ export class Encoder {
     return this.#builtin(o, proto);
   }
 
-  // Map, Set, Date, RegExp and Error; anything else cannot be sent.
+  /**
+   * Map, Set, Date, RegExp and Error; anything else cannot be sent.
+   *
+   * @param {object} o
+   * @param {object} proto its prototype
+   */
   #builtin(o, proto) {
     if (o instanceof Map) {
       this.#u8(T_MAP);
@@ -263,6 +298,7 @@ export class Encoder {
     this.#refuse(o, proto);
   }
 
+  /** @param {Error} o */
   #error(o) {
     this.#u8(T_ERROR);
     this.#string(String(o.name));
@@ -277,7 +313,12 @@ export class Encoder {
     if (errors) this.#value(o.errors);
   }
 
-  // Throws the Unsendable that says why `o` (of prototype `proto`) cannot be sent.
+  /**
+   * Throws the Unsendable that says why `o` (of prototype `proto`) cannot be sent.
+   *
+   * @param {object} o
+   * @param {object} proto
+   */
   #refuse(o, proto) {
     const name = proto?.constructor?.name;
     if (o instanceof Promise) throw new Unsendable(o, 'promises cannot be cloned; await the value first', 'PROMISE');
@@ -292,6 +333,7 @@ export class Encoder {
     );
   }
 
+  /** @param {ArrayBufferLike | ArrayBufferView} o */
   #binary(o) {
     const id = this._externalRef ? this._externalRef(o) : undefined;
     const isView = ArrayBuffer.isView(o);
@@ -300,7 +342,8 @@ export class Encoder {
       this.#u8(isView ? (VIEW_KIND.get(o.constructor) ?? 1) : EXTERNAL_BUFFER);
       this.#u32(id);
       this.#u32(isView ? o.byteOffset : 0);
-      this.#u32(isView ? (o instanceof DataView ? o.byteLength : o.length) : o.byteLength);
+      // A typed array's length is in elements.
+      this.#u32(isView ? (o instanceof DataView ? o.byteLength : /** @type {Uint8Array} */ (o).length) : o.byteLength);
       return;
     }
     const buffer = isView ? o.buffer : o;
@@ -326,8 +369,14 @@ export class Encoder {
   }
 }
 
-// Whether every element is a number (holes are not: they stay holes as ARRAY
-// elements read as undefined).
+/**
+ * Whether every element is a number (holes are not: they stay holes as ARRAY
+ * elements read as undefined).
+ *
+ * @param {unknown[]} a
+ * @param {number} n its length
+ * @returns {a is number[]}
+ */
 function allNumbers(a, n) {
   for (let i = 0; i < n; i++) if (typeof a[i] !== 'number') return false;
   return true;
@@ -338,6 +387,11 @@ function allNumbers(a, n) {
 // (Safari) are the frames alone ("fn@file:1:2"), so a task error re-created
 // on the other side would show where it was thrown but not what it was. The
 // stack travels V8-shaped from every engine: the header is added when missing.
+/**
+ * @param {Error} error
+ * @param {string} stack its stack
+ * @returns {string}
+ */
 function stackWithHeader(error, stack) {
   if (/^\s+at /m.test(stack)) return stack; // V8: it has its header
   let name;

@@ -14,8 +14,15 @@
 //   UNKNOWN_BUFFER              decode     a by-reference buffer id this side has not (yet) registered
 //   CORRUPT_MESSAGE             decode     an unknown tag: the bytes are not an encoded value
 
+/** @typedef {import('./index.js').CloneErrorCode} CloneErrorCode */
+
 /** A value cannot be sent to (or from) a worker. `path` says where it is, `code` why. */
 export class CloneError extends TypeError {
+  /**
+   * @param {string} message
+   * @param {string} path where in the value, e.g. `args[1].onDone`
+   * @param {CloneErrorCode} code why
+   */
   constructor(message, path, code) {
     super(message);
     this.name = 'CloneError';
@@ -29,6 +36,11 @@ export class CloneError extends TypeError {
  * cheap); the Encoder turns it into a CloneError with a path afterwards.
  */
 export class Unsendable {
+  /**
+   * @param {any} value the culprit: anything
+   * @param {string} reason
+   * @param {CloneErrorCode} code
+   */
   constructor(value, reason, code) {
     this.value = value;
     this.reason = reason;
@@ -36,13 +48,26 @@ export class Unsendable {
   }
 }
 
-/** The CloneError for `e` (an Unsendable found while encoding `root`). */
+/**
+ * The CloneError for `e` (an Unsendable found while encoding `root`).
+ *
+ * @param {Unsendable} e
+ * @param {unknown} root
+ * @param {string} rootPath
+ * @returns {CloneError}
+ */
 export function cloneErrorFor(e, root, rootPath) {
   const path = findPath(root, e.value, rootPath);
   const direction = rootPath === 'result' ? 'back to the page' : 'to a worker';
   return new CloneError(cloneMessage(e, path, direction), path, e.code);
 }
 
+/**
+ * @param {Unsendable} e
+ * @param {string} path
+ * @param {string} direction
+ * @returns {string}
+ */
 function cloneMessage(e, path, direction) {
   const what =
     typeof e.value === 'function'
@@ -55,12 +80,20 @@ function cloneMessage(e, path, direction) {
   return `Cannot send ${what} at ${path} ${direction}: ${e.reason}`;
 }
 
-// The slow path: where in `root` is `target`? (Breadth-first, cycle-safe.)
+/**
+ * The slow path: where in `root` is `target`? (Breadth-first, cycle-safe.)
+ *
+ * @param {unknown} root
+ * @param {unknown} target
+ * @param {string} rootPath
+ * @returns {string}
+ */
 function findPath(root, target, rootPath) {
   const seen = new Set();
+  /** @type {Array<[unknown, string]>} */
   const queue = [[root, rootPath]];
   while (queue.length) {
-    const [v, path] = queue.shift();
+    const [v, path] = /** @type {[unknown, string]} */ (queue.shift());
     if (v === target) return path;
     if (v === null || typeof v !== 'object' || seen.has(v)) continue;
     seen.add(v);
@@ -79,7 +112,7 @@ function findPath(root, target, rootPath) {
     } else {
       for (const k of Object.keys(v)) {
         queue.push([
-          v[k],
+          /** @type {Record<string, unknown>} */ (v)[k],
           Array.isArray(v)
             ? `${path}[${k}]`
             : /^[A-Za-z_$][\w$]*$/.test(k)
@@ -92,6 +125,10 @@ function findPath(root, target, rootPath) {
   return rootPath;
 }
 
+/**
+ * @param {unknown} k
+ * @returns {string}
+ */
 function preview(k) {
   if (typeof k === 'string') return JSON.stringify(k.length > 20 ? `${k.slice(0, 17)}...` : k);
   if (typeof k === 'object' && k !== null) return k.constructor ? k.constructor.name : 'object';

@@ -48,6 +48,8 @@ export declare class Encoder {
     externalRef?: (value: ArrayBuffer | SharedArrayBuffer | ArrayBufferView) => number | undefined;
   });
   encode(value: unknown, rootPath?: string): Uint8Array;
+  /** A task's result; one that cannot be sent is encoded as the CloneError saying why (`sendable: false`). */
+  encodeResult(value: unknown): { bytes: Uint8Array; sendable: boolean };
   encodeArgs(args: unknown[]): Uint8Array;
 }
 export declare function decode(

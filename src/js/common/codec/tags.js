@@ -55,7 +55,18 @@ export const T_NUMBERS = 19;
 /** Shorter arrays of numbers are not worth the check: they travel as ARRAY. */
 export const NUMBERS_MIN = 16;
 
-/** The kind byte of VIEW and EXTERNAL: an index in this list. */
+/**
+ * A class VIEWS lists: a typed array's (BYTES_PER_ELEMENT), or DataView.
+ *
+ * @typedef {{ new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): ArrayBufferView,
+ *   readonly BYTES_PER_ELEMENT?: number, readonly name: string }} ViewClass
+ */
+
+/**
+ * The kind byte of VIEW and EXTERNAL: an index in this list.
+ *
+ * @type {ViewClass[]}
+ */
 export const VIEWS = [
   Int8Array,
   Uint8Array,
@@ -72,7 +83,11 @@ export const VIEWS = [
 ];
 if (typeof Float16Array === 'function') VIEWS.push(Float16Array);
 
-/** View constructor → its kind byte. */
+/**
+ * View constructor → its kind byte.
+ *
+ * @type {Map<unknown, number>}
+ */
 export const VIEW_KIND = new Map(VIEWS.map((C, i) => [C, i]));
 
 /** The kind byte of a by-reference (Shared)ArrayBuffer, as opposed to a view. */
