@@ -179,5 +179,5 @@ test("Node.js: transport 'message' is refused at the call with what to use inste
     }
   }`);
   assert.equal(r[0], true);
-  assert.match(r[1], /not available here.*use transport: 'auto' or 'shared'/);
+  assert.match(r[1], /not available in Node.js.*use transport: 'auto' or 'shared'/);
 });

@@ -15,6 +15,7 @@ import { decode, Encoder } from '../../common/codec/index.js';
 import { MSG } from '../../common/messages.js';
 import { STATUS_ABORTING, STATUS_RETURNED } from '../../common/protocol.js';
 import { BrokenPoolError, NotIsolatedError, PoolError, ShutdownError, WorkerCrashedError } from '../../errors.js';
+import { platform } from '../../platform.js';
 import { messageWorkers } from '../../runtime.js';
 import { outcome } from '../engine.js';
 import { importTaskModules } from '../task-codes.js';
@@ -62,11 +63,14 @@ export class MessageTransport {
   constructor(host) {
     const source = messageWorkers();
     if (source === null) {
-      // Node.js and a Rust crate's pool always share memory: they start no message workers.
-      throw new PoolError(
-        "transport: 'message' is not available here: this runtime (Node.js, or a Rust crate's pool) always " +
-          "shares memory with its workers; use transport: 'auto' or 'shared'",
-      );
+      // Node.js always shares memory, and a Rust crate's pool must: neither starts message workers.
+      if (platform.alwaysIsolated) {
+        throw new PoolError(
+          "transport: 'message' is not available in Node.js, which always shares memory with its workers; " +
+            "use transport: 'auto' or 'shared'",
+        );
+      }
+      throw new NotIsolatedError("this pool (a Rust crate's pool shares the crate's memory)");
     }
     this.#host = host;
     this.#config = host.config;
