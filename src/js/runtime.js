@@ -88,7 +88,7 @@ export function setRuntimeSource(load, workers) {
   if (source !== null) return;
   source = load;
   // From the same call only: a pool spawns these ahead of its runtime
-  // (shared-transport.js), so they must be that runtime's workers.
+  // (page/memory/transport.js), so they must be that runtime's workers.
   workerSource = workers ?? null;
 }
 

@@ -1,5 +1,5 @@
 // A worker_threads Worker with the face of a Web Worker, as the page side
-// uses one (page/worker-handle.js, the rayon helper): onmessage/onerror,
+// uses one (page/memory/worker-handle.js, the rayon helper): onmessage/onerror,
 // message and error listeners, postMessage, terminate; plus onexit, which a
 // Web Worker does not have: Node.js reports a worker's end ('exit'), which
 // is how a worker that dies is noticed here (browsers: a Web Lock).

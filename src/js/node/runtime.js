@@ -67,7 +67,7 @@ export function setNodeRuntime({ wasm: wasmUrl, glue, workerEntry, init }) {
 // them), and neither does a pending Atomics.waitAsync (a script whose only
 // pending work is a waitAsync exits). A pool holds the
 // process while it starts, while its tasks run and while it shuts down
-// (page/pool.js, page/completions.js): one ref'd timer while any hold is out.
+// (page/pool.js, page/memory/completions.js): one ref'd timer while any hold is out.
 // So an idle pool lets a script end, as piscina and tinypool do; keepAlive
 // makes a pool hold the process until it has shut down.
 
