@@ -21,10 +21,14 @@ import { MSG } from '../common/messages.js';
  * `spawnFromUrl(name)` → a module Worker from the script's URL. Returns
  * `spawnWorker(name)`, which starts from the proven blob: copy once there is
  * one, and from the URL until then.
+ * @param {(name: string) => Worker} spawnFromUrl
+ * @returns {(name: string) => Worker}
  */
 export function blobSpawner(spawnFromUrl) {
+  /** @type {string | null} */
   let scriptUrl = null;
   let copying = false;
+  /** @type {string | null} */
   let blobUrl = null;
   return (name) => {
     if (blobUrl !== null) return new Worker(blobUrl, { type: 'module', name });
@@ -51,6 +55,10 @@ export function blobSpawner(spawnFromUrl) {
 
 // The blob: URL of a copy of the script at `scriptUrl` that a worker started
 // from, or null (not fetched over http(s), not fetched, or no probe answer).
+/**
+ * @param {string} scriptUrl
+ * @returns {Promise<string | null>}
+ */
 async function copyScript(scriptUrl) {
   if (!/^https?:/.test(scriptUrl)) return null;
   let url = null;
@@ -69,9 +77,14 @@ async function copyScript(scriptUrl) {
 // Whether a worker from `url` starts and answers a PROBE. A worker that
 // cannot load fires `error` (CSP, an unresolvable import) or throws here; no
 // name, so it asks for no life lock (worker/boot.js). Terminated either way.
+/**
+ * @param {string} url
+ * @returns {Promise<boolean>}
+ */
 function probeStarts(url) {
   return new Promise((resolve) => {
     const probe = new Worker(url, { type: 'module' });
+    /** @param {boolean} started */
     const end = (started) => {
       probe.terminate();
       resolve(started);

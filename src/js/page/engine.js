@@ -18,11 +18,21 @@ import { trace } from './trace.js';
 /** abortGrace when a task's options give none (ms). */
 export const DEFAULT_ABORT_GRACE = 100;
 
+/** @typedef {import('./options.js').PoolConfig} PoolConfig */
+/** @typedef {import('./options.js').TaskOptions} TaskOptions */
+/** @typedef {import('./task-codes.js').Code} Code */
+/** @typedef {import('../map.js').ChunkResult} ChunkResult */
+/** @typedef {import('./memory/shared-arrays.js').TypedArrayConstructor} TypedArrayConstructor */
+/**
+ * @template A
+ * @typedef {import('../index.js').SharedTypedArray<A>} SharedTypedArray
+ */
+
 /**
  * One submitted task as the engine knows it; a transport adds its own fields.
  * @typedef {object} TaskRecord
  * @property {Future} future
- * @property {object} code its TaskCodes entry (or `{ deferred }` while the task modules load)
+ * @property {Code} code its TaskCodes entry (or `{ deferred }` while the task modules load)
  * @property {number} flags FLAG_* of common/protocol.js
  * @property {boolean} watched it has a timeout or a signal: it may be stopped while running
  * @property {number} grace ms it has to stop by itself once aborted (abortGrace)
@@ -31,28 +41,45 @@ export const DEFAULT_ABORT_GRACE = 100;
 /**
  * What a transport does for the engine. It calls back through the PoolHost
  * it was made with.
- * @typedef {object} Transport
- * @property {Promise<void>} ready resolves once every worker has started
- * @property {(value: unknown, root: string) => Uint8Array} encode a task's arguments (valid until the next call)
- * @property {(task: TaskRecord, bytes: Uint8Array) => void} place hands a new task on toward the workers
- * @property {() => number} waiting tasks no worker has started (maxQueueSize)
- * @property {(task: TaskRecord, stopping?: boolean) => boolean} withdraw takes back a task no worker has
- *   started; `stopping`: it must not run on, so a worker found running it is terminated
- * @property {(task: TaskRecord) => boolean} isRunning whether a worker runs it now
- * @property {(task: TaskRecord) => void} requestAbort tells the running task to stop (self.wasmpool.signal)
- * @property {(task: TaskRecord) => void} kill terminates (and replaces) the worker running it
- * @property {() => boolean} busy whether any task has not settled
- * @property {(error: Error) => void} rejectAll settles every task not settled with `error`
- * @property {() => void} cancelPending cancels every task no worker has started
- * @property {(Type: Function, length: number) => unknown} alloc pool.alloc
- * @property {(now: boolean) => Promise<void>} stop the pool is idle, or must stop `now` (broken,
- *   terminated): ends the workers and frees what the pool holds
+ *  - ready: resolves once every worker has started
+ *  - encode: a task's arguments (valid until the next call)
+ *  - place: hands a new task on toward the workers
+ *  - waiting: tasks no worker has started (maxQueueSize)
+ *  - withdraw: takes back a task no worker has started; `stopping`: it must
+ *    not run on, so a worker found running it is terminated
+ *  - isRunning: whether a worker runs it now
+ *  - requestAbort: tells the running task to stop (self.wasmpool.signal)
+ *  - kill: terminates (and replaces) the worker running it
+ *  - busy: whether any task has not settled
+ *  - rejectAll: settles every task not settled with `error`
+ *  - cancelPending: cancels every task no worker has started
+ *  - alloc: pool.alloc
+ *  - stop: the pool is idle, or must stop `now` (broken, terminated): ends
+ *    the workers and frees what the pool holds
+ * Methods, not function properties: each transport's methods take its own
+ * record type (a TaskRecord with the fields `place` added), which method
+ * parameters allow.
+ * @typedef {{
+ *   ready: Promise<void>,
+ *   encode(value: unknown, root: string): Uint8Array,
+ *   place(task: TaskRecord, bytes: Uint8Array): void,
+ *   waiting(): number,
+ *   withdraw(task: TaskRecord, stopping?: boolean): boolean,
+ *   isRunning(task: TaskRecord): boolean,
+ *   requestAbort(task: TaskRecord): void,
+ *   kill(task: TaskRecord): void,
+ *   busy(): boolean,
+ *   rejectAll(error: unknown): void,
+ *   cancelPending(): void,
+ *   alloc<T extends TypedArrayConstructor>(Type: T, length: number): SharedTypedArray<InstanceType<T>>,
+ *   stop(now: boolean): Promise<void>,
+ * }} Transport
  */
 
 /**
  * What the engine offers its transport.
  * @typedef {object} PoolHost
- * @property {object} config the pool's options (page/options.js poolConfig)
+ * @property {PoolConfig} config the pool's options (page/options.js poolConfig)
  * @property {TaskCodes} codes
  * @property {(task: TaskRecord, ok: boolean, value: unknown) => void} settle
  * @property {(error: unknown) => void} breakPool
@@ -62,7 +89,7 @@ export const DEFAULT_ABORT_GRACE = 100;
 
 export class PoolEngine {
   /**
-   * @param {object} config poolConfig(options)
+   * @param {PoolConfig} config poolConfig(options)
    * @param {(host: PoolHost) => Transport} makeTransport
    */
   constructor(config, makeTransport) {
@@ -70,8 +97,9 @@ export class PoolEngine {
     this.codes = new TaskCodes();
     this._closed = false;
     this._terminating = false;
-    /** @type {BrokenPoolError|null} */
+    /** @type {BrokenPoolError | null} */
     this._broken = null;
+    /** @type {Promise<void> | null} */
     this._stopping = null;
     /** @type {Array<() => void>} */
     this._idleWaiters = [];
@@ -94,6 +122,9 @@ export class PoolEngine {
 
   /**
    * A task: `fn(...args)` in a worker, with its TaskOptions (or null).
+   * @param {unknown} fn a function or a name (codes.of checks it)
+   * @param {unknown[]} args
+   * @param {TaskOptions | null} [options]
    * @returns {Future}
    */
   submit(fn, args, options = null) {
@@ -101,11 +132,27 @@ export class PoolEngine {
     return this.#submit(code, this.transport.encode(args, 'args'), 0, options);
   }
 
-  /** One chunk of a map: `code` (codes.of(fn), once per map) over `items` (argument lists unless `flat`). */
+  /**
+   * One chunk of a map: `code` (codes.of(fn), once per map) over `items` (argument lists unless `flat`).
+   * @param {Code} code
+   * @param {unknown[]} items
+   * @param {boolean} flat
+   * @returns {Future<ChunkResult>}
+   */
   submitChunk(code, items, flat) {
-    return this.#submit(code, this.transport.encode([items, flat], 'items'), FLAG_CHUNK, null);
+    // A chunk's task returns a ChunkResult (map.js).
+    return /** @type {Future<ChunkResult>} */ (
+      this.#submit(code, this.transport.encode([items, flat], 'items'), FLAG_CHUNK, null)
+    );
   }
 
+  /**
+   * @param {Code} code
+   * @param {Uint8Array} bytes the encoded arguments
+   * @param {number} flags
+   * @param {TaskOptions | null} options
+   * @returns {Future}
+   */
   #submit(code, bytes, flags, options) {
     // Aborted before it was submitted: it never reaches a worker (a task
     // handed to an idle worker at once could not be taken back), as fetch()
@@ -136,17 +183,30 @@ export class PoolEngine {
     return task.future;
   }
 
-  /** pool.alloc: a typed array the workers share (the shared-memory transport only). */
+  /**
+   * pool.alloc: a typed array the workers share (the shared-memory transport only).
+   * @template {TypedArrayConstructor} T
+   * @param {T} Type
+   * @param {number} length
+   * @returns {SharedTypedArray<InstanceType<T>>}
+   */
   alloc(Type, length) {
     if (this._broken) throw this._broken;
     return this.transport.alloc(Type, length);
   }
 
-  /** Why new work is refused: the pool is broken, or shut down (ShutdownError(message)); else null. */
+  /**
+   * Why new work is refused: the pool is broken, or shut down (ShutdownError(message)); else null.
+   * @param {string} message
+   */
   closedError(message) {
     return this._broken ?? (this._closed ? new ShutdownError(message) : null);
   }
 
+  /**
+   * @param {import('../index.js').ShutdownOptions} [options]
+   * @returns {Promise<void>}
+   */
   shutdown({ wait = true, cancelFutures = false } = {}) {
     this._closed = true;
     if (cancelFutures) this.transport.cancelPending();
@@ -174,24 +234,36 @@ export class PoolEngine {
     const now = () => this._broken !== null || this._terminating;
     if (!now() && this.transport.busy()) {
       trace('shutdown: waiting for the tasks to settle');
-      await new Promise((resolve) => this._idleWaiters.push(resolve));
+      await /** @type {Promise<void>} */ (new Promise((resolve) => this._idleWaiters.push(resolve)));
     }
     await this.transport.stop(now());
   }
 
   // ---- PoolHost: what the transports call ----
 
-  /** A task's outcome: its Future settles (a settled one, stopped early, stays as it is). */
+  /**
+   * A task's outcome: its Future settles (a settled one, stopped early, stays as it is).
+   * @param {TaskRecord} task
+   * @param {boolean} ok
+   * @param {unknown} value the result if ok, else the error
+   */
   settle(task, ok, value) {
     if (ok) task.future._resolve(value);
     else task.future._reject(value);
   }
 
-  /** The pool cannot run tasks any more: every unsettled task and every later call gets `error`. */
+  /**
+   * The pool cannot run tasks any more: every unsettled task and every later call gets `error`.
+   * @param {unknown} error
+   */
   breakPool(error) {
     if (this._broken) return;
     this._broken =
-      error instanceof BrokenPoolError ? error : new BrokenPoolError(String(error?.message || error), { cause: error });
+      error instanceof BrokenPoolError
+        ? error
+        : new BrokenPoolError(String(/** @type {{ message?: string } | null} */ (error)?.message || error), {
+            cause: error,
+          });
     this.transport.rejectAll(this._broken);
     this.checkIdle(true);
     if (!this._closed) this.shutdown({ wait: false, cancelFutures: true });
@@ -205,7 +277,10 @@ export class PoolEngine {
     return !this._terminating && !this._broken && (!this._closed || this.transport.busy());
   }
 
-  /** Resolves shutdown's wait once no task is left unsettled (or at once if `force`). */
+  /**
+   * Resolves shutdown's wait once no task is left unsettled (or at once if `force`).
+   * @param {boolean} [force]
+   */
   checkIdle(force = false) {
     if (this._idleWaiters.length > 0 && (force || !this.transport.busy())) {
       for (const resolve of this._idleWaiters.splice(0)) resolve();
@@ -232,8 +307,14 @@ export function outcome(status, read) {
   return { ok: status === STATUS_OK, value };
 }
 
-/** A Future that has already failed with `error`. */
+/**
+ * A Future that has already failed with `error`.
+ * @template [T=unknown]
+ * @param {unknown} error
+ * @returns {Future<T>}
+ */
 export function rejected(error) {
+  /** @type {Future<T>} */
   const future = new Future();
   future._reject(error);
   return future;

@@ -13,7 +13,10 @@
 const PAGE = Math.random().toString(36).slice(2);
 let nextUid = 1;
 
-/** A new worker's uid (unique across the page's pools) and its name, which is also its life lock's. */
+/**
+ * A new worker's uid (unique across the page's pools) and its name, which is also its life lock's.
+ * @returns {{ uid: number, name: string }}
+ */
 export function newWorkerName() {
   const uid = nextUid++;
   return { uid, name: `wasmpool-${PAGE}-${uid}` };
@@ -22,6 +25,9 @@ export function newWorkerName() {
 /**
  * Requests worker `name`'s life lock: `onGone()` runs once the worker has
  * ended. Resolves to true then, or false if the page has no Web Locks.
+ * @param {string} name
+ * @param {() => void} onGone
+ * @returns {Promise<boolean>}
  */
 export async function whenWorkerGone(name, onGone) {
   const locks = globalThis.navigator?.locks;

@@ -11,7 +11,36 @@ export { MAX_WORKERS };
 
 const DEFAULT_SLOTS = 1024;
 
-/** Throws a RangeError unless `value` is an integer in [min, max]. */
+/** @typedef {import('../index.js').PoolOptions} PoolOptions */
+/** @typedef {import('../index.js').TaskOptionsInit} TaskOptionsInit */
+
+/**
+ * The Pool constructor's options, checked and normalised (poolConfig): what
+ * the engine and the transports read.
+ *
+ * @typedef {object} PoolConfig
+ * @property {'auto' | 'shared' | 'message'} transport as given ('auto' is resolved by Pool)
+ * @property {boolean} quiet
+ * @property {number} workers
+ * @property {number} slots
+ * @property {string[]} modules the task modules' absolute URLs
+ * @property {{ code: string, named: boolean } | null} initializer its source, or its export name (`named`)
+ * @property {unknown[]} initargs
+ * @property {number} maxTasksPerChild 0: no limit
+ * @property {number} maxQueueSize 0: no limit
+ * @property {number} concurrency
+ * @property {number} reserveMemory bytes, 0 for none
+ * @property {boolean} keepAlive
+ */
+
+/**
+ * Throws a RangeError unless `value` is an integer in [min, max].
+ *
+ * @param {string} name the option's, for the message
+ * @param {unknown} value
+ * @param {{ min?: number, max?: number }} [range]
+ * @returns {number}
+ */
 export function checkCount(name, value, { min = 1, max = Infinity } = {}) {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
@@ -20,7 +49,7 @@ export function checkCount(name, value, { min = 1, max = Infinity } = {}) {
 }
 
 function defaultWorkers() {
-  const n = platform.cores();
+  const n = /** @type {number} */ (platform.cores()); // undefined fails Number.isInteger
   return Number.isInteger(n) && n > 0 ? Math.min(n, MAX_WORKERS) : 4;
 }
 
@@ -33,6 +62,7 @@ function defaultWorkers() {
  * `abortGrace` ms, default 100), `transfer` (ArrayBuffers the caller gives up).
  */
 export class TaskOptions {
+  /** @param {TaskOptionsInit} [init] */
   constructor({ timeout, signal, abortGrace = 100, transfer } = {}) {
     this.timeout = checkTimeout(timeout);
     if (transfer !== undefined && !isBufferList(transfer)) {
@@ -46,14 +76,19 @@ export class TaskOptions {
   }
 }
 
+/**
+ * @param {unknown} list
+ * @returns {list is ArrayBuffer[]}
+ */
 const isBufferList = (list) => Array.isArray(list) && list.every((b) => b instanceof ArrayBuffer);
 
 const TRANSPORTS = ['auto', 'shared', 'message'];
 
 /**
- * The Pool constructor's options, checked and normalised: `{ transport,
- * quiet, workers, slots, modules, initializer, initargs, maxTasksPerChild,
- * maxQueueSize, concurrency, reserveMemory, keepAlive }`.
+ * The Pool constructor's options, checked and normalised.
+ *
+ * @param {PoolOptions} [options]
+ * @returns {PoolConfig}
  */
 export function poolConfig({
   transport = 'auto',
@@ -94,14 +129,24 @@ export function poolConfig({
 }
 
 // 0 stands for "no limit".
+/**
+ * @param {string} name
+ * @param {number | null | undefined} value
+ * @returns {number}
+ */
 const optionalCount = (name, value) => (value === undefined || value === null ? 0 : checkCount(name, value));
 
+/** @param {NonNullable<PoolOptions['initializer']>} initializer */
 const initializerCode = (initializer) =>
   typeof initializer === 'function'
     ? { code: Function.prototype.toString.call(initializer), named: false }
     : { code: initializer, named: true };
 
 // Task-module URLs, absolute. Workers import them, so they must be same-origin.
+/**
+ * @param {PoolOptions['module']} module
+ * @returns {string[]}
+ */
 function taskModuleUrls(module) {
   const list = module === undefined ? [] : Array.isArray(module) ? module : [module];
   return list.map((m) => {
@@ -120,7 +165,12 @@ function taskModuleUrls(module) {
   });
 }
 
-/** Throws a TypeError unless `fn` can be a task: a function or a name. */
+/**
+ * Throws a TypeError unless `fn` can be a task: a function or a name.
+ *
+ * @param {unknown} fn
+ * @returns {asserts fn is Function | string}
+ */
 export function checkTask(fn) {
   if (typeof fn !== 'function' && typeof fn !== 'string') {
     throw new TypeError(
@@ -129,6 +179,10 @@ export function checkTask(fn) {
   }
 }
 
+/**
+ * @param {unknown} value
+ * @returns {string}
+ */
 function describe(value) {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -140,6 +194,8 @@ function describe(value) {
 /**
  * TaskOptions.transfer: the buffers are moved (their bytes were just copied
  * into shared memory), so the caller loses them, as with postMessage.
+ *
+ * @param {ArrayBuffer[]} buffers
  */
 export function detach(buffers) {
   for (const b of buffers) {

@@ -6,18 +6,48 @@
 import { BrokenPoolError } from '../errors.js';
 import { checkTask } from './options.js';
 
+/** @typedef {import('../runtime.js').WasmExports} WasmExports */
+
+/**
+ * A task function as the workers know it. `ptr`/`len`: its text in shared
+ * memory once stored (store), else 0.
+ *
+ * @typedef {object} CodeEntry
+ * @property {number} id pool-unique
+ * @property {string} text the function's source, or the export or Rust task name (`named`)
+ * @property {boolean} named
+ * @property {number} ptr
+ * @property {number} len
+ * @property {undefined} [deferred] (tells it from a DeferredCode)
+ */
+
+/**
+ * A task function submitted while the task modules load: resolved at dispatch.
+ *
+ * @typedef {{ deferred: Function | string }} DeferredCode
+ */
+
+/** @typedef {CodeEntry | DeferredCode} Code */
+
 export class TaskCodes {
-  #exportNames = null; // Set of task-module export names, once the page imported them
-  #exportOf = new WeakMap(); // task-module Function -> its export name
-  #functions = new WeakMap(); // Function -> code entry
-  #entries = new Map(); // 'n:' name or 'f:' source -> code entry
+  /** @type {Set<string> | null} the task modules' export names, once the page imported them */
+  #exportNames = null;
+  /** @type {WeakMap<Function, string>} task-module function -> its export name */
+  #exportOf = new WeakMap();
+  /** @type {WeakMap<Function, CodeEntry>} */
+  #functions = new WeakMap();
+  /** @type {Map<string, CodeEntry>} 'n:' name or 'f:' source -> its entry */
+  #entries = new Map();
   #nextId = 1;
+  /** @type {(name: string) => boolean} */
   #hasRustTask = () => false;
 
   /**
    * Called once the task modules are imported: their function exports (so a
    * typo is an error at the call site, and `tasks.resize` maps to its name)
    * and the runtime's Rust-task lookup.
+   * @param {Array<Record<string, unknown>>} namespaces
+   * @param {(name: string) => boolean} hasRustTask
    */
   setExports(namespaces, hasRustTask) {
     this.#exportNames = new Set();
@@ -34,6 +64,8 @@ export class TaskCodes {
   /**
    * The code entry of `fn`. While the task modules are still loading the
    * answer is `{ deferred: fn }`, resolved by `resolve` at dispatch.
+   * @param {unknown} fn checked here
+   * @returns {Code}
    */
   of(fn) {
     checkTask(fn);
@@ -58,12 +90,22 @@ export class TaskCodes {
     return this.#entry(fn, true);
   }
 
-  /** A possibly deferred entry, resolved now (throws as `of` does). */
+  /**
+   * A possibly deferred entry, resolved now (throws as `of` does). Called at
+   * dispatch, once the task modules are imported: `of` defers no more.
+   * @param {Code} code
+   * @returns {CodeEntry}
+   */
   resolve(code) {
-    return code.deferred === undefined ? code : this.of(code.deferred);
+    return code.deferred === undefined ? code : /** @type {CodeEntry} */ (this.of(code.deferred));
   }
 
   // One entry per distinct source (a fresh arrow function per call shares it).
+  /**
+   * @param {string} text
+   * @param {boolean} named
+   * @returns {CodeEntry}
+   */
   #entry(text, named) {
     const key = (named ? 'n:' : 'f:') + text;
     let entry = this.#entries.get(key);
@@ -74,7 +116,12 @@ export class TaskCodes {
     return entry;
   }
 
-  /** Function sources and task names live in shared memory for the pool's life. */
+  /**
+   * Function sources and task names live in shared memory for the pool's life.
+   * @param {CodeEntry} entry
+   * @param {WasmExports} wasm
+   * @param {import('../common/layout.js').CoreView} view
+   */
   store(entry, wasm, view) {
     const bytes = new TextEncoder().encode(entry.text);
     entry.len = bytes.length;
@@ -82,21 +129,31 @@ export class TaskCodes {
     view.refresh().u8.set(bytes, entry.ptr);
   }
 
-  /** Frees every stored text (at shutdown). */
+  /**
+   * Frees every stored text (at shutdown).
+   * @param {WasmExports} wasm
+   */
   free(wasm) {
     for (const entry of this.#entries.values()) if (entry.ptr) wasm.wp_free(entry.ptr, entry.len);
     this.#entries.clear();
   }
 }
 
-/** The page imports the task modules too: to know their export names (a typo is an error at the call site). */
+/**
+ * The page imports the task modules too: to know their export names (a typo is an error at the call site).
+ * @param {string[]} urls
+ * @returns {Promise<Array<Record<string, unknown>>>}
+ */
 export async function importTaskModules(urls) {
   const namespaces = [];
   for (const url of urls) {
     try {
       namespaces.push(await import(/* webpackIgnore: true */ /* @vite-ignore */ url));
     } catch (error) {
-      throw new BrokenPoolError(`cannot load task module ${url}: ${error?.message || error}`, { cause: error });
+      throw new BrokenPoolError(
+        `cannot load task module ${url}: ${/** @type {{ message?: string } | null} */ (error)?.message || error}`,
+        { cause: error },
+      );
     }
   }
   return namespaces;

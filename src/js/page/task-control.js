@@ -6,21 +6,27 @@
 import { abortError } from '../common/abort-error.js';
 import { TimeoutError } from '../errors.js';
 
+/** @typedef {import('./engine.js').TaskRecord} TaskRecord */
+
 export class TaskControl {
+  /** @type {(task: TaskRecord, stopping?: boolean) => boolean} */
   #withdraw;
+  /** @type {(task: TaskRecord) => boolean} */
   #isRunning;
+  /** @type {(task: TaskRecord) => void} */
   #requestAbort;
+  /** @type {(task: TaskRecord) => void} */
   #kill;
 
   /**
    * What a transport does to one task (both transports' task records, each
    * with its `future`):
    * @param {object} deps
-   * @param {(task: object, stopping?: boolean) => boolean} deps.withdraw takes it back if no worker has
+   * @param {(task: TaskRecord, stopping?: boolean) => boolean} deps.withdraw takes it back if no worker has
    *   started it (`stopping`: it must not run on, so a worker found running it is terminated)
-   * @param {(task: object) => boolean} deps.isRunning whether a worker runs it now
-   * @param {(task: object) => void} deps.requestAbort tells the running task (self.wasmpool.signal)
-   * @param {(task: object) => void} deps.kill terminates (and replaces) the worker running it
+   * @param {(task: TaskRecord) => boolean} deps.isRunning whether a worker runs it now
+   * @param {(task: TaskRecord) => void} deps.requestAbort tells the running task (self.wasmpool.signal)
+   * @param {(task: TaskRecord) => void} deps.kill terminates (and replaces) the worker running it
    */
   constructor({ withdraw, isRunning, requestAbort, kill }) {
     this.#withdraw = withdraw;
@@ -29,7 +35,11 @@ export class TaskControl {
     this.#kill = kill;
   }
 
-  /** Applies a task's TaskOptions (timeout, signal) to it. */
+  /**
+   * Applies a task's TaskOptions (timeout, signal) to it.
+   * @param {TaskRecord} task
+   * @param {import('./options.js').TaskOptions} options
+   */
   apply(task, { timeout, signal, abortGrace }) {
     const { future } = task;
     if (timeout !== undefined) {
@@ -43,6 +53,11 @@ export class TaskControl {
     if (signal) this.#watchSignal(task, signal, abortGrace ?? 100);
   }
 
+  /**
+   * @param {TaskRecord} task
+   * @param {AbortSignal} signal
+   * @param {number} abortGrace ms
+   */
   #watchSignal(task, signal, abortGrace) {
     const { future } = task;
     const onAbort = () => {
@@ -66,7 +81,11 @@ export class TaskControl {
     future.addDoneCallback(() => signal.removeEventListener('abort', onAbort));
   }
 
-  /** Settles `task` with `error` now: withdrawn if queued, its worker replaced if running. */
+  /**
+   * Settles `task` with `error` now: withdrawn if queued, its worker replaced if running.
+   * @param {TaskRecord} task
+   * @param {unknown} error
+   */
   stop(task, error) {
     const running = this.#isRunning(task);
     if (!running) this.#withdraw(task, true);
@@ -74,7 +93,10 @@ export class TaskControl {
     if (running) this.killRunning(task);
   }
 
-  /** Terminates (and replaces) the worker running `task`, if it still runs it. */
+  /**
+   * Terminates (and replaces) the worker running `task`, if it still runs it.
+   * @param {TaskRecord} task
+   */
   killRunning(task) {
     if (this.#isRunning(task)) this.#kill(task); // else not started, or it finished meanwhile
   }

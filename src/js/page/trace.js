@@ -5,7 +5,12 @@
 // so a rare hang in CI says where it waits. Off (one property read) otherwise;
 // never on a per-task path.
 
-/** Appends `line` to the page's trace, if it keeps one. */
+/**
+ * Appends `line` to the page's trace, if it keeps one.
+ * @param {string} line
+ */
 export function trace(line) {
-  globalThis.__wasmpoolTrace?.push(`${Math.round(performance.now())} ${line}`);
+  /** @type {{ __wasmpoolTrace?: string[] }} */ (globalThis).__wasmpoolTrace?.push(
+    `${Math.round(performance.now())} ${line}`,
+  );
 }

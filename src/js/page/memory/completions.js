@@ -20,17 +20,38 @@ const HAS_WAIT_ASYNC = typeof Atomics.waitAsync === 'function';
 // How long the page polls for a completion before waiting asynchronously.
 const MAIN_SPIN_MS = 0.03;
 
+/** @typedef {import('./dispatcher.js').SlotTask} SlotTask */
+
+/**
+ * A settled task whose progress reports have not all arrived.
+ * @typedef {object} AwaitingReports
+ * @property {SlotTask} task
+ * @property {number} expected the reports its worker posted
+ * @property {number} worker the worker's index
+ * @property {boolean} ok
+ * @property {unknown} value
+ */
+
 export class Completions {
+  /** @type {import('../../runtime.js').WasmExports} */
   #wasm;
+  /** @type {number} the pool's handle; 0 once its memory is freed */
   #ptr;
+  /** @type {import('../../common/layout.js').CoreView} */
   #view;
+  /** @type {import('../../common/refs.js').SharedRefs} */
   #refs;
+  /** @type {import('./dispatcher.js').Dispatcher} */
   #dispatcher;
+  /** @type {import('../engine.js').PoolHost} */
   #host;
+  /** @type {{ event: number, mainWaiting: number }} */
   #words;
   #pumping = false;
-  #wake = null; // resolves the pump's wait when workers wake it by message
-  #awaitingReports = new Map(); // task id -> { task, expected, worker, ok, value }
+  /** @type {(() => void) | null} resolves the pump's wait when workers wake it by message */
+  #wake = null;
+  /** @type {Map<number, AwaitingReports>} task id -> its outcome */
+  #awaitingReports = new Map();
 
   /** Whether workers must post MSG.WAKE (this browser has no Atomics.waitAsync). */
   static get needsMessageWake() {
@@ -40,6 +61,14 @@ export class Completions {
   /**
    * `ptr`: the pool's handle; `address`: its control block's (for the words
    * read in place); `host`: the engine, which settles the futures.
+   * @param {object} parts
+   * @param {import('../../runtime.js').WasmExports} parts.wasm
+   * @param {number} parts.ptr
+   * @param {number} parts.address
+   * @param {import('../../common/layout.js').CoreView} parts.view
+   * @param {import('../../common/refs.js').SharedRefs} parts.refs
+   * @param {import('./dispatcher.js').Dispatcher} parts.dispatcher
+   * @param {import('../engine.js').PoolHost} parts.host
    */
   constructor({ wasm, ptr, address, view, refs, dispatcher, host }) {
     this.#host = host;
@@ -88,14 +117,21 @@ export class Completions {
     }
   }
 
+  /**
+   * @param {Int32Array} i32
+   * @param {number} event the completion event's word
+   * @param {number} seen its value before the drain
+   */
   async #waitFor(i32, event, seen) {
     if (HAS_WAIT_ASYNC) {
       const r = Atomics.waitAsync(i32, event, seen);
       if (r.async) await r.value;
     } else {
-      await new Promise((resolve) => {
-        this.#wake = resolve;
-      });
+      await /** @type {Promise<void>} */ (
+        new Promise((resolve) => {
+          this.#wake = resolve;
+        })
+      );
       this.#wake = null;
     }
   }
@@ -132,7 +168,10 @@ export class Completions {
     return n;
   }
 
-  /** Reads a DONE slot's result, gives the slot back, settles the future. */
+  /**
+   * Reads a DONE slot's result, gives the slot back, settles the future.
+   * @param {number} id
+   */
   settle(id) {
     const { u8, u32 } = this.#view.refresh();
     const w = this.#view.payload(id);
@@ -145,6 +184,12 @@ export class Completions {
 
   // Gives the slot back and settles its task, now or once its `reports`
   // progress reports have all arrived.
+  /**
+   * @param {number} id
+   * @param {boolean} ok
+   * @param {unknown} value
+   * @param {number} reports
+   */
   #finish(id, ok, value, reports) {
     const worker = reports > 0 ? this.#view.claimingWorker(id) : -1;
     this.#wasm.wp_release(this.#ptr, id);
@@ -154,7 +199,11 @@ export class Completions {
     else this.#awaitingReports.set(id, { task, expected: reports, worker, ok, value });
   }
 
-  /** A task's progress report (MSG.PROGRESS), in the order its worker posted them. */
+  /**
+   * A task's progress report (MSG.PROGRESS), in the order its worker posted them.
+   * @param {number} id
+   * @param {unknown} value
+   */
   progress(id, value) {
     const waiting = this.#awaitingReports.get(id);
     const task = waiting?.task ?? this.#dispatcher.inSlot(id);
@@ -170,6 +219,7 @@ export class Completions {
   /**
    * Worker `index` is gone (every worker if none given): reports it had not
    * delivered never will be, so its tasks awaiting them settle now.
+   * @param {number} [index]
    */
   workerGone(index) {
     for (const [id, waiting] of this.#awaitingReports) {
@@ -179,7 +229,10 @@ export class Completions {
     }
   }
 
-  /** Settles a task whose worker died running it (core invariant 7). */
+  /**
+   * Settles a task whose worker died running it (core invariant 7).
+   * @param {number} id
+   */
   crashed(id) {
     const { ok, value } = outcome(STATUS_CRASHED, () => undefined);
     this.#finish(id, ok, value, 0);
@@ -187,6 +240,11 @@ export class Completions {
 }
 
 // True if the completion event moved within MAIN_SPIN_MS.
+/**
+ * @param {Int32Array} i32
+ * @param {number} event
+ * @param {number} seen
+ */
 function spinFor(i32, event, seen) {
   const until = performance.now() + MAIN_SPIN_MS;
   do {

@@ -19,16 +19,29 @@ import { FLAG_ARGS_HEAP, FLAG_NAMED, INLINE_BYTES, P } from '../../common/protoc
  * @property {number} reports progress reports delivered (completions.js)
  */
 
+/**
+ * What the dispatcher writes to, once the runtime is loaded.
+ * @typedef {object} SlotCore
+ * @property {import('../../runtime.js').WasmExports} wasm
+ * @property {number} ptr the pool's handle
+ * @property {import('../../common/layout.js').CoreView} view
+ * @property {number} inlineBase address of the slots' inline argument areas
+ */
+
 export class Dispatcher {
+  /** @type {import('../task-codes.js').TaskCodes} */
   #codes;
+  /** @type {Encoder | null} */
   #encoder = null;
-  #core = null; // { wasm, ptr, view, inlineBase } once the runtime is loaded
+  /** @type {SlotCore | null} once the runtime is loaded */
+  #core = null;
   /** @type {SlotTask[]} */
   #backlog = [];
   #flushing = false;
   /** @type {Array<SlotTask|undefined>} slot index -> task */
   #tasks = [];
   #inSlots = 0;
+  /** @type {() => void} */
   #onPublish;
 
   /**
@@ -40,7 +53,10 @@ export class Dispatcher {
     this.#onPublish = onPublish;
   }
 
-  /** The runtime is loaded: slots can be filled (the backlog is flushed). */
+  /**
+   * The runtime is loaded: slots can be filled (the backlog is flushed).
+   * @param {SlotCore & { externalRef: import('../../common/refs.js').SharedRefs['externalRef'] }} core
+   */
   attach({ wasm, ptr, view, inlineBase, externalRef }) {
     this.#core = { wasm, ptr, view, inlineBase };
     this.#encoder = new Encoder({ externalRef });
@@ -51,13 +67,20 @@ export class Dispatcher {
    * Encodes a task's arguments now, at the call (a value that cannot be sent
    * is an error there). Before the runtime is loaded there is no wasm memory
    * to refer to, so the encoder has no by-reference hook yet.
+   * @param {unknown} value
+   * @param {string} root the value's name in errors
+   * @returns {Uint8Array}
    */
   encode(value, root) {
     this.#encoder ??= new Encoder();
     return this.#encoder.encode(value, root);
   }
 
-  /** A new task: in a slot if one is free, else in the backlog. @param {SlotTask} task */
+  /**
+   * A new task: in a slot if one is free, else in the backlog.
+   * @param {SlotTask} task
+   * @param {Uint8Array} bytes
+   */
   place(task, bytes) {
     Object.assign(task, { bytes: null, id: -1, argsHeap: 0, argsLen: 0, reports: 0 });
     if (this.#core === null || this.#backlog.length > 0 || !this.#dispatch(task, bytes)) {
@@ -72,8 +95,13 @@ export class Dispatcher {
   }
 
   // Writes the task into a free slot and publishes it. False if none is free.
+  /**
+   * @param {SlotTask} task
+   * @param {Uint8Array} bytes
+   * @returns {boolean}
+   */
   #dispatch(task, bytes) {
-    const { wasm, ptr, view, inlineBase } = this.#core;
+    const { wasm, ptr, view, inlineBase } = /** @type {SlotCore} */ (this.#core); // called once attached
     try {
       task.code = this.#codes.resolve(task.code); // submitted while the task modules loaded
     } catch (error) {
@@ -124,7 +152,8 @@ export class Dispatcher {
       // would make a 100,000-task burst quadratic).
       const backlog = this.#backlog;
       let i = 0;
-      while (i < backlog.length && this.#dispatch(backlog[i], backlog[i].bytes)) i++;
+      // (A task in the backlog holds its bytes.)
+      while (i < backlog.length && this.#dispatch(backlog[i], /** @type {Uint8Array} */ (backlog[i].bytes))) i++;
       if (i > 0) backlog.splice(0, i);
     } finally {
       this.#flushing = false;
@@ -148,17 +177,24 @@ export class Dispatcher {
     return true;
   }
 
-  /** The task in task `id`'s slot, if that slot still holds task `id`. */
+  /**
+   * The task in task `id`'s slot, if that slot still holds task `id`.
+   * @param {number} id
+   */
   inSlot(id) {
     const task = this.#tasks[slotOf(id)];
     return task?.id === id ? task : undefined;
   }
 
-  /** A slot's task leaves the table (its result was read, or it was cancelled). */
+  /**
+   * A slot's task leaves the table (its result was read, or it was cancelled).
+   * @param {number} id
+   */
   finish(id) {
     return this.#take(slotOf(id));
   }
 
+  /** @param {number} slot */
   #take(slot) {
     const task = this.#tasks[slot];
     this.#tasks[slot] = undefined;
@@ -193,7 +229,10 @@ export class Dispatcher {
     for (const task of this.#tasks) task?.future.cancel();
   }
 
-  /** Rejects every unsettled future with `error` (terminate, a broken pool). */
+  /**
+   * Rejects every unsettled future with `error` (terminate, a broken pool).
+   * @param {unknown} error
+   */
   rejectAll(error) {
     for (const task of this.#backlog.splice(0)) task.future._reject(error);
     for (const task of this.#tasks) task?.future._reject(error);

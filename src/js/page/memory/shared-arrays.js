@@ -4,12 +4,30 @@
 
 import { VIEWS } from '../../common/codec/tags.js';
 
+/**
+ * The constructors pool.alloc takes (index.d.ts): the typed arrays.
+ * @typedef {Int8ArrayConstructor | Uint8ArrayConstructor | Uint8ClampedArrayConstructor | Int16ArrayConstructor
+ *   | Uint16ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor | Float32ArrayConstructor
+ *   | Float64ArrayConstructor | BigInt64ArrayConstructor | BigUint64ArrayConstructor} TypedArrayConstructor
+ */
+/**
+ * @template A
+ * @typedef {import('../../index.js').SharedTypedArray<A>} SharedTypedArray
+ */
+/** @typedef {{ ptr: number, bytes: number, freed: boolean }} Held */
+
 // The typed arrays the codec can send by reference (a DataView has no length in elements).
 const TYPED_ARRAYS = new Set(VIEWS.filter((View) => View !== DataView));
 
 /**
  * A typed array of `length` elements in the wasm memory, freed by `free()`,
  * by `using`, or (safety net) when it is garbage-collected.
+ * @template {TypedArrayConstructor} T
+ * @param {import('../../runtime.js').Runtime} rt
+ * @param {import('../../common/refs.js').SharedRefs} refs
+ * @param {T} Type
+ * @param {number} length
+ * @returns {SharedTypedArray<InstanceType<T>>}
  */
 export function allocShared(rt, refs, Type, length) {
   if (!TYPED_ARRAYS.has(Type))
@@ -20,7 +38,8 @@ export function allocShared(rt, refs, Type, length) {
   if (bytes > 0x7fffffff) throw new RangeError(`alloc: ${bytes} bytes is more than the shared memory can hold`);
   const ptr = rt.wasm.wp_alloc(bytes);
   if (!ptr) throw new RangeError(`alloc: out of shared memory for ${bytes} bytes`);
-  const view = new Type(refs.buffer(), ptr, length);
+  // (As a ViewClass: the constructors' union has no signature taking a SharedArrayBuffer.)
+  const view = new /** @type {import('../../common/codec/tags.js').ViewClass} */ (Type)(refs.buffer(), ptr, length);
   const held = { ptr, bytes, freed: false };
   const free = () => {
     if (held.freed) return;
@@ -33,9 +52,10 @@ export function allocShared(rt, refs, Type, length) {
     free: { value: free },
     [Symbol.dispose ?? Symbol.for('Symbol.dispose')]: { value: free },
   });
-  return view;
+  return /** @type {SharedTypedArray<InstanceType<T>>} */ (view); // free and dispose are defined just above
 }
 
+/** @type {FinalizationRegistry<{ rt: import('../../runtime.js').Runtime, held: Held }>} */
 const finalizer = new FinalizationRegistry(({ rt, held }) => {
   if (held.freed) return;
   held.freed = true;

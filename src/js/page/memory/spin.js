@@ -16,6 +16,7 @@ const PROBE_ROUNDS = 100_000;
 // The probe's result, per page: the spin loop's speed is the engine's and the
 // machine's, not the pool's, and a probe costs the main thread up to a
 // millisecond. null: the clock could not time it.
+/** @type {number | null | undefined} */
 let spinRounds;
 
 /**
@@ -23,12 +24,19 @@ let spinRounds;
  * thread the first time (the best of three probes, so a JIT tier-up or a
  * preemption does not count). Leaves the core's default if the clock cannot
  * time it.
+ * @param {import('../../runtime.js').WasmExports} wasm
+ * @param {number} ptr the pool's handle
  */
 export function calibrateSpin(wasm, ptr) {
   spinRounds ??= probeSpinRounds(wasm, ptr);
   if (spinRounds !== null) wasm.wp_set_spin_rounds(ptr, spinRounds);
 }
 
+/**
+ * @param {import('../../runtime.js').WasmExports} wasm
+ * @param {number} ptr
+ * @returns {number | null}
+ */
 function probeSpinRounds(wasm, ptr) {
   let best = Infinity;
   for (let probe = 0; probe < 3; probe++) {

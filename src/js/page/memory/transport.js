@@ -28,21 +28,43 @@ const RELEASE_WAIT_MS = 250;
 // for a worker whose event loop does not answer (no event tells that apart).
 const EXIT_GRACE_MS = 2000;
 
-/** @implements {import('../engine.js').Transport} */
+/** @typedef {import('../engine.js').Transport} Transport */
+/** @typedef {import('./dispatcher.js').SlotTask} SlotTask */
+/** @typedef {import('../../runtime.js').Runtime} Runtime */
+
+/**
+ * The pool in the runtime, once loaded. `ptr` is the pool's handle
+ * (wp_pool_new), which every wp_* export checks: after wp_pool_free, a stray
+ * call with it is a TypeError or an inert answer, never a write to freed
+ * memory (src/wasm/pools.rs).
+ * @typedef {object} Core
+ * @property {Runtime} rt
+ * @property {number} ptr
+ * @property {CoreView} view
+ * @property {SharedRefs} refs
+ * @property {number} inlineBase address of the slots' inline argument areas
+ * @property {Omit<import('../../common/messages.js').InitMessage, 'index' | 'uid' | 'sharedBuffers'>} init
+ *   the InitMessage's fields common to every worker
+ */
+
+/** @implements {Transport} */
 export class MemoryTransport {
+  /** @type {import('../engine.js').PoolHost} */
   #host;
+  /** @type {import('../options.js').PoolConfig} */
   #config;
-  // { rt, ptr, view, refs, inlineBase, init } once loaded. `ptr` is the
-  // pool's handle (wp_pool_new), which every wp_* export checks: after
-  // wp_pool_free, a stray call with it is a TypeError or an inert answer,
-  // never a write to freed memory (src/wasm/pools.rs).
+  /** @type {Core | null} once loaded */
   #core = null;
+  /** @type {Dispatcher} */
   #dispatcher;
+  /** @type {Completions | null} made with #core */
   #completions = null;
   /** @type {Array<WorkerHandle|undefined>} index -> its worker */
   #handles = [];
-  #spawnedAhead = []; // { worker, uid, name } for the first workers (spawnAhead), taken by #spawn
-  #keepingAlive = null; // releases the process (keepAlive) once the pool has finished
+  /** @type {import('./worker-handle.js').Spawned[]} the first workers (spawnAhead), taken by #spawn */
+  #spawnedAhead = [];
+  /** @type {(() => void) | null} releases the process (keepAlive) once the pool has finished */
+  #keepingAlive = null;
 
   /** @param {import('../engine.js').PoolHost} host */
   constructor(host) {
@@ -50,7 +72,8 @@ export class MemoryTransport {
     this.#host = host;
     const config = host.config;
     this.#config = config;
-    this.#dispatcher = new Dispatcher(host.codes, () => this.#completions.pump());
+    // (Tasks are published once the runtime is loaded, with #completions.)
+    this.#dispatcher = new Dispatcher(host.codes, () => /** @type {Completions} */ (this.#completions).pump());
     // The first workers' scripts load while the runtime does (the page's
     // first pool fetches and compiles the wasm meanwhile); they wait for
     // their InitMessage. (A Rust crate's runtime is up already.)
@@ -66,7 +89,11 @@ export class MemoryTransport {
     if (config.keepAlive) this.#keepingAlive = platform.holdProcess();
   }
 
-  /** Encodes a task's arguments at the call (the bytes are valid until the next call). */
+  /**
+   * Encodes a task's arguments at the call (the bytes are valid until the next call).
+   * @param {unknown} value
+   * @param {string} root
+   */
   encode(value, root) {
     return this.#dispatcher.encode(value, root);
   }
@@ -76,32 +103,48 @@ export class MemoryTransport {
     return this.#dispatcher.waiting();
   }
 
-  /** @param {import('./dispatcher.js').SlotTask} task */
+  /**
+   * @param {SlotTask} task
+   * @param {Uint8Array} bytes
+   */
   place(task, bytes) {
     this.#dispatcher.place(task, bytes);
   }
 
+  /** @param {SlotTask} task */
   withdraw(task) {
     return this.#dispatcher.withdraw(task);
   }
 
+  /** @param {SlotTask} task */
   isRunning(task) {
     return this.#dispatcher.isRunning(task);
   }
 
-  /** The page stores 1 in the task's abort word and notifies it (self.wasmpool.signal). */
+  // A running task's pool has loaded: requestAbort and kill find #core.
+
+  /**
+   * The page stores 1 in the task's abort word and notifies it (self.wasmpool.signal).
+   * @param {SlotTask} task
+   */
   requestAbort(task) {
-    const view = this.#core.view.refresh();
+    const view = /** @type {Core} */ (this.#core).view.refresh();
     const word = view.payload(task.id) + P.ABORT;
     Atomics.store(view.i32, word, 1);
     Atomics.notify(view.i32, word);
   }
 
+  /** @param {SlotTask} task */
   kill(task) {
-    this.#replace(this.#handles[this.#core.view.claimingWorker(task.id)]);
+    this.#replace(this.#handles[/** @type {Core} */ (this.#core).view.claimingWorker(task.id)]);
   }
 
-  /** pool.alloc: a typed array in the shared memory. */
+  /**
+   * pool.alloc: a typed array in the shared memory.
+   * @template {import('./shared-arrays.js').TypedArrayConstructor} T
+   * @param {T} Type
+   * @param {number} length
+   */
   alloc(Type, length) {
     if (this.#core === null) throw new PoolError('pool.alloc() needs a ready pool: await pool.ready first');
     return allocShared(this.#core.rt, this.#core.refs, Type, length);
@@ -111,6 +154,7 @@ export class MemoryTransport {
     return this.#dispatcher.busy();
   }
 
+  /** @param {unknown} error */
   rejectAll(error) {
     this.#dispatcher.rejectAll(error);
   }
@@ -174,18 +218,24 @@ export class MemoryTransport {
   }
 
   #live() {
-    return this.#handles.filter((h) => h && !h.gone);
+    return /** @type {WorkerHandle[]} */ (this.#handles.filter((h) => h && !h.gone));
   }
 
+  // Workers start once the pool has loaded (#start): #core and #completions are made.
+  /**
+   * @param {number} index
+   * @returns {Promise<void>}
+   */
   #spawn(index) {
     // After a trap in a thread start a new worker could wait for good (runtime.js).
     const trapped = threadStartTrapped();
     if (trapped) return Promise.reject(trapped);
-    const core = this.#core;
+    const core = /** @type {Core} */ (this.#core);
     const init = { ...core.init, sharedBuffers: core.refs.entries() };
+    /** @type {import('./worker-handle.js').HandleEvents} */
     const events = {
-      onWake: () => this.#completions.wake(),
-      onProgress: ({ id, value }) => this.#completions.progress(id, value),
+      onWake: () => /** @type {Completions} */ (this.#completions).wake(),
+      onProgress: ({ id, value }) => /** @type {Completions} */ (this.#completions).progress(id, value),
       onExited: (h, retired) => this.#exited(h, retired),
       onDied: (h) => this.#replace(h, { dead: true }),
     };
@@ -195,11 +245,16 @@ export class MemoryTransport {
     return handle.ready;
   }
 
+  /** @param {number} index */
   #respawn(index) {
     if (this.#host.wantsReplacement()) this.#spawn(index).catch((e) => this.#host.breakPool(e));
   }
 
   // A worker left on its own (shutdown, or retired by maxTasksPerChild).
+  /**
+   * @param {WorkerHandle} handle
+   * @param {boolean} [retired]
+   */
   #exited(handle, retired) {
     if (handle.gone) return;
     handle.retire();
@@ -207,6 +262,10 @@ export class MemoryTransport {
   }
 
   // A worker died, trapped or must be stopped: settle its task, start another.
+  /**
+   * @param {WorkerHandle | undefined} handle
+   * @param {{ dead?: boolean }} [options]
+   */
   async #replace(handle, { dead = false } = {}) {
     if (!handle || handle.gone || this.#handles[handle.index] !== handle) return;
     trace(`worker ${handle.uid}: replaced (${dead ? 'it died' : 'its task is stopped'})`);
@@ -214,15 +273,21 @@ export class MemoryTransport {
     this.#respawn(handle.index);
   }
 
+  /**
+   * @param {WorkerHandle} handle
+   * @param {{ dead?: boolean }} [options]
+   */
   async #kill(handle, options) {
-    for (const id of await handle.kill(options)) this.#completions.crashed(id);
-    this.#completions.workerGone(handle.index);
-    this.#completions.kick();
+    const completions = /** @type {Completions} */ (this.#completions); // a worker means a loaded pool
+    for (const id of await handle.kill(options)) completions.crashed(id);
+    completions.workerGone(handle.index);
+    completions.kick();
   }
 
   /**
    * The pool is idle, or must stop `now` (broken, terminated): the workers
    * leave or are killed, and the pool's memory is freed.
+   * @param {boolean} now
    */
   async stop(now) {
     const release = platform.holdProcess();
@@ -234,9 +299,11 @@ export class MemoryTransport {
     }
   }
 
+  /** @param {boolean} now */
   async #freeAll(now) {
     if (this.#core === null) return;
     const { rt, ptr, inlineBase } = this.#core;
+    const completions = /** @type {Completions} */ (this.#completions); // made with #core
     const { wasm, glue } = rt;
     glue.wp_begin_shutdown(ptr, SHUTDOWN_NOW);
     if (!now) {
@@ -245,6 +312,7 @@ export class MemoryTransport {
       // worker whose event loop never answers (a stray endless timer) waits
       // out the grace period. (A broken pool's workers never answer: they
       // are terminated at once.)
+      /** @type {ReturnType<typeof setTimeout> | undefined} */
       let timer;
       const grace = new Promise((resolve) => {
         timer = setTimeout(resolve, EXIT_GRACE_MS);
@@ -259,11 +327,11 @@ export class MemoryTransport {
     for (const id of glue.wp_drain_queued(ptr)) {
       this.#dispatcher.finish(id)?.future._reject(new ShutdownError('the pool was shut down before this task ran'));
     }
-    this.#completions.workerGone();
+    completions.workerGone();
     this.#dispatcher.rejectAll(new ShutdownError('the pool was shut down'));
     this.#dispatcher.clear();
-    this.#completions.kick();
-    this.#completions.close();
+    completions.kick();
+    completions.close();
     // The killed workers' thread memory comes back once their threads have
     // ended (worker-handle.js kill()): a few ms for idle ones, so a pool
     // started right after this one reuses their stacks rather than growing
@@ -280,6 +348,7 @@ export class MemoryTransport {
       wasm.wp_free(inlineBase, this.#config.slots * INLINE_BYTES);
       glue.wp_pool_free(ptr);
     });
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
     let timer;
     await Promise.race([
       ended,
@@ -302,7 +371,12 @@ export class MemoryTransport {
 // workaround for Safari releases where growing a shared memory under running
 // threads broke (emscripten#25905). Growing it from JS instead would not
 // help: the allocator only uses pages it grew itself.
+/**
+ * @param {Runtime} rt
+ * @param {number} bytes
+ */
 function reserveMemory(rt, bytes) {
+  /** @type {Array<[number, number]>} */
   const held = [];
   try {
     // The allocator may already have some room at the top of the heap, so

@@ -10,11 +10,50 @@ import { markThreadStartTrapped } from '../../runtime.js';
 import { newWorkerName, whenWorkerGone } from '../life-lock.js';
 import { trace } from '../trace.js';
 
+/** @typedef {import('../../runtime.js').Runtime} Runtime */
+/** @typedef {import('../../runtime.js').SpawnedWorker} SpawnedWorker */
+
+/**
+ * A worker spawned for a pool, before its start.
+ * @typedef {{ worker: SpawnedWorker, uid: number, name: string }} Spawned
+ */
+
+/**
+ * What a WorkerHandle works with: the runtime, the pool's handle, its
+ * CoreView and the fields of the InitMessage (common/messages.js) common to
+ * every worker.
+ * @typedef {object} HandleCore
+ * @property {Runtime} rt
+ * @property {number} ptr
+ * @property {import('../../common/layout.js').CoreView} view
+ * @property {Omit<import('../../common/messages.js').InitMessage, 'index' | 'uid'>} init
+ */
+
+/**
+ * What a WorkerHandle reports to its transport.
+ * @typedef {object} HandleEvents
+ * @property {() => void} onWake a completion (MSG.WAKE: the page has no Atomics.waitAsync)
+ * @property {(data: { id: number, value: unknown }) => void} onProgress a task's progress report
+ * @property {(handle: WorkerHandle, retired: boolean | undefined) => void} onExited it left its loop
+ * @property {(handle: WorkerHandle) => void} onDied it died or trapped
+ */
+
+/**
+ * What a pool worker of the shared transport posts to the page (MSG).
+ * @typedef {{ type: 'ready' }
+ *   | { type: 'error', message: string, threadStart?: boolean }
+ *   | { type: 'wake' }
+ *   | { type: 'progress', id: number, value: unknown }
+ *   | { type: 'exited', retired?: boolean }
+ *   | { type: 'panicked' }} WorkerMessage
+ */
+
 // How long the page spins on a kill handshake step before yielding to timers.
 const KILL_SPINS = 1000;
 
 // Resolves once `done()` is true: spins briefly (a handshake step is a few
 // hundred instructions of the worker's), then polls between timer turns.
+/** @param {() => boolean} done */
 async function until(done) {
   for (let spins = 0; !done(); spins++) {
     if (spins >= KILL_SPINS) await new Promise((resolve) => setTimeout(resolve, 1));
@@ -25,6 +64,8 @@ async function until(done) {
  * Spawns a worker that waits for its start (its InitMessage, which
  * WorkerHandle posts): `{ worker, uid, name }`. A pool spawns its first
  * workers so before its runtime is up, so that their scripts load meanwhile.
+ * @param {(name: string) => SpawnedWorker} spawnWorker
+ * @returns {Spawned}
  */
 export function spawnAhead(spawnWorker) {
   const { uid, name } = newWorkerName();
@@ -32,40 +73,45 @@ export function spawnAhead(spawnWorker) {
 }
 
 export class WorkerHandle {
-  /** The Web Worker. */
+  /** @type {SpawnedWorker} the Web Worker */
   worker;
-  /** Unique across the page's pools. */
+  /** @type {number} unique across the page's pools */
   uid;
-  /** The worker's name, which is also its life lock's (life-lock.js). */
+  /** @type {string} the worker's name, which is also its life lock's (life-lock.js) */
   name;
-  /** Its index in the pool's worker table. */
+  /** @type {number} its index in the pool's worker table */
   index;
   /** True once it runs no more tasks (exited, killed or dead). */
   gone = false;
-  /** Resolves when it has left its loop by itself (MSG.EXITED). */
+  /** @type {Promise<void>} resolves when it has left its loop by itself (MSG.EXITED) */
   exited;
-  /** Resolves when it runs no more tasks: it exited, was killed or retired, or died. */
+  /** @type {Promise<void>} resolves when it runs no more tasks: it exited, was killed or retired, or died */
   left;
-  /** Resolves when it has started, rejects with BrokenPoolError if it could not. */
+  /** @type {Promise<void>} resolves when it has started, rejects with BrokenPoolError if it could not */
   ready;
-  /** Resolves once a killed worker's thread memory is given back (its thread has ended). */
+  /** @type {Promise<void>} resolves once a killed worker's thread memory is given back (its thread has ended) */
   released = Promise.resolve();
+  /** @type {HandleCore} */
   #core;
+  /** @type {HandleEvents} */
   #events;
+  /** @type {() => void} */
   #markExited;
+  /** @type {() => void} */
   #markLeft;
+  /** @type {() => void} */
   #markReady;
   #started = false;
   #startFailed = false;
+  /** @type {Promise<boolean> | undefined} */
   #lifeLockReleased;
 
   /**
    * Starts a worker in table slot `index`.
-   * @param {object} core `{ rt, ptr, view, init }`: the runtime, the pool's
-   *   handle, its CoreView and the fields of the InitMessage
-   *   (common/messages.js) common to every worker
-   * @param {object} events `{ onWake(), onProgress(data), onExited(handle, retired), onDied(handle) }`
-   * @param {{ worker, uid, name }} [spawned] a worker spawned ahead (spawnAhead), else one is spawned now
+   * @param {HandleCore} core
+   * @param {number} index
+   * @param {HandleEvents} events
+   * @param {Spawned} [spawned] a worker spawned ahead (spawnAhead), else one is spawned now
    */
   constructor(core, index, events, spawned = spawnAhead(core.rt.spawnWorker)) {
     this.#core = core;
@@ -92,11 +138,19 @@ export class WorkerHandle {
     this.worker.postMessage({ ...core.init, index, uid: this.uid });
   }
 
-  /** Posts a message to the worker (MSG.SHARED_BUFFER). */
+  /**
+   * Posts a message to the worker (MSG.SHARED_BUFFER).
+   * @param {unknown} message
+   */
   post(message) {
     this.worker.postMessage(message);
   }
 
+  /**
+   * @param {WorkerMessage} data
+   * @param {() => void} resolve
+   * @param {(error: unknown) => void} reject
+   */
   #onMessage(data, resolve, reject) {
     switch (data?.type) {
       case MSG.READY:
@@ -126,6 +180,10 @@ export class WorkerHandle {
     }
   }
 
+  /**
+   * @param {ErrorEvent} event
+   * @param {(error: unknown) => void} reject
+   */
   #onError(event, reject) {
     event.preventDefault?.();
     const message = event.message || 'the worker script failed to load';
@@ -142,6 +200,7 @@ export class WorkerHandle {
     }
   }
 
+  /** @param {(error: unknown) => void} reject */
   #onExit(reject) {
     if (!this.#started) {
       this.#startFailed = true;
@@ -167,13 +226,14 @@ export class WorkerHandle {
   // its 'exit'; browsers: its life lock is released), false if that cannot
   // be known (a browser without Web Locks: its thread memory is then kept,
   // not freed under a thread that may still run).
+  /** @returns {Promise<boolean>} */
   async #threadEnded() {
     if (this.worker.closed) {
       await this.worker.closed;
       return true;
     }
     this.#watchForDeath();
-    return this.#lifeLockReleased;
+    return /** @type {Promise<boolean>} */ (this.#lifeLockReleased); // set by #watchForDeath
   }
 
   /**
@@ -182,6 +242,8 @@ export class WorkerHandle {
    * section to wait for. Resolves to the ids of the tasks it was running,
    * which the core has marked DONE for the page to settle as crashed; its
    * thread memory is given back once its thread has ended.
+   * @param {{ dead?: boolean }} [options]
+   * @returns {Promise<Uint32Array>}
    */
   async kill({ dead = false } = {}) {
     const { rt, ptr, view } = this.#core;
@@ -249,6 +311,8 @@ export class WorkerHandle {
  * or with its TLS base at -2^31. So it only ever gets both; a stack without
  * its TLS (a thread killed between the two, which wp_worker_start stores
  * stack first) is freed alone, and a TLS without its stack cannot be.
+ * @param {Runtime} rt
+ * @param {{ tls: number, stack: number, heap: number, heapBytes: number }} memory
  */
 export function freeThreadMemory(rt, { tls, stack, heap, heapBytes }) {
   if (tls && stack) rt.wasm.__wbindgen_thread_destroy(tls, stack, rt.stackSize);

@@ -13,11 +13,11 @@ import { FLAG_NAMED, FLAG_WATCHED } from '../../common/protocol.js';
  * @param {import('./transport.js').MessageTask[]} tasks
  */
 export function postRunBatch(port, tasks) {
-  /** @type {import('../../common/messages.js').RunBatch} */
+  /** @type {[string, number, Array<[number, string, boolean]> | null, Uint8Array | null, ...number[]]} a RunBatch */
   const message = [MSG.RUN, tasks.length, null, null];
   let end = 0;
   for (const task of tasks) {
-    const c = task.code;
+    const c = /** @type {import('../task-codes.js').CodeEntry} */ (task.code); // resolved by the transport's #send
     if (!port.codes.has(c.id)) {
       port.codes.add(c.id);
       message[2] ??= [];
@@ -37,7 +37,8 @@ export function postRunBatch(port, tasks) {
   } else {
     for (const task of tasks) for (const byte of task.bytes) message.push(byte);
   }
-  port.post(message, end >= TRANSFER_BYTES ? [message[3].buffer] : undefined);
+  // (From TRANSFER_BYTES on, the bytes are not inline.)
+  port.post(message, end >= TRANSFER_BYTES ? [/** @type {Uint8Array} */ (message[3]).buffer] : undefined);
 }
 
 /**

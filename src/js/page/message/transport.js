@@ -40,11 +40,18 @@ const MAX_BATCH = 256;
  * @property {number} [stoppedAt] when it was stopped in a worker's hands (performance.now())
  */
 
-/** @implements {import('../engine.js').Transport} */
+/** @typedef {import('../engine.js').Transport} Transport */
+/** @typedef {import('./worker-port.js').ReadyMessage} ReadyMessage */
+
+/** @implements {Transport} */
 export class MessageTransport {
+  /** @type {import('../engine.js').PoolHost} */
   #host;
+  /** @type {import('../options.js').PoolConfig} */
   #config;
+  /** @type {(name: string) => Worker} */
   #spawnWorker;
+  /** @type {Omit<import('../../common/messages.js').MessageInitMessage, 'index' | 'uid'>} */
   #init;
   #encoder = new Encoder();
   /** @type {Array<WorkerPort|undefined>} */
@@ -80,6 +87,10 @@ export class MessageTransport {
     this.ready = this.#start();
   }
 
+  /**
+   * @param {unknown} value
+   * @param {string} root
+   */
   encode(value, root) {
     return this.#encoder.encode(value, root);
   }
@@ -91,7 +102,10 @@ export class MessageTransport {
     return n;
   }
 
-  /** @param {MessageTask} task */
+  /**
+   * @param {MessageTask} task
+   * @param {Uint8Array} bytes
+   */
   place(task, bytes) {
     Object.assign(task, { id: this.#nextId++, bytes: bytes.slice(), port: null, queued: true });
     this.#queue.push(task);
@@ -103,6 +117,7 @@ export class MessageTransport {
     else this.#schedule();
   }
 
+  /** @returns {never} */
   alloc() {
     throw new NotIsolatedError(
       'pool.alloc() (arrays the workers share without copying; on the message transport pass ordinary typed ' +
@@ -110,15 +125,18 @@ export class MessageTransport {
     );
   }
 
+  // A running task is in a worker's hands: requestAbort and kill find its port.
+
   /** @param {MessageTask} task */
   requestAbort(task) {
-    task.port.post([MSG.ABORT, task.id]);
-    task.port.aborting.add(task.id); // it may be terminated when the grace ends: send it nothing
+    const port = /** @type {WorkerPort} */ (task.port);
+    port.post([MSG.ABORT, task.id]);
+    port.aborting.add(task.id); // it may be terminated when the grace ends: send it nothing
   }
 
   /** @param {MessageTask} task */
   kill(task) {
-    this.#replace(task.port, { through: task });
+    this.#replace(/** @type {WorkerPort} */ (task.port), { through: task });
   }
 
   // ---- handing tasks to workers ----
@@ -147,6 +165,7 @@ export class MessageTransport {
    * turns out to run, or whose worker says nothing, has its worker
    * terminated once the task's grace is over (#reap).
    * @param {MessageTask} task
+   * @param {boolean} [stopping]
    */
   withdraw(task, stopping = false) {
     if (task.queued) {
@@ -170,10 +189,12 @@ export class MessageTransport {
   // Terminates a worker that still holds a stopped task past its grace and
   // runs it (it holds a running place), or has said nothing since it was
   // told (a task that was not watched gives no place to go by).
+  /** @param {WorkerPort} port */
   #reap(port) {
     if (port.gone) return;
     const now = performance.now();
-    for (const task of port.stopped) {
+    // (A stopped task has its stoppedAt.)
+    for (const task of /** @type {Set<MessageTask & { stoppedAt: number }>} */ (port.stopped)) {
       if (now < task.stoppedAt + task.grace) continue;
       const silent = !task.watched && port.heardAt < task.stoppedAt;
       if (silent || this.isRunning(task)) {
@@ -226,7 +247,12 @@ export class MessageTransport {
     }
   }
 
+  /**
+   * @param {WorkerPort} port
+   * @param {number} n
+   */
   #send(port, n) {
+    /** @type {MessageTask[]} */
     const batch = [];
     while (batch.length < n && this.#queued > 0) {
       const task = this.#queue[this.#head++];
@@ -254,9 +280,12 @@ export class MessageTransport {
     postRunBatch(port, batch);
   }
 
-  /** @param {import('../../common/messages.js').DoneBatch} message */
+  /**
+   * @param {WorkerPort} port
+   * @param {import('../../common/messages.js').DoneBatch} message
+   */
   #onDone(port, message) {
-    const [, busy, progress] = message;
+    const [, busy, progress] = /** @type {[string, number, Array<[number, unknown]> | null]} */ (message);
     if (progress !== null) for (const [id, value] of progress) port.inflight.get(id)?.future._progress(value);
     /** @type {MessageTask[]} */
     const returned = [];
@@ -288,6 +317,7 @@ export class MessageTransport {
   }
 
   // Tasks a worker gave back or will not run: to the front of the queue, in order.
+  /** @param {MessageTask[]} tasks */
   #requeue(tasks) {
     for (const task of tasks) {
       task.port = null;
@@ -304,13 +334,18 @@ export class MessageTransport {
     for (let index = 0; index < this.#config.workers; index++) started.push(this.#spawn(index));
     // The page has no wasm to ask for Rust task names: the first worker loads
     // its instance and says them. Until then names pass (the worker checks).
+    /** @type {Set<string> | Error | null} */
     let rustTasks = null;
     started[0].then(
       (ready) => {
         if (ready === null) return; // stopped before it said: names pass, the workers check
         const { rustTasks: names, rustError } = ready;
-        // Where no instance can be made, a Rust task name is that error at the call.
-        const ErrorClass = { NotIsolatedError, BrokenPoolError }[rustError?.name] ?? PoolError;
+        // Where no instance can be made, a Rust task name is that error at the call
+        // (a name missing or not found here: a PoolError).
+        const ErrorClass =
+          /** @type {Partial<Record<string, typeof PoolError>>} */ ({ NotIsolatedError, BrokenPoolError })[
+            /** @type {{ name: string }} */ (rustError)?.name
+          ] ?? PoolError;
         rustTasks = names ? new Set(names) : Object.assign(new ErrorClass(), rustError);
       },
       () => {},
@@ -325,9 +360,13 @@ export class MessageTransport {
   }
 
   #live() {
-    return this.#ports.filter((p) => p && !p.gone);
+    return /** @type {WorkerPort[]} */ (this.#ports.filter((p) => p && !p.gone));
   }
 
+  /**
+   * @param {number} index
+   * @returns {Promise<ReadyMessage | null>}
+   */
   #spawn(index) {
     const init = index === 0 && this.#ports.length === 0 ? { ...this.#init, rustTasks: true } : this.#init;
     const port = new WorkerPort(this.#spawnWorker, init, index, this.#config.maxTasksPerChild || Infinity, {
@@ -350,6 +389,10 @@ export class MessageTransport {
   // ones ran: `running` (ids) where the worker said so as it closed, else
   // the first `concurrency` it holds (it runs them in order), and none after
   // `through`, the task it is terminated for (stuck in it, it starts no other).
+  /**
+   * @param {WorkerPort} port
+   * @param {{ crashed?: boolean, ran?: boolean, running?: Set<number> | null, through?: MessageTask | null }} [how]
+   */
   #replace(port, { crashed = false, ran = true, running = null, through = null } = {}) {
     if (port.gone) return;
     port.stop();
@@ -362,6 +405,7 @@ export class MessageTransport {
     const error = new WorkerCrashedError(
       crashed ? 'the worker running this task died' : 'the worker running this task was terminated',
     );
+    /** @type {MessageTask[]} */
     const requeue = [];
     for (const [i, task] of held.entries()) {
       if (running ? running.has(task.id) : i < places) task.future._reject(error);
@@ -378,6 +422,7 @@ export class MessageTransport {
     return this.#queued > 0 || this.#live().some((p) => p.inflight.size > 0);
   }
 
+  /** @param {unknown} error */
   rejectAll(error) {
     for (const task of this.#queue.splice(0)) if (task.queued) task.future._reject(error);
     this.#head = 0;
