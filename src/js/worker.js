@@ -1,8 +1,8 @@
 // The npm package's pool thread. The build bundles this file, the worker core
 // and the package's wasm-bindgen glue into one file (pkg/worker.js): a module
-// worker fetches its whole import graph before it runs, and one file starts
-// ~30 ms sooner than seven. Its modules declare no class fields: Firefox
-// parses a class with fields eagerly, at every worker start
+// worker fetches its whole import graph before it runs, so one file starts
+// sooner (bench/NOTES.md, "Worker script"). Its modules declare no class
+// fields: Firefox parses a class with fields eagerly, at every worker start
 // (tests/node/worker-syntax.test.mjs).
 //
 // Only the glue functions a worker calls are imported (not the

@@ -11,15 +11,16 @@
 
 import { poolWord } from '../../common/layout.js';
 import { NEXT_EMPTY, NEXT_KILLED, NEXT_SLEEP, POOL_JOBS_EVENT } from '../../common/layout-constants.js';
+import { yieldToEventLoop } from '../event-loop.js';
 
 // How long an idle worker stays hot before it goes cold. A task published
-// within it is picked up by a futex wake (~5 µs), after it by a waitAsync
+// within it is picked up by a futex wake (microseconds), after it by a waitAsync
 // wake (an event-loop task on the worker); meanwhile the worker's event loop
 // waits, so its tasks' timers fire up to this late.
 const HOT_MS = 10;
 
 // Without Atomics.waitAsync in workers there is no cold sleep: the worker
-// wakes every IDLE_SLICE_MS to let its event loop run (the old behaviour).
+// wakes every IDLE_SLICE_MS to let its event loop run.
 const CAN_SLEEP_COLD = typeof Atomics.waitAsync === 'function';
 const IDLE_SLICE_MS = 10;
 
@@ -34,38 +35,42 @@ export const LoopEnd = Object.freeze({
 });
 
 /**
+ * What the claim loop works with.
+ * @typedef {object} ClaimEnv
+ * @property {any} wasm the instance's exports (wp_* functions)
+ * @property {number} pool the pool's handle, for the wp_* exports
+ * @property {number} poolAddress where the pool's words are
+ * @property {number} index this worker's index in the pool
+ * @property {import('../../common/layout.js').CoreView} view
+ * @property {import('./slot-io.js').SlotIO} io
+ * @property {import('../task-core.js').TaskCore<import('./slot-io.js').SlotTask>} core
+ * @property {number} concurrency async tasks that may be in flight at once
+ * @property {number} maxTasks tasks before the worker retires (Infinity: never)
+ */
+
+/**
  * Runs tasks until the loop ends. `concurrency` async tasks may be in flight
  * at once; while any is, the worker claims without blocking so their
  * continuations run.
- * @param {object} loop `{ wasm, pool, poolAddress, index, view, runner, concurrency, maxTasks, yieldToEventLoop }`
- *   (`pool`: the handle the wp_* exports take; `poolAddress`: where its words are)
+ * @param {ClaimEnv} env
  * @returns {Promise<string>} a LoopEnd value
  */
-export async function claimLoop({
-  wasm,
-  pool,
-  poolAddress,
-  index,
-  view,
-  runner,
-  concurrency,
-  maxTasks,
-  yieldToEventLoop,
-}) {
+export async function claimLoop({ wasm, pool, poolAddress, index, view, io, core, concurrency, maxTasks }) {
   const jobsEvent = poolWord(poolAddress, POOL_JOBS_EVENT);
   const sleepCold = () => coldSleep(wasm, pool, index, view, jobsEvent);
+  /** @type {Set<Promise<unknown>>} */
   const inFlight = new Set();
   const oneFinishes = () => Promise.race(inFlight);
   for (;;) {
-    if (runner.trapped) return LoopEnd.PARK;
-    if (runner.tasksDone + inFlight.size >= maxTasks) {
+    if (core.trapped) return LoopEnd.PARK;
+    if (core.finished + inFlight.size >= maxTasks) {
       if (inFlight.size === 0) return LoopEnd.RETIRED;
       await oneFinishes();
       continue;
     }
     // A worker whose task was asked to stop may be terminated when its grace
     // ends: it takes no new task until that one has finished.
-    if (inFlight.size >= concurrency || (inFlight.size > 0 && runner.abortRequested())) {
+    if (inFlight.size >= concurrency || (inFlight.size > 0 && core.abortRequested())) {
       await oneFinishes();
       continue;
     }
@@ -89,7 +94,7 @@ export async function claimLoop({
       await Promise.all(inFlight); // exiting: finish what runs first
       return LoopEnd.EXIT;
     }
-    const pending = runner.run(id);
+    const pending = core.run(io.task(id));
     if (pending === null) continue;
     if (concurrency === 1) {
       await pending;
@@ -104,6 +109,11 @@ export async function claimLoop({
 // (the core re-checks for work), then wait asynchronously on the value read.
 // Returns a task id or code if the re-check found one, else NEXT_EMPTY once
 // woken.
+/**
+ * @param {any} wasm @param {number} pool @param {number} index
+ * @param {import('../../common/layout.js').CoreView} view @param {number} jobsEvent
+ * @returns {Promise<number>}
+ */
 async function coldSleep(wasm, pool, index, view, jobsEvent) {
   const i32 = view.refresh().i32;
   const seen = Atomics.load(i32, jobsEvent);
