@@ -107,7 +107,7 @@ export class PoolEngine {
     this.transport = makeTransport(this);
     const t = this.transport;
     this._control = new TaskControl({
-      withdraw: (task, stopping) => t.withdraw(task, stopping),
+      withdraw: (task, stopping) => this.#withdrawn(t.withdraw(task, stopping)),
       isRunning: (task) => t.isRunning(task),
       requestAbort: (task) => t.requestAbort(task),
       kill: (task) => t.kill(task),
@@ -174,7 +174,7 @@ export class PoolEngine {
       grace: options?.abortGrace ?? DEFAULT_ABORT_GRACE,
     };
     task.future = new Future({
-      withdraw: () => t.withdraw(task),
+      withdraw: () => this.#withdrawn(t.withdraw(task)),
       isRunning: () => t.isRunning(task),
       kill: () => this._control.killRunning(task),
     });
@@ -250,6 +250,16 @@ export class PoolEngine {
   settle(task, ok, value) {
     if (ok) task.future._resolve(value);
     else task.future._reject(value);
+    if (this._idleWaiters.length > 0) this.checkIdle();
+  }
+
+  /**
+   * A task taken back may have been the last one a shutdown waits for.
+   * @param {boolean} withdrawn
+   */
+  #withdrawn(withdrawn) {
+    if (withdrawn && this._idleWaiters.length > 0) queueMicrotask(() => this.checkIdle());
+    return withdrawn;
   }
 
   /**
