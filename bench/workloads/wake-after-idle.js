@@ -1,6 +1,6 @@
 // wake_after_idle: the first task after a second without any. A wasmpool
 // worker idle that long sleeps cold (Atomics.waitAsync, see
-// src/js/worker/loop.js), so this is the cold wake-up path; a workerpool
+// src/js/worker/memory/claim-loop.js), so this is the cold wake-up path; a workerpool
 // worker waits in its event loop for a message.
 import { log, noop, now, quantile, sleep } from './common.js';
 

@@ -86,7 +86,7 @@ test('steady state sends no postMessage per task (message transport: batches of 
     // task would be 200 for a burst of 100. On a quiet machine it takes one
     // per worker each way (4). How many more depends on timing: the page
     // sizes batches by the tasks' measured time, and a worker preempted
-    // mid-burst sends the results it has every FLUSH_MS (message-loop.js):
+    // mid-burst sends the results it has every FLUSH_MS (worker/message/batch-loop.js):
     // a loaded machine takes about twice as many. So the bound is 5 tasks a
     // message. A burst of 20,000 takes at least 25 (up to 256).
     assert.ok(r.small <= 100 / 5, `messages during a 100-task burst: ${r.small} ${JSON.stringify(r.smallWays)}`);

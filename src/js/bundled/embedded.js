@@ -76,28 +76,45 @@ var Future = class {
   #state = PENDING;
   #ok = false;
   // Allocated on first use: most futures have neither (one per task).
+  /** @type {Array<(future: Future<T>) => void> | null} */
   #callbacks = null;
+  /** @type {Set<(value: unknown) => void> | null} */
   #progress = null;
+  /** @type {unknown} the result, or the error */
   #value;
   // Made when first asked for (then, result, ...): an unobserved future costs
   // no promise, and an unobserved failure is never an unhandled rejection.
+  /** @type {Promise<T> | null} */
   #promise = null;
+  // Set with #promise while the future is pending.
+  /** @type {(value: T) => void} */
   #resolve;
+  /** @type {(error: unknown) => void} */
   #reject;
   // Supplied by the pool: tries to withdraw the task; true if it will not run.
+  /** @type {() => boolean} */
   #withdraw;
   // Supplied by the pool: whether a worker is running the task now.
+  /** @type {() => boolean} */
   #isRunning;
   // Supplied by the pool: stops the task's worker (it is replaced).
+  /** @type {(() => void) | null} */
   #kill;
-  /** @internal Futures are made by Pool.submit. */
+  /**
+   * @internal Futures are made by Pool.submit.
+   * @param {FutureHooks} [hooks]
+   */
   constructor({ withdraw = () => false, isRunning = () => false, kill = null } = {}) {
     this.#withdraw = withdraw;
     this.#isRunning = isRunning;
     this.#kill = kill;
   }
-  // The promise of the outcome. A future holds its error until asked (as in
-  // Python): whoever asks gets it, a failure nobody asked for is silent.
+  /**
+   * The promise of the outcome. A future holds its error until asked (as in
+   * Python): whoever asks gets it, a failure nobody asked for is silent.
+   *
+   * @returns {Promise<T>}
+   */
   #outcome() {
     if (this.#promise === null) {
       if (!this.done()) {
@@ -105,17 +122,36 @@ var Future = class {
           this.#resolve = resolve;
           this.#reject = reject;
         });
-      } else this.#promise = this.#ok ? Promise.resolve(this.#value) : Promise.reject(this.#value);
+      } else this.#promise = this.#ok ? Promise.resolve(
+        /** @type {T} */
+        this.#value
+      ) : Promise.reject(this.#value);
     }
     return this.#promise;
   }
+  /**
+   * @template [R1=T]
+   * @template [R2=never]
+   * @param {((value: T) => R1 | PromiseLike<R1>) | null} [onFulfilled]
+   * @param {((reason: any) => R2 | PromiseLike<R2>) | null} [onRejected]
+   * @returns {Promise<R1 | R2>}
+   */
   // biome-ignore lint/suspicious/noThenProperty: a Future is a thenable on purpose (`await future`).
   then(onFulfilled, onRejected) {
     return this.#outcome().then(onFulfilled, onRejected);
   }
+  /**
+   * @template [R=never]
+   * @param {((reason: any) => R | PromiseLike<R>) | null} [onRejected]
+   * @returns {Promise<T | R>}
+   */
   catch(onRejected) {
     return this.#outcome().catch(onRejected);
   }
+  /**
+   * @param {(() => void) | null} [onFinally]
+   * @returns {Promise<T>}
+   */
   finally(onFinally) {
     return this.#outcome().finally(onFinally);
   }
@@ -126,6 +162,9 @@ var Future = class {
    * Cancels the task if no worker has started it. True if it is (now)
    * cancelled. With `{ force: true }` a running task is stopped too: its
    * worker is terminated and replaced.
+   *
+   * @param {{ force?: boolean }} [options]
+   * @returns {boolean}
    */
   cancel({ force = false } = {}) {
     if (this.#state === CANCELLED) return true;
@@ -149,24 +188,38 @@ var Future = class {
   done() {
     return this.#state === FINISHED || this.#state === CANCELLED;
   }
-  /** Promise of the result; `timeout` (ms) rejects with TimeoutError and leaves the task running. */
+  /**
+   * Promise of the result; `timeout` (ms) rejects with TimeoutError and leaves the task running.
+   *
+   * @param {{ timeout?: number }} [options]
+   * @returns {Promise<T>}
+   */
   result({ timeout } = {}) {
-    const outcome = this.#outcome();
-    outcome.catch(noop);
-    return withTimeout(outcome, timeout, "the task");
+    const outcome2 = this.#outcome();
+    outcome2.catch(noop);
+    return withTimeout(outcome2, timeout, "the task");
   }
-  /** Promise of the task's error, or null if it succeeded. */
+  /**
+   * Promise of the task's error, or null if it succeeded.
+   *
+   * @param {{ timeout?: number }} [options]
+   * @returns {Promise<unknown>}
+   */
   exception({ timeout } = {}) {
-    const outcome = this.#outcome().then(
+    const outcome2 = this.#outcome().then(
       () => null,
       (error) => {
         if (this.#state === CANCELLED) throw error;
         return error;
       }
     );
-    return withTimeout(outcome, timeout, "the task");
+    return withTimeout(outcome2, timeout, "the task");
   }
-  /** Calls `callback(future)` when done (at once if it already is). */
+  /**
+   * Calls `callback(future)` when done (at once if it already is).
+   *
+   * @param {(future: Future<T>) => void} callback
+   */
   addDoneCallback(callback) {
     if (typeof callback !== "function") throw new TypeError("addDoneCallback needs a function");
     if (this.done()) invoke(callback, this);
@@ -178,14 +231,24 @@ var Future = class {
   /**
    * Calls `listener(value)` for each `self.wasmpool.progress(value)` of the
    * task. Returns a function that removes the listener.
+   *
+   * @param {(value: unknown) => void} listener
+   * @returns {() => void}
    */
   onProgress(listener) {
     if (typeof listener !== "function") throw new TypeError("onProgress needs a function");
     this.#progress ??= /* @__PURE__ */ new Set();
     this.#progress.add(listener);
-    return () => this.#progress.delete(listener);
+    return () => (
+      /** @type {Set<(value: unknown) => void>} */
+      this.#progress.delete(listener)
+    );
   }
-  /** The task's progress reports as an async iterator that ends when the task does. */
+  /**
+   * The task's progress reports as an async iterator that ends when the task does.
+   *
+   * @returns {AsyncIterableIterator<unknown>}
+   */
   progress() {
     const queue = [];
     let wake = null;
@@ -198,7 +261,8 @@ var Future = class {
     return {
       async next() {
         while (queue.length === 0 && !future.done())
-          await new Promise((r) => {
+          await /** @type {Promise<void>} */
+          new Promise((r) => {
             wake = r;
           });
         wake = null;
@@ -215,7 +279,10 @@ var Future = class {
       }
     };
   }
-  /** @internal */
+  /**
+   * @internal
+   * @param {unknown} value
+   */
   _progress(value) {
     if (this.#progress === null) return;
     for (const listener of this.#progress) {
@@ -226,25 +293,42 @@ var Future = class {
       }
     }
   }
-  /** @internal */
+  /**
+   * @internal
+   * @param {T} value
+   */
   _resolve(value) {
     this.#settle(FINISHED, true, value);
   }
-  /** @internal */
+  /**
+   * @internal
+   * @param {unknown} error
+   */
   _reject(error) {
     this.#settle(FINISHED, false, error);
   }
-  /** @internal Whether the future succeeded (only meaningful when done). */
+  /**
+   * @internal Whether the future succeeded (only meaningful when done).
+   * @returns {boolean}
+   */
   _succeeded() {
     return this.#state === FINISHED && this.#ok;
   }
+  /**
+   * @param {number} state FINISHED or CANCELLED
+   * @param {boolean} ok
+   * @param {unknown} value the result if ok, else the error
+   */
   #settle(state, ok, value) {
     if (this.done()) return;
     this.#state = state;
     this.#ok = ok;
     this.#value = value;
     if (this.#promise !== null) {
-      if (ok) this.#resolve(value);
+      if (ok) this.#resolve(
+        /** @type {T} */
+        value
+      );
       else this.#reject(value);
     }
     const callbacks = this.#callbacks;
@@ -283,7 +367,10 @@ function isSized(x) {
 function parseMapArgs(what, rest) {
   let options = {};
   const last = rest[rest.length - 1];
-  if (rest.length > 0 && last !== null && typeof last === "object" && !isIterable(last)) options = rest.pop();
+  if (rest.length > 0 && last !== null && typeof last === "object" && !isIterable(last)) {
+    options = /** @type {MapOptions} */
+    rest.pop();
+  }
   if (rest.length === 0) throw new TypeError(`${what} needs at least one iterable of inputs`);
   rest.forEach((it, i) => {
     if (!isIterable(it))
@@ -299,13 +386,29 @@ function parseMapArgs(what, rest) {
       throw new RangeError(`${what}: ${name} must be an integer >= 1, got ${String(v)}`);
     }
   }
-  return { iterables: rest, options };
+  return { iterables: (
+    /** @type {Input[]} */
+    rest
+  ), options };
 }
 var MapResult = class {
+  /** @type {AsyncGenerator<ChunkResult, void, undefined>} */
   #chunks;
+  /** @type {AsyncGenerator<T, void, undefined> | null} */
   #iterator = null;
+  /** @type {Promise<T[]> | null} */
   #collected = null;
+  /** @type {Started} */
   #started;
+  /**
+   * @param {object} init
+   * @param {Input[]} init.iterables
+   * @param {MapOptions} init.options
+   * @param {number} init.workers the pool's, for the default chunksize and buffersize
+   * @param {SubmitChunk} init.submitChunk
+   * @param {boolean} [init.star] each item is an argument list (starmap)
+   * @param {boolean} [init.ordered] results in input order (false: completion order)
+   */
   constructor({ iterables, options, workers, submitChunk, star = false, ordered = true }) {
     const start = performance.now();
     const timeout = checkTimeout(options.timeout);
@@ -327,20 +430,43 @@ var MapResult = class {
     }
     this.#chunks = (ordered ? orderedChunks : unorderedChunks)(this.#started, submitChunk, deadline, timeout);
   }
-  /** Each result as soon as it (and, for ordered maps, its predecessors) is done. */
+  /**
+   * Each result as soon as it (and, for ordered maps, its predecessors) is done.
+   *
+   * @returns {AsyncIterator<T>}
+   */
   [Symbol.asyncIterator]() {
-    this.#iterator ??= flatten(this.#chunks);
+    this.#iterator ??= /** @type {AsyncGenerator<T, void, undefined>} */
+    flatten(this.#chunks);
     return this.#iterator;
   }
-  /** Collects every result (in input order for ordered maps). */
+  /**
+   * Collects every result (in input order for ordered maps).
+   *
+   * @template [R1=T[]]
+   * @template [R2=never]
+   * @param {((value: T[]) => R1 | PromiseLike<R1>) | null} [onFulfilled]
+   * @param {((reason: any) => R2 | PromiseLike<R2>) | null} [onRejected]
+   * @returns {Promise<R1 | R2>}
+   */
   // biome-ignore lint/suspicious/noThenProperty: a MapResult is a thenable on purpose (`await pool.map(...)`).
   then(onFulfilled, onRejected) {
-    this.#collected ??= collect(this.#chunks);
+    this.#collected ??= /** @type {Promise<T[]>} */
+    collect(this.#chunks);
     return this.#collected.then(onFulfilled, onRejected);
   }
+  /**
+   * @template [R=never]
+   * @param {((reason: any) => R | PromiseLike<R>) | null} [onRejected]
+   * @returns {Promise<T[] | R>}
+   */
   catch(onRejected) {
     return this.then(void 0, onRejected);
   }
+  /**
+   * @param {(() => void) | null} [onFinally]
+   * @returns {Promise<T[]>}
+   */
   finally(onFinally) {
     return this.then().finally(onFinally);
   }
@@ -394,7 +520,8 @@ async function* zipLazy(iterables, star, flat) {
       const steps = await Promise.all(its.map((it) => it.next()));
       if (steps.some((s) => s.done)) return;
       if (flat) yield steps[0].value;
-      else yield star ? [...steps[0].value] : steps.map((s) => s.value);
+      else yield star ? [.../** @type {Iterable<unknown>} */
+      steps[0].value] : steps.map((s) => s.value);
     }
   } finally {
     await Promise.all(its.map((it) => it.return?.()));
@@ -408,6 +535,7 @@ async function withDeadline(promise, deadline, timeout) {
   try {
     return await Promise.race([
       promise,
+      /** @type {Promise<never>} */
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new TimeoutError(`map did not finish within ${timeout} ms`)), left);
       })
@@ -424,26 +552,45 @@ async function* chunkFutures(started, submitChunk) {
   const { lazy, flat, chunksize, buffersize } = started;
   const inFlight = [];
   let exhausted = false;
+  let failure = null;
   const fill = async () => {
     while (!exhausted && inFlight.length < buffersize) {
       const chunk = [];
-      while (chunk.length < chunksize) {
-        const step = await lazy.next();
-        if (step.done) {
-          exhausted = true;
-          break;
+      try {
+        while (chunk.length < chunksize) {
+          const step = await lazy.next();
+          if (step.done) {
+            exhausted = true;
+            break;
+          }
+          chunk.push(step.value);
         }
-        chunk.push(step.value);
+      } catch (error) {
+        failure = { error };
+        exhausted = true;
       }
-      if (chunk.length) inFlight.push(submitChunk(chunk, flat));
+      if (chunk.length === 0) continue;
+      try {
+        inFlight.push(submitChunk(chunk, flat));
+      } catch (error) {
+        failure = { error };
+        exhausted = true;
+      }
     }
   };
   try {
     await fill();
     while (inFlight.length) {
-      yield { future: inFlight.shift() };
+      yield { future: (
+        /** @type {ChunkFuture} */
+        inFlight.shift()
+      ) };
       await fill();
     }
+    if (failure !== null) throw (
+      /** @type {{ error: unknown }} */
+      failure.error
+    );
   } finally {
     for (const f of inFlight) f.cancel();
     await lazy.return();
@@ -469,6 +616,7 @@ async function* unorderedChunks(started, submitChunk, deadline, timeout) {
   const futures = chunkFutures(started, submitChunk);
   const running = /* @__PURE__ */ new Set();
   let sourceDone = false;
+  let sourceFailure = null;
   const ready = [];
   let wake = null;
   const track = (f) => {
@@ -486,7 +634,14 @@ async function* unorderedChunks(started, submitChunk, deadline, timeout) {
     const limit = started.eager ? Infinity : started.buffersize;
     for (; ; ) {
       while (!sourceDone && running.size < limit) {
-        const step = await futures.next();
+        let step;
+        try {
+          step = await futures.next();
+        } catch (error) {
+          sourceFailure = { error };
+          sourceDone = true;
+          break;
+        }
         if (step.done) {
           sourceDone = true;
           break;
@@ -494,8 +649,12 @@ async function* unorderedChunks(started, submitChunk, deadline, timeout) {
         track(step.value.future);
       }
       if (ready.length === 0) {
-        if (sourceDone && running.size === 0) return;
+        if (sourceDone && running.size === 0) {
+          if (sourceFailure !== null) throw sourceFailure.error;
+          return;
+        }
         await withDeadline(
+          /** @type {Promise<void>} */
           new Promise((r) => {
             wake = r;
           }),
@@ -505,7 +664,8 @@ async function* unorderedChunks(started, submitChunk, deadline, timeout) {
         wake = null;
         continue;
       }
-      yield await ready.shift();
+      yield await /** @type {ChunkFuture} */
+      ready.shift();
     }
   } finally {
     for (const f of running) f.cancel();
@@ -514,25 +674,7 @@ async function* unorderedChunks(started, submitChunk, deadline, timeout) {
   }
 }
 
-// src/js/platform.js
-var noop2 = () => {
-};
-var platform = {
-  /** Shared memory is always there (Node.js): no cross-origin isolation to ask for. */
-  alwaysIsolated: false,
-  /** Logical cores (the default number of workers), or undefined if unknown. */
-  cores: () => globalThis.navigator?.hardwareConcurrency,
-  /** The absolute URL of a task module given as `module`, or null for the page's rules (page/options.js). */
-  taskModuleUrl: (_module) => null,
-  /**
-   * Keeps the process alive until the returned function is called: a pool
-   * holds it while it starts, runs tasks or shuts down (Node.js; a page has
-   * no process to keep).
-   */
-  holdProcess: () => noop2
-};
-
-// src/js/shared/layout-constants.js
+// src/js/common/layout-constants.js
 var SLOT_BYTES = 56;
 var SLOT_STATE = 0;
 var SLOT_PAYLOAD = 8;
@@ -563,7 +705,7 @@ var THREAD_STACK_BYTES = 1048576;
 var THREAD_STACK_ALIGN = 16;
 var LAYOUT_HASH = 2923404791;
 
-// src/js/shared/layout.js
+// src/js/common/layout.js
 var slotOf = (id) => id & TASK_SLOT_MASK;
 function checkLayout(wasm) {
   const built = wasm.wp_layout_hash() >>> 0;
@@ -581,12 +723,22 @@ var CoreView = class {
   constructor(memory, slotsPtr) {
     this._memory = memory;
     this._slotsPtr = slotsPtr;
-    this.u8 = null;
-    this.u32 = null;
-    this.i32 = null;
+    this.u8 = /** @type {Uint8Array} */
+    /** @type {unknown} */
+    null;
+    this.u32 = /** @type {Uint32Array} */
+    /** @type {unknown} */
+    null;
+    this.i32 = /** @type {Int32Array} */
+    /** @type {unknown} */
+    null;
     this.refresh();
   }
-  /** Rebuilds the views if the memory grew; returns this. */
+  /**
+   * Rebuilds the views if the memory grew; returns this.
+   *
+   * @returns {this}
+   */
   refresh() {
     const buffer = this._memory.buffer;
     if (this.u8 === null || this.u8.byteLength !== buffer.byteLength) {
@@ -596,24 +748,45 @@ var CoreView = class {
     }
     return this;
   }
-  /** Word index of payload word 0 of task `id`'s slot (protocol.js names the words). */
+  /**
+   * Word index of payload word 0 of task `id`'s slot (protocol.js names the words).
+   *
+   * @param {number} id
+   * @returns {number}
+   */
   payload(id) {
     return this._slotsPtr + slotOf(id) * SLOT_BYTES + SLOT_PAYLOAD >>> 2;
   }
+  /** @param {number} id */
   #stateWord(id) {
     return Atomics.load(this.i32, this._slotsPtr + slotOf(id) * SLOT_BYTES + SLOT_STATE >>> 2);
   }
-  /** The state of task `id` (STATE_*), or -1 once its slot holds another task. */
+  /**
+   * The state of task `id` (STATE_*), or -1 once its slot holds another task.
+   *
+   * @param {number} id
+   * @returns {number}
+   */
   slotState(id) {
     const word = this.#stateWord(id);
     const current = (word >>> GENERATION_SHIFT & GENERATION_MASK) === id >>> TASK_GENERATION_SHIFT;
     return current ? word & STATE_MASK : -1;
   }
-  /** Whether a worker is running task `id` now. */
+  /**
+   * Whether a worker is running task `id` now.
+   *
+   * @param {number} id
+   * @returns {boolean}
+   */
   isRunning(id) {
     return id >= 0 && this.slotState(id) === STATE_RUNNING;
   }
-  /** The index of the worker that claimed task `id` (meaningful while it runs). */
+  /**
+   * The index of the worker that claimed task `id` (meaningful while it runs).
+   *
+   * @param {number} id
+   * @returns {number}
+   */
   claimingWorker(id) {
     return this.#stateWord(id) >>> WORKER_SHIFT;
   }
@@ -634,6 +807,34 @@ function takeThreadMemory(u32, recordPtr) {
     heapBytes: take(WORKER_THREAD_HEAP_BYTES)
   };
 }
+
+// src/js/platform.js
+var noop2 = () => {
+};
+var platform = {
+  /** Shared memory is always there (Node.js): no cross-origin isolation to ask for. */
+  alwaysIsolated: false,
+  /**
+   * Logical cores (the default number of workers), or undefined if unknown.
+   *
+   * @type {() => number | undefined}
+   */
+  cores: () => globalThis.navigator?.hardwareConcurrency,
+  /**
+   * The absolute URL of a task module given as `module`, or null for the page's rules (page/options.js).
+   *
+   * @type {(module: string | URL) => string | null}
+   */
+  taskModuleUrl: (_module) => null,
+  /**
+   * Keeps the process alive until the returned function is called: a pool
+   * holds it while it starts, runs tasks or shuts down (Node.js; a page has
+   * no process to keep).
+   *
+   * @type {() => () => void}
+   */
+  holdProcess: () => noop2
+};
 
 // src/js/runtime.js
 var source = null;
@@ -684,7 +885,10 @@ function threadStartTrapped() {
   );
 }
 
-// src/js/shared/protocol.js
+// src/js/common/abort-error.js
+var abortError = () => new DOMException("the task was aborted", "AbortError");
+
+// src/js/common/protocol.js
 var P = Object.freeze({
   FN: 0,
   // function id, unique per pool
@@ -692,7 +896,7 @@ var P = Object.freeze({
   // address of the function's source (or task name), UTF-8
   CODE_LEN: 2,
   ARGS_PTR: 3,
-  // encoded arguments (shared/codec/)
+  // encoded arguments (common/codec/)
   ARGS_LEN: 4,
   FLAGS: 5,
   // FLAG_* below
@@ -712,14 +916,674 @@ var P = Object.freeze({
 var FLAG_ARGS_HEAP = 1;
 var FLAG_NAMED = 2;
 var FLAG_CHUNK = 4;
+var FLAG_WATCHED = 8;
 var STATUS_OK = 1;
 var STATUS_ERROR = 2;
 var STATUS_PANIC = 3;
 var STATUS_CRASHED = 4;
+var STATUS_RETURNED = 5;
+var STATUS_ABORTING = 6;
 var INLINE_BYTES = 224;
 
-// src/js/shared/codec/errors.js
+// src/js/page/options.js
+var DEFAULT_SLOTS = 1024;
+function checkCount(name, value, { min = 1, max = Infinity } = {}) {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+function defaultWorkers() {
+  const n = (
+    /** @type {number} */
+    platform.cores()
+  );
+  return Number.isInteger(n) && n > 0 ? Math.min(n, MAX_WORKERS) : 4;
+}
+var TaskOptions = class {
+  /** @param {TaskOptionsInit} [init] */
+  constructor({ timeout, signal, abortGrace = 100, transfer } = {}) {
+    this.timeout = checkTimeout(timeout);
+    if (transfer !== void 0 && !isBufferList(transfer)) {
+      throw new TypeError("transfer must be an array of ArrayBuffers");
+    }
+    this.transfer = transfer;
+    if (signal !== void 0 && !(signal instanceof AbortSignal)) throw new TypeError("signal must be an AbortSignal");
+    this.signal = signal;
+    this.abortGrace = checkTimeout(abortGrace);
+    Object.freeze(this);
+  }
+};
+var isBufferList = (list) => Array.isArray(list) && list.every((b) => b instanceof ArrayBuffer);
+var TRANSPORTS = ["auto", "shared", "message"];
+function poolConfig({
+  transport = "auto",
+  quiet = false,
+  workers = defaultWorkers(),
+  module,
+  slots = DEFAULT_SLOTS,
+  initializer,
+  initargs = [],
+  maxTasksPerChild,
+  maxQueueSize,
+  concurrency = 1,
+  reserveMemory: reserveMemory2,
+  keepAlive = false
+} = {}) {
+  if (initializer !== void 0 && typeof initializer !== "function" && typeof initializer !== "string") {
+    throw new TypeError("initializer must be a function or the name of a task-module export");
+  }
+  if (!Array.isArray(initargs)) throw new TypeError("initargs must be an array");
+  if (!TRANSPORTS.includes(transport)) {
+    throw new RangeError(`transport must be 'auto', 'shared' or 'message', got ${describe(transport)}`);
+  }
+  return {
+    transport,
+    quiet: !!quiet,
+    workers: checkCount("workers", workers, { max: MAX_WORKERS }),
+    slots: checkCount("slots", slots, { max: MAX_SLOTS }),
+    modules: taskModuleUrls(module),
+    initializer: initializer === void 0 ? null : initializerCode(initializer),
+    initargs,
+    maxTasksPerChild: optionalCount("maxTasksPerChild", maxTasksPerChild),
+    maxQueueSize: optionalCount("maxQueueSize", maxQueueSize),
+    concurrency: checkCount("concurrency", concurrency, { max: 1e3 }),
+    reserveMemory: reserveMemory2 === void 0 ? 0 : checkCount("reserveMemory", reserveMemory2, { min: 0, max: 2 ** 32 }),
+    keepAlive: !!keepAlive
+  };
+}
+var optionalCount = (name, value) => value === void 0 || value === null ? 0 : checkCount(name, value);
+var initializerCode = (initializer) => typeof initializer === "function" ? { code: Function.prototype.toString.call(initializer), named: false } : { code: initializer, named: true };
+function taskModuleUrls(module) {
+  const list = module === void 0 ? [] : Array.isArray(module) ? module : [module];
+  return list.map((m) => {
+    const resolved = platform.taskModuleUrl(m);
+    if (resolved !== null) return resolved;
+    const url = new URL(String(m), globalThis.location?.href);
+    if (globalThis.location && url.protocol !== "data:" && url.origin !== location.origin) {
+      throw new TypeError(
+        `task module ${url.href} is on another origin (${url.origin}); workers can only import task modules from ${location.origin}`
+      );
+    }
+    return url.href;
+  });
+}
+function checkTask(fn) {
+  if (typeof fn !== "function" && typeof fn !== "string") {
+    throw new TypeError(
+      `a task must be a function, or the name of a task-module export or Rust task, got ${describe(fn)}`
+    );
+  }
+}
+function describe(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? `an object (${Object.prototype.toString.call(value)})` : `${typeof value} ${String(value)}`;
+}
+function detach(buffers) {
+  for (const b of buffers) {
+    if (typeof b.transfer === "function") b.transfer();
+    else structuredClone(b, { transfer: [b] });
+  }
+}
+
+// src/js/page/task-codes.js
+var TaskCodes = class {
+  /** @type {Set<string> | null} the task modules' export names, once the page imported them */
+  #exportNames = null;
+  /** @type {WeakMap<Function, string>} task-module function -> its export name */
+  #exportOf = /* @__PURE__ */ new WeakMap();
+  /** @type {WeakMap<Function, CodeEntry>} */
+  #functions = /* @__PURE__ */ new WeakMap();
+  /** @type {Map<string, CodeEntry>} 'n:' name or 'f:' source -> its entry */
+  #entries = /* @__PURE__ */ new Map();
+  #nextId = 1;
+  /** @type {(name: string) => boolean} */
+  #hasRustTask = () => false;
+  /**
+   * Called once the task modules are imported: their function exports (so a
+   * typo is an error at the call site, and `tasks.resize` maps to its name)
+   * and the runtime's Rust-task lookup.
+   * @param {Array<Record<string, unknown>>} namespaces
+   * @param {(name: string) => boolean} hasRustTask
+   */
+  setExports(namespaces, hasRustTask) {
+    this.#exportNames = /* @__PURE__ */ new Set();
+    for (const namespace of namespaces) {
+      for (const [name, value] of Object.entries(namespace)) {
+        if (typeof value !== "function") continue;
+        this.#exportNames.add(name);
+        if (!this.#exportOf.has(value)) this.#exportOf.set(value, name);
+      }
+    }
+    this.#hasRustTask = hasRustTask;
+  }
+  /**
+   * The code entry of `fn`. While the task modules are still loading the
+   * answer is `{ deferred: fn }`, resolved by `resolve` at dispatch.
+   * @param {unknown} fn checked here
+   * @returns {Code}
+   */
+  of(fn) {
+    checkTask(fn);
+    if (this.#exportNames === null) return { deferred: fn };
+    if (typeof fn === "function") {
+      const exported = this.#exportOf.get(fn);
+      if (exported !== void 0) return this.#entry(exported, true);
+      let entry = this.#functions.get(fn);
+      if (entry === void 0) {
+        entry = this.#entry(Function.prototype.toString.call(fn), false);
+        this.#functions.set(fn, entry);
+      }
+      return entry;
+    }
+    if (!this.#exportNames.has(fn) && !this.#hasRustTask(fn)) {
+      const known = [...this.#exportNames].map((n) => `"${n}"`).join(", ");
+      const modules = known ? `the task modules export ${known}` : "the pool has no task module (new Pool({ module: url }))";
+      throw new TypeError(`unknown task "${fn}": ${modules} and no Rust task has that name`);
+    }
+    return this.#entry(fn, true);
+  }
+  /**
+   * A possibly deferred entry, resolved now (throws as `of` does). Called at
+   * dispatch, once the task modules are imported: `of` defers no more.
+   * @param {Code} code
+   * @returns {CodeEntry}
+   */
+  resolve(code) {
+    return code.deferred === void 0 ? code : (
+      /** @type {CodeEntry} */
+      this.of(code.deferred)
+    );
+  }
+  // One entry per distinct source (a fresh arrow function per call shares it).
+  /**
+   * @param {string} text
+   * @param {boolean} named
+   * @returns {CodeEntry}
+   */
+  #entry(text, named) {
+    const key = (named ? "n:" : "f:") + text;
+    let entry = this.#entries.get(key);
+    if (entry === void 0) {
+      entry = { id: this.#nextId++, text, named, ptr: 0, len: 0 };
+      this.#entries.set(key, entry);
+    }
+    return entry;
+  }
+  /**
+   * Function sources and task names live in shared memory for the pool's life.
+   * @param {CodeEntry} entry
+   * @param {WasmExports} wasm
+   * @param {import('../common/layout.js').CoreView} view
+   */
+  store(entry, wasm, view) {
+    const bytes = new TextEncoder().encode(entry.text);
+    entry.len = bytes.length;
+    entry.ptr = wasm.wp_alloc(bytes.length);
+    view.refresh().u8.set(bytes, entry.ptr);
+  }
+  /**
+   * Frees every stored text (at shutdown).
+   * @param {WasmExports} wasm
+   */
+  free(wasm) {
+    for (const entry of this.#entries.values()) if (entry.ptr) wasm.wp_free(entry.ptr, entry.len);
+    this.#entries.clear();
+  }
+};
+async function importTaskModules(urls) {
+  const namespaces = [];
+  for (const url of urls) {
+    try {
+      namespaces.push(await import(
+        /* webpackIgnore: true */
+        /* @vite-ignore */
+        url
+      ));
+    } catch (error) {
+      throw new BrokenPoolError(
+        `cannot load task module ${url}: ${/** @type {{ message?: string } | null} */
+        error?.message || error}`,
+        { cause: error }
+      );
+    }
+  }
+  return namespaces;
+}
+
+// src/js/page/task-control.js
+var TaskControl = class {
+  /** @type {(task: TaskRecord, stopping?: boolean) => boolean} */
+  #withdraw;
+  /** @type {(task: TaskRecord) => boolean} */
+  #isRunning;
+  /** @type {(task: TaskRecord) => void} */
+  #requestAbort;
+  /** @type {(task: TaskRecord) => void} */
+  #kill;
+  /**
+   * What a transport does to one task (both transports' task records, each
+   * with its `future`):
+   * @param {object} deps
+   * @param {(task: TaskRecord, stopping?: boolean) => boolean} deps.withdraw takes it back if no worker has
+   *   started it (`stopping`: it must not run on, so a worker found running it is terminated)
+   * @param {(task: TaskRecord) => boolean} deps.isRunning whether a worker runs it now
+   * @param {(task: TaskRecord) => void} deps.requestAbort tells the running task (self.wasmpool.signal)
+   * @param {(task: TaskRecord) => void} deps.kill terminates (and replaces) the worker running it
+   */
+  constructor({ withdraw, isRunning, requestAbort, kill }) {
+    this.#withdraw = withdraw;
+    this.#isRunning = isRunning;
+    this.#requestAbort = requestAbort;
+    this.#kill = kill;
+  }
+  /**
+   * Applies a task's TaskOptions (timeout, signal) to it.
+   * @param {TaskRecord} task
+   * @param {import('./options.js').TaskOptions} options
+   */
+  apply(task, { timeout, signal, abortGrace }) {
+    const { future } = task;
+    if (timeout !== void 0) {
+      const timer = setTimeout(() => {
+        if (!future.done()) {
+          this.stop(task, new TimeoutError(`the task did not finish within ${timeout} ms; its worker was terminated`));
+        }
+      }, timeout);
+      future.addDoneCallback(() => clearTimeout(timer));
+    }
+    if (signal) this.#watchSignal(task, signal, abortGrace ?? 100);
+  }
+  /**
+   * @param {TaskRecord} task
+   * @param {AbortSignal} signal
+   * @param {number} abortGrace ms
+   */
+  #watchSignal(task, signal, abortGrace) {
+    const { future } = task;
+    const onAbort = () => {
+      if (future.done()) return;
+      const reason = signal.reason ?? abortError();
+      if (this.#isRunning(task)) {
+        this.#requestAbort(task);
+        future._reject(reason);
+        setTimeout(() => this.killRunning(task), abortGrace);
+      } else {
+        this.stop(task, reason);
+      }
+    };
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+    future.addDoneCallback(() => signal.removeEventListener("abort", onAbort));
+  }
+  /**
+   * Settles `task` with `error` now: withdrawn if queued, its worker replaced if running.
+   * @param {TaskRecord} task
+   * @param {unknown} error
+   */
+  stop(task, error) {
+    const running = this.#isRunning(task);
+    if (!running) this.#withdraw(task, true);
+    task.future._reject(error);
+    if (running) this.killRunning(task);
+  }
+  /**
+   * Terminates (and replaces) the worker running `task`, if it still runs it.
+   * @param {TaskRecord} task
+   */
+  killRunning(task) {
+    if (this.#isRunning(task)) this.#kill(task);
+  }
+};
+
+// src/js/page/trace.js
+function trace(line) {
+  globalThis.__wasmpoolTrace?.push(
+    `${Math.round(performance.now())} ${line}`
+  );
+}
+
+// src/js/page/engine.js
+var DEFAULT_ABORT_GRACE = 100;
+var PoolEngine = class {
+  /**
+   * @param {PoolConfig} config poolConfig(options)
+   * @param {(host: PoolHost) => Transport} makeTransport
+   */
+  constructor(config, makeTransport) {
+    this.config = config;
+    this.codes = new TaskCodes();
+    this._closed = false;
+    this._terminating = false;
+    this._broken = null;
+    this._stopping = null;
+    this._idleWaiters = [];
+    this.transport = makeTransport(this);
+    const t = this.transport;
+    this._control = new TaskControl({
+      withdraw: (task, stopping) => this.#withdrawn(t.withdraw(task, stopping)),
+      isRunning: (task) => t.isRunning(task),
+      requestAbort: (task) => t.requestAbort(task),
+      kill: (task) => t.kill(task)
+    });
+    this.ready = t.ready.catch((error) => {
+      this.breakPool(error);
+      throw this._broken;
+    });
+    this.ready.catch(() => {
+    });
+  }
+  /**
+   * A task: `fn(...args)` in a worker, with its TaskOptions (or null).
+   * @param {unknown} fn a function or a name (codes.of checks it)
+   * @param {unknown[]} args
+   * @param {TaskOptions | null} [options]
+   * @returns {Future}
+   */
+  submit(fn, args, options = null) {
+    const code = this.codes.of(fn);
+    return this.#submit(code, this.transport.encode(args, "args"), 0, options);
+  }
+  /**
+   * One chunk of a map: `code` (codes.of(fn), once per map) over `items` (argument lists unless `flat`).
+   * @param {Code} code
+   * @param {unknown[]} items
+   * @param {boolean} flat
+   * @returns {Future<ChunkResult>}
+   */
+  submitChunk(code, items, flat) {
+    return (
+      /** @type {Future<ChunkResult>} */
+      this.#submit(code, this.transport.encode([items, flat], "items"), FLAG_CHUNK, null)
+    );
+  }
+  /**
+   * @param {Code} code
+   * @param {Uint8Array} bytes the encoded arguments
+   * @param {number} flags
+   * @param {TaskOptions | null} options
+   * @returns {Future}
+   */
+  #submit(code, bytes, flags, options) {
+    const signal = options?.signal;
+    if (signal?.aborted) return rejected(signal.reason ?? abortError());
+    if (options?.transfer) detach(options.transfer);
+    const { maxQueueSize } = this.config;
+    if (maxQueueSize && this.transport.waiting() >= maxQueueSize) {
+      return rejected(new QueueFullError(`the pool already has ${maxQueueSize} tasks waiting (maxQueueSize)`));
+    }
+    const t = this.transport;
+    const task = {
+      future: (
+        /** @type {Future} */
+        /** @type {unknown} */
+        null
+      ),
+      code,
+      flags,
+      watched: options !== null && (options.timeout !== void 0 || options.signal !== void 0),
+      grace: options?.abortGrace ?? DEFAULT_ABORT_GRACE
+    };
+    task.future = new Future({
+      withdraw: () => this.#withdrawn(t.withdraw(task)),
+      isRunning: () => t.isRunning(task),
+      kill: () => this._control.killRunning(task)
+    });
+    t.place(task, bytes);
+    if (options) this._control.apply(task, options);
+    return task.future;
+  }
+  /**
+   * pool.alloc: a typed array the workers share (the shared-memory transport only).
+   * @template {TypedArrayConstructor} T
+   * @param {T} Type
+   * @param {number} length
+   * @returns {SharedTypedArray<InstanceType<T>>}
+   */
+  alloc(Type, length) {
+    if (this._broken) throw this._broken;
+    return this.transport.alloc(Type, length);
+  }
+  /**
+   * Why new work is refused: the pool is broken, or shut down (ShutdownError(message)); else null.
+   * @param {string} message
+   */
+  closedError(message) {
+    return this._broken ?? (this._closed ? new ShutdownError(message) : null);
+  }
+  /**
+   * @param {import('../index.js').ShutdownOptions} [options]
+   * @returns {Promise<void>}
+   */
+  shutdown({ wait = true, cancelFutures = false } = {}) {
+    this._closed = true;
+    if (cancelFutures) this.transport.cancelPending();
+    this._stopping ??= this.#stop();
+    return wait ? this._stopping : Promise.resolve();
+  }
+  terminate() {
+    this._closed = true;
+    if (!this._terminating) {
+      this._terminating = true;
+      this.transport.rejectAll(new ShutdownError("the pool was terminated before this task finished"));
+      this.checkIdle(true);
+    }
+    this._stopping ??= this.#stop();
+    return this._stopping;
+  }
+  async #stop() {
+    try {
+      await this.ready;
+    } catch {
+    }
+    const now = () => this._broken !== null || this._terminating;
+    if (!now() && this.transport.busy()) {
+      trace("shutdown: waiting for the tasks to settle");
+      await /** @type {Promise<void>} */
+      new Promise((resolve) => this._idleWaiters.push(resolve));
+    }
+    await this.transport.stop(now());
+  }
+  // ---- PoolHost: what the transports call ----
+  /**
+   * A task's outcome: its Future settles (a settled one, stopped early, stays as it is).
+   * @param {TaskRecord} task
+   * @param {boolean} ok
+   * @param {unknown} value the result if ok, else the error
+   */
+  settle(task, ok, value) {
+    if (ok) task.future._resolve(value);
+    else task.future._reject(value);
+    if (this._idleWaiters.length > 0) this.checkIdle();
+  }
+  /**
+   * A task taken back may have been the last one a shutdown waits for.
+   * @param {boolean} withdrawn
+   */
+  #withdrawn(withdrawn) {
+    if (withdrawn && this._idleWaiters.length > 0) queueMicrotask(() => this.checkIdle());
+    return withdrawn;
+  }
+  /**
+   * The pool cannot run tasks any more: every unsettled task and every later call gets `error`.
+   * @param {unknown} error
+   */
+  breakPool(error) {
+    if (this._broken) return;
+    this._broken = error instanceof BrokenPoolError ? error : new BrokenPoolError(String(
+      /** @type {{ message?: string } | null} */
+      error?.message || error
+    ), {
+      cause: error
+    });
+    this.transport.rejectAll(this._broken);
+    this.checkIdle(true);
+    if (!this._closed) this.shutdown({ wait: false, cancelFutures: true });
+  }
+  /**
+   * Whether a worker that left should be replaced: while the pool is open,
+   * and after shutdown() for as long as submitted tasks remain.
+   */
+  wantsReplacement() {
+    return !this._terminating && !this._broken && (!this._closed || this.transport.busy());
+  }
+  /**
+   * Resolves shutdown's wait once no task is left unsettled (or at once if `force`).
+   * @param {boolean} [force]
+   */
+  checkIdle(force = false) {
+    if (this._idleWaiters.length > 0 && (force || !this.transport.busy())) {
+      for (const resolve of this._idleWaiters.splice(0)) resolve();
+    }
+  }
+};
+function outcome(status, read) {
+  if (status === STATUS_CRASHED)
+    return { ok: false, value: new WorkerCrashedError("the worker running this task died") };
+  let value;
+  try {
+    value = read();
+  } catch (error) {
+    return { ok: false, value: error };
+  }
+  if (status === STATUS_PANIC) return { ok: false, value: new PanicError(`Rust code panicked: ${value}`) };
+  return { ok: status === STATUS_OK, value };
+}
+function rejected(error) {
+  const future = new Future();
+  future._reject(error);
+  return future;
+}
+
+// src/js/common/messages.js
+var MSG = Object.freeze({
+  /** worker → page: started; tasks may be claimed. `{ scriptUrl }`: the URL its script was loaded from (page/blob-spawn.js). */
+  READY: "ready",
+  /** worker → page: start-up failed; `{ message, stack, threadStart }` (threadStart: it trapped in its wasm thread start). */
+  ERROR: "error",
+  /** worker → page: a completion while the page waits without Atomics.waitAsync. */
+  WAKE: "wake",
+  /** worker → page: `{ slot, id, value }` from self.wasmpool.progress(value). */
+  PROGRESS: "progress",
+  /** worker → page: left its loop (shutdown, or `{ retired: true }` by maxTasksPerChild); runs no more wasm. */
+  EXITED: "exited",
+  /** worker → page: Rust code trapped; this instance is unusable and must be replaced. */
+  PANICKED: "panicked",
+  /** page → worker: `{ id, buffer }`, a SharedArrayBuffer a task refers to by id (common/refs.js). */
+  SHARED_BUFFER: "sab",
+  /** page → worker (message transport): a RunBatch (an array, as DONE and ABORT). */
+  RUN: "run",
+  /** worker → page (message transport): a DoneBatch. */
+  DONE: "done",
+  /**
+   * page → worker (message transport): `[ABORT, id]`: abort task `id` if running (answered STATUS_ABORTING,
+   * with every task not started returned), skip it if not started (answered STATUS_RETURNED).
+   */
+  ABORT: "abort",
+  /** worker → page (message transport): a task called self.close(); `{ running }`: the ids it was running. */
+  CLOSING: "closing",
+  /** page → worker, and its answer: instead of an InitMessage, "say you started", then nothing (page/blob-spawn.js). */
+  PROBE: "probe"
+});
+var INLINE_BYTES_MAX = 1024;
+var TRANSFER_BYTES = 16384;
+var ON_HEAP_BYTES_MAX = 64;
+function batchBytes(message, at) {
+  const n = message.length - at;
+  if (message[3] === null && n <= ON_HEAP_BYTES_MAX) {
+    return (start, end) => copyNumbers(message, at + start, end - start);
+  }
+  const bytes = (
+    /** @type {Uint8Array | null} */
+    message[3] ?? copyNumbers(message, at, n)
+  );
+  return (start, end) => bytes.subarray(start, end);
+}
+function copyNumbers(message, from, n) {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = /** @type {number} */
+  message[from + i];
+  return out;
+}
+
+// src/js/common/refs.js
+var WASM_MEMORY = 0;
+var SharedRefs = class {
+  /**
+   * @param {WebAssembly.Memory} memory the wasm memory (buffer id 0)
+   * @param {object} [options]
+   * @param {(id: number, buffer: SharedArrayBuffer) => void} [options.onRegister] a foreign buffer got its id
+   */
+  constructor(memory, { onRegister } = {}) {
+    this._memory = memory;
+    this._onRegister = onRegister;
+    this._wasmBuffers = /* @__PURE__ */ new WeakSet();
+    this._ids = /* @__PURE__ */ new WeakMap();
+    this._buffers = /* @__PURE__ */ new Map();
+    this._nextId = 1;
+    this.externalRef = (value) => this.#externalRef(value);
+    this.externalBuffer = (id) => id === WASM_MEMORY ? this.buffer() : this._buffers.get(id);
+    this.buffer();
+  }
+  /**
+   * The wasm memory's current buffer (remembered as one of its buffers).
+   *
+   * @returns {ArrayBufferLike}
+   */
+  buffer() {
+    const b = this._memory.buffer;
+    this._wasmBuffers.add(b);
+    return b;
+  }
+  /**
+   * @param {ArrayBufferLike | ArrayBufferView} value
+   * @returns {number | undefined}
+   */
+  #externalRef(value) {
+    const buffer = ArrayBuffer.isView(value) ? value.buffer : value;
+    if (this._wasmBuffers.has(buffer)) return WASM_MEMORY;
+    if (typeof SharedArrayBuffer === "function" && buffer instanceof SharedArrayBuffer) {
+      let id = this._ids.get(buffer);
+      if (id === void 0) {
+        id = this._nextId++;
+        this._ids.set(buffer, id);
+        this._buffers.set(id, buffer);
+        this._onRegister?.(id, buffer);
+      }
+      return id;
+    }
+    return void 0;
+  }
+  /**
+   * Worker side: a buffer the page registered.
+   *
+   * @param {number} id
+   * @param {SharedArrayBuffer} buffer
+   */
+  add(id, buffer) {
+    this._buffers.set(id, buffer);
+  }
+  /**
+   * Every registered foreign buffer, for workers started later.
+   *
+   * @returns {Array<[number, SharedArrayBuffer]>}
+   */
+  entries() {
+    return [...this._buffers];
+  }
+};
+
+// src/js/common/codec/errors.js
 var CloneError = class extends TypeError {
+  /**
+   * @param {string} message
+   * @param {string} path where in the value, e.g. `args[1].onDone`
+   * @param {CloneErrorCode} code why
+   */
   constructor(message, path, code) {
     super(message);
     this.name = "CloneError";
@@ -728,6 +1592,11 @@ var CloneError = class extends TypeError {
   }
 };
 var Unsendable = class {
+  /**
+   * @param {any} value the culprit: anything
+   * @param {string} reason
+   * @param {CloneErrorCode} code
+   */
   constructor(value, reason, code) {
     this.value = value;
     this.reason = reason;
@@ -747,7 +1616,10 @@ function findPath(root, target, rootPath) {
   const seen = /* @__PURE__ */ new Set();
   const queue = [[root, rootPath]];
   while (queue.length) {
-    const [v, path] = queue.shift();
+    const [v, path] = (
+      /** @type {[unknown, string]} */
+      queue.shift()
+    );
     if (v === target) return path;
     if (v === null || typeof v !== "object" || seen.has(v)) continue;
     seen.add(v);
@@ -766,6 +1638,7 @@ function findPath(root, target, rootPath) {
     } else {
       for (const k of Object.keys(v)) {
         queue.push([
+          /** @type {Record<string, unknown>} */
           v[k],
           Array.isArray(v) ? `${path}[${k}]` : /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`
         ]);
@@ -780,7 +1653,7 @@ function preview(k) {
   return String(k);
 }
 
-// src/js/shared/codec/tags.js
+// src/js/common/codec/tags.js
 var tags_exports = {};
 __export(tags_exports, {
   EXTERNAL_BUFFER: () => EXTERNAL_BUFFER,
@@ -847,7 +1720,7 @@ if (typeof Float16Array === "function") VIEWS.push(Float16Array);
 var VIEW_KIND = new Map(VIEWS.map((C, i) => [C, i]));
 var EXTERNAL_BUFFER = 255;
 
-// src/js/shared/codec/decoder.js
+// src/js/common/codec/decoder.js
 var {
   EXTERNAL_BUFFER: EXTERNAL_BUFFER2,
   T_ARRAY: T_ARRAY2,
@@ -882,6 +1755,10 @@ function decode(bytes, { externalBuffer } = {}) {
   return r.value();
 }
 var Reader = class {
+  /**
+   * @param {Uint8Array} bytes
+   * @param {ExternalBuffer | undefined} externalBuffer
+   */
   constructor(bytes, externalBuffer) {
     this.b = bytes;
     this.p = 0;
@@ -923,6 +1800,7 @@ var Reader = class {
     }
     return utf8Decoder.decode(b.slice(start, start + n));
   }
+  /** @param {number} n bytes */
   copy(n) {
     const out = this.b.slice(this.p, this.p + n);
     this.p += n;
@@ -1057,7 +1935,8 @@ var Reader = class {
     const C = VIEWS2[this.u8()];
     const n = this.u32();
     const buf = this.copy(n);
-    const view = C === DataView ? new DataView(buf) : new C(buf, 0, n / C.BYTES_PER_ELEMENT);
+    const view = C === DataView ? new DataView(buf) : new C(buf, 0, n / /** @type {number} */
+    C.BYTES_PER_ELEMENT);
     this.refs.push(view);
     return view;
   }
@@ -1094,7 +1973,7 @@ var Reader = class {
   }
 };
 
-// src/js/shared/codec/encoder.js
+// src/js/common/codec/encoder.js
 var {
   EXTERNAL_BUFFER: EXTERNAL_BUFFER3,
   T_ARRAY: T_ARRAY3,
@@ -1126,6 +2005,9 @@ var Encoder = class {
   /**
    * `externalRef(value)` returns an id for views and buffers that travel by
    * reference (the pool's shared allocations), undefined for the rest.
+   *
+   * @param {object} [options]
+   * @param {(value: ArrayBufferLike | ArrayBufferView) => number | undefined} [options.externalRef]
    */
   constructor({ externalRef } = {}) {
     this._buf = new Uint8Array(256);
@@ -1134,7 +2016,13 @@ var Encoder = class {
     this._refs = /* @__PURE__ */ new Map();
     this._externalRef = externalRef;
   }
-  /** Encodes `value`. The returned bytes are valid until the next call. */
+  /**
+   * Encodes `value`. The returned bytes are valid until the next call.
+   *
+   * @param {unknown} value
+   * @param {string} [rootPath] how error messages name `value`
+   * @returns {Uint8Array}
+   */
   encode(value, rootPath = "value") {
     this._pos = 0;
     try {
@@ -1151,6 +2039,9 @@ var Encoder = class {
    * Encodes a task's result; one that cannot be sent becomes the CloneError
    * saying why (the task then fails with it). Returns `{ bytes, sendable }`;
    * the bytes are valid until the next call.
+   *
+   * @param {unknown} value
+   * @returns {{ bytes: Uint8Array, sendable: boolean }}
    */
   encodeResult(value) {
     try {
@@ -1159,10 +2050,16 @@ var Encoder = class {
       return { bytes: this.encode(error, "result"), sendable: false };
     }
   }
-  /** Encodes an argument list; error paths read `args[0]`, `args[1].x`, ... */
+  /**
+   * Encodes an argument list; error paths read `args[0]`, `args[1].x`, ...
+   *
+   * @param {unknown[]} args
+   * @returns {Uint8Array}
+   */
   encodeArgs(args) {
     return this.encode(args, "args");
   }
+  /** @param {number} n bytes the next writes need */
   #reserve(n) {
     if (this._pos + n <= this._buf.length) return;
     let size = this._buf.length * 2;
@@ -1172,25 +2069,30 @@ var Encoder = class {
     this._buf = next;
     this._view = new DataView(next.buffer);
   }
+  /** @param {number} x */
   #u8(x) {
     this.#reserve(1);
     this._buf[this._pos++] = x;
   }
+  /** @param {number} x */
   #u32(x) {
     this.#reserve(4);
     this._view.setUint32(this._pos, x, true);
     this._pos += 4;
   }
+  /** @param {number} x */
   #f64(x) {
     this.#reserve(8);
     this._view.setFloat64(this._pos, x, true);
     this._pos += 8;
   }
+  /** @param {Uint8Array} u8 */
   #bytes(u8) {
     this.#reserve(u8.length);
     this._buf.set(u8, this._pos);
     this._pos += u8.length;
   }
+  /** @param {string} s */
   #string(s) {
     const n = s.length;
     this.#reserve(5 + n * 3);
@@ -1207,6 +2109,7 @@ var Encoder = class {
     this._view.setUint32(this._pos, len, true);
     this._pos = start + len;
   }
+  /** @param {unknown} v */
   #value(v) {
     switch (typeof v) {
       case "number":
@@ -1254,6 +2157,10 @@ var Encoder = class {
   // NUMBERS: the f64s are written through an aligned Float64Array (the
   // encoder's buffer starts at offset 0, and the padding makes the position
   // a multiple of 8); little-endian, as every engine wasm runs on is.
+  /**
+   * @param {number[]} o
+   * @param {number} n its length
+   */
   #numbers(o, n) {
     const pad = 8 - (this._pos + 5 & 7) & 7;
     this.#reserve(5 + pad + n * 8);
@@ -1268,6 +2175,7 @@ var Encoder = class {
   }
   // Arrays and plain objects, the common case, are encoded here; binary data,
   // the other built-ins and the refusals each have their own method.
+  /** @param {object} o */
   #object(o) {
     const seen = this._refs.get(o);
     if (seen !== void 0) {
@@ -1291,7 +2199,10 @@ var Encoder = class {
       this.#u32(keys.length);
       for (const k of keys) {
         this.#string(k);
-        this.#value(o[k]);
+        this.#value(
+          /** @type {Record<string, unknown>} */
+          o[k]
+        );
       }
       return;
     }
@@ -1300,7 +2211,12 @@ var Encoder = class {
     }
     return this.#builtin(o, proto);
   }
-  // Map, Set, Date, RegExp and Error; anything else cannot be sent.
+  /**
+   * Map, Set, Date, RegExp and Error; anything else cannot be sent.
+   *
+   * @param {object} o
+   * @param {object} proto its prototype
+   */
   #builtin(o, proto) {
     if (o instanceof Map) {
       this.#u8(T_MAP3);
@@ -1331,6 +2247,7 @@ var Encoder = class {
     if (o instanceof Error) return this.#error(o);
     this.#refuse(o, proto);
   }
+  /** @param {Error} o */
   #error(o) {
     this.#u8(T_ERROR3);
     this.#string(String(o.name));
@@ -1343,7 +2260,12 @@ var Encoder = class {
     this.#u8(errors ? 1 : 0);
     if (errors) this.#value(o.errors);
   }
-  // Throws the Unsendable that says why `o` (of prototype `proto`) cannot be sent.
+  /**
+   * Throws the Unsendable that says why `o` (of prototype `proto`) cannot be sent.
+   *
+   * @param {object} o
+   * @param {object} proto
+   */
   #refuse(o, proto) {
     const name = proto?.constructor?.name;
     if (o instanceof Promise) throw new Unsendable(o, "promises cannot be cloned; await the value first", "PROMISE");
@@ -1356,6 +2278,7 @@ var Encoder = class {
       "CLASS_INSTANCE"
     );
   }
+  /** @param {ArrayBufferLike | ArrayBufferView} o */
   #binary(o) {
     const id = this._externalRef ? this._externalRef(o) : void 0;
     const isView = ArrayBuffer.isView(o);
@@ -1364,7 +2287,10 @@ var Encoder = class {
       this.#u8(isView ? VIEW_KIND2.get(o.constructor) ?? 1 : EXTERNAL_BUFFER3);
       this.#u32(id);
       this.#u32(isView ? o.byteOffset : 0);
-      this.#u32(isView ? o instanceof DataView ? o.byteLength : o.length : o.byteLength);
+      this.#u32(isView ? o instanceof DataView ? o.byteLength : (
+        /** @type {Uint8Array} */
+        o.length
+      ) : o.byteLength);
       return;
     }
     const buffer = isView ? o.buffer : o;
@@ -1409,806 +2335,47 @@ function stackWithHeader(error, stack) {
 ${stack}` : header;
 }
 
-// src/js/shared/messages.js
-var MSG = Object.freeze({
-  /** worker → page: started; tasks may be claimed. `{ scriptUrl }`: the URL its script was loaded from (page/blob-spawn.js). */
-  READY: "ready",
-  /** worker → page: start-up failed; `{ message, stack, threadStart }` (threadStart: it trapped in its wasm thread start). */
-  ERROR: "error",
-  /** worker → page: a completion while the page waits without Atomics.waitAsync. */
-  WAKE: "wake",
-  /** worker → page: `{ slot, id, value }` from self.wasmpool.progress(value). */
-  PROGRESS: "progress",
-  /** worker → page: left its loop (shutdown, or `{ retired: true }` by maxTasksPerChild); runs no more wasm. */
-  EXITED: "exited",
-  /** worker → page: Rust code trapped; this instance is unusable and must be replaced. */
-  PANICKED: "panicked",
-  /** page → worker: `{ id, buffer }`, a SharedArrayBuffer a task refers to by id (shared/refs.js). */
-  SHARED_BUFFER: "sab",
-  /** page → worker (message transport): a RunBatch (an array, as DONE and ABORT). */
-  RUN: "run",
-  /** worker → page (message transport): a DoneBatch. */
-  DONE: "done",
-  /** page → worker (message transport): `[ABORT, id]`: abort task `id` if running, skip it if not started. */
-  ABORT: "abort",
-  /** page → worker, and its answer: instead of an InitMessage, "say you started", then nothing (page/blob-spawn.js). */
-  PROBE: "probe"
-});
-var INLINE_BYTES_MAX = 1024;
-var TRANSFER_BYTES = 16384;
-var ON_HEAP_BYTES_MAX = 64;
-function batchBytes(message, at) {
-  const n = message.length - at;
-  if (message[3] === null && n <= ON_HEAP_BYTES_MAX) {
-    return (start, end) => copyNumbers(message, at + start, end - start);
-  }
-  const bytes = message[3] ?? copyNumbers(message, at, n);
-  return (start, end) => bytes.subarray(start, end);
-}
-function copyNumbers(message, from, n) {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = message[from + i];
-  return out;
-}
-
-// src/js/page/options.js
-var DEFAULT_SLOTS = 1024;
-function checkCount(name, value, { min = 1, max = Infinity } = {}) {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
-  }
-  return value;
-}
-function defaultWorkers() {
-  const n = platform.cores();
-  return Number.isInteger(n) && n > 0 ? Math.min(n, MAX_WORKERS) : 4;
-}
-var TaskOptions = class {
-  constructor({ timeout, signal, abortGrace = 100, transfer } = {}) {
-    this.timeout = checkTimeout(timeout);
-    if (transfer !== void 0 && !isBufferList(transfer)) {
-      throw new TypeError("transfer must be an array of ArrayBuffers");
-    }
-    this.transfer = transfer;
-    if (signal !== void 0 && !(signal instanceof AbortSignal)) throw new TypeError("signal must be an AbortSignal");
-    this.signal = signal;
-    this.abortGrace = checkTimeout(abortGrace);
-    Object.freeze(this);
-  }
-};
-var isBufferList = (list) => Array.isArray(list) && list.every((b) => b instanceof ArrayBuffer);
-var TRANSPORTS = ["auto", "shared", "message"];
-function poolConfig({
-  transport = "auto",
-  quiet = false,
-  workers = defaultWorkers(),
-  module,
-  slots = DEFAULT_SLOTS,
-  initializer,
-  initargs = [],
-  maxTasksPerChild,
-  maxQueueSize,
-  concurrency = 1,
-  reserveMemory: reserveMemory2,
-  keepAlive = false
-} = {}) {
-  if (initializer !== void 0 && typeof initializer !== "function" && typeof initializer !== "string") {
-    throw new TypeError("initializer must be a function or the name of a task-module export");
-  }
-  if (!Array.isArray(initargs)) throw new TypeError("initargs must be an array");
-  if (!TRANSPORTS.includes(transport)) {
-    throw new RangeError(`transport must be 'auto', 'shared' or 'message', got ${describe(transport)}`);
-  }
-  return {
-    transport,
-    quiet: !!quiet,
-    workers: checkCount("workers", workers, { max: MAX_WORKERS }),
-    slots: checkCount("slots", slots, { max: MAX_SLOTS }),
-    modules: taskModuleUrls(module),
-    initializer: initializer === void 0 ? null : initializerCode(initializer),
-    initargs,
-    maxTasksPerChild: optionalCount("maxTasksPerChild", maxTasksPerChild),
-    maxQueueSize: optionalCount("maxQueueSize", maxQueueSize),
-    concurrency: checkCount("concurrency", concurrency, { max: 1e3 }),
-    reserveMemory: reserveMemory2 === void 0 ? 0 : checkCount("reserveMemory", reserveMemory2, { min: 0, max: 2 ** 32 }),
-    keepAlive: !!keepAlive
-  };
-}
-var optionalCount = (name, value) => value === void 0 || value === null ? 0 : checkCount(name, value);
-var initializerCode = (initializer) => typeof initializer === "function" ? { code: Function.prototype.toString.call(initializer), named: false } : { code: initializer, named: true };
-function taskModuleUrls(module) {
-  const list = module === void 0 ? [] : Array.isArray(module) ? module : [module];
-  return list.map((m) => {
-    const resolved = platform.taskModuleUrl(m);
-    if (resolved !== null) return resolved;
-    const url = new URL(String(m), globalThis.location?.href);
-    if (globalThis.location && url.protocol !== "data:" && url.origin !== location.origin) {
-      throw new TypeError(
-        `task module ${url.href} is on another origin (${url.origin}); workers can only import task modules from ${location.origin}`
-      );
-    }
-    return url.href;
-  });
-}
-function checkTask(fn) {
-  if (typeof fn !== "function" && typeof fn !== "string") {
-    throw new TypeError(
-      `a task must be a function, or the name of a task-module export or Rust task, got ${describe(fn)}`
-    );
-  }
-}
-function describe(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? `an object (${Object.prototype.toString.call(value)})` : `${typeof value} ${String(value)}`;
-}
-function detach(buffers) {
-  for (const b of buffers) {
-    if (typeof b.transfer === "function") b.transfer();
-    else structuredClone(b, { transfer: [b] });
-  }
-}
-
-// src/js/page/task-codes.js
-var TaskCodes = class {
-  #exportNames = null;
-  // Set of task-module export names, once the page imported them
-  #exportOf = /* @__PURE__ */ new WeakMap();
-  // task-module Function -> its export name
-  #functions = /* @__PURE__ */ new WeakMap();
-  // Function -> code entry
-  #entries = /* @__PURE__ */ new Map();
-  // 'n:' name or 'f:' source -> code entry
-  #nextId = 1;
-  #hasRustTask = () => false;
-  /**
-   * Called once the task modules are imported: their function exports (so a
-   * typo is an error at the call site, and `tasks.resize` maps to its name)
-   * and the runtime's Rust-task lookup.
-   */
-  setExports(namespaces, hasRustTask) {
-    this.#exportNames = /* @__PURE__ */ new Set();
-    for (const namespace of namespaces) {
-      for (const [name, value] of Object.entries(namespace)) {
-        if (typeof value !== "function") continue;
-        this.#exportNames.add(name);
-        if (!this.#exportOf.has(value)) this.#exportOf.set(value, name);
-      }
-    }
-    this.#hasRustTask = hasRustTask;
-  }
-  /**
-   * The code entry of `fn`. While the task modules are still loading the
-   * answer is `{ deferred: fn }`, resolved by `resolve` at dispatch.
-   */
-  of(fn) {
-    checkTask(fn);
-    if (this.#exportNames === null) return { deferred: fn };
-    if (typeof fn === "function") {
-      const exported = this.#exportOf.get(fn);
-      if (exported !== void 0) return this.#entry(exported, true);
-      let entry = this.#functions.get(fn);
-      if (entry === void 0) {
-        entry = this.#entry(Function.prototype.toString.call(fn), false);
-        this.#functions.set(fn, entry);
-      }
-      return entry;
-    }
-    if (!this.#exportNames.has(fn) && !this.#hasRustTask(fn)) {
-      const known = [...this.#exportNames].map((n) => `"${n}"`).join(", ");
-      const modules = known ? `the task modules export ${known}` : "the pool has no task module (new Pool({ module: url }))";
-      throw new TypeError(`unknown task "${fn}": ${modules} and no Rust task has that name`);
-    }
-    return this.#entry(fn, true);
-  }
-  /** A possibly deferred entry, resolved now (throws as `of` does). */
-  resolve(code) {
-    return code.deferred === void 0 ? code : this.of(code.deferred);
-  }
-  // One entry per distinct source (a fresh arrow function per call shares it).
-  #entry(text, named) {
-    const key = (named ? "n:" : "f:") + text;
-    let entry = this.#entries.get(key);
-    if (entry === void 0) {
-      entry = { id: this.#nextId++, text, named, ptr: 0, len: 0 };
-      this.#entries.set(key, entry);
-    }
-    return entry;
-  }
-  /** Function sources and task names live in shared memory for the pool's life. */
-  store(entry, wasm, view) {
-    const bytes = new TextEncoder().encode(entry.text);
-    entry.len = bytes.length;
-    entry.ptr = wasm.wp_alloc(bytes.length);
-    view.refresh().u8.set(bytes, entry.ptr);
-  }
-  /** Frees every stored text (at shutdown). */
-  free(wasm) {
-    for (const entry of this.#entries.values()) if (entry.ptr) wasm.wp_free(entry.ptr, entry.len);
-    this.#entries.clear();
-  }
-};
-async function importTaskModules(urls) {
-  const namespaces = [];
-  for (const url of urls) {
-    try {
-      namespaces.push(await import(
-        /* webpackIgnore: true */
-        /* @vite-ignore */
-        url
-      ));
-    } catch (error) {
-      throw new BrokenPoolError(`cannot load task module ${url}: ${error?.message || error}`, { cause: error });
-    }
-  }
-  return namespaces;
-}
-
-// src/js/page/task-control.js
-var TaskControl = class {
-  #withdraw;
-  #isRunning;
-  #requestAbort;
-  #kill;
-  /**
-   * What a transport does to one task (both transports' task records, each
-   * with its `future`):
-   * @param {object} deps
-   * @param {(task: object) => boolean} deps.withdraw takes it back if no worker has started it
-   * @param {(task: object) => boolean} deps.isRunning whether a worker runs it now
-   * @param {(task: object) => void} deps.requestAbort tells the running task (self.wasmpool.signal)
-   * @param {(task: object) => void} deps.kill terminates (and replaces) the worker running it
-   */
-  constructor({ withdraw, isRunning, requestAbort, kill }) {
-    this.#withdraw = withdraw;
-    this.#isRunning = isRunning;
-    this.#requestAbort = requestAbort;
-    this.#kill = kill;
-  }
-  /** Applies a task's TaskOptions (timeout, signal) to it. */
-  apply(task, { timeout, signal, abortGrace }) {
-    const { future } = task;
-    if (timeout !== void 0) {
-      const timer = setTimeout(() => {
-        if (!future.done()) {
-          this.stop(task, new TimeoutError(`the task did not finish within ${timeout} ms; its worker was terminated`));
-        }
-      }, timeout);
-      future.addDoneCallback(() => clearTimeout(timer));
-    }
-    if (signal) this.#watchSignal(task, signal, abortGrace ?? 100);
-  }
-  #watchSignal(task, signal, abortGrace) {
-    const { future } = task;
-    const onAbort = () => {
-      if (future.done()) return;
-      const reason = signal.reason ?? new DOMException("the task was aborted", "AbortError");
-      if (this.#isRunning(task)) {
-        this.#requestAbort(task);
-        future._reject(reason);
-        setTimeout(() => this.killRunning(task), abortGrace);
-      } else {
-        this.stop(task, reason);
-      }
-    };
-    if (signal.aborted) {
-      onAbort();
-      return;
-    }
-    signal.addEventListener("abort", onAbort, { once: true });
-    future.addDoneCallback(() => signal.removeEventListener("abort", onAbort));
-  }
-  /** Settles `task` with `error` now: withdrawn if queued, its worker replaced if running. */
-  stop(task, error) {
-    const running = this.#isRunning(task);
-    if (!running) this.#withdraw(task);
-    task.future._reject(error);
-    if (running) this.killRunning(task);
-  }
-  /** Terminates (and replaces) the worker running `task`, if it still runs it. */
-  killRunning(task) {
-    if (this.#isRunning(task)) this.#kill(task);
-  }
-};
-
-// src/js/page/life-lock.js
-var PAGE = Math.random().toString(36).slice(2);
-var nextUid = 1;
-function newWorkerName() {
-  const uid = nextUid++;
-  return { uid, name: `wasmpool-${PAGE}-${uid}` };
-}
-async function whenWorkerGone(name, onGone) {
-  const locks = globalThis.navigator?.locks;
-  if (!locks) return false;
-  try {
-    await locks.request(name, () => onGone());
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-// src/js/page/message/worker-port.js
-var WorkerPort = class {
-  /** Tasks handed to this worker and not yet answered, by id, in the order sent. */
-  inflight = /* @__PURE__ */ new Map();
-  /** Code ids this worker has received the text of. */
-  codes = /* @__PURE__ */ new Set();
-  /** Tasks left before maxTasksPerChild retires it. */
-  quota;
-  /** True once it runs no more tasks (retired, killed or dead). */
-  gone = false;
-  uid;
-  index;
-  worker;
-  /** Resolves to its READY message when it has started, rejects with BrokenPoolError if it could not. */
-  ready;
-  /** True once it has started (tasks may be sent). */
-  started = false;
-  #events;
-  /**
-   * @param {(name: string) => Worker} spawnWorker
-   * @param {object} init the MessageInitMessage fields common to every worker (shared/messages.js)
-   * @param {object} events `{ onDone(port, batch), onPanicked(port), onDied(port) }`
-   */
-  constructor(spawnWorker, init, index, quota, events) {
-    this.index = index;
-    this.quota = quota;
-    this.#events = events;
-    const { uid, name } = newWorkerName();
-    this.uid = uid;
-    this.worker = spawnWorker(name);
-    this.ready = new Promise((resolve, reject) => {
-      this.worker.onmessage = ({ data }) => {
-        if (Array.isArray(data))
-          events.onDone(this, data);
-        else if (data.type === MSG.READY) {
-          this.started = true;
-          this.#watchForDeath(name);
-          resolve(data);
-        } else if (data.type === MSG.ERROR) reject(new BrokenPoolError(`a worker failed to start: ${data.message}`));
-        else if (data.type === MSG.PANICKED) events.onPanicked(this);
-      };
-      this.worker.onerror = (event) => {
-        event.preventDefault?.();
-        const message = event.message || "the worker script failed to load";
-        if (this.started) console.error(`wasmpool: uncaught error in worker ${this.uid}: ${message}`);
-        else reject(new BrokenPoolError(`a worker failed to start: ${message}`));
-      };
-    });
-    this.worker.postMessage({ ...init, index, uid });
-  }
-  post(message, transfer) {
-    if (transfer) this.worker.postMessage(message, transfer);
-    else this.worker.postMessage(message);
-  }
-  // Its life lock (life-lock.js) notices a worker that dies by itself (a
-  // crash, self.close()). Requested once it started: it holds the lock by then.
-  #watchForDeath(name) {
-    whenWorkerGone(name, () => {
-      if (!this.gone) this.#events.onDied(this);
-    });
-  }
-  stop() {
-    this.gone = true;
-    this.worker.terminate();
-  }
-};
-
-// src/js/page/message/transport.js
-var BATCH_MS = 2;
-var MAX_BATCH = 256;
-var MessageTransport = class {
-  codes = new TaskCodes();
-  ready;
-  #config;
-  #spawnWorker;
-  #init;
-  #encoder = new Encoder();
-  #control;
-  #ports = [];
-  #queue = [];
-  // MessageTask, FIFO from #head; withdrawn ones are skipped
-  #head = 0;
-  #queued = 0;
-  #nextId = 1;
-  #scheduled = false;
-  #codesReady = false;
-  #busyMs = 0;
-  // task time reported, decayed per batch (a moving average weighted by tasks)
-  #busyTasks = 0;
-  #idleWaiters = [];
-  #closed = false;
-  #terminating = false;
-  #broken = null;
-  #shutdownPromise = null;
-  /** @param {object} config poolConfig(options) */
-  constructor(config) {
-    const source2 = messageWorkers();
-    if (source2 === null) throw new NotIsolatedError("this pool (a Rust crate's pool shares the crate's memory)");
-    this.#config = config;
-    this.#spawnWorker = source2.spawnWorker;
-    this.#init = {
-      transport: "message",
-      modules: config.modules,
-      initializer: config.initializer,
-      initargs: config.initargs,
-      concurrency: config.concurrency,
-      wasmUrl: String(source2.wasmUrl)
-    };
-    this.#control = new TaskControl({
-      withdraw: (task) => this.#withdraw(task),
-      isRunning: (task) => this.#isRunning(task),
-      requestAbort: (task) => task.port.post([MSG.ABORT, task.id]),
-      kill: (task) => this.#replace(task.port)
-    });
-    this.ready = this.#start();
-    this.ready.catch((error) => this.#breakPool(error));
-  }
-  encode(value, root) {
-    return this.#encoder.encode(value, root);
-  }
-  /** Tasks no worker has started (maxQueueSize). */
-  waiting() {
-    let n = this.#queued;
-    for (const port of this.#live()) n += Math.max(0, port.inflight.size - this.#config.concurrency);
-    return n;
-  }
-  /** A new task's Future, with its TaskOptions (timeout, signal) applied. */
-  enqueue(code, bytes, flags, options = null) {
-    const task = { id: this.#nextId++, future: null, code, flags, bytes: bytes.slice(), port: null, queued: true };
-    task.future = new Future({
-      withdraw: () => this.#withdraw(task),
-      isRunning: () => this.#isRunning(task),
-      kill: () => this.#control.killRunning(task)
-    });
-    this.#queue.push(task);
-    this.#queued++;
-    if (options) this.#control.apply(task, options);
-    const idle = this.#queued === 1 && task.queued ? this.#idlePort() : null;
-    if (idle !== null) this.#send(idle, 1);
-    else this.#schedule();
-    return task.future;
-  }
-  alloc() {
-    throw new NotIsolatedError(
-      "pool.alloc() (arrays the workers share without copying; on the message transport pass ordinary typed arrays, which are copied, or transfer their buffers)"
-    );
-  }
-  closedError(message) {
-    return this.#broken ?? (this.#closed ? new ShutdownError(message) : null);
-  }
-  // ---- handing tasks to workers ----
-  // The first `concurrency` tasks a worker holds are running (or about to):
-  // it runs them in the order sent.
-  #isRunning(task) {
-    const port = task.port;
-    if (port === null || port.gone) return false;
-    let i = 0;
-    for (const t of port.inflight.values()) {
-      if (t === task) return true;
-      if (++i >= this.#config.concurrency) return false;
-    }
-    return false;
-  }
-  // Out of the queue, or out of a worker's hands before it starts it (the
-  // worker skips it on MSG.ABORT).
-  #withdraw(task) {
-    if (task.queued) {
-      task.queued = false;
-      this.#queued--;
-    } else if (task.port === null || task.port.gone || this.#isRunning(task)) {
-      return false;
-    } else {
-      task.port.inflight.delete(task.id);
-      task.port.post([MSG.ABORT, task.id]);
-      this.#schedule();
-    }
-    this.#checkIdle();
-    return true;
-  }
-  // A started worker that holds no task, once tasks can be sent.
-  #idlePort() {
-    if (!this.#codesReady) return null;
-    for (const port of this.#ports)
-      if (port && !port.gone && port.started && port.inflight.size === 0 && port.quota > 0) return port;
-    return null;
-  }
-  #schedule() {
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    queueMicrotask(() => this.#dispatch());
-  }
-  // Every worker with room gets its share of the queue, in batches.
-  #dispatch() {
-    this.#scheduled = false;
-    if (!this.#codesReady || this.#queued === 0) return;
-    const { concurrency } = this.#config;
-    const taskMs = this.#busyMs / this.#busyTasks;
-    const batch = taskMs >= 0 ? Math.min(MAX_BATCH, Math.max(1, Math.floor(BATCH_MS / taskMs))) : 1;
-    const window = Math.max(concurrency, batch > 1 ? 2 * batch : 1);
-    const live = this.#live();
-    let total = this.#queued;
-    for (const port of live) total += port.inflight.size;
-    const target = Math.ceil(total / live.length);
-    const ports = live.filter((p) => p.started).sort((a, b) => a.inflight.size - b.inflight.size);
-    for (const port of ports) {
-      let share = target - port.inflight.size;
-      while (share > 0 && this.#queued > 0) {
-        const n = Math.min(window - port.inflight.size, port.quota, Math.max(batch, concurrency), share);
-        if (n <= 0) break;
-        this.#send(port, n);
-        share -= n;
-      }
-    }
-  }
-  #send(port, n) {
-    const batch = [];
-    while (batch.length < n && this.#queued > 0) {
-      const task = this.#queue[this.#head++];
-      if (!task.queued) continue;
-      task.queued = false;
-      this.#queued--;
-      try {
-        task.code = this.codes.resolve(task.code);
-      } catch (error) {
-        task.future._reject(error);
-        continue;
-      }
-      batch.push(task);
-    }
-    if (this.#head === this.#queue.length || this.#head > 1024) {
-      this.#queue = this.#queue.slice(this.#head);
-      this.#head = 0;
-    }
-    if (batch.length === 0) return;
-    const message = [MSG.RUN, batch.length, null, null];
-    let end = 0;
-    for (const task of batch) {
-      const c = task.code;
-      if (!port.codes.has(c.id)) {
-        port.codes.add(c.id);
-        message[2] ??= [];
-        message[2].push([c.id, c.text, c.named]);
-      }
-      end += task.bytes.length;
-      message.push(task.id, c.id, task.flags | (c.named ? FLAG_NAMED : 0), end);
-      task.port = port;
-      port.inflight.set(task.id, task);
-    }
-    if (end > INLINE_BYTES_MAX) {
-      const bytes = new Uint8Array(end);
-      end = 0;
-      for (const task of batch) {
-        bytes.set(task.bytes, end);
-        end += task.bytes.length;
-      }
-      message[3] = bytes;
-    } else {
-      for (const task of batch) for (const byte of task.bytes) message.push(byte);
-    }
-    port.quota -= batch.length;
-    port.post(message, end >= TRANSFER_BYTES ? [message[3].buffer] : void 0);
-  }
-  /** @param {import('../../shared/messages.js').DoneBatch} message */
-  #onDone(port, message) {
-    const [, busy, progress, , n] = message;
-    if (progress !== null) for (const [id, value] of progress) port.inflight.get(id)?.future._progress(value);
-    const entryBytes = batchBytes(message, 5 + 3 * n);
-    let start = 0;
-    for (let w = 5; w < 5 + 3 * n; w += 3) {
-      const task = port.inflight.get(message[w]);
-      const end = message[w + 2];
-      if (task !== void 0) {
-        port.inflight.delete(task.id);
-        settle(task.future, message[w + 1], entryBytes(start, end));
-      }
-      start = end;
-    }
-    this.#busyMs = 0.8 * this.#busyMs + busy;
-    this.#busyTasks = 0.8 * this.#busyTasks + n;
-    if (port.quota === 0 && port.inflight.size === 0) this.#replace(port);
-    if (this.#queued > 0) this.#schedule();
-    this.#checkIdle();
-  }
-  // ---- the workers' life ----
-  async #start() {
-    const started = [];
-    for (let index = 0; index < this.#config.workers; index++) started.push(this.#spawn(index));
-    let rustTasks = null;
-    started[0].then(
-      ({ rustTasks: names, rustError }) => {
-        rustTasks = names ? new Set(names) : Object.assign(rustError.name === "NotIsolatedError" ? new NotIsolatedError() : new PoolError(), rustError);
-      },
-      () => {
-      }
-    );
-    this.codes.setExports(await importTaskModules(this.#config.modules), (name) => {
-      if (rustTasks instanceof Error) throw rustTasks;
-      return rustTasks === null || rustTasks.has(name);
-    });
-    this.#codesReady = true;
-    this.#schedule();
-    await Promise.all(started);
-  }
-  #live() {
-    return this.#ports.filter((p) => p && !p.gone);
-  }
-  #spawn(index) {
-    const init = index === 0 && this.#ports.length === 0 ? { ...this.#init, rustTasks: true } : this.#init;
-    const port = new WorkerPort(this.#spawnWorker, init, index, this.#config.maxTasksPerChild || Infinity, {
-      onDone: (p, batch) => this.#onDone(p, batch),
-      onPanicked: (p) => this.#replace(p, { ran: false }),
-      onDied: (p) => this.#replace(p, { crashed: true })
-    });
-    this.#ports[index] = port;
-    return port.ready.then((data) => {
-      this.#schedule();
-      return data;
-    });
-  }
-  // A worker is terminated (a task's timeout or cancel, maxTasksPerChild),
-  // died (`crashed`) or trapped (`ran: false`: it runs none of the tasks it
-  // still holds). The tasks it was running settle (a crash is their error);
-  // the ones it had not started go back to the front of the queue.
-  #replace(port, { crashed = false, ran = true } = {}) {
-    if (port.gone) return;
-    port.stop();
-    const held = [...port.inflight.values()];
-    port.inflight.clear();
-    const running = ran ? this.#config.concurrency : 0;
-    const error = new WorkerCrashedError(
-      crashed ? "the worker running this task died" : "the worker running this task was terminated"
-    );
-    const requeue = [];
-    for (const [i, task] of held.entries()) {
-      if (i < running) task.future._reject(error);
-      else if (!task.future.done()) {
-        task.port = null;
-        task.queued = true;
-        requeue.push(task);
-      }
-    }
-    this.#queue.splice(this.#head, 0, ...requeue);
-    this.#queued += requeue.length;
-    if (!this.#terminating && !this.#broken && (!this.#closed || this.#busy())) {
-      this.#spawn(port.index).catch((e) => this.#breakPool(e));
-    }
-    this.#checkIdle();
-  }
-  #breakPool(error) {
-    if (this.#broken) return;
-    this.#broken = error instanceof BrokenPoolError ? error : new BrokenPoolError(String(error?.message || error), { cause: error });
-    this.#rejectAll(this.#broken);
-    if (!this.#closed) this.shutdown({ wait: false });
-  }
-  // ---- shutdown ----
-  #busy() {
-    return this.#queued > 0 || this.#live().some((p) => p.inflight.size > 0);
-  }
-  #checkIdle(force = false) {
-    if (this.#idleWaiters.length > 0 && (force || !this.#busy())) {
-      for (const resolve of this.#idleWaiters.splice(0)) resolve();
-    }
-  }
-  #rejectAll(error) {
-    for (const task of this.#queue.splice(0)) if (task.queued) task.future._reject(error);
-    this.#head = 0;
-    this.#queued = 0;
-    for (const port of this.#live()) for (const task of port.inflight.values()) task.future._reject(error);
-    this.#checkIdle(true);
-  }
-  shutdown({ wait = true, cancelFutures = false } = {}) {
-    this.#closed = true;
-    if (cancelFutures) {
-      for (const task of this.#queue) if (task.queued) task.future.cancel();
-      for (const port of this.#live()) for (const task of [...port.inflight.values()]) task.future.cancel();
-    }
-    this.#shutdownPromise ??= this.#finish();
-    return wait ? this.#shutdownPromise : Promise.resolve();
-  }
-  terminate() {
-    this.#closed = true;
-    if (!this.#terminating) {
-      this.#terminating = true;
-      this.#rejectAll(new ShutdownError("the pool was terminated before this task finished"));
-    }
-    this.#shutdownPromise ??= this.#finish();
-    return this.#shutdownPromise;
-  }
-  async #finish() {
-    try {
-      await this.ready;
-    } catch {
-    }
-    if (!this.#broken && !this.#terminating && this.#busy()) {
-      await new Promise((resolve) => this.#idleWaiters.push(resolve));
-    }
-    this.#rejectAll(new ShutdownError("the pool was shut down"));
-    for (const port of this.#live()) port.stop();
-  }
-};
-function settle(future, status, bytes) {
-  let value;
-  let ok = status === STATUS_OK;
-  try {
-    value = decode(bytes);
-  } catch (error) {
-    ok = false;
-    value = error;
-  }
-  if (status === STATUS_PANIC) value = new PanicError(`Rust code panicked: ${value}`);
-  if (ok) future._resolve(value);
-  else future._reject(value);
-}
-
-// src/js/shared/refs.js
-var WASM_MEMORY = 0;
-var SharedRefs = class {
-  constructor(memory, { onRegister } = {}) {
-    this._memory = memory;
-    this._onRegister = onRegister;
-    this._wasmBuffers = /* @__PURE__ */ new WeakSet();
-    this._ids = /* @__PURE__ */ new WeakMap();
-    this._buffers = /* @__PURE__ */ new Map();
-    this._nextId = 1;
-    this.externalRef = (value) => this.#externalRef(value);
-    this.externalBuffer = (id) => id === WASM_MEMORY ? this.buffer() : this._buffers.get(id);
-    this.buffer();
-  }
-  /** The wasm memory's current buffer (remembered as one of its buffers). */
-  buffer() {
-    const b = this._memory.buffer;
-    this._wasmBuffers.add(b);
-    return b;
-  }
-  #externalRef(value) {
-    const buffer = ArrayBuffer.isView(value) ? value.buffer : value;
-    if (this._wasmBuffers.has(buffer)) return WASM_MEMORY;
-    if (typeof SharedArrayBuffer === "function" && buffer instanceof SharedArrayBuffer) {
-      let id = this._ids.get(buffer);
-      if (id === void 0) {
-        id = this._nextId++;
-        this._ids.set(buffer, id);
-        this._buffers.set(id, buffer);
-        this._onRegister?.(id, buffer);
-      }
-      return id;
-    }
-    return void 0;
-  }
-  /** Worker side: a buffer the page registered. */
-  add(id, buffer) {
-    this._buffers.set(id, buffer);
-  }
-  /** Every registered foreign buffer, for workers started later. */
-  entries() {
-    return [...this._buffers];
-  }
-};
-
-// src/js/page/completions.js
+// src/js/page/memory/completions.js
 var HAS_WAIT_ASYNC = typeof Atomics.waitAsync === "function";
 var MAIN_SPIN_MS = 0.03;
 var Completions = class {
+  /** @type {import('../../runtime.js').WasmExports} */
   #wasm;
+  /** @type {number} the pool's handle; 0 once its memory is freed */
   #ptr;
+  /** @type {import('../../common/layout.js').CoreView} */
   #view;
+  /** @type {import('../../common/refs.js').SharedRefs} */
   #refs;
+  /** @type {import('./dispatcher.js').Dispatcher} */
   #dispatcher;
+  /** @type {import('../engine.js').PoolHost} */
+  #host;
+  /** @type {{ event: number, mainWaiting: number }} */
   #words;
   #pumping = false;
+  /** @type {(() => void) | null} resolves the pump's wait when workers wake it by message */
   #wake = null;
-  // resolves the pump's wait when workers wake it by message
+  /** @type {Map<number, AwaitingReports>} task id -> its outcome */
   #awaitingReports = /* @__PURE__ */ new Map();
-  // task id -> { task, expected, worker, ok, value }
   /** Whether workers must post MSG.WAKE (this browser has no Atomics.waitAsync). */
   static get needsMessageWake() {
     return !HAS_WAIT_ASYNC;
   }
-  /** `ptr`: the pool's handle; `address`: its control block's (for the words read in place). */
-  constructor({ wasm, ptr, address, view, refs, dispatcher }) {
+  /**
+   * `ptr`: the pool's handle; `address`: its control block's (for the words
+   * read in place); `host`: the engine, which settles the futures.
+   * @param {object} parts
+   * @param {import('../../runtime.js').WasmExports} parts.wasm
+   * @param {number} parts.ptr
+   * @param {number} parts.address
+   * @param {import('../../common/layout.js').CoreView} parts.view
+   * @param {import('../../common/refs.js').SharedRefs} parts.refs
+   * @param {import('./dispatcher.js').Dispatcher} parts.dispatcher
+   * @param {import('../engine.js').PoolHost} parts.host
+   */
+  constructor({ wasm, ptr, address, view, refs, dispatcher, host }) {
+    this.#host = host;
     this.#wasm = wasm;
     this.#ptr = ptr;
     this.#view = view;
@@ -2245,12 +2412,18 @@ var Completions = class {
       if (this.#ptr) Atomics.store(this.#view.refresh().i32, mainWaiting, 0);
     }
   }
+  /**
+   * @param {Int32Array} i32
+   * @param {number} event the completion event's word
+   * @param {number} seen its value before the drain
+   */
   async #waitFor(i32, event, seen) {
     if (HAS_WAIT_ASYNC) {
       const r = Atomics.waitAsync(i32, event, seen);
       if (r.async) await r.value;
     } else {
-      await new Promise((resolve) => {
+      await /** @type {Promise<void>} */
+      new Promise((resolve) => {
         this.#wake = resolve;
       });
       this.#wake = null;
@@ -2280,76 +2453,76 @@ var Completions = class {
     }
     if (n > 0) {
       this.#dispatcher.flushBacklog();
-      this.#dispatcher.checkIdle();
+      this.#host.checkIdle();
     }
     return n;
   }
-  /** Reads a DONE slot's result, gives the slot back, settles the future. */
+  /**
+   * Reads a DONE slot's result, gives the slot back, settles the future.
+   * @param {number} id
+   */
   settle(id) {
     const { u8, u32 } = this.#view.refresh();
     const w = this.#view.payload(id);
-    const status = u32[w + P.STATUS];
     const ptr = u32[w + P.RESULT_PTR];
     const len = u32[w + P.RESULT_LEN];
-    const reports = u32[w + P.PROGRESS];
-    let value;
-    let ok = status === STATUS_OK;
-    if (status === STATUS_CRASHED) {
-      value = new WorkerCrashedError("the worker running this task died");
-    } else {
-      try {
-        value = decode(u8.subarray(ptr, ptr + len), this.#refs);
-      } catch (error) {
-        ok = false;
-        value = error;
-      }
-      if (status === STATUS_PANIC) value = new PanicError(`Rust code panicked: ${value}`);
-      if (u32[w + P.RESULT_HEAP]) this.#wasm.wp_free(ptr, len);
-    }
+    const { ok, value } = outcome(u32[w + P.STATUS], () => decode(u8.subarray(ptr, ptr + len), this.#refs));
+    if (u32[w + P.RESULT_HEAP]) this.#wasm.wp_free(ptr, len);
+    this.#finish(id, ok, value, u32[w + P.PROGRESS]);
+  }
+  // Gives the slot back and settles its task, now or once its `reports`
+  // progress reports have all arrived.
+  /**
+   * @param {number} id
+   * @param {boolean} ok
+   * @param {unknown} value
+   * @param {number} reports
+   */
+  #finish(id, ok, value, reports) {
     const worker = reports > 0 ? this.#view.claimingWorker(id) : -1;
     this.#wasm.wp_release(this.#ptr, id);
     const task = this.#dispatcher.finish(id);
     if (task === void 0) return;
-    if (task.reports >= reports) settleTask(task, ok, value);
+    if (task.reports >= reports) this.#host.settle(task, ok, value);
     else this.#awaitingReports.set(id, { task, expected: reports, worker, ok, value });
   }
-  /** A task's progress report (MSG.PROGRESS), in the order its worker posted them. */
+  /**
+   * A task's progress report (MSG.PROGRESS), in the order its worker posted them.
+   * @param {number} id
+   * @param {unknown} value
+   */
   progress(id, value) {
-    const waiting = this.#awaitingReports.get(id);
-    const task = waiting?.task ?? this.#dispatcher.inSlot(id);
+    const waiting2 = this.#awaitingReports.get(id);
+    const task = waiting2?.task ?? this.#dispatcher.inSlot(id);
     if (task === void 0) return;
     task.reports++;
     task.future._progress(value);
-    if (waiting !== void 0 && task.reports >= waiting.expected) {
+    if (waiting2 !== void 0 && task.reports >= waiting2.expected) {
       this.#awaitingReports.delete(id);
-      settleTask(task, waiting.ok, waiting.value);
+      this.#host.settle(task, waiting2.ok, waiting2.value);
     }
   }
   /**
    * Worker `index` is gone (every worker if none given): reports it had not
    * delivered never will be, so its tasks awaiting them settle now.
+   * @param {number} [index]
    */
   workerGone(index) {
-    for (const [id, waiting] of this.#awaitingReports) {
-      if (index !== void 0 && waiting.worker !== index) continue;
+    for (const [id, waiting2] of this.#awaitingReports) {
+      if (index !== void 0 && waiting2.worker !== index) continue;
       this.#awaitingReports.delete(id);
-      settleTask(waiting.task, waiting.ok, waiting.value);
+      this.#host.settle(waiting2.task, waiting2.ok, waiting2.value);
     }
   }
-  /** Settles a task whose worker died running it (core invariant 7). */
+  /**
+   * Settles a task whose worker died running it (core invariant 7).
+   * @param {number} id
+   */
   crashed(id) {
-    const { u32 } = this.#view.refresh();
-    const w = this.#view.payload(id);
-    u32[w + P.STATUS] = STATUS_CRASHED;
-    u32[w + P.RESULT_HEAP] = 0;
-    u32[w + P.PROGRESS] = 0;
-    this.settle(id);
+    const { ok, value } = outcome(STATUS_CRASHED, () => void 0);
+    this.#finish(id, ok, value, 0);
   }
 };
-function settleTask(task, ok, value) {
-  if (ok) task.future._resolve(value);
-  else task.future._reject(value);
-}
 function spinFor(i32, event, seen) {
   const until2 = performance.now() + MAIN_SPIN_MS;
   do {
@@ -2358,33 +2531,34 @@ function spinFor(i32, event, seen) {
   return false;
 }
 
-// src/js/page/dispatcher.js
+// src/js/page/memory/dispatcher.js
 var Dispatcher = class {
-  codes = new TaskCodes();
+  /** @type {import('../task-codes.js').TaskCodes} */
+  #codes;
+  /** @type {Encoder | null} */
   #encoder = null;
+  /** @type {SlotCore | null} once the runtime is loaded */
   #core = null;
-  // { wasm, ptr, view, inlineBase } once the runtime is loaded
+  /** @type {SlotTask[]} */
   #backlog = [];
+  #flushing = false;
+  /** @type {Array<SlotTask|undefined>} slot index -> task */
   #tasks = [];
-  // slot index -> TaskRecord
   #inSlots = 0;
-  #idleWaiters = [];
-  #futureHooks;
+  /** @type {() => void} */
   #onPublish;
   /**
-   * @param {object} hooks
-   * @param {(task: TaskRecord) => void} hooks.kill stops the worker running `task`
-   * @param {() => void} hooks.onPublish a task entered the core (start the completion pump)
+   * @param {import('../task-codes.js').TaskCodes} codes
+   * @param {() => void} onPublish a task entered the core (start the completion pump)
    */
-  constructor({ kill, onPublish }) {
-    this.#futureHooks = (task) => ({
-      withdraw: () => this.withdraw(task),
-      isRunning: () => this.#core?.view.isRunning(task.id),
-      kill: () => kill(task)
-    });
+  constructor(codes, onPublish) {
+    this.#codes = codes;
     this.#onPublish = onPublish;
   }
-  /** The runtime is loaded: slots can be filled (the backlog is flushed). */
+  /**
+   * The runtime is loaded: slots can be filled (the backlog is flushed).
+   * @param {SlotCore & { externalRef: import('../../common/refs.js').SharedRefs['externalRef'] }} core
+   */
   attach({ wasm, ptr, view, inlineBase, externalRef }) {
     this.#core = { wasm, ptr, view, inlineBase };
     this.#encoder = new Encoder({ externalRef });
@@ -2394,26 +2568,43 @@ var Dispatcher = class {
    * Encodes a task's arguments now, at the call (a value that cannot be sent
    * is an error there). Before the runtime is loaded there is no wasm memory
    * to refer to, so the encoder has no by-reference hook yet.
+   * @param {unknown} value
+   * @param {string} root the value's name in errors
+   * @returns {Uint8Array}
    */
   encode(value, root) {
     this.#encoder ??= new Encoder();
     return this.#encoder.encode(value, root);
   }
-  /** A new task (its TaskRecord): in a slot if one is free, else in the backlog. */
-  enqueue(code, bytes, flags = 0) {
-    const task = { future: null, code, flags, bytes: null, id: -1, argsHeap: 0, argsLen: 0, reports: 0 };
-    task.future = new Future(this.#futureHooks(task));
+  /**
+   * A new task: in a slot if one is free, else in the backlog.
+   * @param {SlotTask} task
+   * @param {Uint8Array} bytes
+   */
+  place(task, bytes) {
+    Object.assign(task, { bytes: null, id: -1, argsHeap: 0, argsLen: 0, reports: 0 });
     if (this.#core === null || this.#backlog.length > 0 || !this.#dispatch(task, bytes)) {
       task.bytes = bytes.slice();
       this.#backlog.push(task);
     }
-    return task;
+  }
+  /** Whether a worker runs task `task` now. @param {SlotTask} task */
+  isRunning(task) {
+    return this.#core !== null && this.#core.view.isRunning(task.id);
   }
   // Writes the task into a free slot and publishes it. False if none is free.
+  /**
+   * @param {SlotTask} task
+   * @param {Uint8Array} bytes
+   * @returns {boolean}
+   */
   #dispatch(task, bytes) {
-    const { wasm, ptr, view, inlineBase } = this.#core;
+    const { wasm, ptr, view, inlineBase } = (
+      /** @type {SlotCore} */
+      this.#core
+    );
     try {
-      task.code = this.codes.resolve(task.code);
+      task.code = this.#codes.resolve(task.code);
     } catch (error) {
       task.future._reject(error);
       return true;
@@ -2421,7 +2612,7 @@ var Dispatcher = class {
     const id = wasm.wp_reserve(ptr);
     if (id < 0) return false;
     const { code } = task;
-    if (code.ptr === 0) this.codes.store(code, wasm, view);
+    if (code.ptr === 0) this.#codes.store(code, wasm, view);
     let argsPtr = inlineBase + slotOf(id) * INLINE_BYTES;
     let flags = task.flags | (code.named ? FLAG_NAMED : 0);
     if (bytes.length > INLINE_BYTES) {
@@ -2448,38 +2639,57 @@ var Dispatcher = class {
     this.#onPublish();
     return true;
   }
-  /** Moves backlog tasks into free slots, in order. */
+  /**
+   * Moves backlog tasks into free slots, in order. Not re-entered: a publish
+   * can start the completion pump, which drains at once and flushes again
+   * (it would dispatch the tasks this loop is about to, a second time).
+   */
   flushBacklog() {
-    const backlog = this.#backlog;
-    let i = 0;
-    while (i < backlog.length && this.#dispatch(backlog[i], backlog[i].bytes)) i++;
-    if (i > 0) backlog.splice(0, i);
+    if (this.#flushing) return;
+    this.#flushing = true;
+    try {
+      const backlog = this.#backlog;
+      let i = 0;
+      while (i < backlog.length && this.#dispatch(
+        backlog[i],
+        /** @type {Uint8Array} */
+        backlog[i].bytes
+      )) i++;
+      if (i > 0) backlog.splice(0, i);
+    } finally {
+      this.#flushing = false;
+    }
   }
-  /** Future.cancel(): out of the backlog, or a CAS QUEUED → CANCELLED in the core. */
+  /** Out of the backlog, or a CAS QUEUED → CANCELLED in the core. @param {SlotTask} task */
   withdraw(task) {
     if (task.id < 0) {
       const i = this.#backlog.indexOf(task);
       if (i < 0) return false;
       this.#backlog.splice(i, 1);
-      this.checkIdle();
       return true;
     }
     const core = this.#core;
     if (core === null || !core.wasm.wp_cancel(core.ptr, task.id)) return false;
     if (task.argsHeap) core.wasm.wp_free(task.argsHeap, task.argsLen);
     this.#take(slotOf(task.id));
-    this.checkIdle();
     return true;
   }
-  /** The task in task `id`'s slot, if that slot still holds task `id`. */
+  /**
+   * The task in task `id`'s slot, if that slot still holds task `id`.
+   * @param {number} id
+   */
   inSlot(id) {
     const task = this.#tasks[slotOf(id)];
     return task?.id === id ? task : void 0;
   }
-  /** A slot's task leaves the table (its result was read, or it was cancelled). */
+  /**
+   * A slot's task leaves the table (its result was read, or it was cancelled).
+   * @param {number} id
+   */
   finish(id) {
     return this.#take(slotOf(id));
   }
+  /** @param {number} slot */
   #take(slot) {
     const task = this.#tasks[slot];
     this.#tasks[slot] = void 0;
@@ -2503,25 +2713,15 @@ var Dispatcher = class {
   describeBusy() {
     return `${this.#inSlots} task(s) in slots, ${this.#backlog.length} in the backlog`;
   }
-  /** Resolves when no submitted task is left unsettled. */
-  idle() {
-    if (!this.busy()) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
-  }
-  /** Resolves the idle() promises if the pool is idle (or if `force`). */
-  checkIdle(force = false) {
-    if ((force || !this.busy()) && this.#idleWaiters.length > 0) {
-      const waiters = this.#idleWaiters;
-      this.#idleWaiters = [];
-      for (const resolve of waiters) resolve();
-    }
-  }
   /** Cancels every task not yet claimed (shutdown({ cancelFutures })). */
   cancelPending() {
     for (const task of [...this.#backlog]) task.future.cancel();
     for (const task of this.#tasks) task?.future.cancel();
   }
-  /** Rejects every unsettled future with `error` (terminate, a broken pool). */
+  /**
+   * Rejects every unsettled future with `error` (terminate, a broken pool).
+   * @param {unknown} error
+   */
   rejectAll(error) {
     for (const task of this.#backlog.splice(0)) task.future._reject(error);
     for (const task of this.#tasks) task?.future._reject(error);
@@ -2533,7 +2733,7 @@ var Dispatcher = class {
   }
 };
 
-// src/js/page/shared-arrays.js
+// src/js/page/memory/shared-arrays.js
 var TYPED_ARRAYS = new Set(VIEWS.filter((View) => View !== DataView));
 function allocShared(rt, refs, Type, length) {
   if (!TYPED_ARRAYS.has(Type))
@@ -2544,7 +2744,8 @@ function allocShared(rt, refs, Type, length) {
   if (bytes > 2147483647) throw new RangeError(`alloc: ${bytes} bytes is more than the shared memory can hold`);
   const ptr = rt.wasm.wp_alloc(bytes);
   if (!ptr) throw new RangeError(`alloc: out of shared memory for ${bytes} bytes`);
-  const view = new Type(refs.buffer(), ptr, length);
+  const view = new /** @type {import('../../common/codec/tags.js').ViewClass} */
+  Type(refs.buffer(), ptr, length);
   const held = { ptr, bytes, freed: false };
   const free = () => {
     if (held.freed) return;
@@ -2557,7 +2758,10 @@ function allocShared(rt, refs, Type, length) {
     free: { value: free },
     [Symbol.dispose ?? /* @__PURE__ */ Symbol.for("Symbol.dispose")]: { value: free }
   });
-  return view;
+  return (
+    /** @type {SharedTypedArray<InstanceType<T>>} */
+    view
+  );
 }
 var finalizer = new FinalizationRegistry(({ rt, held }) => {
   if (held.freed) return;
@@ -2565,7 +2769,7 @@ var finalizer = new FinalizationRegistry(({ rt, held }) => {
   rt.wasm.wp_free(held.ptr, held.bytes);
 });
 
-// src/js/page/spin.js
+// src/js/page/memory/spin.js
 var SPIN_US = 60;
 var PROBE_ROUNDS = 1e5;
 var spinRounds;
@@ -2585,12 +2789,25 @@ function probeSpinRounds(wasm, ptr) {
   return Math.min(Math.max(Math.round(SPIN_US / 1e3 / best), 1e3), 1e7);
 }
 
-// src/js/page/trace.js
-function trace(line) {
-  globalThis.__wasmpoolTrace?.push(`${Math.round(performance.now())} ${line}`);
+// src/js/page/life-lock.js
+var PAGE = Math.random().toString(36).slice(2);
+var nextUid = 1;
+function newWorkerName() {
+  const uid = nextUid++;
+  return { uid, name: `wasmpool-${PAGE}-${uid}` };
+}
+async function whenWorkerGone(name, onGone) {
+  const locks = globalThis.navigator?.locks;
+  if (!locks) return false;
+  try {
+    await locks.request(name, () => onGone());
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-// src/js/page/worker-handle.js
+// src/js/page/memory/worker-handle.js
 var KILL_SPINS = 1e3;
 async function until(done) {
   for (let spins = 0; !done(); spins++) {
@@ -2602,38 +2819,44 @@ function spawnAhead(spawnWorker) {
   return { worker: spawnWorker(name), uid, name };
 }
 var WorkerHandle = class {
-  /** The Web Worker. */
+  /** @type {SpawnedWorker} the Web Worker */
   worker;
-  /** Unique across the page's pools. */
+  /** @type {number} unique across the page's pools */
   uid;
-  /** The worker's name, which is also its life lock's (life-lock.js). */
+  /** @type {string} the worker's name, which is also its life lock's (life-lock.js) */
   name;
-  /** Its index in the pool's worker table. */
+  /** @type {number} its index in the pool's worker table */
   index;
   /** True once it runs no more tasks (exited, killed or dead). */
   gone = false;
-  /** Resolves when it has left its loop by itself (MSG.EXITED). */
+  /** @type {Promise<void>} resolves when it has left its loop by itself (MSG.EXITED) */
   exited;
-  /** Resolves when it runs no more tasks: it exited, was killed or retired, or died. */
+  /** @type {Promise<void>} resolves when it runs no more tasks: it exited, was killed or retired, or died */
   left;
-  /** Resolves when it has started, rejects with BrokenPoolError if it could not. */
+  /** @type {Promise<void>} resolves when it has started, rejects with BrokenPoolError if it could not */
   ready;
-  /** Resolves once a killed worker's thread memory is given back (its thread has ended). */
+  /** @type {Promise<void>} resolves once a killed worker's thread memory is given back (its thread has ended) */
   released = Promise.resolve();
+  /** @type {HandleCore} */
   #core;
+  /** @type {HandleEvents} */
   #events;
+  /** @type {() => void} */
   #markExited;
+  /** @type {() => void} */
   #markLeft;
+  /** @type {() => void} */
+  #markReady;
   #started = false;
   #startFailed = false;
+  /** @type {Promise<boolean> | undefined} */
   #lifeLockReleased;
   /**
    * Starts a worker in table slot `index`.
-   * @param {object} core `{ rt, ptr, view, init }`: the runtime, the pool's
-   *   handle, its CoreView and the fields of the InitMessage
-   *   (shared/messages.js) common to every worker
-   * @param {object} events `{ onWake(), onProgress(data), onExited(handle, retired), onDied(handle) }`
-   * @param {{ worker, uid, name }} [spawned] a worker spawned ahead (spawnAhead), else one is spawned now
+   * @param {HandleCore} core
+   * @param {number} index
+   * @param {HandleEvents} events
+   * @param {Spawned} [spawned] a worker spawned ahead (spawnAhead), else one is spawned now
    */
   constructor(core, index, events, spawned = spawnAhead(core.rt.spawnWorker)) {
     this.#core = core;
@@ -2651,16 +2874,25 @@ var WorkerHandle = class {
     this.worker = spawned.worker;
     rt.glue.wp_occupy(ptr, index, this.uid);
     this.ready = new Promise((resolve, reject) => {
+      this.#markReady = resolve;
       this.worker.onmessage = ({ data }) => this.#onMessage(data, resolve, reject);
       this.worker.onerror = (event) => this.#onError(event, reject);
       this.worker.onexit = () => this.#onExit(reject);
     });
     this.worker.postMessage({ ...core.init, index, uid: this.uid });
   }
-  /** Posts a message to the worker (MSG.SHARED_BUFFER). */
+  /**
+   * Posts a message to the worker (MSG.SHARED_BUFFER).
+   * @param {unknown} message
+   */
   post(message) {
     this.worker.postMessage(message);
   }
+  /**
+   * @param {WorkerMessage} data
+   * @param {() => void} resolve
+   * @param {(error: unknown) => void} reject
+   */
   #onMessage(data, resolve, reject) {
     switch (data?.type) {
       case MSG.READY:
@@ -2689,6 +2921,10 @@ var WorkerHandle = class {
         break;
     }
   }
+  /**
+   * @param {ErrorEvent} event
+   * @param {(error: unknown) => void} reject
+   */
   #onError(event, reject) {
     event.preventDefault?.();
     const message = event.message || "the worker script failed to load";
@@ -2700,6 +2936,7 @@ var WorkerHandle = class {
       console.error(`wasmpool: uncaught error in worker ${this.uid}: ${message}`);
     }
   }
+  /** @param {(error: unknown) => void} reject */
   #onExit(reject) {
     if (!this.#started) {
       this.#startFailed = true;
@@ -2723,13 +2960,17 @@ var WorkerHandle = class {
   // its 'exit'; browsers: its life lock is released), false if that cannot
   // be known (a browser without Web Locks: its thread memory is then kept,
   // not freed under a thread that may still run).
+  /** @returns {Promise<boolean>} */
   async #threadEnded() {
     if (this.worker.closed) {
       await this.worker.closed;
       return true;
     }
     this.#watchForDeath();
-    return this.#lifeLockReleased;
+    return (
+      /** @type {Promise<boolean>} */
+      this.#lifeLockReleased
+    );
   }
   /**
    * Kill handshake (core invariant 4), then terminate. `dead`: the worker
@@ -2737,6 +2978,8 @@ var WorkerHandle = class {
    * section to wait for. Resolves to the ids of the tasks it was running,
    * which the core has marked DONE for the page to settle as crashed; its
    * thread memory is given back once its thread has ended.
+   * @param {{ dead?: boolean }} [options]
+   * @returns {Promise<Uint32Array>}
    */
   async kill({ dead = false } = {}) {
     const { rt, ptr, view } = this.#core;
@@ -2749,6 +2992,7 @@ var WorkerHandle = class {
     trace(`worker ${this.uid}: waiting until it is safe to terminate`);
     await until(() => dead || glue.wp_safe_to_terminate(ptr, this.index));
     this.worker.terminate();
+    this.#markReady();
     const abandoned = glue.wp_abandon(ptr, this.index);
     trace(`worker ${this.uid}: terminated, ${abandoned.length} task(s) abandoned`);
     const memory = this.#takeThreadMemory();
@@ -2785,63 +3029,50 @@ function freeThreadMemory(rt, { tls, stack, heap, heapBytes }) {
   if (heap) rt.glue.wp_free_thread_heap(heap, heapBytes);
 }
 
-// src/js/page/shared-transport.js
+// src/js/page/memory/transport.js
 var RELEASE_WAIT_MS = 250;
 var EXIT_GRACE_MS = 2e3;
-var SharedTransport = class {
+var MemoryTransport = class {
+  /** @type {import('../engine.js').PoolHost} */
+  #host;
+  /** @type {import('../options.js').PoolConfig} */
   #config;
-  // { rt, ptr, view, refs, inlineBase, init } once loaded. `ptr` is the
-  // pool's handle (wp_pool_new), which every wp_* export checks: after
-  // wp_pool_free, a stray call with it is a TypeError or an inert answer,
-  // never a write to freed memory (src/wasm/pools.rs).
+  /** @type {Core | null} once loaded */
   #core = null;
+  /** @type {Dispatcher} */
   #dispatcher;
+  /** @type {Completions | null} made with #core */
   #completions = null;
-  #control;
+  /** @type {Array<WorkerHandle|undefined>} index -> its worker */
   #handles = [];
-  // index -> WorkerHandle
+  /** @type {import('./worker-handle.js').Spawned[]} the first workers (spawnAhead), taken by #spawn */
   #spawnedAhead = [];
-  // { worker, uid, name } for the first workers (spawnAhead), taken by #spawn
-  #closed = false;
-  #terminating = false;
-  #broken = null;
-  // BrokenPoolError once the pool cannot run tasks
-  #shutdownPromise = null;
+  /** @type {(() => void) | null} releases the process (keepAlive) once the pool has finished */
   #keepingAlive = null;
-  // releases the process (keepAlive) once the pool has finished
-  /** @param {object} config poolConfig(options) */
-  constructor(config) {
+  /** @param {import('../engine.js').PoolHost} host */
+  constructor(host) {
     assertIsolated("new Pool({ transport: 'shared' })");
+    this.#host = host;
+    const config = host.config;
     this.#config = config;
-    this.#dispatcher = new Dispatcher({
-      kill: (task) => this.#control.killRunning(task),
-      onPublish: () => this.#completions.pump()
-    });
-    this.#control = new TaskControl({
-      withdraw: (task) => this.#dispatcher.withdraw(task),
-      isRunning: (task) => this.#core?.view.isRunning(task.id),
-      requestAbort: (task) => {
-        const view = this.#core.view.refresh();
-        const word = view.payload(task.id) + P.ABORT;
-        Atomics.store(view.i32, word, 1);
-        Atomics.notify(view.i32, word);
-      },
-      kill: (task) => this.#replace(this.#handles[this.#core.view.claimingWorker(task.id)])
-    });
+    this.#dispatcher = new Dispatcher(host.codes, () => (
+      /** @type {Completions} */
+      this.#completions.pump()
+    ));
     const spawnWorker = messageWorkers()?.spawnWorker;
     if (spawnWorker) this.#spawnedAhead = Array.from({ length: config.workers }, () => spawnAhead(spawnWorker));
     this.ready = this.#start().finally(() => {
       for (const { worker } of this.#spawnedAhead.splice(0)) worker.terminate();
     });
-    this.ready.catch((error) => this.#breakPool(error));
     const starting = platform.holdProcess();
     this.ready.then(starting, starting);
     if (config.keepAlive) this.#keepingAlive = platform.holdProcess();
   }
-  get codes() {
-    return this.#dispatcher.codes;
-  }
-  /** Encodes a task's arguments at the call (the bytes are valid until the next call). */
+  /**
+   * Encodes a task's arguments at the call (the bytes are valid until the next call).
+   * @param {unknown} value
+   * @param {string} root
+   */
   encode(value, root) {
     return this.#dispatcher.encode(value, root);
   }
@@ -2849,36 +3080,61 @@ var SharedTransport = class {
   waiting() {
     return this.#dispatcher.waiting();
   }
-  /** A new task's Future, with its TaskOptions (timeout, signal) applied. */
-  enqueue(code, bytes, flags, options = null) {
-    const task = this.#dispatcher.enqueue(code, bytes, flags);
-    if (options) this.#control.apply(task, options);
-    return task.future;
+  /**
+   * @param {SlotTask} task
+   * @param {Uint8Array} bytes
+   */
+  place(task, bytes) {
+    this.#dispatcher.place(task, bytes);
   }
-  /** pool.alloc: a typed array in the shared memory. */
+  /** @param {SlotTask} task */
+  withdraw(task) {
+    return this.#dispatcher.withdraw(task);
+  }
+  /** @param {SlotTask} task */
+  isRunning(task) {
+    return this.#dispatcher.isRunning(task);
+  }
+  // A running task's pool has loaded: requestAbort and kill find #core.
+  /**
+   * The page stores 1 in the task's abort word and notifies it (self.wasmpool.signal).
+   * @param {SlotTask} task
+   */
+  requestAbort(task) {
+    const view = (
+      /** @type {Core} */
+      this.#core.view.refresh()
+    );
+    const word = view.payload(task.id) + P.ABORT;
+    Atomics.store(view.i32, word, 1);
+    Atomics.notify(view.i32, word);
+  }
+  /** @param {SlotTask} task */
+  kill(task) {
+    this.#replace(this.#handles[
+      /** @type {Core} */
+      this.#core.view.claimingWorker(task.id)
+    ]);
+  }
+  /**
+   * pool.alloc: a typed array in the shared memory.
+   * @template {import('./shared-arrays.js').TypedArrayConstructor} T
+   * @param {T} Type
+   * @param {number} length
+   */
   alloc(Type, length) {
     if (this.#core === null) throw new PoolError("pool.alloc() needs a ready pool: await pool.ready first");
     return allocShared(this.#core.rt, this.#core.refs, Type, length);
   }
-  /** Why new work is refused: the pool is broken, or shut down (ShutdownError(message)); else null. */
-  closedError(message) {
-    return this.#broken ?? (this.#closed ? new ShutdownError(message) : null);
+  busy() {
+    return this.#dispatcher.busy();
   }
-  shutdown({ wait = true, cancelFutures = false } = {}) {
-    this.#closed = true;
-    if (cancelFutures) this.#dispatcher.cancelPending();
-    this.#shutdownPromise ??= this.#finish();
-    return wait ? this.#shutdownPromise : Promise.resolve();
+  /** @param {unknown} error */
+  rejectAll(error) {
+    this.#dispatcher.rejectAll(error);
   }
-  terminate() {
-    this.#closed = true;
-    if (!this.#terminating) {
-      this.#terminating = true;
-      this.#dispatcher.rejectAll(new ShutdownError("the pool was terminated before this task finished"));
-      this.#dispatcher.checkIdle(true);
-    }
-    this.#shutdownPromise ??= this.#finish();
-    return this.#shutdownPromise;
+  cancelPending() {
+    this.#dispatcher.cancelPending();
   }
   // ---- the pool's life: start, workers, breakage, shutdown ----
   async #start() {
@@ -2886,7 +3142,7 @@ var SharedTransport = class {
     const { wasm, glue } = rt;
     const config = this.#config;
     reserveMemory(rt, config.reserveMemory);
-    this.#dispatcher.codes.setExports(await importTaskModules(config.modules), (name) => rt.glue.wp_has_task(name));
+    this.#host.codes.setExports(await importTaskModules(config.modules), (name) => rt.glue.wp_has_task(name));
     const refs = new SharedRefs(rt.memory, {
       onRegister: (id, buffer) => {
         for (const handle of this.#live()) handle.post({ type: MSG.SHARED_BUFFER, id, buffer });
@@ -2897,7 +3153,8 @@ var SharedTransport = class {
     const slotsPtr = glue.wp_slots_ptr(ptr);
     const inlineBase = wasm.wp_alloc(config.slots * INLINE_BYTES);
     const view = new CoreView(rt.memory, slotsPtr);
-    this.#completions = new Completions({ wasm, ptr, address, view, refs, dispatcher: this.#dispatcher });
+    const host = this.#host;
+    this.#completions = new Completions({ wasm, ptr, address, view, refs, dispatcher: this.#dispatcher, host });
     this.#core = {
       rt,
       ptr,
@@ -2928,16 +3185,33 @@ var SharedTransport = class {
     await Promise.all(started);
   }
   #live() {
-    return this.#handles.filter((h) => h && !h.gone);
+    return (
+      /** @type {WorkerHandle[]} */
+      this.#handles.filter((h) => h && !h.gone)
+    );
   }
+  // Workers start once the pool has loaded (#start): #core and #completions are made.
+  /**
+   * @param {number} index
+   * @returns {Promise<void>}
+   */
   #spawn(index) {
     const trapped = threadStartTrapped();
     if (trapped) return Promise.reject(trapped);
-    const core = this.#core;
+    const core = (
+      /** @type {Core} */
+      this.#core
+    );
     const init = { ...core.init, sharedBuffers: core.refs.entries() };
     const events = {
-      onWake: () => this.#completions.wake(),
-      onProgress: ({ id, value }) => this.#completions.progress(id, value),
+      onWake: () => (
+        /** @type {Completions} */
+        this.#completions.wake()
+      ),
+      onProgress: ({ id, value }) => (
+        /** @type {Completions} */
+        this.#completions.progress(id, value)
+      ),
       onExited: (h, retired) => this.#exited(h, retired),
       onDied: (h) => this.#replace(h, { dead: true })
     };
@@ -2946,63 +3220,69 @@ var SharedTransport = class {
     this.#handles[index] = handle;
     return handle.ready;
   }
-  // Whether a worker that left should be replaced: while the pool is open, and
-  // after close() for as long as submitted tasks remain (multiprocessing keeps
-  // its workers up until the queue is done).
-  #wantsReplacement() {
-    return !this.#terminating && !this.#broken && (!this.#closed || this.#dispatcher.busy());
-  }
+  /** @param {number} index */
   #respawn(index) {
-    if (this.#wantsReplacement()) this.#spawn(index).catch((e) => this.#breakPool(e));
+    if (this.#host.wantsReplacement()) this.#spawn(index).catch((e) => this.#host.breakPool(e));
   }
   // A worker left on its own (shutdown, or retired by maxTasksPerChild).
+  /**
+   * @param {WorkerHandle} handle
+   * @param {boolean} [retired]
+   */
   #exited(handle, retired) {
     if (handle.gone) return;
     handle.retire();
     if (retired && this.#handles[handle.index] === handle) this.#respawn(handle.index);
   }
   // A worker died, trapped or must be stopped: settle its task, start another.
+  /**
+   * @param {WorkerHandle | undefined} handle
+   * @param {{ dead?: boolean }} [options]
+   */
   async #replace(handle, { dead = false } = {}) {
     if (!handle || handle.gone || this.#handles[handle.index] !== handle) return;
     trace(`worker ${handle.uid}: replaced (${dead ? "it died" : "its task is stopped"})`);
     await this.#kill(handle, { dead });
     this.#respawn(handle.index);
   }
+  /**
+   * @param {WorkerHandle} handle
+   * @param {{ dead?: boolean }} [options]
+   */
   async #kill(handle, options) {
-    for (const id of await handle.kill(options)) this.#completions.crashed(id);
-    this.#completions.workerGone(handle.index);
-    this.#completions.kick();
+    const completions = (
+      /** @type {Completions} */
+      this.#completions
+    );
+    for (const id of await handle.kill(options)) completions.crashed(id);
+    completions.workerGone(handle.index);
+    completions.kick();
   }
-  #breakPool(error) {
-    if (this.#broken) return;
-    this.#broken = error instanceof BrokenPoolError ? error : new BrokenPoolError(String(error?.message || error), { cause: error });
-    this.#dispatcher.rejectAll(this.#broken);
-    this.#dispatcher.checkIdle();
-    if (!this.#closed) this.shutdown({ wait: false, cancelFutures: true });
-  }
-  async #finish() {
+  /**
+   * The pool is idle, or must stop `now` (broken, terminated): the workers
+   * leave or are killed, and the pool's memory is freed.
+   * @param {boolean} now
+   */
+  async stop(now) {
     const release = platform.holdProcess();
     try {
-      await this.#freeAll();
+      await this.#freeAll(now);
     } finally {
       release();
       this.#keepingAlive?.();
     }
   }
-  async #freeAll() {
-    try {
-      await this.ready;
-    } catch {
-    }
-    if (!this.#broken && !this.#terminating && this.#dispatcher.busy()) {
-      trace(`shutdown: waiting for ${this.#dispatcher.describeBusy()}`);
-      await this.#dispatcher.idle();
-    }
+  /** @param {boolean} now */
+  async #freeAll(now) {
     if (this.#core === null) return;
     const { rt, ptr, inlineBase } = this.#core;
+    const completions = (
+      /** @type {Completions} */
+      this.#completions
+    );
     const { wasm, glue } = rt;
     glue.wp_begin_shutdown(ptr, SHUTDOWN_NOW);
-    if (!this.#terminating && !this.#broken) {
+    if (!now) {
       let timer2;
       const grace = new Promise((resolve) => {
         timer2 = setTimeout(resolve, EXIT_GRACE_MS);
@@ -3016,14 +3296,14 @@ var SharedTransport = class {
     for (const id of glue.wp_drain_queued(ptr)) {
       this.#dispatcher.finish(id)?.future._reject(new ShutdownError("the pool was shut down before this task ran"));
     }
-    this.#completions.workerGone();
+    completions.workerGone();
     this.#dispatcher.rejectAll(new ShutdownError("the pool was shut down"));
     this.#dispatcher.clear();
-    this.#completions.kick();
-    this.#completions.close();
+    completions.kick();
+    completions.close();
     const ended = Promise.all(this.#handles.map((h) => h?.released));
     ended.then(() => {
-      this.#dispatcher.codes.free(wasm);
+      this.#host.codes.free(wasm);
       wasm.wp_free(inlineBase, this.#config.slots * INLINE_BYTES);
       glue.wp_pool_free(ptr);
     });
@@ -3057,26 +3337,564 @@ function reserveMemory(rt, bytes) {
   }
 }
 
-// src/js/page/pool.js
-function rejected(error) {
-  const future = new Future();
-  future._reject(error);
-  return future;
+// src/js/page/message/batches.js
+function postRunBatch(port, tasks) {
+  const message = [MSG.RUN, tasks.length, null, null];
+  let end = 0;
+  for (const task of tasks) {
+    const c = (
+      /** @type {import('../task-codes.js').CodeEntry} */
+      task.code
+    );
+    if (!port.codes.has(c.id)) {
+      port.codes.add(c.id);
+      message[2] ??= [];
+      message[2].push([c.id, c.text, c.named]);
+    }
+    end += task.bytes.length;
+    message.push(task.id, c.id, task.flags | (c.named ? FLAG_NAMED : 0) | (task.watched ? FLAG_WATCHED : 0), end);
+  }
+  if (end > INLINE_BYTES_MAX) {
+    const bytes = new Uint8Array(end);
+    end = 0;
+    for (const task of tasks) {
+      bytes.set(task.bytes, end);
+      end += task.bytes.length;
+    }
+    message[3] = bytes;
+  } else {
+    for (const task of tasks) for (const byte of task.bytes) message.push(byte);
+  }
+  port.post(message, end >= TRANSFER_BYTES ? [
+    /** @type {Uint8Array} */
+    message[3].buffer
+  ] : void 0);
 }
+function readDoneBatch(message, onResult) {
+  const n = (
+    /** @type {number} */
+    message[4]
+  );
+  const entryBytes = batchBytes(message, 5 + 3 * n);
+  let start = 0;
+  for (let w = 5; w < 5 + 3 * n; w += 3) {
+    const from = start;
+    const end = (
+      /** @type {number} */
+      message[w + 2]
+    );
+    onResult(
+      /** @type {number} */
+      message[w],
+      /** @type {number} */
+      message[w + 1],
+      () => entryBytes(from, end)
+    );
+    start = end;
+  }
+}
+
+// src/js/page/message/worker-port.js
+var DEATH_SETTLE_MS = 20;
+var WorkerPort = class {
+  /** @type {Map<number, MessageTask>} tasks handed to this worker and not yet answered, by id, in the order sent */
+  inflight = /* @__PURE__ */ new Map();
+  /** @type {Set<number>} code ids this worker has received the text of */
+  codes = /* @__PURE__ */ new Set();
+  /** @type {Set<number>} ids of tasks it runs that the page asked to stop: it is sent nothing until they end */
+  aborting = /* @__PURE__ */ new Set();
+  /** @type {Set<MessageTask>} tasks it holds that were stopped (MessageTask.stoppedAt), until it answers for them */
+  stopped = /* @__PURE__ */ new Set();
+  /** performance.now() when it last posted to the page. */
+  heardAt = 0;
+  /** @type {number} tasks left before maxTasksPerChild retires it */
+  quota;
+  /** True once it runs no more tasks (retired, killed or dead). */
+  gone = false;
+  /** @type {number} */
+  uid;
+  /** @type {number} */
+  index;
+  /** @type {Worker} */
+  worker;
+  /**
+   * Resolves to its READY message when it has started (null if it was
+   * stopped first), rejects with BrokenPoolError if it could not.
+   * @type {Promise<ReadyMessage | null>}
+   */
+  ready;
+  /** @type {(ready: ReadyMessage | null) => void} */
+  #markReady;
+  /** True once it has started (tasks may be sent). */
+  started = false;
+  /** @type {PortEvents} */
+  #events;
+  /**
+   * @param {(name: string) => Worker} spawnWorker
+   * @param {Omit<import('../../common/messages.js').MessageInitMessage, 'index' | 'uid'>} init the
+   *   MessageInitMessage fields common to every worker
+   * @param {number} index
+   * @param {number} quota tasks before maxTasksPerChild retires it (Infinity: no limit)
+   * @param {PortEvents} events
+   */
+  constructor(spawnWorker, init, index, quota, events) {
+    this.index = index;
+    this.quota = quota;
+    this.#events = events;
+    const { uid, name } = newWorkerName();
+    this.uid = uid;
+    this.worker = spawnWorker(name);
+    this.ready = new Promise((resolve, reject) => {
+      this.#markReady = resolve;
+      this.worker.onmessage = ({ data }) => {
+        this.heardAt = performance.now();
+        if (Array.isArray(data))
+          events.onDone(this, data);
+        else if (data.type === MSG.READY) {
+          this.started = true;
+          this.#watchForDeath(name);
+          resolve(data);
+        } else if (data.type === MSG.ERROR) reject(new BrokenPoolError(`a worker failed to start: ${data.message}`));
+        else if (data.type === MSG.PANICKED) events.onPanicked(this);
+        else if (data.type === MSG.CLOSING) events.onClosing(this, data.running);
+      };
+      this.worker.onerror = (event) => {
+        event.preventDefault?.();
+        const message = event.message || "the worker script failed to load";
+        if (this.started) console.error(`wasmpool: uncaught error in worker ${this.uid}: ${message}`);
+        else reject(new BrokenPoolError(`a worker failed to start: ${message}`));
+      };
+    });
+    this.worker.postMessage({ ...init, index, uid });
+  }
+  /**
+   * @param {unknown} message
+   * @param {Transferable[]} [transfer]
+   */
+  post(message, transfer) {
+    if (transfer) this.worker.postMessage(message, transfer);
+    else this.worker.postMessage(message);
+  }
+  // Its life lock (life-lock.js) notices a worker that dies by itself (a
+  // crash, self.close()). Requested once it started: it holds the lock by then.
+  /** @param {string} name */
+  #watchForDeath(name) {
+    whenWorkerGone(name, () => {
+      setTimeout(() => {
+        if (!this.gone) this.#events.onDied(this);
+      }, DEATH_SETTLE_MS);
+    });
+  }
+  stop() {
+    this.gone = true;
+    this.worker.terminate();
+    this.#markReady(null);
+  }
+};
+
+// src/js/page/message/transport.js
+var BATCH_MS = 2;
+var MAX_BATCH = 256;
+var MessageTransport = class {
+  /** @type {import('../engine.js').PoolHost} */
+  #host;
+  /** @type {import('../options.js').PoolConfig} */
+  #config;
+  /** @type {(name: string) => Worker} */
+  #spawnWorker;
+  /** @type {Omit<import('../../common/messages.js').MessageInitMessage, 'index' | 'uid'>} */
+  #init;
+  #encoder = new Encoder();
+  /** @type {Array<WorkerPort|undefined>} */
+  #ports = [];
+  /** @type {MessageTask[]} FIFO from #head; withdrawn ones are skipped */
+  #queue = [];
+  #head = 0;
+  #queued = 0;
+  #nextId = 1;
+  #scheduled = false;
+  #codesReady = false;
+  #busyMs = 0;
+  // task time reported, decayed per batch (a moving average weighted by tasks)
+  #busyTasks = 0;
+  /** @param {import('../engine.js').PoolHost} host */
+  constructor(host) {
+    const source2 = messageWorkers();
+    if (source2 === null) {
+      if (platform.alwaysIsolated) {
+        throw new PoolError(
+          "transport: 'message' is not available in Node.js, which always shares memory with its workers; use transport: 'auto' or 'shared'"
+        );
+      }
+      throw new NotIsolatedError("this pool (a Rust crate's pool shares the crate's memory)");
+    }
+    this.#host = host;
+    this.#config = host.config;
+    this.#spawnWorker = source2.spawnWorker;
+    const { modules, initializer, initargs, concurrency } = host.config;
+    this.#init = { transport: "message", modules, initializer, initargs, concurrency, wasmUrl: String(source2.wasmUrl) };
+    this.ready = this.#start();
+  }
+  /**
+   * @param {unknown} value
+   * @param {string} root
+   */
+  encode(value, root) {
+    return this.#encoder.encode(value, root);
+  }
+  /** Tasks no worker has started (maxQueueSize). */
+  waiting() {
+    let n = this.#queued;
+    for (const port of this.#live()) n += Math.max(0, port.inflight.size - this.#config.concurrency);
+    return n;
+  }
+  /**
+   * @param {MessageTask} task
+   * @param {Uint8Array} bytes
+   */
+  place(task, bytes) {
+    Object.assign(task, { id: this.#nextId++, bytes: bytes.slice(), port: null, queued: true });
+    this.#queue.push(task);
+    this.#queued++;
+    const idle = this.#queued === 1 ? this.#idlePort() : null;
+    if (idle !== null) this.#send(idle, 1);
+    else this.#schedule();
+  }
+  /** @returns {never} */
+  alloc() {
+    throw new NotIsolatedError(
+      "pool.alloc() (arrays the workers share without copying; on the message transport pass ordinary typed arrays, which are copied, or transfer their buffers)"
+    );
+  }
+  // A running task is in a worker's hands: requestAbort and kill find its port.
+  /** @param {MessageTask} task */
+  requestAbort(task) {
+    const port = (
+      /** @type {WorkerPort} */
+      task.port
+    );
+    port.post([MSG.ABORT, task.id]);
+    port.aborting.add(task.id);
+  }
+  /** @param {MessageTask} task */
+  kill(task) {
+    this.#replace(
+      /** @type {WorkerPort} */
+      task.port,
+      { through: task }
+    );
+  }
+  // ---- handing tasks to workers ----
+  /**
+   * The first `concurrency` tasks a worker holds are running (or about to):
+   * it runs them in the order sent.
+   * @param {MessageTask} task
+   */
+  isRunning(task) {
+    const port = task.port;
+    if (port === null || port.gone) return false;
+    let i = 0;
+    for (const t of port.inflight.values()) {
+      if (t === task) return true;
+      if (++i >= this.#config.concurrency) return false;
+    }
+    return false;
+  }
+  /**
+   * Out of the queue, or out of a worker's hands before it starts it: the
+   * worker skips it on MSG.ABORT and answers, and it stays the worker's
+   * until then. The page cannot see a worker start a task, only the results
+   * it has sent: a task `stopping` (a timeout, a signal, force-cancel) that
+   * turns out to run, or whose worker says nothing, has its worker
+   * terminated once the task's grace is over (#reap).
+   * @param {MessageTask} task
+   * @param {boolean} [stopping]
+   */
+  withdraw(task, stopping = false) {
+    if (task.queued) {
+      task.queued = false;
+      this.#queued--;
+    } else if (task.port === null || task.port.gone || this.isRunning(task)) {
+      return false;
+    } else {
+      const port = task.port;
+      port.post([MSG.ABORT, task.id]);
+      if (stopping) {
+        task.stoppedAt = performance.now();
+        port.stopped.add(task);
+        setTimeout(() => this.#reap(port), task.grace + 1);
+      }
+    }
+    this.#host.checkIdle();
+    return true;
+  }
+  // Terminates a worker that still holds a stopped task past its grace and
+  // runs it (it holds a running place), or has said nothing since it was
+  // told (a task that was not watched gives no place to go by).
+  /** @param {WorkerPort} port */
+  #reap(port) {
+    if (port.gone) return;
+    const now = performance.now();
+    for (
+      const task of
+      /** @type {Set<MessageTask & { stoppedAt: number }>} */
+      port.stopped
+    ) {
+      if (now < task.stoppedAt + task.grace) continue;
+      const silent = !task.watched && port.heardAt < task.stoppedAt;
+      if (silent || this.isRunning(task)) {
+        this.#replace(port, { through: task });
+        return;
+      }
+    }
+  }
+  // A started worker that holds no task, once tasks can be sent.
+  #idlePort() {
+    if (!this.#codesReady) return null;
+    for (const port of this.#ports)
+      if (port && !port.gone && port.started && port.inflight.size === 0 && port.quota > 0 && port.aborting.size === 0)
+        return port;
+    return null;
+  }
+  #schedule() {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => this.#dispatch());
+  }
+  // Every worker with room gets its share of the queue, in batches.
+  #dispatch() {
+    this.#scheduled = false;
+    if (!this.#codesReady || this.#queued === 0) return;
+    const { concurrency } = this.#config;
+    const taskMs = this.#busyMs / this.#busyTasks;
+    const batch = taskMs >= 0 ? Math.min(MAX_BATCH, Math.max(1, Math.floor(BATCH_MS / taskMs))) : 1;
+    const window = Math.max(concurrency, batch > 1 ? 2 * batch : 1);
+    const live = this.#live();
+    let total = this.#queued;
+    for (const port of live) total += port.inflight.size;
+    const target = Math.ceil(total / live.length);
+    const ports = live.filter((p) => p.started && p.aborting.size === 0).sort((a, b) => a.inflight.size - b.inflight.size);
+    for (const port of ports) {
+      let share = target - port.inflight.size;
+      while (share > 0 && this.#queued > 0) {
+        const n = Math.min(window - port.inflight.size, port.quota, Math.max(batch, concurrency), share);
+        if (n <= 0) break;
+        this.#send(port, n);
+        share -= n;
+      }
+    }
+  }
+  /**
+   * @param {WorkerPort} port
+   * @param {number} n
+   */
+  #send(port, n) {
+    const batch = [];
+    while (batch.length < n && this.#queued > 0) {
+      const task = this.#queue[this.#head++];
+      if (!task.queued) continue;
+      task.queued = false;
+      this.#queued--;
+      try {
+        task.code = this.#host.codes.resolve(task.code);
+      } catch (error) {
+        task.future._reject(error);
+        continue;
+      }
+      batch.push(task);
+    }
+    if (this.#head === this.#queue.length || this.#head > 1024) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+    if (batch.length === 0) return;
+    for (const task of batch) {
+      task.port = port;
+      port.inflight.set(task.id, task);
+    }
+    port.quota -= batch.length;
+    postRunBatch(port, batch);
+  }
+  /**
+   * @param {WorkerPort} port
+   * @param {import('../../common/messages.js').DoneBatch} message
+   */
+  #onDone(port, message) {
+    const [, busy, progress] = (
+      /** @type {[string, number, Array<[number, unknown]> | null]} */
+      message
+    );
+    if (progress !== null) for (const [id, value] of progress) port.inflight.get(id)?.future._progress(value);
+    const returned = [];
+    let ran = 0;
+    readDoneBatch(message, (id, status, bytes) => {
+      const task = port.inflight.get(id);
+      if (status === STATUS_ABORTING) port.aborting.add(id);
+      else if (task !== void 0) {
+        port.inflight.delete(id);
+        port.aborting.delete(id);
+        port.stopped.delete(task);
+        if (status === STATUS_RETURNED) {
+          if (!task.future.done()) returned.push(task);
+        } else {
+          ran++;
+          const { ok, value } = outcome(status, () => decode(bytes()));
+          this.#host.settle(task, ok, value);
+        }
+      }
+    });
+    if (returned.length > 0) this.#requeue(returned);
+    this.#busyMs = 0.8 * this.#busyMs + busy;
+    this.#busyTasks = 0.8 * this.#busyTasks + ran;
+    if (port.quota === 0 && port.inflight.size === 0)
+      this.#replace(port);
+    else if (port.stopped.size > 0) this.#reap(port);
+    if (this.#queued > 0) this.#schedule();
+    this.#host.checkIdle();
+  }
+  // Tasks a worker gave back or will not run: to the front of the queue, in order.
+  /** @param {MessageTask[]} tasks */
+  #requeue(tasks) {
+    for (const task of tasks) {
+      task.port = null;
+      task.queued = true;
+    }
+    this.#queue.splice(this.#head, 0, ...tasks);
+    this.#queued += tasks.length;
+  }
+  // ---- the workers' life ----
+  async #start() {
+    const started = [];
+    for (let index = 0; index < this.#config.workers; index++) started.push(this.#spawn(index));
+    let rustTasks2 = null;
+    started[0].then(
+      (ready) => {
+        if (ready === null) return;
+        const { rustTasks: names, rustError } = ready;
+        const ErrorClass = (
+          /** @type {Partial<Record<string, typeof PoolError>>} */
+          { NotIsolatedError, BrokenPoolError }[
+            /** @type {{ name: string }} */
+            rustError?.name
+          ] ?? PoolError
+        );
+        rustTasks2 = names ? new Set(names) : Object.assign(new ErrorClass(), rustError);
+      },
+      () => {
+      }
+    );
+    this.#host.codes.setExports(await importTaskModules(this.#config.modules), (name) => {
+      if (rustTasks2 instanceof Error) throw rustTasks2;
+      return rustTasks2 === null || rustTasks2.has(name);
+    });
+    this.#codesReady = true;
+    this.#schedule();
+    await Promise.all(started);
+  }
+  #live() {
+    return (
+      /** @type {WorkerPort[]} */
+      this.#ports.filter((p) => p && !p.gone)
+    );
+  }
+  /**
+   * @param {number} index
+   * @returns {Promise<ReadyMessage | null>}
+   */
+  #spawn(index) {
+    const init = index === 0 && this.#ports.length === 0 ? { ...this.#init, rustTasks: true } : this.#init;
+    const port = new WorkerPort(this.#spawnWorker, init, index, this.#config.maxTasksPerChild || Infinity, {
+      onDone: (p, batch) => this.#onDone(p, batch),
+      onPanicked: (p) => this.#replace(p, { ran: false }),
+      onClosing: (p, running) => this.#replace(p, { crashed: true, running: new Set(running) }),
+      onDied: (p) => this.#replace(p, { crashed: true })
+    });
+    this.#ports[index] = port;
+    return port.ready.then((data) => {
+      this.#schedule();
+      return data;
+    });
+  }
+  // A worker is terminated (a task's timeout or cancel, maxTasksPerChild),
+  // died (`crashed`) or trapped (`ran: false`: it runs none of the tasks it
+  // still holds). The tasks it was running settle (a crash is their error);
+  // the ones it had not started go back to the front of the queue. Which
+  // ones ran: `running` (ids) where the worker said so as it closed, else
+  // the first `concurrency` it holds (it runs them in order), and none after
+  // `through`, the task it is terminated for (stuck in it, it starts no other).
+  /**
+   * @param {WorkerPort} port
+   * @param {{ crashed?: boolean, ran?: boolean, running?: Set<number> | null, through?: MessageTask | null }} [how]
+   */
+  #replace(port, { crashed = false, ran = true, running = null, through = null } = {}) {
+    if (port.gone) return;
+    port.stop();
+    const held = [...port.inflight.values()];
+    port.inflight.clear();
+    port.aborting.clear();
+    port.stopped.clear();
+    let places = ran ? this.#config.concurrency : 0;
+    if (through !== null && held.includes(through)) places = Math.min(places, held.indexOf(through) + 1);
+    const error = new WorkerCrashedError(
+      crashed ? "the worker running this task died" : "the worker running this task was terminated"
+    );
+    const requeue = [];
+    for (const [i, task] of held.entries()) {
+      if (running ? running.has(task.id) : i < places) task.future._reject(error);
+      else if (!task.future.done()) requeue.push(task);
+    }
+    this.#requeue(requeue);
+    if (this.#host.wantsReplacement()) this.#spawn(port.index).catch((e) => this.#host.breakPool(e));
+    this.#host.checkIdle();
+  }
+  // ---- stopping ----
+  busy() {
+    return this.#queued > 0 || this.#live().some((p) => p.inflight.size > 0);
+  }
+  /** @param {unknown} error */
+  rejectAll(error) {
+    for (const task of this.#queue.splice(0)) if (task.queued) task.future._reject(error);
+    this.#head = 0;
+    this.#queued = 0;
+    for (const port of this.#live()) for (const task of port.inflight.values()) task.future._reject(error);
+  }
+  cancelPending() {
+    for (const task of this.#queue) if (task.queued) task.future.cancel();
+    for (const port of this.#live()) for (const task of [...port.inflight.values()]) task.future.cancel();
+  }
+  async stop() {
+    this.rejectAll(new ShutdownError("the pool was shut down"));
+    for (const port of this.#live()) port.stop();
+  }
+};
+
+// src/js/page/pool.js
 var toldFallback = false;
 var Pool = class {
+  /** @type {import('./options.js').PoolConfig} */
   #config;
+  /** @type {PoolEngine} */
   #engine;
   /**
-   * @param {object} [options]
+   * @param {object} [options] each checked here (page/options.js poolConfig): a bad one is a TypeError or
+   *   RangeError
    * @param {'auto'|'shared'|'message'} [options.transport] default 'auto': shared memory where the page
    *   can share it with workers (cross-origin isolated), else message passing
    * @param {boolean} [options.quiet] no console.info when 'auto' falls back to message passing
    * @param {number} [options.workers] worker threads (default navigator.hardwareConcurrency)
    * @param {Array<string|URL>|string|URL} [options.module] task module(s) every worker imports
+   * @param {TaskFunction|string} [options.initializer] runs in every worker before its first task: a
+   *   function (sent as source) or the name of a task-module export
+   * @param {unknown[]} [options.initargs] the initializer's arguments (default [])
+   * @param {number} [options.maxTasksPerChild] a worker is retired and replaced after this many tasks
+   *   (default: no limit)
+   * @param {number} [options.maxQueueSize] tasks waiting for a worker beyond which a submit's future
+   *   rejects with QueueFullError (default: no limit)
+   * @param {number} [options.concurrency] async tasks one worker runs at once (default 1)
    * @param {number} [options.slots] tasks in shared memory at once (more wait in a page-side backlog)
    * @param {number} [options.reserveMemory] bytes the shared memory is grown to before the workers start,
    *   so that a run allocating less never grows it (Safari: see the README)
+   * @param {boolean} [options.keepAlive] Node.js: the pool keeps the process alive until it is shut down
    */
   constructor(options = {}) {
     const config = poolConfig(options);
@@ -3091,10 +3909,14 @@ var Pool = class {
       }
     }
     this.#config = config;
-    this.#engine = transport === "shared" ? new SharedTransport(config) : new MessageTransport(config);
+    const Transport = transport === "shared" ? MemoryTransport : MessageTransport;
+    this.#engine = new PoolEngine(config, (host) => new Transport(host));
     this.transport = transport;
   }
-  /** Resolves when every worker has started (and imported the task modules). */
+  /**
+   * Resolves when every worker has started (and imported the task modules).
+   * @returns {Promise<void>}
+   */
   get ready() {
     return this.#engine.ready.then(() => void 0);
   }
@@ -3105,35 +3927,45 @@ var Pool = class {
   /**
    * Runs `fn(...args)` in a worker. `fn` is a function (sent as source, so it
    * must not use variables from the page) or the name of a task-module export.
+   * @param {TaskFunction | string} fn
+   * @param {...unknown} args its arguments, and per-task options (a TaskOptions) last
    * @returns {Future}
    */
   submit(fn, ...args) {
-    const options = args.length > 0 && args[args.length - 1] instanceof TaskOptions ? args.pop() : null;
+    const options = args.length > 0 && args[args.length - 1] instanceof TaskOptions ? (
+      /** @type {TaskOptions} */
+      args.pop()
+    ) : null;
     return this.#submit(fn, args, options);
   }
-  /** submit with per-task options: `submitWith({ timeout, signal }, fn, ...args)`. */
+  /**
+   * submit with per-task options: `submitWith({ timeout, signal }, fn, ...args)`.
+   * @param {import('../index.js').TaskOptionsInit | TaskOptions} options
+   * @param {TaskFunction | string} fn
+   * @param {...unknown} args
+   * @returns {Future}
+   */
   submitWith(options, fn, ...args) {
     return this.#submit(fn, args, options instanceof TaskOptions ? options : new TaskOptions(options));
   }
+  /**
+   * @param {TaskFunction | string} fn
+   * @param {unknown[]} args
+   * @param {TaskOptions | null} options
+   */
   #submit(fn, args, options) {
     this.#checkOpen("submit");
-    const engine = this.#engine;
-    const code = engine.codes.of(fn);
-    const bytes = engine.encode(args, "args");
-    const { signal } = options ?? {};
-    if (signal?.aborted) return rejected(signal.reason ?? new DOMException("the task was aborted", "AbortError"));
-    if (options?.transfer) detach(options.transfer);
-    const { maxQueueSize } = this.#config;
-    if (maxQueueSize && engine.waiting() >= maxQueueSize) {
-      return rejected(new QueueFullError(`the pool already has ${maxQueueSize} tasks waiting (maxQueueSize)`));
-    }
-    return engine.enqueue(code, bytes, 0, options);
+    return this.#engine.submit(fn, args, options);
   }
   /**
    * A typed array in the pool's shared wasm memory: tasks receive it by
    * reference (no copy, whatever its size) and can write it in place. Free it
    * with `array.free()` or `using`; a FinalizationRegistry frees forgotten
    * ones. Needs the pool to be ready, and the shared transport.
+   * @template {TypedArrayConstructor} T
+   * @param {T} Type
+   * @param {number} length
+   * @returns {SharedTypedArray<InstanceType<T>>}
    */
   alloc(Type, length) {
     return this.#engine.alloc(Type, length);
@@ -3144,21 +3976,42 @@ var Pool = class {
    * call), `chunksize` (items per task; default ceil(n / (4 × workers)) for
    * sized inputs, 1 for generators/async iterables), `buffersize` (chunks in
    * flight for generators/async iterables; default 4 × workers).
+   * @param {TaskFunction | string} fn
+   * @param {...unknown} rest the iterables, then the options if any
    * @returns {MapResult} awaitable (array in input order) and async-iterable
    */
   map(fn, ...rest) {
     return this._mapWith(fn, rest, { what: "map" });
   }
-  /** Like map, but results come in completion order (multiprocessing's imap_unordered). */
+  /**
+   * Like map, but results come in completion order (multiprocessing's imap_unordered).
+   * @param {TaskFunction | string} fn
+   * @param {[items: Input, options?: MapOptions]} rest the items, then the options if any (as index.d.ts
+   *   declares it: one iterable)
+   * @returns {MapResult}
+   */
   imapUnordered(fn, ...rest) {
     return this._mapWith(fn, rest, { what: "imapUnordered", ordered: false });
   }
-  /** Like map, but each item is an argument list (multiprocessing's starmap). */
+  /**
+   * Like map, but each item is an argument list (multiprocessing's starmap).
+   * @param {TaskFunction | string} fn
+   * @param {Input} iterable
+   * @param {MapOptions} [options]
+   * @returns {MapResult}
+   */
   starmap(fn, iterable, options) {
     return this._mapWith(fn, options === void 0 ? [iterable] : [iterable, options], { what: "starmap", star: true });
   }
-  /** @internal map, imapUnordered and starmap: one chunk of items per task. */
-  _mapWith(fn, rest, { what, star = false, ordered = true } = {}) {
+  /**
+   * @internal map, imapUnordered and starmap: one chunk of items per task.
+   * @param {TaskFunction | string} fn
+   * @param {unknown[]} rest the iterables, then the options if any
+   * @param {{ what: string, star?: boolean, ordered?: boolean }} how `what`: the method called, for the
+   *   errors' messages; `star`: each item is an argument list; `ordered`: results in input order
+   * @returns {MapResult}
+   */
+  _mapWith(fn, rest, { what, star = false, ordered = true }) {
     this.#checkOpen(what);
     const code = this.#engine.codes.of(fn);
     const { iterables, options } = parseMapArgs(what, rest);
@@ -3171,14 +4024,22 @@ var Pool = class {
       submitChunk: (items, flat) => this.#submitChunk(code, items, flat)
     });
   }
+  /**
+   * @param {Code} code
+   * @param {unknown[]} items
+   * @param {boolean} flat
+   * @returns {import('../future.js').Future<ChunkResult>}
+   */
   #submitChunk(code, items, flat) {
     const closed = this.#engine.closedError("the pool was shut down while map was still submitting");
     if (closed) return rejected(closed);
-    return this.#engine.enqueue(code, this.#engine.encode([items, flat], "items"), FLAG_CHUNK);
+    return this.#engine.submitChunk(code, items, flat);
   }
   /**
    * Stops the pool. Every task already submitted still runs (unless
    * `cancelFutures`); afterwards the workers exit (and their memory is freed).
+   * @param {import('../index.js').ShutdownOptions} [options]
+   * @returns {Promise<void>}
    */
   shutdown({ wait = true, cancelFutures = false } = {}) {
     return this.#engine.shutdown({ wait, cancelFutures });
@@ -3186,6 +4047,7 @@ var Pool = class {
   /**
    * Stops now: running tasks are interrupted (their workers terminated),
    * queued ones dropped; every unfinished future rejects with ShutdownError.
+   * @returns {Promise<void>}
    */
   terminate() {
     return this.#engine.terminate();
@@ -3193,9 +4055,11 @@ var Pool = class {
   // Symbol.asyncDispose is missing where `await using` is (WebKit as of
   // WebKitGTK 2.50): the registered symbol is the one transpilers
   // (TypeScript, esbuild, Babel) look up for their lowered `await using`.
+  /** @returns {Promise<void>} */
   [Symbol.asyncDispose ?? /* @__PURE__ */ Symbol.for("Symbol.asyncDispose")]() {
     return this.shutdown();
   }
+  /** @param {string} what */
   #checkOpen(what) {
     const closed = this.#engine.closedError(`cannot ${what}: the pool has been shut down`);
     if (closed) throw closed;
@@ -3203,105 +4067,125 @@ var Pool = class {
 };
 
 // src/js/worker/context.js
-var abortError = () => new DOMException("the task was aborted", "AbortError");
-var RunningTask = class {
-  constructor(id, w) {
-    this.controller = null;
-    this.reports = 0;
-    this.id = id;
-    this.w = w;
-  }
-};
-var TaskContext = class {
-  /** @param {import('../shared/layout.js').CoreView} view */
-  constructor(view) {
-    this.current = null;
-    this._view = view;
-  }
-  /** Installs `self.wasmpool` for the tasks of worker `uid` (table index `index`). */
-  install(uid, index) {
-    const context = this;
-    self.wasmpool = Object.freeze({
-      workerId: uid,
-      workerIndex: index,
-      /** The running task's AbortSignal (fires when the page aborts it; async tasks see it fire). */
-      get signal() {
-        return context.#signal();
-      },
-      /** Whether the page asked the running task to stop (for synchronous loops). */
-      get aborted() {
-        return context.#aborted(context.current);
-      },
-      /** Reports progress of the running task; the page sees it on its Future. */
-      progress(value) {
-        const task = context.current;
-        if (task === null) return;
-        task.reports++;
-        self.postMessage({ type: MSG.PROGRESS, id: task.id, value });
-      },
-      /** Throws an AbortError if the page asked the running task to stop. */
-      checkAborted() {
-        if (context.#aborted(context.current)) throw abortError();
-      }
-    });
-  }
-  #aborted(task) {
-    return task !== null && Atomics.load(this._view.i32, task.w + P.ABORT) !== 0;
-  }
-  #signal() {
-    const task = this.current;
-    if (task === null) return void 0;
-    if (task.controller === null) this.#watchAbort(task);
-    return task.controller.signal;
-  }
-  // The page stores 1 in the abort word and notifies it; an async wait on
-  // the word turns that into the signal's abort event.
-  #watchAbort(task) {
-    task.controller = new AbortController();
-    const wake = Atomics.waitAsync(this._view.i32, task.w + P.ABORT, 0);
-    (wake.async ? wake.value : Promise.resolve()).then(() => {
-      if (this.current === task && this.#aborted(task)) task.controller.abort(abortError());
-    });
-  }
-  /** The task is done: ends its abort watcher, if it had one. */
-  release(task) {
-    if (task.controller !== null) Atomics.notify(this._view.i32, task.w + P.ABORT);
-    if (this.current === task) this.current = null;
-  }
-};
+function installContext(core, uid, index) {
+  const io = core.io;
+  const context = {
+    workerId: uid,
+    workerIndex: index,
+    /** The running task's AbortSignal (fires when the page aborts it; async tasks see it fire). */
+    get signal() {
+      return core.signal();
+    },
+    /** Whether the page asked the running task to stop (for synchronous loops). */
+    get aborted() {
+      const task = core.current;
+      return task !== null && io.aborted(task);
+    },
+    /** Reports progress of the running task; the page sees it on its Future. */
+    progress(value) {
+      const task = core.current;
+      if (task !== null) io.progress(task, value);
+    },
+    /** Throws an AbortError if the page asked the running task to stop. */
+    checkAborted() {
+      const task = core.current;
+      if (task !== null && io.aborted(task)) throw abortError();
+    }
+  };
+  self.wasmpool = Object.freeze(context);
+}
 
 // src/js/worker/functions.js
+var rustTasks = /* @__PURE__ */ new WeakSet();
 var TaskFunctions = class {
-  constructor(named, glue) {
+  /**
+   * @param {Map<string, TaskFunction>} named the task modules' function exports by name
+   * @param {RustGlue | null} glue the glue Rust tasks are called through, or null: `loadGlue` gives it
+   * @param {() => Promise<RustGlue>} [loadGlue] loads it when a Rust task is first named (message transport)
+   */
+  constructor(named, glue, loadGlue) {
     this._named = named;
     this._glue = glue;
+    this._loadGlue = loadGlue;
     this._byId = /* @__PURE__ */ new Map();
-    this._utf8 = new TextDecoder();
   }
-  /** The function of the task whose payload starts at word `w`. */
-  lookup(view, w) {
-    const { u8, u32 } = view;
-    const id = u32[w + P.FN];
-    let fn = this._byId.get(id);
-    if (fn === void 0) {
-      const ptr = u32[w + P.CODE_PTR];
-      const code = this._utf8.decode(u8.slice(ptr, ptr + u32[w + P.CODE_LEN]));
-      fn = u32[w + P.FLAGS] & FLAG_NAMED ? this.byName(code) : compile(code);
-      if (typeof fn !== "function") {
-        const exports = [...this._named.keys()].map((n) => `"${n}"`).join(", ") || "no functions";
-        throw new TypeError(
-          `no task named "${code}": the task modules export ${exports}, and no Rust task has that name`
-        );
-      }
-      this._byId.set(id, fn);
+  /**
+   * Records code `id`: source text, or a task name if `named`. It is made a function when first used.
+   * @param {number} id @param {string} code @param {boolean} named
+   */
+  add(id, code, named) {
+    this._byId.set(id, [code, named]);
+  }
+  /**
+   * Code `id`'s function, a promise of it while the glue loads, or undefined
+   * if it was never added. Throws (or rejects) if it cannot be made.
+   * @param {number} id
+   * @returns {TaskFunction | Promise<TaskFunction> | undefined}
+   */
+  get(id) {
+    const fn = this._byId.get(id);
+    return Array.isArray(fn) ? this.#make(id, fn) : fn;
+  }
+  /**
+   * Whether code `id` was made into a Rust task.
+   * @param {number} id
+   */
+  isRust(id) {
+    const fn = this._byId.get(id);
+    return typeof fn === "function" && rustTasks.has(fn);
+  }
+  /**
+   * A task-module export or Rust task by name, or undefined (the
+   * initializer's; no glue is loaded for it).
+   * @param {string} name
+   * @returns {TaskFunction | undefined}
+   */
+  byName(name) {
+    return this._named.get(name) ?? (this._glue === null ? void 0 : rustTask(this._glue, name));
+  }
+  /**
+   * @param {number} id
+   * @param {[string, boolean]} source
+   */
+  #make(id, source2) {
+    const [code, named] = source2;
+    const fn = named ? this._named.get(code) ?? this.#rust(code) : compile(code);
+    this._byId.set(id, fn);
+    if (fn instanceof Promise) {
+      fn.then(
+        (f) => this._byId.set(id, f),
+        () => this._byId.set(id, source2)
+      );
     }
     return fn;
   }
-  /** A task-module export or Rust task by name, or undefined. */
-  byName(name) {
-    return this._named.get(name) ?? rustTask(this._glue, name);
+  /** @param {string} name @returns {TaskFunction | Promise<TaskFunction>} */
+  #rust(name) {
+    const glue = this._glue;
+    if (glue !== null) return rustTask(glue, name) ?? this.#noTask(name);
+    if (this._loadGlue === void 0) return this.#noTask(name);
+    return this._loadGlue().then((g) => rustTask(g, name) ?? this.#noTask(name));
+  }
+  /** @param {string} name @returns {never} */
+  #noTask(name) {
+    const exports = [...this._named.keys()].map((n) => `"${n}"`).join(", ") || "no functions";
+    throw new TypeError(`no task named "${name}": the task modules export ${exports}, and no Rust task has that name`);
   }
 };
+function rustTask(glue, name) {
+  const id = glue.wp_task_id(name);
+  if (id < 0) return void 0;
+  const fn = (...args) => glue.wp_run_task(id, args);
+  rustTasks.add(fn);
+  return fn;
+}
+function panicMessage(memory, address, trap) {
+  const view = new DataView(memory.buffer);
+  const len = view.getUint32(address, true);
+  const bytes = new Uint8Array(memory.buffer).slice(address + 4, address + 4 + len);
+  const message = len ? new TextDecoder().decode(bytes) : "";
+  return message || `Rust code trapped: ${trap.message}`;
+}
 async function importTaskModules2(urls) {
   const named = /* @__PURE__ */ new Map();
   for (const url of urls) {
@@ -3313,12 +4197,29 @@ async function importTaskModules2(urls) {
         url
       );
     } catch (error) {
-      throw new Error(`cannot load task module ${url}: ${error?.message || error}`);
+      throw new Error(`cannot load task module ${url}: ${errorMessage(error)}`);
     }
     for (const [name, value] of Object.entries(namespace)) if (typeof value === "function") named.set(name, value);
   }
   return named;
 }
+async function runInitializer(initializer, initargs, functions) {
+  const fn = initializer.named ? functions.byName(initializer.code) : compile(initializer.code);
+  if (typeof fn !== "function") throw new Error(`initializer: no task named "${initializer.code}"`);
+  try {
+    await fn(...initargs);
+  } catch (error) {
+    const name = (
+      /** @type {{ name?: string } | null} */
+      error?.name
+    );
+    throw new Error(`the initializer failed: ${name ? `${name}: ` : ""}${errorMessage(error)}`);
+  }
+}
+var errorMessage = (error) => (
+  /** @type {{ message?: string } | null} */
+  error?.message || String(error)
+);
 function compile(source2) {
   try {
     return (0, eval)(`(${source2})
@@ -3343,13 +4244,166 @@ function explainClosure(error) {
   }
   return error;
 }
-function rustTask(glue, name) {
-  const id = glue.wp_task_id(name);
-  if (id < 0) return void 0;
-  return (...args) => glue.wp_run_task(id, args);
+
+// src/js/worker/task-core.js
+var isThenable = (v) => v !== null && typeof v === "object" && typeof /** @type {any} */
+v.then === "function";
+var TaskCore = class {
+  /** @param {TaskIO<T>} io */
+  constructor(io) {
+    this.io = io;
+    this.current = null;
+    this.running = /* @__PURE__ */ new Set();
+    this.trapped = false;
+    this.finished = 0;
+  }
+  /**
+   * Runs `task`: null when it finished synchronously, else a promise that
+   * settles once its outcome was handed back.
+   * @param {T} task
+   * @returns {Promise<unknown> | null}
+   */
+  run(task) {
+    try {
+      const fn = this.io.fn(task);
+      if (fn instanceof Promise) return this.#runLater(task, fn, null);
+      const args = this.io.args(task);
+      if (args instanceof Promise) return this.#runLater(task, fn, args);
+      return this.#invoke(task, fn, args);
+    } catch (error) {
+      this.#fail(task, error);
+      return null;
+    }
+  }
+  /** Whether the page asked a running task to stop: its worker may be terminated when the grace ends. */
+  abortRequested() {
+    for (const task of this.running) if (this.io.aborted(task)) return true;
+    return false;
+  }
+  /**
+   * The running task's AbortSignal (self.wasmpool.signal), made on first use.
+   * @returns {AbortSignal | undefined}
+   */
+  signal() {
+    const task = this.current;
+    if (task === null) return void 0;
+    if (task.controller === null) {
+      task.controller = new AbortController();
+      this.io.watchAbort(task, () => {
+        if (this.current === task) this.abort(task);
+      });
+    }
+    return task.controller.signal;
+  }
+  /** @param {T} task stopped by the page: its signal, if it asked for one, fires. */
+  abort(task) {
+    task.controller?.abort(abortError());
+  }
+  // Rare: the function (a Rust instance loading) or the arguments (a shared
+  // buffer on its way) are not ready.
+  /**
+   * @param {T} task
+   * @param {TaskFunction | Promise<TaskFunction>} fn
+   * @param {Promise<unknown[]> | null} args null: read once the function is there
+   */
+  async #runLater(task, fn, args) {
+    this.running.add(task);
+    try {
+      const f = await fn;
+      return this.#invoke(task, f, await (args ?? this.io.args(task)));
+    } catch (error) {
+      this.#fail(task, error);
+    }
+  }
+  /**
+   * @param {T} task
+   * @param {TaskFunction} fn
+   * @param {unknown[]} args
+   * @returns {Promise<void> | null}
+   */
+  #invoke(task, fn, args) {
+    this.current = task;
+    const value = task.flags & FLAG_CHUNK ? runChunk(
+      fn,
+      /** @type {unknown[]} */
+      args[0],
+      args[1] === true,
+      !(task.flags & FLAG_NAMED)
+    ) : fn(...args);
+    if (isThenable(value)) {
+      this.running.add(task);
+      return Promise.resolve(value).then(
+        (v) => this.#finish(task, STATUS_OK, v),
+        (error) => this.#fail(task, error)
+      );
+    }
+    this.#finish(task, STATUS_OK, value);
+    return null;
+  }
+  /** @param {T} task @param {number} status @param {unknown} value */
+  #finish(task, status, value) {
+    this.running.delete(task);
+    if (this.current === task) this.current = null;
+    this.finished++;
+    this.io.result(task, status, value);
+  }
+  /** @param {T} task @param {unknown} error */
+  #fail(task, error) {
+    if (error instanceof WebAssembly.RuntimeError) {
+      this.trapped = true;
+      this.io.panic(task, error);
+      self.postMessage({ type: MSG.PANICKED });
+      return;
+    }
+    this.#finish(task, STATUS_ERROR, task.flags & FLAG_NAMED ? error : explainClosure(error));
+  }
+};
+function runChunk(fn, items, flat, inline) {
+  const values = new Array(items.length);
+  let failures = null;
+  for (let i = 0; i < items.length; i++) {
+    let v;
+    try {
+      v = flat ? fn(items[i]) : fn(.../** @type {unknown[]} */
+      items[i]);
+    } catch (error) {
+      if (error instanceof WebAssembly.RuntimeError) throw error;
+      failures ??= [];
+      failures.push([i, inline ? explainClosure(error) : error]);
+      continue;
+    }
+    if (isThenable(v)) return finishChunkAsync(fn, items, flat, inline, values, failures, i, v);
+    values[i] = v;
+  }
+  return [values, failures];
+}
+async function finishChunkAsync(fn, items, flat, inline, values, failures, i, pending) {
+  for (; i < items.length; i++) {
+    try {
+      values[i] = await (pending ?? (flat ? fn(items[i]) : fn(.../** @type {unknown[]} */
+      items[i])));
+    } catch (error) {
+      if (error instanceof WebAssembly.RuntimeError) throw error;
+      failures ??= [];
+      failures.push([i, inline ? explainClosure(error) : error]);
+    }
+    pending = void 0;
+  }
+  return [values, failures];
 }
 
-// src/js/worker/loop.js
+// src/js/worker/event-loop.js
+var channel = new MessageChannel();
+var waiting = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+function yieldToEventLoop() {
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(0);
+  });
+}
+
+// src/js/worker/memory/claim-loop.js
 var HOT_MS = 10;
 var CAN_SLEEP_COLD = typeof Atomics.waitAsync === "function";
 var IDLE_SLICE_MS = 10;
@@ -3361,29 +4415,19 @@ var LoopEnd = Object.freeze({
   /** The page is terminating this worker, or Rust code trapped: run nothing more. */
   PARK: "park"
 });
-async function claimLoop({
-  wasm,
-  pool,
-  poolAddress,
-  index,
-  view,
-  runner,
-  concurrency,
-  maxTasks,
-  yieldToEventLoop: yieldToEventLoop2
-}) {
+async function claimLoop({ wasm, pool, poolAddress, index, view, io, core, concurrency, maxTasks }) {
   const jobsEvent = poolWord(poolAddress, POOL_JOBS_EVENT);
   const sleepCold = () => coldSleep(wasm, pool, index, view, jobsEvent);
   const inFlight = /* @__PURE__ */ new Set();
   const oneFinishes = () => Promise.race(inFlight);
   for (; ; ) {
-    if (runner.trapped) return LoopEnd.PARK;
-    if (runner.tasksDone + inFlight.size >= maxTasks) {
+    if (core.trapped) return LoopEnd.PARK;
+    if (core.finished + inFlight.size >= maxTasks) {
       if (inFlight.size === 0) return LoopEnd.RETIRED;
       await oneFinishes();
       continue;
     }
-    if (inFlight.size >= concurrency) {
+    if (inFlight.size >= concurrency || inFlight.size > 0 && core.abortRequested()) {
       await oneFinishes();
       continue;
     }
@@ -3397,7 +4441,7 @@ async function claimLoop({
     }
     if (id === NEXT_EMPTY) {
       if (inFlight.size > 0) await Promise.race([oneFinishes(), new Promise((r) => setTimeout(r, 1))]);
-      else await yieldToEventLoop2();
+      else await yieldToEventLoop();
       continue;
     }
     if (id === NEXT_KILLED) return LoopEnd.PARK;
@@ -3405,7 +4449,7 @@ async function claimLoop({
       await Promise.all(inFlight);
       return LoopEnd.EXIT;
     }
-    const pending = runner.run(id);
+    const pending = core.run(io.task(id));
     if (pending === null) continue;
     if (concurrency === 1) {
       await pending;
@@ -3429,101 +4473,127 @@ async function coldSleep(wasm, pool, index, view, jobsEvent) {
   return NEXT_EMPTY;
 }
 
-// src/js/worker/run-task.js
-var isThenable = (v) => v !== null && typeof v === "object" && typeof v.then === "function";
-var TaskRunner = class {
+// src/js/worker/memory/slot-io.js
+var SlotTask = class {
   /**
-   * @param {object} env `{ wasm, memory, pool, index, view, inlineBase, refs, functions, context,
-   *   fallbackWake, yieldToEventLoop }`
+   * @param {number} id
+   * @param {number} w word index of its payload word 0
+   * @param {number} code its code id (P.FN)
+   * @param {number} flags FLAG_* (P.FLAGS)
    */
+  constructor(id, w, code, flags) {
+    this.controller = null;
+    this.reports = 0;
+    this.id = id;
+    this.w = w;
+    this.code = code;
+    this.flags = flags;
+  }
+};
+var SlotIO = class {
+  /** @param {SlotEnv} env */
   constructor(env) {
-    this.tasksDone = 0;
-    this.trapped = false;
     this._env = env;
+    this._view = env.view;
     this._encoder = new Encoder({ externalRef: env.refs.externalRef });
-    this.panicBuffer = env.wasm.wp_panic_buffer();
+    this._utf8 = new TextDecoder();
+    this._panicBuffer = env.wasm.wp_panic_buffer();
+    this._trapped = false;
+  }
+  /** @param {number} id a task id the core handed this worker */
+  task(id) {
+    const { u32 } = this._view.refresh();
+    const w = this._view.payload(id);
+    return new SlotTask(id, w, u32[w + P.FN], u32[w + P.FLAGS]);
+  }
+  /** @param {SlotTask} task */
+  fn(task) {
+    const { functions } = this._env;
+    const fn = functions.get(task.code);
+    if (fn !== void 0) return fn;
+    const { u8, u32 } = this._view;
+    const ptr = u32[task.w + P.CODE_PTR];
+    functions.add(
+      task.code,
+      this._utf8.decode(u8.slice(ptr, ptr + u32[task.w + P.CODE_LEN])),
+      !!(task.flags & FLAG_NAMED)
+    );
+    return (
+      /** @type {import('../functions.js').TaskFunction} */
+      functions.get(task.code)
+    );
   }
   /**
-   * Runs task `id`. Returns null when it finished synchronously, or a promise
-   * that settles once its (async) result has been written.
+   * The task's arguments. A SharedArrayBuffer the page registered a moment
+   * ago arrives by message, delivered once the event loop runs: only then
+   * does decoding need to wait (rare, so it is the async path).
+   * @param {SlotTask} task
+   * @returns {unknown[] | Promise<unknown[]>}
    */
-  run(id) {
-    const { view, functions, context } = this._env;
-    const w = view.refresh().payload(id);
-    const task = new RunningTask(id, w);
-    const inline = !(view.u32[w + P.FLAGS] & FLAG_NAMED);
-    const finish = (status, value) => {
-      if (this.trapped) return;
-      context.release(task);
-      this.#writeResult(id, w, status, value, task.reports);
-      this.tasksDone++;
-    };
-    const fail = (error) => {
-      if (error instanceof WebAssembly.RuntimeError) return this.#trap(task, error);
-      finish(STATUS_ERROR, inline ? explainClosure(error) : error);
-    };
-    const invoke2 = (fn, args) => {
-      context.current = task;
-      const chunk = view.u32[w + P.FLAGS] & FLAG_CHUNK;
-      const value = chunk ? runChunk(fn, args[0], args[1], inline) : fn(...args);
-      if (context.current === task) context.current = null;
-      if (isThenable(value)) {
-        context.current = task;
-        return Promise.resolve(value).then((v) => finish(STATUS_OK, v), fail);
-      }
-      finish(STATUS_OK, value);
-      return null;
-    };
+  args(task) {
     try {
-      const fn = functions.lookup(view, w);
-      const args = this.#decodeArgs(w);
-      if (args instanceof Promise) return args.then((a) => invoke2(fn, a)).catch(fail);
-      return invoke2(fn, args);
-    } catch (error) {
-      fail(error);
-      return null;
-    }
-  }
-  // Rust code trapped (a panic with panic=abort): report the panic, then
-  // stop, so that the page replaces this worker.
-  #trap(task, error) {
-    this.trapped = true;
-    const message = panicMessage(this._env.memory, this.panicBuffer, error);
-    this.#writeResult(task.id, task.w, STATUS_PANIC, message, task.reports);
-    self.postMessage({ type: MSG.PANICKED });
-  }
-  // Decodes a task's arguments. A SharedArrayBuffer the page registered a
-  // moment ago arrives by message, delivered once the event loop runs: only
-  // then does decoding need to wait (rare, so it is the async path).
-  #decodeArgs(w) {
-    const { view, refs, wasm, yieldToEventLoop: yieldToEventLoop2 } = this._env;
-    const take = () => {
-      const { u8, u32 } = view.refresh();
-      const ptr = u32[w + P.ARGS_PTR];
-      const len = u32[w + P.ARGS_LEN];
-      const args = decode(u8.subarray(ptr, ptr + len), refs);
-      if (u32[w + P.FLAGS] & FLAG_ARGS_HEAP) wasm.wp_free(ptr, len);
-      return args;
-    };
-    const unknownBuffer = (e) => e instanceof CloneError && e.code === "UNKNOWN_BUFFER";
-    try {
-      return take();
+      return this.#decodeArgs(task.w);
     } catch (error) {
       if (!unknownBuffer(error)) throw error;
     }
     return (async () => {
       for (let attempt = 0; ; attempt++) {
-        await yieldToEventLoop2();
+        await yieldToEventLoop();
         try {
-          return take();
+          return this.#decodeArgs(task.w);
         } catch (error) {
           if (!unknownBuffer(error) || attempt > 200) throw error;
         }
       }
     })();
   }
-  #writeResult(id, w, status, value, reports) {
-    const { wasm, view, pool, index, inlineBase, fallbackWake } = this._env;
+  /** @param {SlotTask} task @param {number} status @param {unknown} value */
+  result(task, status, value) {
+    if (this._trapped) return;
+    if (task.controller !== null) Atomics.notify(this._view.i32, task.w + P.ABORT);
+    this.#write(task, status, value);
+  }
+  /** @param {SlotTask} task @param {Error} error */
+  panic(task, error) {
+    this._trapped = true;
+    this.#write(task, STATUS_PANIC, panicMessage(this._env.memory, this._panicBuffer, error));
+  }
+  /** @param {SlotTask} task @param {unknown} value */
+  progress(task, value) {
+    task.reports++;
+    self.postMessage({ type: MSG.PROGRESS, id: task.id, value });
+  }
+  /** @param {SlotTask} task */
+  aborted(task) {
+    return Atomics.load(this._view.refresh().i32, task.w + P.ABORT) !== 0;
+  }
+  /**
+   * The page stores 1 in the abort word and notifies it; an async wait on
+   * the word turns that into `fire()`.
+   * @param {SlotTask} task @param {() => void} fire
+   */
+  watchAbort(task, fire) {
+    const wake = Atomics.waitAsync(this._view.i32, task.w + P.ABORT, 0);
+    (wake.async ? wake.value : Promise.resolve()).then(() => {
+      if (this.aborted(task)) fire();
+    });
+  }
+  /** @param {number} w */
+  #decodeArgs(w) {
+    const { u8, u32 } = this._view.refresh();
+    const ptr = u32[w + P.ARGS_PTR];
+    const len = u32[w + P.ARGS_LEN];
+    const args = (
+      /** @type {unknown[]} */
+      decode(u8.subarray(ptr, ptr + len), this._env.refs)
+    );
+    if (u32[w + P.FLAGS] & FLAG_ARGS_HEAP) this._env.wasm.wp_free(ptr, len);
+    return args;
+  }
+  /** @param {SlotTask} task @param {number} status @param {unknown} value */
+  #write(task, status, value) {
+    const { wasm, pool, index, inlineBase, fallbackWake } = this._env;
+    const { id, w } = task;
     const { bytes, sendable } = this._encoder.encodeResult(value);
     if (!sendable) status = STATUS_ERROR;
     let ptr = inlineBase + slotOf(id) * INLINE_BYTES;
@@ -3532,297 +4602,117 @@ var TaskRunner = class {
       ptr = wasm.wp_alloc(bytes.length);
       heap = 1;
     }
-    const { u8, u32 } = view.refresh();
+    const { u8, u32 } = this._view.refresh();
     u8.set(bytes, ptr);
     u32[w + P.STATUS] = status;
     u32[w + P.RESULT_PTR] = ptr;
     u32[w + P.RESULT_LEN] = bytes.length;
     u32[w + P.RESULT_HEAP] = heap;
-    u32[w + P.PROGRESS] = reports;
+    u32[w + P.PROGRESS] = task.reports;
     if (wasm.wp_worker_complete(pool, index, id) === COMPLETED_MAIN_WAITING && fallbackWake) {
       self.postMessage({ type: MSG.WAKE });
     }
   }
 };
-function runChunk(fn, items, flat, inline) {
-  const values = new Array(items.length);
-  let failures = null;
-  for (let i = 0; i < items.length; i++) {
-    let v;
-    try {
-      v = flat ? fn(items[i]) : fn(...items[i]);
-    } catch (error) {
-      if (error instanceof WebAssembly.RuntimeError) throw error;
-      failures ??= [];
-      failures.push([i, inline ? explainClosure(error) : error]);
-      continue;
-    }
-    if (isThenable(v)) return finishChunkAsync(fn, items, flat, inline, values, failures, i, v);
-    values[i] = v;
-  }
-  return [values, failures];
+var unknownBuffer = (error) => error instanceof CloneError && error.code === "UNKNOWN_BUFFER";
+
+// src/js/worker/memory/serve.js
+async function serveMemory(init, glue, refs, lifeLock) {
+  const { memory, pool, poolAddress, index } = init;
+  const wasm = startWasmThread(glue, init);
+  await lifeLock;
+  glue.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
+  const functions = new TaskFunctions(await importTaskModules2(init.modules), glue);
+  const view = new CoreView(memory, init.slotsPtr);
+  const { inlineBase, fallbackWake } = init;
+  const io = new SlotIO({ wasm, memory, pool, index, view, refs, functions, inlineBase, fallbackWake });
+  const core = new TaskCore(io);
+  installContext(core, init.uid, index);
+  if (init.initializer) await runInitializer(init.initializer, init.initargs, functions);
+  self.postMessage({ type: MSG.READY, scriptUrl: self.location?.href });
+  const end = await claimLoop({
+    wasm,
+    pool,
+    poolAddress,
+    index,
+    view,
+    io,
+    core,
+    concurrency: init.concurrency || 1,
+    maxTasks: init.maxTasksPerChild || Infinity
+  });
+  if (end === LoopEnd.PARK) return new Promise(() => {
+  });
+  glue.wp_worker_exit(pool, index);
+  self.postMessage({ type: MSG.EXITED, retired: end === LoopEnd.RETIRED });
+  self.close();
 }
-async function finishChunkAsync(fn, items, flat, inline, values, failures, i, pending) {
-  for (; i < items.length; i++) {
-    try {
-      values[i] = await (pending ?? (flat ? fn(items[i]) : fn(...items[i])));
-    } catch (error) {
-      if (error instanceof WebAssembly.RuntimeError) throw error;
-      failures ??= [];
-      failures.push([i, inline ? explainClosure(error) : error]);
-    }
-    pending = void 0;
+function startWasmThread(glue, init) {
+  try {
+    return glue.initSync({ module: init.module, memory: init.memory, thread_stack_size: init.stackSize });
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) Object.assign(error, { threadStart: true });
+    throw error;
   }
-  return [values, failures];
-}
-function panicMessage(memory, address, trap) {
-  const view = new DataView(memory.buffer);
-  const len = view.getUint32(address, true);
-  const bytes = new Uint8Array(memory.buffer).slice(address + 4, address + 4 + len);
-  const message = len ? new TextDecoder().decode(bytes) : "";
-  return message || `Rust code trapped: ${trap.message}`;
 }
 
-// src/js/worker/message-loop.js
-var FLUSH_MS = 1;
-var abortError2 = () => new DOMException("the task was aborted", "AbortError");
-async function serveMessages(init, loadGlue, { lifeLock, runInitializer: runInitializer2, yieldToEventLoop: yieldToEventLoop2, onInstance }) {
-  const inbox = [];
-  let worker = null;
-  const handle = (data) => {
-    if (data[0] === MSG.RUN) worker.receive(data);
-    else if (data[0] === MSG.ABORT) worker.abort(data[1]);
-  };
-  self.onmessage = ({ data }) => worker === null ? inbox.push(data) : handle(data);
-  await lifeLock;
-  const named = await importTaskModules2(init.modules);
-  let instance = null;
-  const loadInstance = () => {
-    instance ??= (async () => {
-      try {
-        new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-      } catch {
-        throw notIsolated();
-      }
-      const glue = await loadGlue(init);
-      const response = await fetch(init.wasmUrl);
-      if (!response.ok) throw new Error(`cannot fetch ${init.wasmUrl} (${response.status})`);
-      const module = await WebAssembly.compile(await response.arrayBuffer());
-      const wasm = glue.initSync({ module });
-      onInstance?.(glue);
-      return { glue, wasm, panicBuffer: wasm.wp_panic_buffer() };
-    })();
-    return instance;
-  };
-  const rust = (name) => loadInstance().then(({ glue, wasm, panicBuffer }) => {
-    const id = glue.wp_task_id(name);
-    if (id < 0) {
-      const exports = [...named.keys()].map((n) => `"${n}"`).join(", ") || "no functions";
-      throw new TypeError(
-        `no task named "${name}": the task modules export ${exports}, and no Rust task has that name`
-      );
-    }
-    const fn = (...args) => glue.wp_run_task(id, args);
-    fn.panic = (trap) => panicMessage(wasm.memory, panicBuffer, trap);
-    return fn;
-  });
-  const ready = { type: MSG.READY, scriptUrl: self.location?.href };
-  if (init.rustTasks) {
-    try {
-      ready.rustTasks = (await loadInstance()).glue.wp_task_names().split("\n");
-    } catch (error) {
-      ready.rustError = { name: error?.name, message: String(error?.message || error) };
-    }
+// src/js/common/fetch-wasm.js
+async function fetchWasm(url) {
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new BrokenPoolError(
+      `wasmpool: cannot fetch ${url} (${/** @type {any} anything may be thrown */
+      error?.message || error}): serve the wasm module at that URL (a bundler that understands new URL(\u2026, import.meta.url) emits it: see the README)`,
+      { cause: error }
+    );
   }
-  const run = new MessageWorker(init, named, rust, yieldToEventLoop2);
-  run.installContext();
-  if (init.initializer) await runInitializer2(init, { byName: (name) => named.get(name) });
-  worker = run;
-  self.postMessage(ready);
-  for (const data of inbox) handle(data);
+  if (!response.ok) {
+    throw new BrokenPoolError(
+      `wasmpool: cannot fetch ${url} (${response.status} ${response.statusText}): serve the wasm module at that URL (a bundler that understands new URL(\u2026, import.meta.url) emits it: see the README)`
+    );
+  }
+  const type = response.headers.get("Content-Type") || "";
+  if (type.startsWith("text/html")) {
+    throw new BrokenPoolError(
+      `wasmpool: ${url} answered with an HTML page, not the wasm module: the bundler moved wasmpool away from its pkg/ folder. With Vite, add optimizeDeps: { exclude: ['wasmpool'] } to vite.config so that wasmpool is served as published (see the README).`
+    );
+  }
+  try {
+    return typeof WebAssembly.compileStreaming === "function" && type.startsWith("application/wasm") ? await WebAssembly.compileStreaming(response) : await WebAssembly.compile(await response.arrayBuffer());
+  } catch (error) {
+    throw new BrokenPoolError(
+      `wasmpool: ${url} is not a valid wasm module (${/** @type {any} anything may be thrown */
+      error?.message || error}): serve the package's own .wasm file at that URL, unchanged`,
+      { cause: error }
+    );
+  }
 }
-var MessageWorker = class {
-  constructor(init, named, rust, yieldToEventLoop2) {
-    this._init = init;
-    this._named = named;
-    this._rust = rust;
-    this._yield = yieldToEventLoop2;
-    this._fns = /* @__PURE__ */ new Map();
-    this._queue = [];
-    this._head = 0;
-    this._pumping = false;
-    this._inFlight = /* @__PURE__ */ new Set();
-    this._running = /* @__PURE__ */ new Map();
-    this._skip = /* @__PURE__ */ new Set();
-    this._current = null;
-    this._trapped = false;
+
+// src/js/worker/message/outbox.js
+var Outbox = class {
+  constructor() {
+    this.closed = false;
+    this.busy = 0;
+    this.lastFlush = 0;
     this._encoder = new Encoder();
     this._out = new Uint8Array(4096);
     this._outLen = 0;
     this._results = [];
     this._progress = [];
-    this._busy = 0;
-    this._lastFlush = 0;
     this._flushQueued = false;
   }
-  /** `self.wasmpool` for this worker's tasks (the TaskContext type of index.d.ts). */
-  installContext() {
-    const worker = this;
-    const current = () => worker._current;
-    self.wasmpool = Object.freeze({
-      workerId: this._init.uid,
-      workerIndex: this._init.index,
-      get signal() {
-        const task = current();
-        if (task === null) return void 0;
-        task.controller ??= new AbortController();
-        if (task.aborted) task.controller.abort(abortError2());
-        return task.controller.signal;
-      },
-      get aborted() {
-        return current()?.aborted ?? false;
-      },
-      progress(value) {
-        const task = current();
-        if (task === null) return;
-        worker._progress.push([task.id, value]);
-        worker.#flush();
-      },
-      checkAborted() {
-        if (current()?.aborted) throw abortError2();
-      }
-    });
+  /** Whether results wait to be sent. */
+  holdsResults() {
+    return this._results.length > 0;
   }
-  /** @param {import('../shared/messages.js').RunBatch} message */
-  receive(message) {
-    if (this._trapped) return;
-    const [, n, code] = message;
-    if (code !== null) for (const [id, text, named] of code) this._fns.set(id, [text, named]);
-    const entryBytes = batchBytes(message, 4 + 4 * n);
-    let start = 0;
-    for (let w = 4; w < 4 + 4 * n; w += 4) {
-      const end = message[w + 3];
-      this._queue.push({ id: message[w], fn: message[w + 1], flags: message[w + 2], args: entryBytes(start, end) });
-      start = end;
-    }
-    this.#pump();
-  }
-  /** The page aborted task `id`: tell it if it runs, skip it if it has not started. */
-  abort(id) {
-    const task = this._running.get(id);
-    if (task === void 0) this._skip.add(id);
-    else {
-      task.aborted = true;
-      task.controller?.abort(abortError2());
-    }
-  }
-  // Each task is timed from the end of the one before (one clock read per
-  // task: performance.now() costs ~0.2 µs in a Chromium worker, and a no-op
-  // round trip is ~30 µs).
-  async #pump() {
-    if (this._pumping) return;
-    this._pumping = true;
-    let last = performance.now();
-    this._lastFlush = last;
-    const concurrency = this._init.concurrency || 1;
-    try {
-      while (this._head < this._queue.length && !this._trapped) {
-        if (this._inFlight.size >= concurrency) {
-          await Promise.race(this._inFlight);
-          last = performance.now();
-          continue;
-        }
-        const task = this._queue[this._head++];
-        if (this._skip.delete(task.id)) continue;
-        const pending = this.#run(task, last);
-        const now = performance.now();
-        if (pending === null) this._busy += now - last;
-        else {
-          this._inFlight.add(pending);
-          pending.then(() => this._inFlight.delete(pending));
-        }
-        last = now;
-        if (now - this._lastFlush > FLUSH_MS) {
-          this.#flush(now);
-          if (this._head < this._queue.length) {
-            await this._yield();
-            last = performance.now();
-          }
-        }
-      }
-      this._queue = [];
-      this._head = 0;
-    } finally {
-      this._pumping = false;
-    }
-    this.#flush(last);
-  }
-  // Runs one task (started at `start`); null if it finished synchronously
-  // (the pump counts its time), else a promise.
-  #run({ id, fn, flags, args }, start) {
-    const task = { id, aborted: false, controller: null };
-    this._running.set(id, task);
-    const inline = !(flags & FLAG_NAMED);
-    const finish = (status, value) => {
-      this._running.delete(id);
-      if (this._current === task) this._current = null;
-      this.#result(id, status, value);
-    };
-    const fail = (error) => {
-      if (error instanceof WebAssembly.RuntimeError) return this.#trap(id, error, task.fn);
-      finish(STATUS_ERROR, inline ? explainClosure(error) : error);
-    };
-    const invoke2 = (f, t0) => {
-      task.fn = f;
-      const decoded = decode(args);
-      this._current = task;
-      const value = flags & FLAG_CHUNK ? runChunk(f, decoded[0], decoded[1], inline) : f(...decoded);
-      if (isThenable(value)) {
-        return Promise.resolve(value).then((v) => {
-          this._busy += performance.now() - t0;
-          finish(STATUS_OK, v);
-        }, fail);
-      }
-      finish(STATUS_OK, value);
-      return null;
-    };
-    try {
-      const f = this.#lookup(fn);
-      if (!(f instanceof Promise)) return invoke2(f, start);
-      return f.then((g) => {
-        const t0 = performance.now();
-        const pending = invoke2(g, t0);
-        if (pending === null) this._busy += performance.now() - t0;
-        return pending;
-      }).catch(fail);
-    } catch (error) {
-      fail(error);
-      return null;
-    }
-  }
-  // A function, or a promise of one (a Rust task: its instance loads first).
-  #lookup(id) {
-    let fn = this._fns.get(id);
-    if (!Array.isArray(fn)) return fn;
-    const [text, named] = fn;
-    fn = named ? this._named.get(text) ?? this._rust(text) : compile(text);
-    this._fns.set(id, fn);
-    if (fn instanceof Promise)
-      fn.then(
-        (f) => this._fns.set(id, f),
-        () => this._fns.set(id, [text, named])
-      );
-    return fn;
-  }
-  // Rust code trapped: its instance is unusable. Report the panic, then stop:
-  // the page replaces this worker and sends the tasks it held elsewhere.
-  #trap(id, error, fn) {
-    this._trapped = true;
-    this.#result(id, STATUS_PANIC, fn?.panic ? fn.panic(error) : error.message);
-    this.#flush();
-    self.postMessage({ type: MSG.PANICKED });
-  }
-  #result(id, status, value) {
+  /**
+   * A task's outcome; one that cannot be sent fails with the CloneError saying why.
+   * @param {number} id @param {number} status @param {unknown} value
+   */
+  result(id, status, value) {
+    if (this.closed) return;
     const { bytes, sendable } = this._encoder.encodeResult(value);
     if (!sendable) status = STATUS_ERROR;
     const end = this._outLen + bytes.length;
@@ -3834,31 +4724,306 @@ var MessageWorker = class {
     this._out.set(bytes, this._outLen);
     this._outLen = end;
     this._results.push(id, status, end);
-    if (!this._pumping && !this._flushQueued) {
-      this._flushQueued = true;
-      queueMicrotask(() => {
-        this._flushQueued = false;
-        this.#flush();
-      });
-    }
   }
-  #flush(now = performance.now()) {
-    this._lastFlush = now;
+  /**
+   * An answer without a value (STATUS_RETURNED, STATUS_ABORTING).
+   * @param {number} id @param {number} status
+   */
+  answer(id, status) {
+    this._results.push(id, status, this._outLen);
+  }
+  /** @param {number} id @param {unknown} value a self.wasmpool.progress(value) report */
+  progress(id, value) {
+    this._progress.push([id, value]);
+  }
+  /** Flushes after this turn's microtasks: results settled in the same turn go along. */
+  flushSoon() {
+    if (this._flushQueued) return;
+    this._flushQueued = true;
+    queueMicrotask(() => {
+      this._flushQueued = false;
+      this.flush();
+    });
+  }
+  /** Posts what is held as one DONE batch. */
+  flush(now = performance.now()) {
+    this.lastFlush = now;
+    if (this.closed) return;
     const results = this._results;
     if (results.length === 0 && this._progress.length === 0) return;
-    const message = [MSG.DONE, this._busy, this._progress.length ? this._progress : null, null, results.length / 3];
+    const message = [MSG.DONE, this.busy, this._progress.length ? this._progress : null, null, results.length / 3];
     for (const word of results) message.push(word);
     const len = this._outLen;
-    if (len > INLINE_BYTES_MAX) message[3] = this._out.slice(0, len);
+    const bytes = len > INLINE_BYTES_MAX ? this._out.slice(0, len) : null;
+    if (bytes !== null) message[3] = bytes;
     else for (let i = 0; i < len; i++) message.push(this._out[i]);
-    if (len >= TRANSFER_BYTES) self.postMessage(message, [message[3].buffer]);
+    if (bytes !== null && len >= TRANSFER_BYTES) self.postMessage(message, [bytes.buffer]);
     else self.postMessage(message);
     this._outLen = 0;
     this._results = [];
     this._progress = [];
-    this._busy = 0;
+    this.busy = 0;
   }
 };
+
+// src/js/worker/message/batch-loop.js
+var FLUSH_MS = 1;
+var BatchLoop = class {
+  /**
+   * @param {import('../functions.js').TaskFunctions} functions
+   * @param {number} concurrency async tasks that may be in flight at once
+   * @param {(error: Error) => string} panicMessage the message of a panic in the worker's Rust instance
+   */
+  constructor(functions, concurrency, panicMessage2) {
+    this.core = new TaskCore(this);
+    this._functions = functions;
+    this._concurrency = concurrency;
+    this._panicMessage = panicMessage2;
+    this._queue = [];
+    this._head = 0;
+    this._pumping = false;
+    this._inFlight = /* @__PURE__ */ new Set();
+    this._skip = /* @__PURE__ */ new Set();
+    this._out = new Outbox();
+  }
+  /** @param {import('../../common/messages.js').RunBatch} message */
+  receive(message) {
+    if (this.core.trapped || this._out.closed) return;
+    const words = (
+      /** @type {any[]} */
+      message
+    );
+    const n = words[1];
+    const code = (
+      /** @type {Array<[number, string, boolean]> | null} */
+      words[2]
+    );
+    if (code !== null) for (const [id, text, named] of code) this._functions.add(id, text, named);
+    const entryBytes = batchBytes(message, 4 + 4 * n);
+    let start = 0;
+    for (let w = 4; w < 4 + 4 * n; w += 4) {
+      const end = words[w + 3];
+      const args = entryBytes(start, end);
+      this._queue.push({
+        id: words[w],
+        code: words[w + 1],
+        flags: words[w + 2],
+        args,
+        aborted: false,
+        controller: null,
+        t0: -1
+      });
+      start = end;
+    }
+    if (this.core.abortRequested()) this.#returnQueued();
+    else this.#pump();
+  }
+  /**
+   * The page stopped task `id`. Running: its signal fires, and this worker
+   * hands back every task it has not started and takes none until it ends
+   * (the page may terminate it when abortGrace is over). Not started: it is
+   * skipped. Either way the page hears it at once.
+   * @param {number} id
+   */
+  abort(id) {
+    const task = this.#running(id);
+    if (task !== void 0) {
+      task.aborted = true;
+      this.core.abort(task);
+      this._out.answer(id, STATUS_ABORTING);
+      this.#returnQueued();
+    } else {
+      for (let i = this._head; i < this._queue.length; i++) {
+        if (this._queue[i].id === id && !this._skip.has(id)) {
+          this._skip.add(id);
+          this._out.answer(id, STATUS_RETURNED);
+          break;
+        }
+      }
+    }
+    this._out.flush();
+  }
+  /** A task called self.close(): send what is done, and say which tasks die with this worker. */
+  closing() {
+    const { core } = this;
+    if (this._out.closed) return;
+    this._out.flush();
+    this._out.closed = true;
+    const running = [...core.running].map((task) => task.id);
+    if (core.current !== null && !core.running.has(core.current)) running.push(core.current.id);
+    self.postMessage({ type: MSG.CLOSING, running });
+  }
+  /** @param {number} id */
+  #running(id) {
+    for (const task of this.core.running) if (task.id === id) return task;
+    return void 0;
+  }
+  // Every task not started goes back to the page, which sends it elsewhere.
+  #returnQueued() {
+    for (let i = this._head; i < this._queue.length; i++) {
+      const { id } = this._queue[i];
+      if (!this._skip.delete(id)) this._out.answer(id, STATUS_RETURNED);
+    }
+    this._queue = [];
+    this._head = 0;
+    this._out.flush();
+  }
+  // Each task is timed from the end of the one before: one clock read a task
+  // (bench/NOTES.md, "Message transport").
+  async #pump() {
+    if (this._pumping) return;
+    this._pumping = true;
+    const { core, _out: out, _inFlight: inFlight } = this;
+    let last = performance.now();
+    out.lastFlush = last;
+    try {
+      while (this._head < this._queue.length && !core.trapped && !out.closed) {
+        if (inFlight.size >= this._concurrency) {
+          await Promise.race(inFlight);
+          last = performance.now();
+          continue;
+        }
+        const task = this._queue[this._head++];
+        if (this._skip.delete(task.id)) continue;
+        if (task.flags & FLAG_WATCHED && out.holdsResults()) out.flush();
+        const pending = core.run(task);
+        const now = performance.now();
+        if (pending === null) out.busy += now - last;
+        else {
+          task.t0 = last;
+          inFlight.add(pending);
+          pending.then(() => inFlight.delete(pending));
+        }
+        last = now;
+        if (now - out.lastFlush > FLUSH_MS) {
+          out.flush(now);
+          if (this._head < this._queue.length) {
+            await yieldToEventLoop();
+            last = performance.now();
+          }
+        }
+      }
+      this._queue = [];
+      this._head = 0;
+    } finally {
+      this._pumping = false;
+    }
+    out.flush(last);
+  }
+  // The TaskIO of the core (task-core.js).
+  /** @param {BatchTask} task */
+  fn(task) {
+    const fn = (
+      /** @type {import('../functions.js').TaskFunction} */
+      this._functions.get(task.code)
+    );
+    if (!(fn instanceof Promise)) return fn;
+    return fn.finally(() => {
+      task.t0 = performance.now();
+    });
+  }
+  /** @param {BatchTask} task */
+  args(task) {
+    return (
+      /** @type {unknown[]} */
+      decode(task.args)
+    );
+  }
+  /** @param {BatchTask} task @param {number} status @param {unknown} value */
+  result(task, status, value) {
+    if (task.t0 >= 0) this._out.busy += performance.now() - task.t0;
+    this._out.result(task.id, status, value);
+    if (!this._pumping) this._out.flushSoon();
+  }
+  /**
+   * Rust code trapped: its instance is unusable. The page replaces this worker
+   * and sends the tasks it held elsewhere.
+   * @param {BatchTask} task @param {Error} error
+   */
+  panic(task, error) {
+    const message = this._functions.isRust(task.code) ? this._panicMessage(error) : error.message;
+    this._out.result(task.id, STATUS_PANIC, message);
+    this._out.flush();
+  }
+  /** @param {BatchTask} task @param {unknown} value */
+  progress(task, value) {
+    this._out.progress(task.id, value);
+    this._out.flush();
+  }
+  /** @param {BatchTask} task */
+  aborted(task) {
+    return task.aborted;
+  }
+  /** @param {BatchTask} task @param {() => void} fire */
+  watchAbort(task, fire) {
+    if (task.aborted) fire();
+  }
+};
+
+// src/js/worker/message/serve.js
+async function serveMessages(init, loadGlue, lifeLock, onInstance) {
+  const inbox = [];
+  let loop = null;
+  const handle = (data) => {
+    if (data[0] === MSG.RUN) loop?.receive(data);
+    else if (data[0] === MSG.ABORT) loop?.abort(data[1]);
+  };
+  self.onmessage = ({ data }) => loop === null ? inbox.push(data) : handle(data);
+  await lifeLock;
+  const named = await importTaskModules2(init.modules);
+  let made = null;
+  let loading2 = null;
+  const loadInstance = () => {
+    loading2 ??= (async () => {
+      try {
+        new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+      } catch {
+        throw notIsolated();
+      }
+      const glue = await loadGlue(init);
+      const module = await fetchWasm(
+        /** @type {string} */
+        init.wasmUrl
+      );
+      const wasm = glue.initSync({ module });
+      onInstance?.(glue);
+      made = { glue, wasm, panicBuffer: wasm.wp_panic_buffer() };
+      return made;
+    })();
+    return loading2;
+  };
+  const ready = { type: MSG.READY, scriptUrl: self.location?.href };
+  if (init.rustTasks) {
+    try {
+      ready.rustTasks = (await loadInstance()).glue.wp_task_names().split("\n");
+    } catch (error) {
+      const e = (
+        /** @type {any} */
+        error
+      );
+      ready.rustError = { name: e?.name, message: String(e?.message || e) };
+    }
+  }
+  const functions = new TaskFunctions(named, null, () => loadInstance().then(({ glue }) => glue));
+  const panic = (error) => {
+    const { wasm, panicBuffer } = (
+      /** @type {OwnInstance} */
+      made
+    );
+    return panicMessage(wasm.memory, panicBuffer, error);
+  };
+  const run = new BatchLoop(functions, init.concurrency || 1, panic);
+  installContext(run.core, init.uid, init.index);
+  const close = self.close.bind(self);
+  self.close = () => {
+    run.closing();
+    close();
+  };
+  if (init.initializer) await runInitializer(init.initializer, init.initargs, functions);
+  loop = run;
+  self.postMessage(ready);
+  for (const data of inbox) handle(data);
+}
 function notIsolated() {
   const error = new Error(
     "Rust tasks need WebAssembly threads, and this browser makes no shared WebAssembly.Memory here; JS tasks run. Use a browser with WebAssembly threads for Rust tasks."
@@ -3877,9 +5042,7 @@ function serveWorker(loadGlue, { onInstance } = {}) {
       return;
     }
     if (init.transport === "message") {
-      serveMessages(init, loadGlue, { lifeLock, runInitializer, yieldToEventLoop, onInstance }).catch(
-        reportStartFailure
-      );
+      serveMessages(init, loadGlue, lifeLock, onInstance).catch(reportStartFailure);
       return;
     }
     const refs = new SharedRefs(init.memory);
@@ -3887,86 +5050,35 @@ function serveWorker(loadGlue, { onInstance } = {}) {
     self.onmessage = ({ data }) => {
       if (data?.type === MSG.SHARED_BUFFER) refs.add(data.id, data.buffer);
     };
-    Promise.resolve(init).then(loadGlue).then((glue) => serve(init, glue, refs, lifeLock)).catch(reportStartFailure);
+    Promise.resolve(init).then(loadGlue).then((glue) => serveMemory(init, glue, refs, lifeLock)).catch(reportStartFailure);
   };
 }
 function reportStartFailure(error) {
   const message = String(error?.message || error);
   self.postMessage({ type: MSG.ERROR, message, stack: error?.stack, threadStart: error?.threadStart === true });
 }
-async function serve(init, glue, refs, lifeLock) {
-  const { memory, pool, poolAddress, index } = init;
-  const wasm = startWasmThread(glue, init);
-  await lifeLock;
-  glue.wp_worker_start(pool, index, wasm.__tls_base.value, wasm.__stack_alloc.value);
-  const functions = new TaskFunctions(await importTaskModules2(init.modules), glue);
-  const view = new CoreView(memory, init.slotsPtr);
-  const context = new TaskContext(view);
-  context.install(init.uid, index);
-  if (init.initializer) await runInitializer(init, functions);
-  const env = { wasm, memory, pool, index, view, refs, functions, context, yieldToEventLoop };
-  const runner = new TaskRunner({ ...env, inlineBase: init.inlineBase, fallbackWake: init.fallbackWake });
-  self.postMessage({ type: MSG.READY, scriptUrl: self.location?.href });
-  const end = await claimLoop({
-    ...env,
-    runner,
-    poolAddress,
-    concurrency: init.concurrency || 1,
-    maxTasks: init.maxTasksPerChild || Infinity
-  });
-  if (end === LoopEnd.PARK) return new Promise(() => {
-  });
-  glue.wp_worker_exit(pool, index);
-  self.postMessage({ type: MSG.EXITED, retired: end === LoopEnd.RETIRED });
-  self.close();
-}
-function startWasmThread(glue, init) {
-  try {
-    return glue.initSync({ module: init.module, memory: init.memory, thread_stack_size: init.stackSize });
-  } catch (error) {
-    if (error instanceof WebAssembly.RuntimeError) error.threadStart = true;
-    throw error;
-  }
-}
 async function holdLifeLock(lockName) {
   if (!lockName || !self.navigator?.locks) return;
-  await new Promise((held) => {
+  const held = new Promise((resolve) => {
     navigator.locks.request(lockName, () => {
-      held();
+      resolve();
       return new Promise(() => {
       });
     });
   });
-}
-async function runInitializer({ initializer, initargs }, functions) {
-  const fn = initializer.named ? functions.byName(initializer.code) : compile(initializer.code);
-  if (typeof fn !== "function") throw new Error(`initializer: no task named "${initializer.code}"`);
-  try {
-    const r = fn(...initargs);
-    if (isThenable(r)) await r;
-  } catch (error) {
-    const name = error?.name ? `${error.name}: ` : "";
-    throw new Error(`the initializer failed: ${name}${error?.message || error}`);
-  }
-}
-var yieldChannel = new MessageChannel();
-var yieldQueue = [];
-yieldChannel.port1.onmessage = () => yieldQueue.shift()?.();
-function yieldToEventLoop() {
-  return new Promise((resolve) => {
-    yieldQueue.push(resolve);
-    yieldChannel.port2.postMessage(0);
-  });
+  await held;
 }
 
 // src/js/embedded.js
 var WORKER_QUERY = "wasmpool-worker";
 if (typeof WorkerGlobalScope !== "undefined" && new URL(import.meta.url).searchParams.has(WORKER_QUERY)) {
-  serveWorker((init) => import(
-    /* webpackIgnore: true */
-    /* @vite-ignore */
-    init.glueUrl
-  ));
+  serveWorker(
+    (init) => import(
+      /* webpackIgnore: true */
+      /* @vite-ignore */
+      init.glueUrl
+    )
+  );
 }
 function createEmbeddedPool(options, glueUrl, module, wasm) {
   setRuntimeSource(async () => ({

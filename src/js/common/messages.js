@@ -1,7 +1,7 @@
 // Every postMessage between the page and a pool worker, typed in one place.
 // On the shared transport tasks and results never travel this way (they go
 // through shared memory): these are start-up, exit and rare events. On the
-// message transport (page/message/, worker/message-loop.js) tasks and results
+// message transport (page/message/, worker/message/) tasks and results
 // travel in batches: RUN and DONE below.
 
 /** Message types, page → worker and worker → page. */

@@ -1,7 +1,7 @@
 // What the payload words of a task slot mean to the JS layer: the Rust core
 // treats them as opaque (src/sched/README.md), so these are JS-only. Written
 // by the page when it dispatches (page/memory/dispatcher.js) and by the worker when
-// it completes (worker/run-task.js). Where a slot is: layout.js.
+// it completes (worker/memory/slot-io.js). Where a slot is: layout.js.
 
 /** Payload word indices (each a u32 at slot + layout.slotPayload + 4 * index). */
 export const P = Object.freeze({
@@ -24,7 +24,7 @@ export const P = Object.freeze({
 
 export const FLAG_ARGS_HEAP = 1; // args were allocated, not in the slot's inline area
 export const FLAG_NAMED = 2; // CODE is a task-module export name, not source
-export const FLAG_CHUNK = 4; // args are [items, flat]; result is [values, failures] (worker/run-task.js)
+export const FLAG_CHUNK = 4; // args are [items, flat]; result is [values, failures] (worker/memory/slot-io.js)
 // Message transport: the task may be stopped (a timeout or a signal), so its
 // worker sends the results it holds before starting it, and the page knows
 // which task a stuck worker is running.

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 /// The hot window of these tests: short, so that random gaps cross it often.
 const HOT_MS: u32 = 1;
 
-/// One worker, as src/js/worker/loop.js runs it: hot, then cold.
+/// One worker, as src/js/worker/memory/claim-loop.js runs it: hot, then cold.
 fn idle_worker(pool: Arc<Shared>, w: u32, cold_sleeps: Arc<AtomicU32>) -> u32 {
     let mut ran = 0;
     loop {
