@@ -46,7 +46,7 @@ const REQUIRED = [
 const ALLOWED = [
   /^package\.json$/,
   /^(README|LICEN[CS]E|COPYING|CHANGELOG)[^/]*$/i,
-  /^src\/js\/(page\/(message\/)?|node\/|shared\/(codec\/)?)?[^/]+\.(js|d\.ts)$/,
+  /^src\/js\/(page\/((message|memory)\/)?|node\/|common\/(codec\/)?)?[^/]+\.(js|d\.ts)$/,
   /^pkg\/[^/]+\.(js|d\.ts|wasm)$/,
 ];
 const FORBIDDEN = [

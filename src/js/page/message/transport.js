@@ -22,6 +22,10 @@ import { importTaskModules } from '../task-codes.js';
 import { postRunBatch, readDoneBatch } from './batches.js';
 import { WorkerPort } from './worker-port.js';
 
+// How long a worker that is to be terminated has for what it already
+// posted to arrive first.
+const KILL_SETTLE_MS = 20;
+
 // Work per batch: long enough that a postMessage (~10-50 µs each way) is a
 // small part of it, short enough that one worker's backlog is not much
 // longer than another's.
@@ -136,7 +140,17 @@ export class MessageTransport {
 
   /** @param {MessageTask} task */
   kill(task) {
-    this.#replace(/** @type {WorkerPort} */ (task.port), { through: task });
+    // Results it posted before it started the task may still be on their
+    // way: terminated now, their tasks would count as running with it.
+    const port = /** @type {WorkerPort} */ (task.port);
+    if (!port.stopped.has(task)) {
+      port.post([MSG.ABORT, task.id]);
+      port.aborting.add(task.id);
+      port.stopped.add(task);
+    }
+    task.stoppedAt = performance.now();
+    task.grace = KILL_SETTLE_MS;
+    setTimeout(() => this.#reap(port), KILL_SETTLE_MS + 1);
   }
 
   // ---- handing tasks to workers ----
