@@ -20,6 +20,7 @@ import initGlue, {
   wp_worker_ptr,
 } from '../../pkg/wasmpool.js';
 import { fetchWasm } from './common/fetch-wasm.js';
+import { BrokenPoolError } from './errors.js';
 import { blobSpawner } from './page/blob-spawn.js';
 import { setRuntimeSource } from './runtime.js';
 
@@ -31,7 +32,7 @@ const wasmUrl = new URL('../../pkg/wasmpool_bg.wasm', import.meta.url);
 
 setRuntimeSource(
   async () => {
-    const module = await fetchWasm(wasmUrl);
+    const module = await fetchWasm(wasmUrl, (message, options) => new BrokenPoolError(message, options));
     const wasm = await initGlue({ module_or_path: module });
     return {
       wasm,

@@ -3493,6 +3493,7 @@ var WorkerPort = class {
 };
 
 // src/js/page/message/transport.js
+var KILL_SETTLE_MS = 20;
 var BATCH_MS = 2;
 var MAX_BATCH = 256;
 var MessageTransport = class {
@@ -3578,11 +3579,18 @@ var MessageTransport = class {
   }
   /** @param {MessageTask} task */
   kill(task) {
-    this.#replace(
+    const port = (
       /** @type {WorkerPort} */
-      task.port,
-      { through: task }
+      task.port
     );
+    if (!port.stopped.has(task)) {
+      port.post([MSG.ABORT, task.id]);
+      port.aborting.add(task.id);
+      port.stopped.add(task);
+    }
+    task.stoppedAt = performance.now();
+    task.grace = KILL_SETTLE_MS;
+    setTimeout(() => this.#reap(port), KILL_SETTLE_MS + 1);
   }
   // ---- handing tasks to workers ----
   /**
@@ -4657,37 +4665,42 @@ function startWasmThread(glue, init) {
 }
 
 // src/js/common/fetch-wasm.js
-async function fetchWasm(url) {
+async function fetchWasm(url, fail = brokenPool) {
   let response;
   try {
     response = await fetch(url);
   } catch (error) {
-    throw new BrokenPoolError(
+    throw fail(
       `wasmpool: cannot fetch ${url} (${/** @type {any} anything may be thrown */
       error?.message || error}): serve the wasm module at that URL (a bundler that understands new URL(\u2026, import.meta.url) emits it: see the README)`,
       { cause: error }
     );
   }
   if (!response.ok) {
-    throw new BrokenPoolError(
+    throw fail(
       `wasmpool: cannot fetch ${url} (${response.status} ${response.statusText}): serve the wasm module at that URL (a bundler that understands new URL(\u2026, import.meta.url) emits it: see the README)`
     );
   }
   const type = response.headers.get("Content-Type") || "";
   if (type.startsWith("text/html")) {
-    throw new BrokenPoolError(
+    throw fail(
       `wasmpool: ${url} answered with an HTML page, not the wasm module: the bundler moved wasmpool away from its pkg/ folder. With Vite, add optimizeDeps: { exclude: ['wasmpool'] } to vite.config so that wasmpool is served as published (see the README).`
     );
   }
   try {
     return typeof WebAssembly.compileStreaming === "function" && type.startsWith("application/wasm") ? await WebAssembly.compileStreaming(response) : await WebAssembly.compile(await response.arrayBuffer());
   } catch (error) {
-    throw new BrokenPoolError(
+    throw fail(
       `wasmpool: ${url} is not a valid wasm module (${/** @type {any} anything may be thrown */
       error?.message || error}): serve the package's own .wasm file at that URL, unchanged`,
       { cause: error }
     );
   }
+}
+function brokenPool(message, options) {
+  const error = new Error(message, options);
+  error.name = "BrokenPoolError";
+  return error;
 }
 
 // src/js/worker/message/outbox.js
